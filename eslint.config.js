@@ -1,0 +1,45 @@
+import tseslint from 'typescript-eslint';
+import vitest from '@vitest/eslint-plugin';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'coverage/**', 'out/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      // The core is pure: text in, plan out. No file system, network, process or adapters.
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process'], message: 'src/core is pure: no Node built-ins.' },
+          { group: ['probot', '@octokit/*', 'nock'], message: 'src/core knows nothing of GitHub.' },
+          { group: ['**/github/**', '**/cli/**'], message: 'src/core must not import its adapters.' },
+        ],
+      }],
+      'no-restricted-globals': ['error', 'process', 'fetch'],
+    },
+  },
+  {
+    files: ['src/github/**/*.ts', 'src/cli/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/core/*/**', '!**/core/index.ts'], message: 'Adapters import the core only through src/core/index.ts.' }],
+      }],
+    },
+  },
+  {
+    files: ['**/*.test.ts'],
+    plugins: { vitest },
+    rules: {
+      ...vitest.configs.recommended.rules,
+      'vitest/expect-expect': 'error',
+    },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+);
