@@ -1,0 +1,105 @@
+import type { SourceLocation } from '../source.ts';
+import { catalogue, type FindingId } from './catalogue.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * Which requests a finding accounts for, so `verify` can tell a known, explained difference from a silent one.
+ * Undefined fields match anything.
+ */
+export interface DifferenceScope {
+  /** Namespace of the destination workload. */
+  readonly namespace?: string;
+  /** ServiceAccount the destination workload runs as. */
+  readonly serviceAccount?: string;
+  /** Destination container port (number). */
+  readonly port?: number;
+  /** Source identity `<sa>.<namespace>`, or `unmeshed` / `kubelet`. */
+  readonly source?: string;
+}
+
+/** A one-line replacement a reviewer can apply (rendered as a ```suggestion block by the GitHub door). */
+export interface Suggestion {
+  readonly file: string;
+  readonly line: number;
+  readonly replacement: string;
+}
+
+export interface Finding {
+  readonly id: FindingId;
+  readonly severity: Severity;
+  readonly file: string;
+  readonly line: number;
+  /** The object that caused it: `Kind/namespace/name`. Empty for file-level findings. */
+  readonly resource: string;
+  readonly message: string;
+  readonly remediation: string;
+  readonly docsUrl: string;
+  readonly suggestion?: Suggestion;
+  readonly affects?: readonly DifferenceScope[];
+}
+
+export const FINDINGS_DOCS = 'https://github.com/osm2linkerd/osm2linkerd/blob/main/docs/findings.md';
+
+export function docsUrlFor(id: FindingId): string {
+  return `${FINDINGS_DOCS}#${id.replace(/[^a-z0-9-]/g, '')}`;
+}
+
+export interface FindingDetails {
+  readonly message: string;
+  /** Defaults to the catalogue's remediation text. */
+  readonly remediation?: string;
+  readonly resource?: string;
+  readonly suggestion?: Suggestion;
+  readonly affects?: readonly DifferenceScope[];
+}
+
+/** Builds a finding: severity and docs come from the catalogue, so a rule cannot disagree with it. */
+export function finding(id: FindingId, at: SourceLocation, details: FindingDetails): Finding {
+  const entry = catalogue[id];
+  return {
+    id,
+    severity: entry.severity,
+    file: at.file,
+    line: at.line,
+    resource: details.resource ?? '',
+    message: details.message,
+    remediation: details.remediation ?? entry.remediation,
+    docsUrl: docsUrlFor(id),
+    ...(details.suggestion ? { suggestion: details.suggestion } : {}),
+    ...(details.affects ? { affects: details.affects } : {}),
+  };
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Stable order: severity, file, line, id, message. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.id.localeCompare(b.id) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** cyrb53: a small pure hash, so fingerprints need no node:crypto in the core. */
+export function hash53(text: string, seed = 0): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** Identifies a finding across re-runs (line numbers excluded: they move when unrelated lines change). */
+export function fingerprint(f: Finding): string {
+  return hash53(`${f.id}\u0000${f.file}\u0000${f.resource}\u0000${f.message}`);
+}

@@ -1,0 +1,149 @@
+import type { LoadResult, LoadedDocument } from '../load/load.ts';
+import { locate } from '../load/load.ts';
+import { finding, type Finding } from '../findings/finding.ts';
+import { apiGroup, type ObjectRef } from '../source.ts';
+import { asRecord, asString, isRecord } from '../values.ts';
+import { isKustomizationFile, namespacesByFile, readKustomization } from './kustomize.ts';
+import {
+  OSM_GROUPS,
+  type Inventory,
+  type K8sObject,
+  type Kustomization,
+  type NamespaceObject,
+  type Service,
+  type Workload,
+} from './model.ts';
+import { readWorkload } from './workloads.ts';
+import { readService, selects } from './services.ts';
+import { asStringMap } from '../values.ts';
+
+/** Kinds that identify an OSM/SMI object even when a spec example leaves out apiVersion. */
+const OSM_KINDS = new Set([
+  'TrafficTarget', 'HTTPRouteGroup', 'TCPRoute', 'UDPRoute', 'TrafficSplit', 'IdentityBinding',
+  'IngressBackend', 'Egress', 'UpstreamTrafficSetting', 'Retry', 'MeshConfig', 'MeshRootCertificate',
+  'MultiClusterService', 'Backpressure', 'Telemetry', 'ExtensionService',
+]);
+
+export interface InventoryResult {
+  readonly inventory: Inventory;
+  readonly findings: readonly Finding[];
+}
+
+export function buildInventory(load: LoadResult): InventoryResult {
+  const findings: Finding[] = [];
+  const kustomizations: Kustomization[] = [];
+  const manifestDocs: LoadedDocument[] = [];
+  for (const doc of load.documents) {
+    if (isKustomizationFile(doc.file) || isKustomizationKind(doc.value)) {
+      const k = readKustomization(doc);
+      if (k) kustomizations.push(k);
+    } else manifestDocs.push(doc);
+  }
+  const namespaces = namespacesByFile(kustomizations, new Set(load.files.keys()));
+  const objects = manifestDocs.flatMap((doc) => readObject(doc, namespaces.get(doc.file), findings));
+  return { inventory: indexInventory(objects, kustomizations), findings };
+}
+
+function isKustomizationKind(value: unknown): boolean {
+  const v = asRecord(value);
+  return v['kind'] === 'Kustomization' && String(v['apiVersion'] ?? '').startsWith('kustomize.config.k8s.io');
+}
+
+function readObject(doc: LoadedDocument, kustomizeNamespaces: Set<string> | undefined, findings: Finding[]): K8sObject[] {
+  const body = doc.value;
+  if (!isRecord(body)) return [];
+  const kind = asString(body['kind']);
+  const metadata = asRecord(body['metadata']);
+  const name = asString(metadata['name']) ?? asString(metadata['generateName']) ?? '';
+  if (!kind || !name) return [];
+  const apiVersion = asString(body['apiVersion']) ?? '';
+  const ownNamespace = asString(metadata['namespace']);
+  const candidates = [...(kustomizeNamespaces ?? [])].sort();
+  const at = (path: readonly (string | number)[]) => locate(doc, path);
+  let namespace: string | undefined;
+  let namespaceSource: K8sObject['namespaceSource'] = 'unknown';
+  if (ownNamespace) {
+    namespace = ownNamespace;
+    namespaceSource = 'metadata';
+  } else if (candidates.length > 0) {
+    namespace = candidates.length === 1 ? candidates[0] : undefined;
+    namespaceSource = 'kustomization';
+  }
+  const ref: ObjectRef = { apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}) };
+  const object: K8sObject = { ref, body, doc, namespaceSource, candidateNamespaces: candidates, locate: at };
+  if (isNamespaced(kind)) findings.push(...namespaceFindings(object, ownNamespace));
+  return [object];
+}
+
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'PriorityClass', 'IngressClass', 'Node',
+  'APIService', 'ClusterIssuer',
+]);
+
+function isNamespaced(kind: string): boolean {
+  return !CLUSTER_SCOPED.has(kind);
+}
+
+function isOsmObject(o: K8sObject): boolean {
+  const group = apiGroup(o.ref.apiVersion);
+  if ((OSM_GROUPS as readonly string[]).includes(group)) return true;
+  // SMI spec examples omit apiVersion, or write a bare version ("v1alpha1").
+  return OSM_KINDS.has(o.ref.kind) && !o.ref.apiVersion.includes('.');
+}
+
+/** Only objects a migration reads get namespace findings: an unknown namespace elsewhere does not matter. */
+function namespaceFindings(o: K8sObject, ownNamespace: string | undefined): Finding[] {
+  if (!isOsmObject(o) && !['Deployment', 'StatefulSet', 'DaemonSet', 'Service', 'Pod', 'Rollout'].includes(o.ref.kind)) return [];
+  const resource = `${o.ref.kind}/${o.ref.name}`;
+  const line = o.locate(['metadata']);
+  if (ownNamespace && /\$\{?[A-Za-z_]/.test(ownNamespace)) {
+    return [finding('load/unexpanded-variable', line, { resource, message: `${resource} has namespace "${ownNamespace}", a variable that was never substituted; it is used as written.` })];
+  }
+  if (o.namespaceSource === 'unknown') {
+    return [finding('load/namespace-unknown', line, { resource, message: `${resource} sets no metadata.namespace and no kustomization.yaml lists it with a namespace: the namespace is unknown.` })];
+  }
+  if (o.ref.namespace === undefined) {
+    return [finding('load/namespace-ambiguous', line, { resource, message: `${resource} is placed in ${o.candidateNamespaces.join(', ')} by different kustomizations.` })];
+  }
+  return [];
+}
+
+function indexInventory(objects: readonly K8sObject[], kustomizations: readonly Kustomization[]): Inventory {
+  const workloads = objects.flatMap((o) => readWorkload(o) ?? []);
+  const services = objects.flatMap((o) => readService(o) ?? []);
+  const namespaces: NamespaceObject[] = objects
+    .filter((o) => o.ref.kind === 'Namespace' && o.ref.apiVersion === 'v1')
+    .map((o) => {
+      const metadata = asRecord(o.body['metadata']);
+      return { object: o, name: o.ref.name, labels: asStringMap(metadata['labels']), annotations: asStringMap(metadata['annotations']) };
+    });
+  const osmObjects = objects.filter(isOsmObject);
+  const byKind = groupBy(osmObjects, (o) => o.ref.kind);
+  const bySa = groupBy(workloads, (w) => `${w.namespace ?? ''}/${w.serviceAccount}`);
+  return {
+    objects,
+    workloads,
+    services,
+    serviceAccounts: objects.filter((o) => o.ref.kind === 'ServiceAccount'),
+    namespaces,
+    kustomizations,
+    osmObjects,
+    osm: (kind) => byKind.get(kind) ?? [],
+    workloadsRunningAs: (namespace, sa) => bySa.get(`${namespace ?? ''}/${sa}`) ?? [],
+    servicesSelecting: (w: Workload): Service[] => services.filter((s) => s.namespace === w.namespace && selects(s, w)),
+    findService: (namespace, name) => services.find((s) => s.namespace === namespace && s.name === name),
+    findNamespace: (name) => namespaces.find((n) => n.name === name),
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}

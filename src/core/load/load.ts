@@ -1,0 +1,124 @@
+import { LineCounter, parseAllDocuments, isMap, isSeq, isNode, type Document } from 'yaml';
+import type { NodePath, RepositoryFiles, SourceLocation } from '../source.ts';
+import { finding, type Finding } from '../findings/finding.ts';
+import { isHelmTemplate, helmTemplateFindings } from './helm.ts';
+
+export type ParsedDocument = Document.Parsed;
+
+/** One YAML (or JSON) document of a file, with what is needed to point back into its text. */
+export interface LoadedDocument {
+  readonly file: string;
+  /** Index of the document in its file (0-based). */
+  readonly index: number;
+  /** The document as plain data. */
+  readonly value: unknown;
+  readonly document: ParsedDocument;
+  /** Offsets in the file text: [start of the document's content, end including its trailing separator]. */
+  readonly range: readonly [number, number];
+  readonly lineCounter: LineCounter;
+}
+
+export type FileKind = 'yaml' | 'json' | 'helm-template' | 'other';
+
+export interface LoadedFile {
+  readonly path: string;
+  readonly text: string;
+  readonly kind: FileKind;
+  readonly documents: readonly LoadedDocument[];
+}
+
+export interface LoadResult {
+  readonly files: ReadonlyMap<string, LoadedFile>;
+  readonly documents: readonly LoadedDocument[];
+  readonly findings: readonly Finding[];
+}
+
+const MANIFEST = /\.(ya?ml|json)$/i;
+
+/** Parses every manifest of the repository. Broken files become findings; the rest is still loaded. */
+export function loadRepository(files: RepositoryFiles): LoadResult {
+  const loaded = new Map<string, LoadedFile>();
+  const documents: LoadedDocument[] = [];
+  const findings: Finding[] = [];
+  for (const [path, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    const file = loadFile(path, text, findings);
+    loaded.set(path, file);
+    documents.push(...file.documents);
+  }
+  return { files: loaded, documents, findings };
+}
+
+function loadFile(path: string, text: string, findings: Finding[]): LoadedFile {
+  if (!MANIFEST.test(path)) return { path, text, kind: 'other', documents: [] };
+  if (isHelmTemplate(path, text)) {
+    findings.push(...helmTemplateFindings(path, text));
+    return { path, text, kind: 'helm-template', documents: [] };
+  }
+  const kind: FileKind = /\.json$/i.test(path) ? 'json' : 'yaml';
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const documents: LoadedDocument[] = [];
+  docs.forEach((document, index) => {
+    const error = document.errors[0];
+    if (error) {
+      const line = lineCounter.linePos(error.pos[0]).line;
+      findings.push(
+        finding('load/yaml-syntax-error', { file: path, line }, {
+          message: `Document ${index + 1} of ${path} does not parse: ${firstLine(error.message)}`,
+        }),
+      );
+      return;
+    }
+    const value = toValue(document);
+    if (value === undefined || value === null) return;
+    const range = document.range;
+    documents.push({ file: path, index, value, document, range: [range[0], range[2]], lineCounter });
+  });
+  return { path, text, kind, documents };
+}
+
+function toValue(document: ParsedDocument): unknown {
+  try {
+    // maxAliasCount guards against alias bombs: a hostile repository must not hang the bot.
+    return document.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** The 1-based line of the node at `path`, or of its closest existing ancestor. */
+export function locate(doc: LoadedDocument, path: NodePath): SourceLocation {
+  let node: unknown = doc.document.contents;
+  let offset = doc.range[0];
+  if (isNode(node) && node.range) offset = node.range[0];
+  for (const key of path) {
+    const next = childNode(node, key);
+    if (!next) break;
+    node = next.node;
+    offset = next.offset;
+  }
+  return { file: doc.file, line: doc.lineCounter.linePos(offset).line };
+}
+
+function childNode(node: unknown, key: string | number): { node: unknown; offset: number } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find((p) => isNode(p.key) ? (p.key as { value?: unknown }).value === key : p.key === key);
+    if (!pair) return undefined;
+    const keyNode = pair.key;
+    const valueNode = pair.value;
+    const at = isNode(valueNode) && valueNode.range && !isMap(valueNode) && !isSeq(valueNode)
+      ? valueNode.range[0]
+      : isNode(keyNode) && keyNode.range ? keyNode.range[0] : undefined;
+    return at === undefined ? undefined : { node: valueNode, offset: at };
+  }
+  if (isSeq(node) && typeof key === 'number') {
+    const item = node.items[key];
+    if (isNode(item) && item.range) return { node: item, offset: item.range[0] };
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+import type { LoadedDocument } from '../load/load.ts';
+import type { NodePath } from '../source.ts';
+
+/**
+ * What a rule wants changed in an existing document, said in terms of the document's structure.
+ * plan/yaml-edit.ts turns each intent into minimal text edits: every byte it does not need to touch stays as it was.
+ */
+export type EditIntent =
+  /** Rewrite `key: value` in the mapping at `path` to `newKey: newValue` on the same line (quoting style kept). */
+  | { readonly type: 'rename-key'; readonly doc: LoadedDocument; readonly path: NodePath; readonly key: string; readonly newKey: string; readonly newValue?: string }
+  /** Remove the `key: value` entry (its whole line) from the mapping at `path`. */
+  | { readonly type: 'remove-key'; readonly doc: LoadedDocument; readonly path: NodePath; readonly key: string }
+  /** Set `key: value` in the mapping at `path`: replace the value if the key exists, else add a line (creating the mapping if needed). */
+  | { readonly type: 'set-key'; readonly doc: LoadedDocument; readonly path: NodePath; readonly key: string; readonly value: string }
+  /** Remove the whole document from its file (with its separator). */
+  | { readonly type: 'remove-document'; readonly doc: LoadedDocument }
+  /** Add a string item to the sequence at `path`, after the item equal to `after` when given, else at the end. */
+  | { readonly type: 'add-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly value: string; readonly after?: string }
+  /** Replace the string item equal to `old` in the sequence at `path`. */
+  | { readonly type: 'replace-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly old: string; readonly value: string }
+  /** Remove the string item equal to `value` from the sequence at `path`. */
+  | { readonly type: 'remove-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly value: string };
+
+/** A replacement of text[start, end) by `text` in one file. */
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}

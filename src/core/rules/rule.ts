@@ -1,0 +1,46 @@
+import type { Finding } from '../findings/finding.ts';
+import type { FindingId } from '../findings/catalogue.ts';
+import type { Inventory, K8sObject } from '../inventory/model.ts';
+import type { GeneratedResource } from '../linkerd/resources.ts';
+import type { MigrationOptions } from '../options.ts';
+import type { EditIntent } from '../plan/edit-intent.ts';
+import type { NodePath } from '../source.ts';
+import type { MeshMode } from '../inventory/mesh-mode.ts';
+
+/** What a rule is given: the repository model, the options, and facts earlier stages settled. */
+export interface RuleInput {
+  readonly inventory: Inventory;
+  readonly options: MigrationOptions;
+  /** The OSM traffic policy mode, decided once from MeshConfig (or the option) for all rules. */
+  readonly meshMode: MeshMode;
+}
+
+/** Something a rule handled: a whole object, or one field/annotation of it. Leftovers become `unhandled/*` findings. */
+export interface Consumed {
+  readonly object: K8sObject;
+  readonly path?: NodePath;
+}
+
+export interface RuleOutput {
+  readonly resources: readonly GeneratedResource[];
+  readonly edits: readonly EditIntent[];
+  readonly findings: readonly Finding[];
+  readonly consumed: readonly Consumed[];
+}
+
+export interface Rule {
+  /** kebab-case, equals the folder and file name: 'traffic-target'. */
+  readonly id: string;
+  /** OSM/SMI kinds (or `annotation:<prefix>`) this rule owns; the registry test checks owners are unique. */
+  readonly consumes: readonly string[];
+  /** Every finding id the rule may raise; checked against the catalogue. */
+  readonly emits: readonly FindingId[];
+  /** Pure and synchronous. */
+  translate(input: RuleInput): RuleOutput;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export const EMPTY_OUTPUT: RuleOutput = { resources: [], edits: [], findings: [], consumed: [] };
