@@ -177,10 +177,15 @@ export const catalogue = {
     title: 'Probe paths reachable without authentication',
     remediation: 'OSM served kubelet probes on dedicated listeners reachable by anyone who could reach the pod. The generated probe authorization admits any network because the node CIDRs are not known. Set probeNetworks (--probe-networks) to your node CIDRs to narrow it.',
   },
-  'probes/tcp-probe-by-network': {
+  'probes/tcp-probe-always-passes': {
     severity: 'warning',
-    title: 'TCP probe needs the whole port opened to the probe networks',
-    remediation: 'Linkerd cannot authorize a TCP probe by path, so the port is authorized for unauthenticated clients from probeNetworks. Set probeNetworks to the node CIDRs, or switch the probe to httpGet or exec.',
+    title: 'TCP probe will always pass once the pod is meshed',
+    remediation: 'The Linkerd proxy accepts every inbound TCP connection itself, so a tcpSocket probe succeeds while the proxy is up even if the application is down (linkerd/linkerd2#7777). OSM turned TCP probes into HTTP checks of the real port. Switch the probe to httpGet, grpc or exec.',
+  },
+  'probes/overlaps-route': {
+    severity: 'warning',
+    title: 'Probe path also matched by a translated route',
+    remediation: 'A translated route matches the kubelet probe request as specifically as the generated probe route, and Linkerd picks one of them by creation time. The probe route authorizes both the probe networks and that route\'s sources; if the other route wins, probes are refused. Make the OSM route more specific or exclude the probe path.',
   },
   'traffic-split/translated': {
     severity: 'info',
@@ -271,6 +276,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'Annotation could not be rewritten losslessly',
     remediation: 'The mapping is written in a style (flow mapping, alias or multi-line key) the tool does not edit. Make the change in the message by hand.',
+  },
+  'plan/edit-failed': {
+    severity: 'warning',
+    title: 'A change could not be made losslessly',
+    remediation: 'The tool edits existing files only where it can keep every other byte as it was. This one is written in a style it does not edit (flow mapping, alias, complex key): make the change in the message by hand.',
   },
   'unhandled/osm-kind': {
     severity: 'warning',

@@ -1,0 +1,18 @@
+/** The core's public API: the only module src/github and src/cli import. */
+export { migrate, applyChanges, globToRegExp } from './migrate.ts';
+export { resolveOptions, migrationOptionsSchema, LINKERD_VERSIONS, NEWEST_LINKERD } from './options.ts';
+export type { MigrationOptions, MigrationOptionsInput, LinkerdVersion } from './options.ts';
+export type { MigrationPlan, FileChange, FileAction, MigrationSummary, KindSummary } from './plan/types.ts';
+export type { Finding, Severity, Suggestion, DifferenceScope } from './findings/finding.ts';
+export { fingerprint, sortFindings, docsUrlFor } from './findings/finding.ts';
+export { catalogue, isFindingId } from './findings/catalogue.ts';
+export type { FindingId, CatalogueEntry } from './findings/catalogue.ts';
+export type { VerificationReport, Difference, AccessRequest } from './verify/types.ts';
+export type { RepositoryFiles } from './source.ts';
+export { renderUnifiedDiff, fileDiff } from './render/diff.ts';
+export { renderJson } from './render/json.ts';
+export { renderSarif } from './render/sarif.ts';
+export { renderText, renderSummary } from './render/text.ts';
+export { renderVerificationReport } from './render/verify-report.ts';
+export { rules } from './rules/registry.ts';
+// GitHub-door renderers

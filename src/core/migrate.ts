@@ -1,0 +1,132 @@
+import { finding, sortFindings, type Finding } from './findings/finding.ts';
+import { buildInventory } from './inventory/inventory.ts';
+import { decideMeshMode } from './inventory/mesh-mode.ts';
+import type { Inventory } from './inventory/model.ts';
+import { loadRepository } from './load/load.ts';
+import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
+import { readAccessModel } from './osm/access-model.ts';
+import { planFiles } from './plan/plan.ts';
+import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from './plan/types.ts';
+import { rules } from './rules/registry.ts';
+import type { RuleOutput } from './rules/rule.ts';
+import { unhandledFindings } from './rules/unhandled.ts';
+import { formatRef, type RepositoryFiles } from './source.ts';
+import { describeSource, type VerificationReport } from './verify/types.ts';
+import { verify } from './verify/verify.ts';
+
+/** The whole pipeline: files in, MigrationPlan out. Pure: no I/O, no clock, same input → same output. */
+export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}): MigrationPlan {
+  const options = resolveOptions(optionsInput);
+  const included = new Map([...files].filter(([path]) => !isExcluded(path, options.exclude)));
+  const load = loadRepository(included);
+  const { inventory, findings: inventoryFindings } = buildInventory(load);
+  const { meshMode, findings: modeFindings } = decideMeshMode(inventory, options);
+  const outputs: RuleOutput[] = rules.map((rule) => rule.translate({ inventory, options, meshMode }));
+  const consumed = outputs.flatMap((o) => o.consumed);
+  const resources = outputs.flatMap((o) => o.resources);
+  const ruleFindings = outputs.flatMap((o) => o.findings);
+  const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options });
+  const explained: Finding[] = [
+    ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings, ...unhandledFindings(inventory, consumed), ...filePlan.findings,
+  ];
+  const migratedFiles = applyChanges(included, filePlan.files);
+  const verification = verify({
+    inventory, model: readAccessModel(inventory), meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
+  });
+  const findings = sortFindings([...explained, ...uncoveredFindings(verification)]);
+  return {
+    files: filePlan.files,
+    findings,
+    resources,
+    verification,
+    options,
+    summary: summarize(inventory, options, meshMode.mode, filePlan.files, findings, verification, resources.length),
+  };
+}
+
+export function applyChanges(files: RepositoryFiles, changes: readonly FileChange[]): Map<string, string> {
+  const result = new Map(files);
+  for (const c of changes) {
+    if (c.action === 'delete') result.delete(c.path);
+    else result.set(c.path, c.content);
+  }
+  return result;
+}
+
+/** `*` within a path segment, `**` across segments, a trailing `/` for a whole folder. */
+export function globToRegExp(glob: string): RegExp {
+  const g = glob.endsWith('/') ? `${glob}**` : glob;
+  let re = '';
+  for (let i = 0; i < g.length; i++) {
+    const ch = g[i] as string;
+    if (ch === '*' && g[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (g[i + 1] === '/') i++;
+    } else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function isExcluded(path: string, globs: readonly string[]): boolean {
+  return globs.some((g) => globToRegExp(g).test(path));
+}
+
+const MAX_UNCOVERED_FINDINGS = 50;
+
+/** A difference nobody explained is a translator bug, and the user must see it before merging. */
+function uncoveredFindings(report: VerificationReport): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const d of report.uncovered) {
+    const r = d.request;
+    const key = `${r.namespace}/${r.workload}/${r.port}/${describeSource(r.source)}`;
+    if (seen.has(key) || findings.length >= MAX_UNCOVERED_FINDINGS) continue;
+    seen.add(key);
+    const what = r.http ? `${r.http.method} ${r.http.path}` : 'a TCP connection';
+    findings.push(finding('verify/uncovered-difference', { file: '', line: 0 }, {
+      resource: `${r.namespace}/${r.workload}`,
+      message: `${describeSource(r.source)} → ${r.workload}:${r.port} ${what}: OSM ${d.osm.allowed ? 'allowed' : 'denied'} it (${d.osm.reason}), Linkerd would ${d.linkerd.allowed ? 'allow' : 'deny'} it (${d.linkerd.reason}).`,
+    }));
+  }
+  return findings;
+}
+
+function summarize(
+  inventory: Inventory,
+  options: MigrationOptions,
+  meshMode: string,
+  files: readonly FileChange[],
+  findings: readonly Finding[],
+  verification: VerificationReport,
+  generatedResources: number,
+): MigrationSummary {
+  const byKind: Record<string, KindSummary> = {};
+  const flaggedRefs = new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.resource));
+  const unhandled = new Set(findings.filter((f) => f.id === 'unhandled/osm-kind').map((f) => f.resource));
+  for (const o of inventory.osmObjects) {
+    const ref = formatRef(o.ref);
+    const k = byKind[o.ref.kind] ?? { found: 0, translated: 0, flagged: 0 };
+    byKind[o.ref.kind] = {
+      found: k.found + 1,
+      translated: k.translated + (unhandled.has(ref) ? 0 : 1),
+      flagged: k.flagged + (flaggedRefs.has(ref) ? 1 : 0),
+    };
+  }
+  const count = (s: string) => findings.filter((f) => f.severity === s).length;
+  return {
+    linkerdVersion: options.linkerdVersion,
+    strategy: options.strategy,
+    meshMode,
+    osmObjects: inventory.osmObjects.length,
+    byKind,
+    generatedResources,
+    filesCreated: files.filter((f) => f.action === 'create').length,
+    filesModified: files.filter((f) => f.action === 'modify').length,
+    filesDeleted: files.filter((f) => f.action === 'delete').length,
+    findings: { error: count('error'), warning: count('warning'), info: count('info') },
+    verification: { requests: verification.requests, differences: verification.differences.length, uncovered: verification.uncovered.length },
+  };
+}

@@ -1,0 +1,159 @@
+import { finding, type Finding } from '../findings/finding.ts';
+import type { Inventory, K8sObject } from '../inventory/model.ts';
+import { joinPath, kustomizationsListing } from '../inventory/kustomize.ts';
+import type { GeneratedResource } from '../linkerd/resources.ts';
+import type { LoadResult, LoadedDocument } from '../load/load.ts';
+import type { MigrationOptions } from '../options.ts';
+import type { Consumed } from '../rules/rule.ts';
+import type { EditIntent, TextEdit } from './edit-intent.ts';
+import { generatedPath, groupByOriginFile, renderGeneratedFile } from './placement.ts';
+import { applyTextEdits } from './text-edit.ts';
+import type { FileChange } from './types.ts';
+import { intentToTextEdits } from './yaml-edit.ts';
+
+export interface FilePlanInput {
+  readonly load: LoadResult;
+  readonly inventory: Inventory;
+  readonly resources: readonly GeneratedResource[];
+  readonly edits: readonly EditIntent[];
+  readonly consumed: readonly Consumed[];
+  readonly options: MigrationOptions;
+}
+
+export interface FilePlan {
+  readonly files: readonly FileChange[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * New files beside their sources, added to the kustomizations that list the source; rule edits as minimal text
+ * edits; OSM documents removed (forklift) or kept (coexist).
+ */
+export function planFiles(input: FilePlanInput): FilePlan {
+  const findings: Finding[] = [];
+  const byOrigin = groupByOriginFile(input.resources);
+  const created = new Map<string, string>();
+  for (const [source, resources] of byOrigin) created.set(generatedPath(source), renderGeneratedFile(source, resources));
+  const removed = input.options.strategy === 'forklift' ? removableDocuments(input.consumed) : [];
+  const removedKeys = new Set(removed.map(docKey));
+  const intents: EditIntent[] = [
+    ...input.edits.filter((e) => !removedKeys.has(docKey(e.doc))),
+    ...removed.map((doc): EditIntent => ({ type: 'remove-document', doc })),
+  ];
+  const deletedFiles = filesFullyRemoved(input.load, removedKeys);
+  intents.push(...kustomizationIntents(input.inventory, byOrigin, deletedFiles, removedKeys));
+  const modified = applyIntents(input.load, intents, findings);
+  const files: FileChange[] = [];
+  for (const [path, content] of created) {
+    const previous = input.load.files.get(path)?.text;
+    if (previous === content) continue;
+    files.push(previous === undefined ? { path, action: 'create', content } : { path, action: 'modify', content, previous });
+  }
+  for (const [path, content] of modified) {
+    if (created.has(path)) continue;
+    const previous = input.load.files.get(path)?.text ?? '';
+    if (deletedFiles.has(path)) files.push({ path, action: 'delete', content: '', previous });
+    else if (content !== previous) files.push({ path, action: 'modify', content, previous });
+  }
+  return { files: files.sort((a, b) => a.path.localeCompare(b.path)), findings };
+}
+
+function docKey(doc: LoadedDocument): string {
+  return `${doc.file}#${doc.index}`;
+}
+
+/** Whole OSM objects a rule took over. Objects no rule consumed stay (their unhandled finding says so). */
+function removableDocuments(consumed: readonly Consumed[]): LoadedDocument[] {
+  const seen = new Map<string, LoadedDocument>();
+  for (const c of consumed) if (!c.path && isOsmApi(c.object)) seen.set(docKey(c.object.doc), c.object.doc);
+  return [...seen.values()];
+}
+
+function isOsmApi(object: K8sObject): boolean {
+  return /smi-spec\.io|openservicemesh\.io/.test(object.ref.apiVersion) || !object.ref.apiVersion.includes('.');
+}
+
+function filesFullyRemoved(load: LoadResult, removedKeys: ReadonlySet<string>): Set<string> {
+  const deleted = new Set<string>();
+  for (const [path, file] of load.files) {
+    if (file.documents.length > 0 && file.documents.every((d) => removedKeys.has(docKey(d))) && !hasOtherContent(file.text, file.documents)) {
+      deleted.add(path);
+    }
+  }
+  return deleted;
+}
+
+/** Comments or empty documents outside the parsed documents keep a file alive (someone wrote them for a reason). */
+function hasOtherContent(text: string, docs: readonly LoadedDocument[]): boolean {
+  let rest = text;
+  for (const d of [...docs].sort((a, b) => b.range[0] - a.range[0])) rest = rest.slice(0, d.range[0]) + rest.slice(d.range[1]);
+  return rest.split('\n').some((line) => line.trim() !== '' && line.trim() !== '---' && !line.trim().startsWith('#'));
+}
+
+/** List each generated file where its source is listed; replace the entry when the source file goes away. */
+function kustomizationIntents(
+  inventory: Inventory,
+  byOrigin: ReadonlyMap<string, readonly GeneratedResource[]>,
+  deletedFiles: ReadonlySet<string>,
+  removedKeys: ReadonlySet<string>,
+): EditIntent[] {
+  const intents: EditIntent[] = [];
+  for (const source of byOrigin.keys()) {
+    const target = generatedPath(source);
+    for (const k of kustomizationsListing(inventory.kustomizations, source)) {
+      if (removedKeys.has(docKey(k.doc))) continue;
+      const entry = k.resources.find((e) => joinPath(k.dir, e) === source);
+      if (entry === undefined) continue;
+      const relative = relativeTo(k.dir, target);
+      if (k.resources.some((e) => joinPath(k.dir, e) === target)) continue;
+      const listKey = listKeyHolding(k.doc, entry);
+      if (deletedFiles.has(source)) intents.push({ type: 'replace-list-item', doc: k.doc, path: [listKey], old: entry, value: relative });
+      else intents.push({ type: 'add-list-item', doc: k.doc, path: [listKey], value: relative, after: entry });
+    }
+  }
+  return intents;
+}
+
+function listKeyHolding(doc: LoadedDocument, entry: string): string {
+  const value = doc.value as Record<string, unknown>;
+  for (const key of ['resources', 'bases', 'components']) {
+    const list = value[key];
+    if (Array.isArray(list) && list.includes(entry)) return key;
+  }
+  return 'resources';
+}
+
+function relativeTo(dir: string, path: string): string {
+  return dir && path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path;
+}
+
+/** Turns intents into text edits per file and applies them; an intent that cannot be done losslessly is a finding. */
+function applyIntents(load: LoadResult, intents: readonly EditIntent[], findings: Finding[]): Map<string, string> {
+  const byFile = new Map<string, EditIntent[]>();
+  for (const intent of intents) byFile.set(intent.doc.file, [...(byFile.get(intent.doc.file) ?? []), intent]);
+  const result = new Map<string, string>();
+  for (const [path, fileIntents] of byFile) {
+    const text = load.files.get(path)?.text ?? '';
+    const edits: TextEdit[] = [];
+    for (const intent of fileIntents) {
+      const r = intentToTextEdits(text, intent);
+      if (!r.ok) {
+        findings.push(editFailure(intent, r.reason));
+        continue;
+      }
+      if (r.edits.some((e) => edits.some((x) => e.start < x.end && x.start < e.end))) {
+        findings.push(editFailure(intent, 'it overlaps another change to the same lines'));
+        continue;
+      }
+      edits.push(...r.edits);
+    }
+    result.set(path, applyTextEdits(text, edits));
+  }
+  return result;
+}
+
+function editFailure(intent: EditIntent, reason: string): Finding {
+  const at = { file: intent.doc.file, line: intent.doc.lineCounter.linePos(intent.doc.range[0]).line };
+  const what = 'key' in intent ? `set ${intent.key}` : intent.type;
+  return finding('plan/edit-failed', at, { message: `Could not ${what} in ${intent.doc.file}: ${reason}.` });
+}

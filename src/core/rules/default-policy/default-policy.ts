@@ -1,0 +1,87 @@
+import { finding } from '../../findings/finding.ts';
+import type { Inventory, Workload } from '../../inventory/model.ts';
+import { readAccessModel } from '../../osm/access-model.ts';
+import { exposedPorts } from '../../osm/exposed-ports.ts';
+import { isMeshed, meshedNamespaces } from '../../osm/meshed.ts';
+import { formatRef } from '../../source.ts';
+import { Emitter } from '../emitter.ts';
+import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
+
+export const DEFAULT_INBOUND_POLICY = 'config.linkerd.io/default-inbound-policy';
+
+/**
+ * OSM in SMI mode denied every request no TrafficTarget allowed; Linkerd's install default is all-unauthenticated
+ * (linkerd-semantics §4, "Default-allow"). Every meshed namespace keeps deny-by-default through the
+ * `config.linkerd.io/default-inbound-policy: deny` annotation: on the Namespace manifest when the repository has
+ * one, else on each meshed pod template. Under `deny`, Linkerd still answers kubelet HTTP probes on ports without a
+ * Server, from the install's probeNetworks (§2.4): that is said, per probe.
+ */
+export const defaultPolicyRule = defineRule({
+  id: 'default-policy',
+  consumes: [],
+  emits: ['mesh-mode/default-deny', 'mesh-mode/default-deny-unplaced', 'probes/open-to-all-networks', 'probes/tcp-probe-always-passes'],
+  translate: translateDefaultPolicy,
+});
+
+export function translateDefaultPolicy({ inventory, meshMode }: RuleInput): RuleOutput {
+  const out = new Emitter();
+  const model = readAccessModel(inventory);
+  const meshed = meshedNamespaces(inventory, model);
+  const meshedWorkloads = inventory.workloads.filter((w) => isMeshed(w, inventory, meshed));
+  reportTcpProbes(out, meshedWorkloads);
+  if (meshMode.mode !== 'smi') return out.output();
+  const namespaces = new Set(meshedWorkloads.flatMap((w) => w.namespace ?? []));
+  for (const ns of inventory.namespaces) if (meshed.has(ns.name)) namespaces.add(ns.name);
+  for (const name of [...namespaces].sort()) {
+    const manifest = inventory.findNamespace(name);
+    if (manifest) {
+      out.edit({ type: 'set-key', doc: manifest.object.doc, path: ['metadata', 'annotations'], key: DEFAULT_INBOUND_POLICY, value: 'deny' });
+      out.finding(finding('mesh-mode/default-deny', manifest.object.locate(['metadata', 'name']), {
+        resource: formatRef(manifest.object.ref),
+        message: `Namespace ${name} was meshed in SMI mode (deny by default): it gets ${DEFAULT_INBOUND_POLICY}: deny.`,
+      }));
+      continue;
+    }
+    const workloads = meshedWorkloads.filter((w) => w.namespace === name);
+    for (const w of workloads) {
+      out.edit({ type: 'set-key', doc: w.object.doc, path: [...w.podMetadataPath, 'annotations'], key: DEFAULT_INBOUND_POLICY, value: 'deny' });
+    }
+    const first = workloads[0];
+    if (first) {
+      out.finding(finding('mesh-mode/default-deny-unplaced', first.object.locate(['metadata', 'name']), {
+        resource: formatRef(first.object.ref),
+        message: `Namespace ${name} has no manifest in the repository: ${DEFAULT_INBOUND_POLICY}: deny was added to the pod templates of ${workloads.map((w) => w.name).join(', ')}.`,
+      }));
+    }
+  }
+  reportDefaultProbeRoutes(out, inventory, meshedWorkloads, model.policies.map((p) => `${p.namespace ?? ''}/${p.destination}`));
+  return out.output();
+}
+
+/** linkerd/linkerd2#7777: the proxy accepts every TCP connection, so tcpSocket probes always succeed. */
+function reportTcpProbes(out: Emitter, workloads: readonly Workload[]): void {
+  for (const w of workloads) {
+    for (const probe of w.probes.filter((p) => p.type === 'tcp')) {
+      out.finding(finding('probes/tcp-probe-always-passes', w.object.locate(['kind']), {
+        resource: formatRef(w.object.ref),
+        message: `The ${probe.kind} probe of ${w.name} is a tcpSocket probe on port ${probe.port ?? '?'}: once meshed it passes whenever the Linkerd proxy is up.`,
+      }));
+    }
+  }
+}
+
+/** HTTP probes on ports that get no Server are answered by Linkerd's default probe route, open to probeNetworks. */
+function reportDefaultProbeRoutes(out: Emitter, inventory: Inventory, workloads: readonly Workload[], destinations: readonly string[]): void {
+  for (const w of workloads) {
+    const isDestination = destinations.includes(`${w.namespace ?? ''}/${w.serviceAccount}`);
+    const withServer = new Set(isDestination ? exposedPorts(inventory, w).filter((p) => p.protocol !== 'unsupported').map((p) => p.port) : []);
+    const ports = [...new Set(w.probes.filter((p) => p.type === 'http' && p.port !== undefined && !withServer.has(p.port)).map((p) => p.port as number))];
+    for (const port of ports) {
+      out.finding(finding('probes/open-to-all-networks', w.object.locate(['kind']), {
+        resource: formatRef(w.object.ref),
+        message: `Port ${port} of ${w.name} has no Server, so under deny Linkerd answers its HTTP probe paths itself, for any client in the install's policyController.probeNetworks (default: every network).`,
+        affects: [{ namespace: w.namespace ?? '', serviceAccount: w.serviceAccount, port }],
+      }));
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import type { OsmHttpMatch } from '../../osm/access-model.ts';
+import { fullMatch, samplePaths } from '../../verify/regex-samples.ts';
+import { regexLiteral } from './path-match.ts';
+
+/**
+ * OSM allowed a request if ANY matching route allowed the source; Linkerd authorizes against the ONE most specific
+ * route (linkerd-semantics §2.7). When one match's requests are all requests of another (containment), the inner
+ * route can carry both routes' sources without widening anything. Partial overlaps cannot be fixed that way.
+ */
+
+function pathSamples(match: OsmHttpMatch): string[] {
+  if (match.pathRegex === undefined || match.pathRegex === '') return ['/', '/x', '/x/y'];
+  const literal = regexLiteral(match.pathRegex);
+  if (literal !== undefined) return [literal];
+  return samplePaths(match.pathRegex).matching;
+}
+
+function pathAccepts(match: OsmHttpMatch, path: string): boolean {
+  return match.pathRegex === undefined || match.pathRegex === '' || fullMatch(match.pathRegex, path);
+}
+
+function methodsContain(outer: OsmHttpMatch, inner: OsmHttpMatch): boolean {
+  if (outer.methods.length === 0) return true;
+  return inner.methods.length > 0 && inner.methods.every((m) => outer.methods.includes(m));
+}
+
+function methodsIntersect(a: OsmHttpMatch, b: OsmHttpMatch): boolean {
+  return a.methods.length === 0 || b.methods.length === 0 || a.methods.some((m) => b.methods.includes(m));
+}
+
+/** Every header `outer` requires is required by `inner` with a value `outer` accepts. */
+function headersContain(outer: OsmHttpMatch, inner: OsmHttpMatch): boolean {
+  return Object.entries(outer.headers).every(([name, regex]) => {
+    const value = inner.headers[name];
+    if (value === undefined) return false;
+    if (value === regex) return true;
+    const literal = regexLiteral(value);
+    return literal !== undefined && fullMatch(regex, literal);
+  });
+}
+
+/** Headers both require can be satisfied at once unless both are literals that differ. */
+function headersCompatible(a: OsmHttpMatch, b: OsmHttpMatch): boolean {
+  return Object.entries(a.headers).every(([name, regex]) => {
+    const other = b.headers[name];
+    if (other === undefined || other === regex) return true;
+    const la = regexLiteral(regex);
+    const lb = regexLiteral(other);
+    if (la !== undefined && lb !== undefined) return la === lb;
+    if (la !== undefined) return fullMatch(other, la);
+    if (lb !== undefined) return fullMatch(regex, lb);
+    return true;
+  });
+}
+
+/** Does `outer` accept every request `inner` accepts? (Sampled for regex paths; verify checks the result.) */
+export function contains(outer: OsmHttpMatch, inner: OsmHttpMatch): boolean {
+  if (!methodsContain(outer, inner) || !headersContain(outer, inner)) return false;
+  if (outer.pathRegex === undefined || outer.pathRegex === '' || outer.pathRegex === inner.pathRegex) return true;
+  if (inner.pathRegex === undefined || inner.pathRegex === '') return false;
+  const samples = pathSamples(inner);
+  return samples.length > 0 && samples.every((p) => pathAccepts(outer, p));
+}
+
+/** Can one request match both? */
+export function overlap(a: OsmHttpMatch, b: OsmHttpMatch): boolean {
+  if (!methodsIntersect(a, b) || !headersCompatible(a, b) || !headersCompatible(b, a)) return false;
+  return [...pathSamples(a), ...pathSamples(b)].some((p) => pathAccepts(a, p) && pathAccepts(b, p));
+}

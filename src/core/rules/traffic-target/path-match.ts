@@ -1,0 +1,83 @@
+/**
+ * OSM pathRegex → HTTPRoute path match, never wider than OSM.
+ *
+ * osm-semantics §2.2.2: pathRegex becomes an Envoy `safe_regex` (RE2) path matcher, and "the entire path (without
+ * the query string) must match the regex". So `/users` matches `/users` only, not `/users/42`.
+ */
+
+export type PathMatch =
+  | { readonly type: 'Exact'; readonly value: string }
+  | { readonly type: 'PathPrefix'; readonly value: string }
+  | { readonly type: 'RegularExpression'; readonly value: string };
+
+export type PathTranslation =
+  /** Every path matches: the route match needs no path. */
+  | { readonly kind: 'any' }
+  | { readonly kind: 'match'; readonly match: PathMatch }
+  /** No request path can match (paths start with "/"). */
+  | { readonly kind: 'never' }
+  /** Not valid RE2: Envoy rejected it. */
+  | { readonly kind: 'invalid' }
+  /** Valid RE2 that the proxy's Rust regex engine does not accept. */
+  | { readonly kind: 'inexpressible'; readonly construct: string };
+
+const META = new Set(['.', '^', '$', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '\\']);
+
+/** The literal a regex denotes when it has no operators (escaped punctuation allowed), else undefined. */
+export function regexLiteral(regex: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < regex.length; i++) {
+    const ch = regex[i] as string;
+    if (ch === '\\') {
+      const next = regex[i + 1];
+      // Escaped punctuation is literal; \d, \w, \b … are classes or assertions.
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined;
+      out += next;
+      i++;
+    } else if (META.has(ch)) return undefined;
+    else out += ch;
+  }
+  return out;
+}
+
+/** Constructs RE2 accepts and the Rust regex crate rejects (linkerd-reference §3.9: the proxy uses Rust regex). */
+const RUST_UNSUPPORTED: readonly [RegExp, string][] = [
+  [/\\C/, '\\C (any byte)'],
+  [/\\Q|\\E/, '\\Q…\\E quoting'],
+];
+
+/** Full-match anchors at the ends change nothing under full-match semantics: drop them before classifying. */
+function stripAnchors(regex: string): string {
+  let r = regex;
+  if (r.startsWith('^')) r = r.slice(1);
+  if (r.endsWith('$') && !r.endsWith('\\$')) r = r.slice(0, -1);
+  return r;
+}
+
+export function translatePathRegex(pathRegex: string | undefined, isValidRe2: (r: string) => boolean): PathTranslation {
+  // "When pathRegex … not defined, they will be wildcarded" (osm-semantics §2.2, inbound_traffic_policies.go:243-257).
+  if (pathRegex === undefined || pathRegex === '') return { kind: 'any' };
+  if (!isValidRe2(pathRegex)) return { kind: 'invalid' };
+  for (const [pattern, construct] of RUST_UNSUPPORTED) if (pattern.test(pathRegex)) return { kind: 'inexpressible', construct };
+  const core = stripAnchors(pathRegex);
+  if (core === '.*' || core === '/.*' || core === '(/.*)?' || core === '(?:/.*)?') return { kind: 'any' };
+  const literal = regexLiteral(core);
+  if (literal !== undefined) {
+    return literal.startsWith('/') ? { kind: 'match', match: { type: 'Exact', value: literal } } : { kind: 'never' };
+  }
+  const prefix = segmentPrefix(core);
+  if (prefix !== undefined) return { kind: 'match', match: { type: 'PathPrefix', value: prefix } };
+  return { kind: 'match', match: { type: 'RegularExpression', value: `^(?:${pathRegex})$` } };
+}
+
+/**
+ * `L(/.*)?` is exactly a Gateway-API segment prefix: it matches L, L/ and L/anything, and PathPrefix L matches the
+ * same set (segment-wise, trailing slash trimmed). `L/.*` is NOT (it misses L itself), nor is `L.*` (it matches Lx).
+ */
+function segmentPrefix(core: string): string | undefined {
+  const m = /^(.*)\((?:\?:)?\/\.\*\)\?$/.exec(core);
+  if (!m) return undefined;
+  const literal = regexLiteral(m[1] ?? '');
+  if (literal === undefined || !literal.startsWith('/') || literal.endsWith('/') || literal.length < 2) return undefined;
+  return literal;
+}

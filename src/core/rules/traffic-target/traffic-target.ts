@@ -1,0 +1,400 @@
+import { finding, hash53 } from '../../findings/finding.ts';
+import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
+import {
+  buildAuthorizationPolicy,
+  buildMeshTlsAuthentication,
+  buildNetworkAuthentication,
+  buildServer,
+  buildServerRoute,
+  type ProxyProtocol,
+  type RouteMatch,
+} from '../../linkerd/build.ts';
+import { resourceName } from '../../linkerd/names.ts';
+import { features } from '../../linkerd/versions.ts';
+import { readAccessModel, type AccessPolicy, type OsmHttpMatch } from '../../osm/access-model.ts';
+import { formatRef } from '../../source.ts';
+import { fullMatch } from '../../verify/regex-samples.ts';
+import { Emitter } from '../emitter.ts';
+import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
+import { matchKey, translateHttpMatch } from './http-match.ts';
+import { contains, overlap } from './overlap.ts';
+import { exposedPorts, type ExposedPort } from '../../osm/exposed-ports.ts';
+
+/**
+ * TrafficTarget (+ HTTPRouteGroup, TCPRoute) → Server per destination pod port, HTTPRoutes attached to it,
+ * AuthorizationPolicies and MeshTLSAuthentications naming the sources. The OSM model it starts from is
+ * osm/access-model.ts; what Linkerd does with the output is linkerd-semantics §2.
+ */
+export const trafficTargetRule = defineRule({
+  id: 'traffic-target',
+  consumes: ['TrafficTarget', 'HTTPRouteGroup', 'TCPRoute'],
+  emits: [
+    'traffic-target/unserved-version', 'traffic-target/destination-port-ignored', 'traffic-target/rule-without-matches',
+    'traffic-target/invalid-rule-kind', 'traffic-target/http-rules-on-tcp-port', 'traffic-target/tcp-route-port-scope',
+    'traffic-target/port-not-exposed', 'traffic-target/destination-without-workload', 'traffic-target/namespace-mismatch',
+    'traffic-target/route-group-not-found', 'traffic-target/tcp-route-not-found', 'traffic-target/match-name-not-found',
+    'traffic-target/source-kind-unsupported', 'traffic-target/source-namespace-missing', 'traffic-target/path-regex-translated',
+    'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
+    'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/server-conflict', 'traffic-target/grpc-port',
+    'mesh-mode/permissive-audit', 'mesh-mode/audit-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
+  ],
+  translate: translateTrafficTargets,
+});
+
+export function translateTrafficTargets(input: RuleInput): RuleOutput {
+  const out = new Emitter();
+  const { inventory, options, meshMode } = input;
+  for (const kind of ['TrafficTarget', 'HTTPRouteGroup', 'TCPRoute']) for (const o of inventory.osm(kind)) out.consume(o);
+  const model = readAccessModel(inventory);
+  model.findings.forEach((f) => out.finding(f));
+  const audit = meshMode.mode === 'permissive';
+  if (audit && !features(options.linkerdVersion).audit) {
+    for (const p of model.policies) {
+      out.finding(finding('mesh-mode/audit-unavailable', p.target.locate(['kind']), {
+        resource: formatRef(p.target.ref),
+        message: `OSM ran in permissive mode and ignored ${formatRef(p.target.ref)}; Linkerd ${options.linkerdVersion} has no audit mode, so it is not translated.`,
+      }));
+    }
+    return out.output();
+  }
+  for (const policies of groupByDestination(model.policies)) {
+    new DestinationTranslation(input, out, policies, audit).run();
+  }
+  return out.output();
+}
+
+function groupByDestination(policies: readonly AccessPolicy[]): AccessPolicy[][] {
+  const groups = new Map<string, AccessPolicy[]>();
+  for (const p of policies) {
+    const key = `${p.namespace ?? ''}/${p.destination}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()];
+}
+
+/** A distinct OSM match on a destination, with every source any TrafficTarget allows it for. */
+interface MatchEntry {
+  readonly key: string;
+  readonly match: OsmHttpMatch;
+  readonly sources: ReadonlySet<string>;
+}
+
+class DestinationTranslation {
+  private readonly inventory: Inventory;
+  private readonly first: AccessPolicy;
+  private readonly namespace: string | undefined;
+  /** Where generated objects go: omitted when kustomize sets the namespace of the file they are added to. */
+  private readonly outNamespace: string | undefined;
+  private readonly serviceAccount: string;
+  private readonly entries: MatchEntry[];
+  private readonly input: RuleInput;
+  private readonly out: Emitter;
+  private readonly policies: readonly AccessPolicy[];
+  private readonly audit: boolean;
+
+  constructor(input: RuleInput, out: Emitter, policies: readonly AccessPolicy[], audit: boolean) {
+    this.input = input;
+    this.out = out;
+    this.policies = policies;
+    this.audit = audit;
+    this.inventory = input.inventory;
+    this.first = policies[0] as AccessPolicy;
+    this.namespace = this.first.namespace;
+    this.outNamespace = this.first.target.namespaceSource === 'kustomization' ? undefined : this.namespace;
+    this.serviceAccount = this.first.destination;
+    this.entries = distinctMatches(policies);
+  }
+
+  private get origin(): K8sObject {
+    return this.first.target;
+  }
+
+  private scope(port?: number) {
+    return [{ namespace: this.namespace ?? '', serviceAccount: this.serviceAccount, ...(port !== undefined ? { port } : {}) }];
+  }
+
+  run(): void {
+    if (this.audit) {
+      for (const p of this.policies) {
+        this.out.finding(finding('mesh-mode/permissive-audit', p.target.locate(['kind']), {
+          resource: formatRef(p.target.ref),
+          message: `OSM ran in permissive mode, so ${formatRef(p.target.ref)} was not enforced: its Servers are generated with accessPolicy: audit.`,
+          affects: this.scope(),
+        }));
+      }
+    }
+    this.reportMatchProblems();
+    const workloads = this.inventory.workloadsRunningAs(this.namespace, this.serviceAccount);
+    if (workloads.length === 0) {
+      this.translateWithoutWorkload();
+      return;
+    }
+    for (const workload of workloads) this.translateWorkload(workload);
+  }
+
+  /** Sources allowed through OSM's L4 RBAC on a port: any TrafficTarget whose TCPRoute ports (or `any`) include it. */
+  private l4Sources(port: number): Set<string> {
+    const allowed = new Set<string>();
+    for (const p of this.policies) {
+      if (p.ports === 'any' || p.ports.includes(port)) p.sources.forEach((s) => allowed.add(s));
+    }
+    return allowed;
+  }
+
+  private translateWorkload(workload: Workload): void {
+    const exposed = exposedPorts(this.inventory, workload);
+    for (const cp of workload.ports) {
+      if (exposed.some((e) => e.port === cp.port)) continue;
+      this.out.finding(finding('traffic-target/port-not-exposed', workload.object.locate(['kind']), {
+        resource: formatRef(workload.object.ref),
+        message: `Port ${cp.name ?? cp.port} of ${formatRef(workload.object.ref)} is exposed by no Service: OSM gave it no inbound chain, so no Server is generated for it.`,
+      }));
+    }
+    for (const port of exposed) {
+      if (port.protocol === 'unsupported') continue;
+      const server = resourceName(workload.name, port.name ?? port.port);
+      this.reportTcpScoping(port.port);
+      if (port.protocol === 'tcp' || port.protocol === 'tcp-server-first') this.translateTcpPort(workload, port, server);
+      else this.translateHttpPort(workload, port, server);
+    }
+  }
+
+  private emitServer(workload: Workload, port: ExposedPort, name: string, proxyProtocol: ProxyProtocol): void {
+    this.out.resource(buildServer(this.input.options.linkerdVersion, {
+      name,
+      namespace: this.outNamespace,
+      podLabels: workload.selectorLabels,
+      port: port.name ?? port.port,
+      proxyProtocol,
+      ...(this.audit ? { accessPolicy: 'audit' as const } : {}),
+    }), this.origin);
+  }
+
+  private translateTcpPort(workload: Workload, port: ExposedPort, server: string): void {
+    this.emitServer(workload, port, server, 'opaque');
+    if (this.entries.length > 0) {
+      this.out.finding(finding('traffic-target/http-rules-on-tcp-port', this.origin.locate(['spec', 'rules']), {
+        resource: formatRef(this.origin.ref),
+        message: `Port ${port.port} of ${workload.name} is ${port.protocol} (${port.via.join(', ')}): HTTPRouteGroup rules had no effect there; only identities are checked.`,
+      }));
+    }
+    const sources = this.l4Sources(port.port);
+    if (sources.size === 0) return;
+    const mtls = this.meshTls(sources);
+    this.out.resource(buildAuthorizationPolicy(server, this.outNamespace, { kind: 'Server', name: server }, [
+      { kind: 'MeshTLSAuthentication', name: mtls },
+    ]), this.origin);
+  }
+
+  private translateHttpPort(workload: Workload, port: ExposedPort, server: string): void {
+    const protocol: ProxyProtocol = port.protocol === 'grpc' ? 'HTTP/2' : 'HTTP/1';
+    this.emitServer(workload, port, server, protocol);
+    if (port.protocol === 'grpc') {
+      this.out.finding(finding('traffic-target/grpc-port', workload.object.locate(['kind']), {
+        resource: formatRef(workload.object.ref),
+        message: `Port ${port.port} of ${workload.name} is grpc (${port.via.join(', ')}): Server ${server} uses proxyProtocol HTTP/2 so its HTTPRoutes apply.`,
+      }));
+    }
+    const l4 = this.l4Sources(port.port);
+    const routed = this.entries
+      .map((e) => ({ ...e, sources: new Set([...e.sources].filter((s) => l4.has(s))) }))
+      .filter((e) => translateHttpMatch(e.match).ok);
+    const effective = unionContaining(routed);
+    this.reportOverlaps(routed, port.port);
+    this.emitProbeRoute(workload, port, server, effective);
+    if (this.audit) {
+      // In audit mode every request must still reach a route, or Linkerd answers 404 where OSM allowed it.
+      this.out.resource(buildServerRoute(this.input.options.linkerdVersion, resourceName(server, 'all'), this.outNamespace, server, [
+        { matches: [{ path: { type: 'PathPrefix', value: '/' } }] },
+      ]), this.origin);
+    }
+    for (const entry of effective) {
+      if (entry.sources.size === 0) continue;
+      const translated = translateHttpMatch(entry.match);
+      if (!translated.ok) continue;
+      const name = resourceName(server, entry.match.group, entry.match.name);
+      this.out.resource(buildServerRoute(this.input.options.linkerdVersion, name, this.outNamespace, server, [
+        { matches: translated.matches },
+      ]), entry.match.object);
+      this.out.resource(buildAuthorizationPolicy(name, this.outNamespace, { kind: 'HTTPRoute', name }, [
+        { kind: 'MeshTLSAuthentication', name: this.meshTls(entry.sources) },
+      ]), entry.match.object);
+    }
+  }
+
+  /**
+   * Once a route is attached to a Server, Linkerd stops authorizing kubelet probes by itself
+   * (linkerd-semantics §2.6), while OSM always let them through its own probe listeners. So every HTTP probe gets
+   * a GET + exact-path route authorized from the probe networks, plus every source an OSM route let make that request.
+   */
+  private emitProbeRoute(workload: Workload, port: ExposedPort, server: string, entries: readonly MatchEntry[]): void {
+    const paths = [...new Set(workload.probes.filter((p) => p.type === 'http' && p.port === port.port).map((p) => p.path ?? '/'))].sort();
+    if (paths.length === 0) return;
+    const { options } = this.input;
+    const version = options.linkerdVersion;
+    const route = resourceName(server, 'probes');
+    const matches: RouteMatch[] = paths.map((value) => ({ path: { type: 'Exact', value }, method: 'GET' }));
+    this.out.resource(buildServerRoute(version, route, this.outNamespace, server, [{ matches }]), this.origin);
+    const networks = options.probeNetworks.length > 0 ? options.probeNetworks : ['0.0.0.0/0', '::/0'];
+    this.out.resource(buildNetworkAuthentication('kubelet-probes', this.outNamespace, networks), this.origin);
+    this.out.resource(buildAuthorizationPolicy(route, this.outNamespace, { kind: 'HTTPRoute', name: route }, [
+      { kind: 'NetworkAuthentication', name: 'kubelet-probes' },
+    ]), this.origin);
+    const probeRequest = (e: MatchEntry, path: string) =>
+      (e.match.methods.length === 0 || e.match.methods.includes('GET')) &&
+      Object.keys(e.match.headers).length === 0 &&
+      (e.match.pathRegex === undefined || e.match.pathRegex === '' || fullMatch(e.match.pathRegex, path));
+    const meshSources = new Set<string>();
+    for (const e of entries) {
+      const hit = paths.filter((p) => probeRequest(e, p));
+      if (hit.length === 0 || e.sources.size === 0) continue;
+      e.sources.forEach((s) => meshSources.add(s));
+      if (e.match.methods.includes('GET')) {
+        this.out.finding(finding('probes/overlaps-route', e.match.object.locate(e.match.path), {
+          resource: formatRef(e.match.object.ref),
+          message: `Match ${e.match.name} also accepts the kubelet's GET ${hit.join(', ')} on ${workload.name}:${port.port} as specifically as probe route ${route}.`,
+          affects: [{ namespace: this.namespace ?? '', serviceAccount: this.serviceAccount, port: port.port, source: 'kubelet' }],
+        }));
+      }
+    }
+    if (meshSources.size > 0) {
+      this.out.resource(buildAuthorizationPolicy(resourceName(route, 'mesh'), this.outNamespace, { kind: 'HTTPRoute', name: route }, [
+        { kind: 'MeshTLSAuthentication', name: this.meshTls(meshSources) },
+      ]), this.origin);
+    }
+    if (options.probeNetworks.length === 0) {
+      this.out.finding(finding('probes/open-to-all-networks', workload.object.locate(['kind']), {
+        resource: formatRef(workload.object.ref),
+        message: `Probe paths ${paths.join(', ')} of ${workload.name}:${port.port} are authorized from every network (route ${route}): any client can GET them.`,
+        affects: this.scope(port.port),
+      }));
+    }
+  }
+
+  /** MeshTLSAuthentication for a set of identities, shared by every route and Server that allows the same set. */
+  private meshTls(sources: ReadonlySet<string>): string {
+    const identities = [...sources].sort();
+    const accounts = identities.map((id) => {
+      const dot = id.indexOf('.');
+      return { name: id.slice(0, dot), namespace: id.slice(dot + 1) };
+    });
+    const only = accounts[0];
+    const name = accounts.length === 1 && only
+      ? resourceName(only.name, only.namespace)
+      : resourceName(this.serviceAccount, 'clients', hash53(identities.join(',')).slice(0, 6));
+    this.out.resource(buildMeshTlsAuthentication(name, this.outNamespace, accounts), this.origin);
+    return name;
+  }
+
+  private reportTcpScoping(port: number): void {
+    for (const p of this.policies) {
+      if (p.ports === 'any' || p.ports.includes(port) || p.sources.length === 0) continue;
+      this.out.finding(finding('traffic-target/tcp-route-port-scope', p.target.locate(['spec', 'rules']), {
+        resource: formatRef(p.target.ref),
+        message: `${formatRef(p.target.ref)} lists TCPRoute ports ${p.ports.join(', ')}: OSM kept its sources off port ${port} of ${this.serviceAccount}'s pods, HTTP rules included.`,
+      }));
+    }
+  }
+
+  private reportOverlaps(entries: readonly MatchEntry[], port: number): void {
+    for (const [i, a] of entries.entries()) {
+      for (const b of entries.slice(i + 1)) {
+        if (sameSet(a.sources, b.sources) || contains(a.match, b.match) || contains(b.match, a.match)) continue;
+        if (!overlap(a.match, b.match)) continue;
+        this.out.finding(finding('traffic-target/overlapping-routes', a.match.object.locate(a.match.path), {
+          resource: formatRef(a.match.object.ref),
+          message: `Matches ${a.match.group}/${a.match.name} and ${b.match.group}/${b.match.name} overlap on port ${port} with different sources: for requests both match, Linkerd checks only the more specific route's sources.`,
+          affects: this.scope(port),
+        }));
+      }
+    }
+  }
+
+  private reportMatchProblems(): void {
+    for (const entry of this.entries) {
+      const t = translateHttpMatch(entry.match);
+      const at = entry.match.object.locate([...entry.match.path, 'pathRegex']);
+      const resource = formatRef(entry.match.object.ref);
+      const label = `${entry.match.group}/${entry.match.name} (pathRegex ${JSON.stringify(entry.match.pathRegex ?? '')})`;
+      if (t.path.kind === 'never') {
+        this.out.finding(finding('traffic-target/path-never-matches', at, { resource, message: `${label} can never match a path, which always starts with "/".` }));
+      } else if (t.path.kind === 'invalid') {
+        this.out.finding(finding('traffic-target/path-regex-invalid', at, { resource, message: `${label} is not valid RE2.` }));
+      } else if (t.path.kind === 'inexpressible') {
+        this.out.finding(finding('traffic-target/path-not-expressible', at, {
+          resource, message: `${label} uses ${t.path.construct}, which the Linkerd proxy's regex engine rejects.`, affects: this.scope(),
+        }));
+      } else if (t.path.kind === 'match' && t.path.match.type === 'RegularExpression') {
+        this.out.finding(finding('traffic-target/path-regex-translated', at, { resource, message: `${label} becomes RegularExpression ${t.path.match.value}.` }));
+      }
+      if (entry.match.headers['host'] !== undefined) {
+        this.out.finding(finding('traffic-target/host-header', entry.match.object.locate([...entry.match.path, 'headers']), {
+          resource, message: `${label} matches the host header ${JSON.stringify(entry.match.headers['host'])}, which OSM compared with :authority.`,
+        }));
+      }
+    }
+  }
+
+  /** No workload runs as the destination: emit everything that does not need the pods, and say what to add. */
+  private translateWithoutWorkload(): void {
+    const server = resourceName(this.serviceAccount);
+    const ns = this.namespace ?? '<namespace>';
+    this.out.finding(finding('traffic-target/destination-without-workload', this.origin.locate(['spec', 'destination', 'name']), {
+      resource: formatRef(this.origin.ref),
+      message: [
+        `No workload in the repository runs as ServiceAccount ${this.serviceAccount} in ${ns}. Routes and authorizations were generated for a Server named ${server}; create it:`,
+        '```yaml',
+        `apiVersion: ${buildServer(this.input.options.linkerdVersion, { name: server, namespace: ns, podLabels: {}, port: 0, proxyProtocol: 'HTTP/1' }).apiVersion}`,
+        'kind: Server',
+        `metadata: {name: ${server}, namespace: ${ns}}`,
+        'spec:',
+        '  podSelector: {matchLabels: {app: <label of the pods running as this ServiceAccount>}}',
+        '  port: <container port, name or number>',
+        '  proxyProtocol: HTTP/1   # opaque for TCP ports',
+        '```',
+      ].join('\n'),
+    }));
+    for (const entry of unionContaining(this.entries)) {
+      const translated = translateHttpMatch(entry.match);
+      if (!translated.ok || entry.sources.size === 0) continue;
+      const name = resourceName(server, entry.match.group, entry.match.name);
+      this.out.resource(buildServerRoute(this.input.options.linkerdVersion, name, this.outNamespace, server, [{ matches: translated.matches }]), entry.match.object);
+      this.out.resource(buildAuthorizationPolicy(name, this.outNamespace, { kind: 'HTTPRoute', name }, [
+        { kind: 'MeshTLSAuthentication', name: this.meshTls(entry.sources) },
+      ]), entry.match.object);
+    }
+  }
+}
+
+/** The same match reached from several TrafficTargets (or groups) is one route whose sources are the union (§2.1.7). */
+function distinctMatches(policies: readonly AccessPolicy[]): MatchEntry[] {
+  const byKey = new Map<string, { match: OsmHttpMatch; sources: Set<string> }>();
+  for (const p of policies) {
+    for (const match of p.httpMatches) {
+      const key = matchKey(match);
+      const entry = byKey.get(key) ?? { match, sources: new Set<string>() };
+      p.sources.forEach((s) => entry.sources.add(s));
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.entries()].map(([key, e]) => ({ key, match: e.match, sources: e.sources }));
+}
+
+/**
+ * Linkerd uses the most specific route only; a request inside a contained match would otherwise lose the sources of
+ * every broader match that also accepts it. Adding them to the inner route widens nothing: each of its requests is
+ * also a request of the outer match.
+ */
+function unionContaining(entries: readonly MatchEntry[]): MatchEntry[] {
+  return entries.map((e) => {
+    const sources = new Set(e.sources);
+    for (const other of entries) {
+      if (other !== e && contains(other.match, e.match)) other.sources.forEach((s) => sources.add(s));
+    }
+    return { ...e, sources };
+  });
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}

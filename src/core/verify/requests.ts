@@ -1,0 +1,93 @@
+import type { Inventory, Workload } from '../inventory/model.ts';
+import type { AccessModel, OsmHttpMatch } from '../osm/access-model.ts';
+import { exposedPorts } from '../osm/exposed-ports.ts';
+import { regexLiteral } from '../rules/traffic-target/path-match.ts';
+import { samplePaths } from './regex-samples.ts';
+import type { AccessRequest, HttpRequestShape, RequestSource } from './types.ts';
+
+const MESHED_IP = '10.1.0.10';
+const UNMESHED_IP = '10.2.0.20';
+const KUBELET_IP = '10.240.0.4';
+const MAX_PATHS = 40;
+
+/**
+ * The request matrix for one destination workload: every source identity in the repository plus an unmeshed
+ * client, every container port, paths that match each OSM regex and paths that just miss it, each method, with and
+ * without each header; and the kubelet's probe requests.
+ */
+export function requestsFor(inventory: Inventory, model: AccessModel, workload: Workload): AccessRequest[] {
+  const namespace = workload.namespace ?? '';
+  const matches = model.policies
+    .filter((p) => p.namespace === workload.namespace && p.destination === workload.serviceAccount)
+    .flatMap((p) => p.httpMatches);
+  const sources = sourcesOf(inventory, model);
+  const exposed = exposedPorts(inventory, workload);
+  const ports = [...new Set([...workload.ports.map((p) => p.port), ...exposed.map((p) => p.port)])].sort((a, b) => a - b);
+  const requests: AccessRequest[] = [];
+  const base = { namespace, workload: workload.name, serviceAccount: workload.serviceAccount };
+  for (const port of ports) {
+    const protocol = exposed.find((p) => p.port === port)?.protocol;
+    const probePaths = workload.probes.filter((p) => p.type === 'http' && p.port === port).map((p) => p.path ?? '/');
+    for (const path of probePaths) {
+      requests.push({ ...base, port, source: { kind: 'kubelet', ip: KUBELET_IP }, http: { method: 'GET', path, headers: {} } });
+    }
+    if (protocol === 'tcp' || protocol === 'tcp-server-first') {
+      for (const source of sources) requests.push({ ...base, port, source });
+      continue;
+    }
+    const shapes = httpShapes(matches, probePaths);
+    for (const source of sources) for (const http of shapes) requests.push({ ...base, port, source, http });
+  }
+  return requests;
+}
+
+function sourcesOf(inventory: Inventory, model: AccessModel): RequestSource[] {
+  const identities = new Set<string>();
+  for (const w of inventory.workloads) if (w.namespace) identities.add(`${w.serviceAccount}.${w.namespace}`);
+  for (const p of model.policies) p.sources.forEach((s) => identities.add(s));
+  const meshed = [...identities].sort().map((id): RequestSource => {
+    const dot = id.indexOf('.');
+    return { kind: 'meshed', serviceAccount: id.slice(0, dot), namespace: id.slice(dot + 1), ip: MESHED_IP };
+  });
+  return [...meshed, { kind: 'unmeshed', ip: UNMESHED_IP }];
+}
+
+function httpShapes(matches: readonly OsmHttpMatch[], probePaths: readonly string[]): HttpRequestShape[] {
+  const paths = new Set<string>(['/', '/osm2linkerd-unmatched', ...probePaths]);
+  for (const m of matches) for (const p of pathSamples(m)) paths.add(p);
+  const methods = new Set(['GET', 'POST', ...matches.flatMap((m) => m.methods)]);
+  const headerSets: Record<string, string>[] = [{}];
+  for (const m of matches) {
+    const entries = Object.entries(m.headers);
+    if (entries.length === 0) continue;
+    headerSets.push(Object.fromEntries(entries.map(([k, v]) => [k, headerSample(v)])));
+  }
+  const shapes: HttpRequestShape[] = [];
+  for (const path of [...paths].slice(0, MAX_PATHS)) {
+    for (const method of methods) for (const headers of dedupe(headerSets)) shapes.push({ method, path, headers });
+  }
+  return shapes;
+}
+
+function pathSamples(m: OsmHttpMatch): string[] {
+  if (m.pathRegex === undefined || m.pathRegex === '') return [];
+  const { matching, nearMisses } = samplePaths(m.pathRegex);
+  return [...matching.slice(0, 6), ...nearMisses.slice(0, 6)];
+}
+
+function headerSample(regex: string): string {
+  const literal = regexLiteral(regex);
+  if (literal !== undefined) return literal;
+  const sample = samplePaths(regex).matching[0];
+  return sample ?? '';
+}
+
+function dedupe(sets: Record<string, string>[]): Record<string, string>[] {
+  const seen = new Set<string>();
+  return sets.filter((s) => {
+    const key = JSON.stringify(Object.entries(s).sort());
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
