@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  LINKERD_VERSIONS,
+  migrate,
+  renderJson,
+  renderSarif,
+  renderText,
+  renderVerificationReport,
+  type MigrationOptionsInput,
+} from '../core/index.ts';
+import { readCheckout } from './read-checkout.ts';
+import { writePlan } from './write-plan.ts';
+
+const USAGE = `osm2linkerd: migrate Open Service Mesh (OSM/SMI) configuration to Linkerd
+
+Usage:
+  osm2linkerd translate <dir> [options]   print the migration (diff, findings, summary)
+  osm2linkerd verify <dir> [options]      print the OSM-vs-Linkerd equivalence report
+  osm2linkerd --help | --version
+
+Options:
+  --format text|json|sarif      output format of translate (default text)
+  --write                       apply the changes to <dir>
+  --out <dir>                   write changed and new files under <dir> instead
+  --linkerd-version <x.y>       target Linkerd ${LINKERD_VERSIONS[0]}..${LINKERD_VERSIONS.at(-1)} (default ${LINKERD_VERSIONS.at(-1)})
+  --split-style httproute|trafficsplit   TrafficSplit → weighted HTTPRoute (default) or kept for linkerd-smi
+  --mode forklift|coexist       remove the OSM documents (default) or keep them
+  --mesh-mode auto|smi|permissive        OSM's traffic policy mode when no MeshConfig says (default auto)
+  --probe-networks <cidr,...>   networks kubelet probes come from (default: every network, with a finding)
+  --exclude <glob>              paths to leave alone (repeatable)
+
+Exit codes: 0 success, 1 findings of severity error (or verify differences no finding explains), 2 usage or I/O error.
+`;
+
+class UsageError extends Error {}
+
+function version(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : '0.0.0';
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function parse(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      write: { type: 'boolean' },
+      out: { type: 'string' },
+      'linkerd-version': { type: 'string' },
+      'split-style': { type: 'string' },
+      mode: { type: 'string' },
+      'mesh-mode': { type: 'string' },
+      'probe-networks': { type: 'string' },
+      exclude: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  });
+  const options: MigrationOptionsInput = {
+    ...(oneOf('linkerd-version', values['linkerd-version'], LINKERD_VERSIONS) ? { linkerdVersion: oneOf('linkerd-version', values['linkerd-version'], LINKERD_VERSIONS) } : {}),
+    ...(values['split-style'] ? { splitStyle: oneOf('split-style', values['split-style'], ['httproute', 'trafficsplit'] as const) } : {}),
+    ...(values.mode ? { strategy: oneOf('mode', values.mode, ['forklift', 'coexist'] as const) } : {}),
+    ...(values['mesh-mode'] ? { meshMode: oneOf('mesh-mode', values['mesh-mode'], ['auto', 'smi', 'permissive'] as const) } : {}),
+    ...(values['probe-networks'] ? { probeNetworks: values['probe-networks'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(values.exclude ? { exclude: values.exclude } : {}),
+  };
+  const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const) ?? 'text';
+  if (values.write && values.out) throw new UsageError('--write and --out cannot be used together');
+  return { values, positionals, options, format };
+}
+
+export async function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  try {
+    const { values, positionals, options, format } = parse(argv);
+    if (values.help) { out(USAGE); return 0; }
+    if (values.version) { out(`${version()}\n`); return 0; }
+    const [command, dir, ...extra] = positionals;
+    if (command !== 'translate' && command !== 'verify') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+    if (!dir) throw new UsageError(`${command} needs a directory`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dir} is not a directory`);
+    const plan = migrate(await readCheckout(dir), options);
+    if (command === 'verify') {
+      out(renderVerificationReport(plan.verification));
+      return plan.verification.uncovered.length > 0 ? 1 : 0;
+    }
+    if (format === 'json') out(renderJson(plan));
+    else if (format === 'sarif') out(renderSarif(plan.findings, version()));
+    else out(renderText(plan));
+    if (values.write) await writePlan(dir, plan.files, { inPlace: true });
+    if (values.out) await writePlan(values.out, plan.files, { inPlace: false });
+    return plan.summary.findings.error > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      err(`osm2linkerd: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+      err(`osm2linkerd: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+}
