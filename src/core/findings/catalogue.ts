@@ -132,6 +132,11 @@ export const catalogue = {
     title: 'Source ServiceAccount has no namespace',
     remediation: 'OSM built the identity <sa>.<namespace> from the source, so a missing namespace matched no client. Nothing is generated for this source; set sources[].namespace.',
   },
+  'traffic-target/unreferenced-spec': {
+    severity: 'info',
+    title: 'HTTPRouteGroup or TCPRoute used by no TrafficTarget',
+    remediation: 'Route specs grant nothing by themselves: only a TrafficTarget (or an Egress / TrafficSplit match, reported by their own rules) gives them effect. Nothing is generated from it; delete it with the rest of the OSM configuration.',
+  },
   'traffic-target/path-regex-translated': {
     severity: 'info',
     title: 'pathRegex translated to an anchored RegularExpression',

@@ -32,6 +32,8 @@ export interface AccessPolicy {
   /** L4 ports from TCPRoute matches.ports; `any` when none are listed (osm-semantics §2.3). */
   readonly ports: readonly number[] | 'any';
   readonly httpMatches: readonly OsmHttpMatch[];
+  /** The TCPRoutes its rules reference. */
+  readonly tcpRoutes: readonly K8sObject[];
   /** The TrafficTarget references at least one HTTPRouteGroup rule. */
   readonly hasHttpRules: boolean;
 }
@@ -101,6 +103,7 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
   }
   const sources = readSources(target, spec, base, namespace, findings);
   const ports: number[] = [];
+  const tcpRoutes: K8sObject[] = [];
   let anyTcpPortsListed = false;
   const httpMatches: OsmHttpMatch[] = [];
   let hasHttpRules = false;
@@ -117,6 +120,7 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
         return undefined;
       }
       const listed = asArray(asRecord(asRecord(route.body['spec'])['matches'])['ports']).flatMap((p) => asPortNumber(p) ?? []);
+      tcpRoutes.push(route);
       if (listed.length > 0) anyTcpPortsListed = true;
       ports.push(...listed);
     } else {
@@ -131,6 +135,7 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
     sources,
     ports: anyTcpPortsListed ? [...new Set(ports)].sort((a, b) => a - b) : 'any',
     httpMatches,
+    tcpRoutes,
     hasHttpRules,
   };
 }

@@ -36,7 +36,7 @@ export const trafficTargetRule = defineRule({
     'traffic-target/source-kind-unsupported', 'traffic-target/source-namespace-missing', 'traffic-target/path-regex-translated',
     'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
     'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/server-conflict', 'traffic-target/grpc-port',
-    'mesh-mode/permissive-audit', 'mesh-mode/audit-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
+    'traffic-target/unreferenced-spec', 'mesh-mode/permissive-audit', 'mesh-mode/audit-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
   ],
   translate: translateTrafficTargets,
 });
@@ -47,6 +47,7 @@ export function translateTrafficTargets(input: RuleInput): RuleOutput {
   for (const kind of ['TrafficTarget', 'HTTPRouteGroup', 'TCPRoute']) for (const o of inventory.osm(kind)) out.consume(o);
   const model = readAccessModel(inventory);
   model.findings.forEach((f) => out.finding(f));
+  reportUnreferencedSpecs(inventory, model.policies, out);
   const audit = meshMode.mode === 'permissive';
   if (audit && !features(options.linkerdVersion).audit) {
     for (const p of model.policies) {
@@ -61,6 +62,18 @@ export function translateTrafficTargets(input: RuleInput): RuleOutput {
     new DestinationTranslation(input, out, policies, audit).run();
   }
   return out.output();
+}
+
+/** A route spec no honoured TrafficTarget references allowed nothing by itself: say so rather than drop it. */
+function reportUnreferencedSpecs(inventory: Inventory, policies: readonly AccessPolicy[], out: Emitter): void {
+  const used = new Set(policies.flatMap((p) => [...p.httpMatches.map((m) => m.object), ...p.tcpRoutes]));
+  for (const o of [...inventory.osm('HTTPRouteGroup'), ...inventory.osm('TCPRoute')]) {
+    if (used.has(o)) continue;
+    out.finding(finding('traffic-target/unreferenced-spec', o.locate(['metadata', 'name']), {
+      resource: formatRef(o.ref),
+      message: `${o.ref.kind} ${formatRef(o.ref)} is used by no TrafficTarget that OSM honoured, so it allowed nothing by itself.`,
+    }));
+  }
 }
 
 function groupByDestination(policies: readonly AccessPolicy[]): AccessPolicy[][] {
