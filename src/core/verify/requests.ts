@@ -55,6 +55,13 @@ function sourcesOf(inventory: Inventory, model: AccessModel): RequestSource[] {
 function httpShapes(matches: readonly OsmHttpMatch[], probePaths: readonly string[]): HttpRequestShape[] {
   const paths = new Set<string>(['/', '/osm2linkerd-unmatched', ...probePaths]);
   for (const m of matches) for (const p of pathSamples(m)) paths.add(p);
+  // A path two regexes both accept is where Linkerd's single-route choice can differ from OSM's any-route rule.
+  for (const [i, a] of matches.entries()) {
+    for (const b of matches.slice(i + 1)) {
+      const [x, y] = [pathSamples(a)[0], pathSamples(b)[0]];
+      if (x !== undefined && y !== undefined) { paths.add(x + y); paths.add(y + x); }
+    }
+  }
   const methods = new Set(['GET', 'POST', ...matches.flatMap((m) => m.methods)]);
   const headerSets: Record<string, string>[] = [{}];
   for (const m of matches) {

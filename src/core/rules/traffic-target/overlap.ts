@@ -62,8 +62,13 @@ export function contains(outer: OsmHttpMatch, inner: OsmHttpMatch): boolean {
   return samples.length > 0 && samples.every((p) => pathAccepts(outer, p));
 }
 
-/** Can one request match both? */
+/** Can one request match both? Samples of each, and their concatenations (a prefix of one, a suffix of the other). */
 export function overlap(a: OsmHttpMatch, b: OsmHttpMatch): boolean {
   if (!methodsIntersect(a, b) || !headersCompatible(a, b) || !headersCompatible(b, a)) return false;
-  return [...pathSamples(a), ...pathSamples(b)].some((p) => pathAccepts(a, p) && pathAccepts(b, p));
+  return overlapCandidates(pathSamples(a), pathSamples(b)).some((p) => pathAccepts(a, p) && pathAccepts(b, p));
+}
+
+export function overlapCandidates(as: readonly string[], bs: readonly string[]): string[] {
+  const crossed = as.slice(0, 4).flatMap((x) => bs.slice(0, 4).flatMap((y) => [x + y, y + x]));
+  return [...as, ...bs, ...crossed];
 }

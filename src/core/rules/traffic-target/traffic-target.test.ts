@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { inventoryOf } from '../../../../test/support/repo.ts';
+import type { MeshMode } from '../../inventory/mesh-mode.ts';
+import type { LinkerdResource } from '../../linkerd/resources.ts';
+import { resolveOptions, type MigrationOptionsInput } from '../../options.ts';
+import { translateTrafficTargets } from './traffic-target.ts';
+
+const SMI: MeshMode = { mode: 'smi', source: 'option' };
+
+function workload(name: string, sa: string, ns: string, extra = '') {
+  return `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      serviceAccountName: ${sa}
+      containers:
+        - name: app
+          ports: [{name: http, containerPort: 8080}, {containerPort: 9999}]
+${extra}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  selector: {app: ${name}}
+  ports: [{name: http, port: 80, targetPort: http}]
+`;
+}
+
+function target(name: string, sources: string[], rules: string, ns = 'shop', dest = 'api') {
+  return `
+apiVersion: access.smi-spec.io/v1alpha3
+kind: TrafficTarget
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  destination: {kind: ServiceAccount, name: ${dest}, namespace: ${ns}}
+  rules:
+${rules}
+  sources:
+${sources.map((s) => `    - {kind: ServiceAccount, name: ${s.split('.')[0]}, namespace: ${s.split('.')[1]}}`).join('\n')}
+`;
+}
+
+const GROUP = `
+apiVersion: specs.smi-spec.io/v1alpha4
+kind: HTTPRouteGroup
+metadata: {name: routes, namespace: shop}
+spec:
+  matches:
+    - {name: users, pathRegex: /users, methods: [GET]}
+    - {name: api, pathRegex: "/api/.*"}
+    - {name: api-users, pathRegex: "/api/users", methods: [GET]}
+    - {name: v-prefix, pathRegex: "/v[0-9]+/x.*"}
+    - {name: users-anywhere, pathRegex: "/.*/users"}
+`;
+
+function run(files: Record<string, string>, mode: MeshMode = SMI, options: MigrationOptionsInput = {}) {
+  const { inventory } = inventoryOf(files);
+  const out = translateTrafficTargets({ inventory, options: resolveOptions(options), meshMode: mode });
+  const byKind = (kind: string) => out.resources.map((r) => r.resource).filter((r) => r.kind === kind);
+  return { out, byKind, ids: out.findings.map((f) => f.id).sort() };
+}
+
+function names(resources: readonly LinkerdResource[]): string[] {
+  return resources.map((r) => r.metadata.name).sort();
+}
+
+describe('translateTrafficTargets', () => {
+  it('HTTP destination: Server, route per match, policy on that route, mTLS identities of the sources', () => {
+    const { byKind } = run({
+      'w.yaml': workload('api', 'api', 'shop'),
+      'g.yaml': GROUP,
+      't.yaml': target('t', ['web.front'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}'),
+    });
+    expect(byKind('Server')).toEqual([{
+      apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server',
+      metadata: { name: 'api-http', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'osm2linkerd' } },
+      spec: { podSelector: { matchLabels: { app: 'api' } }, port: 'http', proxyProtocol: 'HTTP/1' },
+    }]);
+    const [route] = byKind('HTTPRoute');
+    // osm-semantics §2.2.2: `/users` is a full match, so Exact (the Linkerd blog's PathPrefix would widen it).
+    expect(route?.spec).toEqual({
+      parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' }],
+      rules: [{ matches: [{ path: { type: 'Exact', value: '/users' }, method: 'GET' }] }],
+    });
+    // The seed article's bugs, never again: the policy targets the route that exists, and names the right identity.
+    const [policy] = byKind('AuthorizationPolicy');
+    expect(policy?.spec).toEqual({
+      targetRef: { group: 'policy.linkerd.io', kind: 'HTTPRoute', name: route?.metadata.name },
+      requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'web-front' }],
+    });
+    expect(byKind('MeshTLSAuthentication').map((m) => [m.metadata.name, m.spec])).toEqual([
+      ['web-front', { identityRefs: [{ kind: 'ServiceAccount', name: 'web', namespace: 'front' }] }],
+    ]);
+  });
+
+  it('TCP port (tcp-server-first): opaque Server authorized at server level', () => {
+    const db = workload('db', 'db', 'shop').replace('[{name: http, port: 80, targetPort: http}]', '[{name: sql, port: 5432, targetPort: 8080, appProtocol: tcp-server-first}]');
+    const { byKind, ids } = run({
+      'w.yaml': db,
+      'g.yaml': GROUP,
+      't.yaml': target('t', ['api.shop'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}', 'shop', 'db'),
+    });
+    expect(byKind('Server')[0]?.spec).toMatchObject({ port: 'http', proxyProtocol: 'opaque' });
+    expect(byKind('HTTPRoute')).toEqual([]);
+    expect(byKind('AuthorizationPolicy')[0]?.spec['targetRef']).toEqual({ group: 'policy.linkerd.io', kind: 'Server', name: 'db-http' });
+    // §6.3: "HTTPRouteGroup rules have no effect on them".
+    expect(ids).toContain('traffic-target/http-rules-on-tcp-port');
+  });
+
+  it('a contained match also authorizes the sources of the broader one (Linkerd picks one route)', () => {
+    const { byKind } = run({
+      'w.yaml': workload('api', 'api', 'shop'),
+      'g.yaml': GROUP,
+      't1.yaml': target('broad', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [api]}'),
+      't2.yaml': target('narrow', ['b.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [api-users]}'),
+    });
+    const mtls = Object.fromEntries(byKind('MeshTLSAuthentication').map((m) => [m.metadata.name, m.spec['identityRefs']]));
+    const policyFor = (route: string) => byKind('AuthorizationPolicy').find((p) => (p.spec['targetRef'] as { name: string }).name === route);
+    const narrowAuth = (policyFor('api-http-routes-api-users')?.spec['requiredAuthenticationRefs'] as { name: string }[])[0]?.name ?? '';
+    expect(mtls[narrowAuth]).toEqual([{ kind: 'ServiceAccount', name: 'a', namespace: 'x' }, { kind: 'ServiceAccount', name: 'b', namespace: 'x' }]);
+    const broadAuth = (policyFor('api-http-routes-api')?.spec['requiredAuthenticationRefs'] as { name: string }[])[0]?.name ?? '';
+    expect(mtls[broadAuth]).toEqual([{ kind: 'ServiceAccount', name: 'a', namespace: 'x' }]);
+  });
+
+  it('partially overlapping matches with different sources are a finding', () => {
+    const { ids } = run({
+      'w.yaml': workload('api', 'api', 'shop'),
+      'g.yaml': GROUP,
+      't1.yaml': target('one', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [api]}'),
+      't2.yaml': target('two', ['b.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users-anywhere]}'),
+    });
+    expect(ids).toContain('traffic-target/overlapping-routes');
+  });
+
+  it('TCPRoute ports keep the sources off other ports, HTTP included (§2.3)', () => {
+    const { byKind, ids } = run({
+      'w.yaml': workload('api', 'api', 'shop'),
+      'g.yaml': GROUP,
+      'r.yaml': 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: TCPRoute\nmetadata: {name: only-db, namespace: shop}\nspec: {matches: {ports: [5432]}}\n',
+      't.yaml': target('t', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}\n    - {kind: TCPRoute, name: only-db}'),
+    });
+    expect(byKind('HTTPRoute')).toEqual([]);
+    expect(ids).toContain('traffic-target/tcp-route-port-scope');
+  });
+
+  it('ports no Service exposes get no Server, and say why', () => {
+    const { byKind, ids } = run({
+      'w.yaml': workload('api', 'api', 'shop'),
+      'g.yaml': GROUP,
+      't.yaml': target('t', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}'),
+    });
+    expect(names(byKind('Server'))).toEqual(['api-http']);
+    expect(ids).toContain('traffic-target/port-not-exposed');
+  });
+
+  it('a destination without workloads gets routes for a Server the user creates, and an error', () => {
+    const { out, byKind } = run({
+      'g.yaml': GROUP,
+      't.yaml': target('t', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}'),
+    });
+    expect(byKind('Server')).toEqual([]);
+    expect((byKind('HTTPRoute')[0]?.spec['parentRefs'] as { name: string }[])[0]?.name).toBe('api');
+    const f = out.findings.find((x) => x.id === 'traffic-target/destination-without-workload');
+    expect(f?.message).toContain('kind: Server');
+    expect(f).toMatchObject({ file: 't.yaml', line: 5, severity: 'error' });
+  });
+
+  it('HTTP probes get a GET route authorized from the probe networks once routes are attached', () => {
+    const probed = workload('api', 'api', 'shop', '          readinessProbe: {httpGet: {path: /healthz, port: http}}');
+    const { byKind, ids } = run({
+      'w.yaml': probed,
+      'g.yaml': GROUP,
+      't.yaml': target('t', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}'),
+    }, SMI, { probeNetworks: ['10.240.0.0/16'] });
+    const probeRoute = byKind('HTTPRoute').find((r) => r.metadata.name === 'api-http-probes');
+    expect(probeRoute?.spec['rules']).toEqual([{ matches: [{ path: { type: 'Exact', value: '/healthz' }, method: 'GET' }] }]);
+    expect(byKind('NetworkAuthentication')[0]?.spec).toEqual({ networks: [{ cidr: '10.240.0.0/16' }] });
+    expect(ids).not.toContain('probes/open-to-all-networks');
+  });
+
+  it('permissive mode: audit Servers with a catch-all route on 2.16+, nothing before', () => {
+    const files = {
+      'w.yaml': workload('api', 'api', 'shop'),
+      'g.yaml': GROUP,
+      't.yaml': target('t', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}'),
+    };
+    const permissive: MeshMode = { mode: 'permissive', source: 'option' };
+    const audit = run(files, permissive);
+    expect(audit.byKind('Server')[0]?.spec['accessPolicy']).toBe('audit');
+    expect(names(audit.byKind('HTTPRoute'))).toContain('api-http-all');
+    expect(audit.ids).toContain('mesh-mode/permissive-audit');
+    const old = run(files, permissive, { linkerdVersion: '2.15' });
+    expect(old.out.resources).toEqual([]);
+    expect(old.ids).toContain('mesh-mode/audit-unavailable');
+  });
+
+  it('emits API versions the target serves', () => {
+    const files = {
+      'w.yaml': workload('api', 'api', 'shop'),
+      'g.yaml': GROUP,
+      't.yaml': target('t', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}'),
+    };
+    expect(run(files, SMI, { linkerdVersion: '2.12' }).byKind('Server')[0]?.apiVersion).toBe('policy.linkerd.io/v1beta1');
+    expect(run(files, SMI, { linkerdVersion: '2.12' }).byKind('HTTPRoute')[0]?.apiVersion).toBe('policy.linkerd.io/v1beta1');
+    expect(run(files, SMI, { linkerdVersion: '2.15' }).byKind('Server')[0]?.apiVersion).toBe('policy.linkerd.io/v1beta2');
+  });
+});
