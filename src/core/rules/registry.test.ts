@@ -1,0 +1,39 @@
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { catalogue, type FindingId } from '../findings/catalogue.ts';
+import { rules } from './registry.ts';
+
+const RULES_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+/** Pipeline stages that raise findings outside any rule. */
+const STAGE_FINDINGS: readonly FindingId[] = [
+  'load/yaml-syntax-error', 'load/helm-template-osm-reference', 'load/namespace-unknown', 'load/namespace-ambiguous',
+  'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'unhandled/osm-kind', 'unhandled/osm-annotation',
+  'verify/uncovered-difference',
+];
+
+describe('rule registry', () => {
+  it('registers every rule folder, and only those (a folder per rule, its id = folder = file stem)', () => {
+    const folders = readdirSync(RULES_DIR).filter((name) => statSync(`${RULES_DIR}/${name}`).isDirectory()).sort();
+    expect(rules.map((r) => r.id).sort()).toEqual(folders);
+  });
+
+  it('gives each consumable one owner', () => {
+    const owners = rules.flatMap((r) => r.consumes);
+    expect(owners.length).toBe(new Set(owners).size);
+  });
+
+  it('every finding a rule may raise is in the catalogue, and every catalogue id is raised somewhere', () => {
+    const emitted = new Set<string>([...rules.flatMap((r) => r.emits), ...STAGE_FINDINGS]);
+    for (const id of emitted) expect(Object.keys(catalogue)).toContain(id);
+    expect(Object.keys(catalogue).filter((id) => !emitted.has(id))).toEqual([]);
+  });
+
+  it('has a title and a remediation for every finding', () => {
+    for (const entry of Object.values(catalogue)) {
+      expect(entry.title.length).toBeGreaterThan(10);
+      expect(entry.remediation.length).toBeGreaterThan(30);
+    }
+  });
+});

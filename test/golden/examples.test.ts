@@ -1,0 +1,58 @@
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrate, renderText, renderUnifiedDiff } from '../../src/core/index.ts';
+import { EXAMPLES, readTree } from '../support/shared.ts';
+
+/**
+ * Golden files for examples/bookstore: the diff and the findings are reviewed by a person once, then any change to
+ * them fails here. Refresh with `UPDATE_GOLDEN=1 npx vitest run test/golden` and review the git diff.
+ */
+const GOLDEN = new URL('./bookstore/', import.meta.url);
+const files = readTree(join(EXAMPLES, 'bookstore'), (p) => p !== 'README.md');
+const plan = migrate(files);
+
+function golden(name: string, actual: string): void {
+  const path = new URL(name, GOLDEN);
+  if (process.env['UPDATE_GOLDEN'] || !existsSync(path)) {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('examples/bookstore', () => {
+  it('produces the reviewed diff', () => golden('migration.diff', renderUnifiedDiff(plan)));
+
+  it('produces the reviewed findings and summary', () => golden('report.txt', renderText({ ...plan, files: [] })));
+
+  it('is equivalent to OSM: every difference is explained by a finding', () => {
+    expect(plan.verification.requests).toBeGreaterThan(500);
+    expect(plan.verification.uncovered).toEqual([]);
+  });
+
+  it('keeps comments and untouched documents byte-identical in the files it edits', () => {
+    for (const change of plan.files.filter((f) => f.action === 'modify')) {
+      const before = (change.previous ?? '').split('\n');
+      const after = change.content.split('\n');
+      for (const line of before.filter((l) => l.trim().startsWith('#') || /#\s/.test(l))) {
+        if (/openservicemesh\.io/.test(line)) continue;
+        expect(after, `${change.path}: comment "${line}" kept`).toContain(line);
+      }
+    }
+  });
+
+  it('lists every generated file in the kustomization that lists its source', () => {
+    const created = plan.files.filter((f) => f.action === 'create').map((f) => f.path);
+    expect(created).toContain('bookstore/traffic-access.linkerd.yaml');
+    const kustomization = plan.files.find((f) => f.path === 'bookstore/kustomization.yaml');
+    expect(kustomization?.content).toContain('traffic-access.linkerd.yaml');
+  });
+
+  it('writes no namespace where kustomize sets it, and keeps explicit ones', () => {
+    const bookstore = plan.files.find((f) => f.path === 'bookstore/traffic-access.linkerd.yaml')?.content ?? '';
+    expect(bookstore).not.toMatch(/namespace: bookstore\n/);
+    const warehouse = plan.files.find((f) => f.path === 'bookwarehouse/access.linkerd.yaml')?.content ?? '';
+    expect(warehouse).toContain('namespace: bookwarehouse');
+  });
+});
