@@ -33,7 +33,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const verification = verify({
     inventory, model: readAccessModel(inventory), meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
   });
-  const findings = sortFindings([...explained, ...uncoveredFindings(verification)]);
+  const findings = sortFindings([...explained, ...uncoveredFindings(inventory, verification)]);
   return {
     files: filePlan.files,
     findings,
@@ -77,7 +77,7 @@ function isExcluded(path: string, globs: readonly string[]): boolean {
 const MAX_UNCOVERED_FINDINGS = 50;
 
 /** A difference nobody explained is a translator bug, and the user must see it before merging. */
-function uncoveredFindings(report: VerificationReport): Finding[] {
+function uncoveredFindings(inventory: Inventory, report: VerificationReport): Finding[] {
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const d of report.uncovered) {
@@ -86,7 +86,9 @@ function uncoveredFindings(report: VerificationReport): Finding[] {
     if (seen.has(key) || findings.length >= MAX_UNCOVERED_FINDINGS) continue;
     seen.add(key);
     const what = r.http ? `${r.http.method} ${r.http.path}` : 'a TCP connection';
-    findings.push(finding('verify/uncovered-difference', { file: '', line: 0 }, {
+    const workload = inventory.workloads.find((w) => w.namespace === r.namespace && w.name === r.workload);
+    const at = workload ? workload.object.locate(['metadata', 'name']) : { file: '', line: 0 };
+    findings.push(finding('verify/uncovered-difference', at, {
       resource: `${r.namespace}/${r.workload}`,
       message: `${describeSource(r.source)} → ${r.workload}:${r.port} ${what}: OSM ${d.osm.allowed ? 'allowed' : 'denied'} it (${d.osm.reason}), Linkerd would ${d.linkerd.allowed ? 'allow' : 'deny'} it (${d.linkerd.reason}).`,
     }));

@@ -1,7 +1,7 @@
 import type { Inventory, Workload } from '../inventory/model.ts';
 import type { AccessModel, OsmHttpMatch } from '../osm/access-model.ts';
 import { exposedPorts } from '../osm/exposed-ports.ts';
-import { regexLiteral } from '../rules/traffic-target/path-match.ts';
+import { regexLiteral } from '../osm/regex-literal.ts';
 import { samplePaths } from './regex-samples.ts';
 import type { AccessRequest, HttpRequestShape, RequestSource } from './types.ts';
 

@@ -1,7 +1,8 @@
 import type { RouteMatch } from '../../linkerd/build.ts';
 import type { OsmHttpMatch } from '../../osm/access-model.ts';
 import { isValidRe2 } from '../../verify/regex-samples.ts';
-import { regexLiteral, translatePathRegex, type PathTranslation } from './path-match.ts';
+import { regexLiteral } from '../../osm/regex-literal.ts';
+import { translatePathRegex, type PathTranslation } from './path-match.ts';
 
 export type MatchTranslation =
   | { readonly ok: true; readonly matches: readonly RouteMatch[]; readonly path: PathTranslation }

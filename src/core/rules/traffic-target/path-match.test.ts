@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isValidRe2 } from '../../verify/regex-samples.ts';
-import { regexLiteral, translatePathRegex } from './path-match.ts';
+import { regexLiteral } from '../../osm/regex-literal.ts';
+import { translatePathRegex } from './path-match.ts';
 
 // osm-semantics §2.2.2: "pathRegex is a full-match (^…$) RE2 regex over the path without the query string.
 // `pathRegex: /users` matches `/users` and `/users?x=1`, but not `/users/42` and not `/users/`."

@@ -5,6 +5,9 @@
  * the query string) must match the regex". So `/users` matches `/users` only, not `/users/42`.
  */
 
+import { regexLiteral } from '../../osm/regex-literal.ts';
+
+
 export type PathMatch =
   | { readonly type: 'Exact'; readonly value: string }
   | { readonly type: 'PathPrefix'; readonly value: string }
@@ -20,25 +23,6 @@ export type PathTranslation =
   | { readonly kind: 'invalid' }
   /** Valid RE2 that the proxy's Rust regex engine does not accept. */
   | { readonly kind: 'inexpressible'; readonly construct: string };
-
-const META = new Set(['.', '^', '$', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '\\']);
-
-/** The literal a regex denotes when it has no operators (escaped punctuation allowed), else undefined. */
-export function regexLiteral(regex: string): string | undefined {
-  let out = '';
-  for (let i = 0; i < regex.length; i++) {
-    const ch = regex[i] as string;
-    if (ch === '\\') {
-      const next = regex[i + 1];
-      // Escaped punctuation is literal; \d, \w, \b … are classes or assertions.
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined;
-      out += next;
-      i++;
-    } else if (META.has(ch)) return undefined;
-    else out += ch;
-  }
-  return out;
-}
 
 /** Constructs RE2 accepts and the Rust regex crate rejects (linkerd-reference §3.9: the proxy uses Rust regex). */
 const RUST_UNSUPPORTED: readonly [RegExp, string][] = [
