@@ -7,7 +7,7 @@ import type { MigrationOptions } from '../options.ts';
 import type { Consumed } from '../rules/rule.ts';
 import type { EditIntent, TextEdit } from './edit-intent.ts';
 import { generatedPath, groupByOriginFile, renderGeneratedFile } from './placement.ts';
-import { applyTextEdits } from './text-edit.ts';
+import { applyTextEdits, overlaps } from './text-edit.ts';
 import type { FileChange } from './types.ts';
 import { intentToTextEdits } from './yaml-edit.ts';
 
@@ -141,15 +141,31 @@ function applyIntents(load: LoadResult, intents: readonly EditIntent[], findings
         findings.push(editFailure(intent, r.reason));
         continue;
       }
-      if (r.edits.some((e) => edits.some((x) => e.start < x.end && x.start < e.end))) {
+      if (r.edits.some((e) => edits.some((x) => overlaps(e, x) && !(isDeletion(e) && isDeletion(x))))) {
         findings.push(editFailure(intent, 'it overlaps another change to the same lines'));
         continue;
       }
       edits.push(...r.edits);
     }
-    result.set(path, applyTextEdits(text, edits));
+    result.set(path, applyTextEdits(text, mergeDeletions(edits)));
   }
   return result;
+}
+
+function isDeletion(e: TextEdit): boolean {
+  return e.text === '' && e.end > e.start;
+}
+
+/** Removing two neighbouring documents can claim the same separator line: deletions that overlap become one. */
+function mergeDeletions(edits: readonly TextEdit[]): TextEdit[] {
+  const deletions = edits.filter(isDeletion).sort((a, b) => a.start - b.start);
+  const merged: TextEdit[] = [];
+  for (const d of deletions) {
+    const last = merged.at(-1);
+    if (last && d.start <= last.end) merged[merged.length - 1] = { ...last, end: Math.max(last.end, d.end) };
+    else merged.push(d);
+  }
+  return [...edits.filter((e) => !isDeletion(e)), ...merged];
 }
 
 function editFailure(intent: EditIntent, reason: string): Finding {
