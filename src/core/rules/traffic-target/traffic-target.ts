@@ -66,12 +66,13 @@ export function translateTrafficTargets(input: RuleInput): RuleOutput {
 
 /** A route spec no honoured TrafficTarget references allowed nothing by itself: say so rather than drop it. */
 function reportUnreferencedSpecs(inventory: Inventory, policies: readonly AccessPolicy[], out: Emitter): void {
-  const used = new Set(policies.flatMap((p) => [...p.httpMatches.map((m) => m.object), ...p.tcpRoutes]));
+  const effective = policies.filter((p) => p.sources.length > 0);
+  const used = new Set(effective.flatMap((p) => [...p.httpMatches.map((m) => m.object), ...p.tcpRoutes]));
   for (const o of [...inventory.osm('HTTPRouteGroup'), ...inventory.osm('TCPRoute')]) {
     if (used.has(o)) continue;
     out.finding(finding('traffic-target/unreferenced-spec', o.locate(['metadata', 'name']), {
       resource: formatRef(o.ref),
-      message: `${o.ref.kind} ${formatRef(o.ref)} is used by no TrafficTarget that OSM honoured, so it allowed nothing by itself.`,
+      message: `${o.ref.kind} ${formatRef(o.ref)} is used by no TrafficTarget that OSM honoured with a valid source, so it allowed nothing.`,
     }));
   }
 }
@@ -348,6 +349,25 @@ class DestinationTranslation {
     }
   }
 
+  private tcpPortsNote(): string[] {
+    const ports = [...new Set(this.policies.flatMap((p) => (p.ports === 'any' ? [] : p.ports)))];
+    return ports.length > 0 ? [`OSM allowed the sources on port(s) ${ports.join(', ')} only (TCPRoute matches.ports): create one opaque Server per port.`] : [];
+  }
+
+  /**
+   * TrafficTargets with only TCP rules authorize whole ports: a server-level policy on the Server the user creates is
+   * exact (the finding says which ports). With HTTP rules it would open every route, so nothing server-level then.
+   */
+  private authorizeTcpOnlyWithoutWorkload(server: string): void {
+    if (this.policies.some((p) => p.hasHttpRules)) return;
+    const sources = new Set(this.policies.flatMap((p) => p.sources));
+    const origin = this.policies.flatMap((p) => p.tcpRoutes)[0] ?? this.origin;
+    if (sources.size === 0) return;
+    this.out.resource(buildAuthorizationPolicy(server, this.outNamespace, { kind: 'Server', name: server }, [
+      { kind: 'MeshTLSAuthentication', name: this.meshTls(sources) },
+    ]), origin);
+  }
+
   /** No workload runs as the destination: emit everything that does not need the pods, and say what to add. */
   private translateWithoutWorkload(): void {
     const server = resourceName(this.serviceAccount);
@@ -365,8 +385,10 @@ class DestinationTranslation {
         '  port: <container port, name or number>',
         '  proxyProtocol: HTTP/1   # opaque for TCP ports',
         '```',
+        ...this.tcpPortsNote(),
       ].join('\n'),
     }));
+    this.authorizeTcpOnlyWithoutWorkload(server);
     for (const entry of unionContaining(this.entries)) {
       const translated = translateHttpMatch(entry.match);
       if (!translated.ok || entry.sources.size === 0) continue;
