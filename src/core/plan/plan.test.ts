@@ -1,0 +1,84 @@
+import { diffLines } from 'diff';
+import { describe, expect, it } from 'vitest';
+import { corpusRepositories } from '../../../test/support/shared.ts';
+import { dedent } from '../../../test/support/repo.ts';
+import { migrate } from '../migrate.ts';
+
+const TARGET = dedent(`
+  # access for the api
+  apiVersion: specs.smi-spec.io/v1alpha4
+  kind: HTTPRouteGroup
+  metadata: {name: routes, namespace: shop}
+  spec:
+    matches:
+      - {name: all, pathRegex: "/.*"}
+  ---
+  # kept: not OSM
+  apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: keep-me, namespace: shop}   # trailing comment
+  data: {a: "1"}
+  ---
+  apiVersion: access.smi-spec.io/v1alpha3
+  kind: TrafficTarget
+  metadata: {name: api, namespace: shop}
+  spec:
+    destination: {kind: ServiceAccount, name: api, namespace: shop}
+    rules: [{kind: HTTPRouteGroup, name: routes, matches: [all]}]
+    sources: [{kind: ServiceAccount, name: web, namespace: shop}]
+`);
+
+describe('planFiles', () => {
+  it('forklift removes the OSM documents and leaves the others byte-identical', () => {
+    const plan = migrate(new Map([['app/access.yaml', TARGET]]), { meshMode: 'smi' });
+    const access = plan.files.find((f) => f.path === 'app/access.yaml');
+    expect(access?.action).toBe('modify');
+    expect(access?.content).toBe('# access for the api\n# kept: not OSM\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: keep-me, namespace: shop}   # trailing comment\ndata: {a: "1"}\n');
+    expect(plan.files.find((f) => f.path === 'app/access.linkerd.yaml')?.action).toBe('create');
+  });
+
+  it('coexist keeps the OSM documents', () => {
+    const plan = migrate(new Map([['app/access.yaml', TARGET]]), { meshMode: 'smi', strategy: 'coexist' });
+    expect(plan.files.map((f) => [f.path, f.action])).toEqual([['app/access.linkerd.yaml', 'create']]);
+  });
+
+  it('lists the new file in the kustomization, replacing the source when the source goes away', () => {
+    const only = TARGET.split('---\n').filter((d) => !d.includes('ConfigMap')).join('---\n');
+    const kustomization = '# app\nresources:\n  - deploy.yaml\n  - access.yaml # policies\n';
+    const plan = migrate(new Map([['app/access.yaml', only], ['app/kustomization.yaml', kustomization]]), { meshMode: 'smi' });
+    expect(plan.files.find((f) => f.path === 'app/access.yaml')?.action).toBe('delete');
+    expect(plan.files.find((f) => f.path === 'app/kustomization.yaml')?.content).toBe('# app\nresources:\n  - deploy.yaml\n  - access.linkerd.yaml # policies\n');
+    const kept = migrate(new Map([['app/access.yaml', TARGET], ['app/kustomization.yaml', kustomization]]), { meshMode: 'smi' });
+    expect(kept.files.find((f) => f.path === 'app/kustomization.yaml')?.content).toBe('# app\nresources:\n  - deploy.yaml\n  - access.yaml # policies\n  - access.linkerd.yaml\n');
+  });
+
+  it('adds default-deny to a Namespace manifest without touching its comments or CRLF line ends', () => {
+    const ns = '# team namespace\r\napiVersion: v1\r\nkind: Namespace\r\nmetadata:\r\n  name: shop\r\n  labels:\r\n    openservicemesh.io/monitored-by: osm # mesh\r\n  annotations:\r\n    openservicemesh.io/sidecar-injection: enabled\r\n';
+    const plan = migrate(new Map([['ns.yaml', ns], ['app/access.yaml', TARGET]]), { meshMode: 'smi' });
+    const after = plan.files.find((f) => f.path === 'ns.yaml')?.content ?? '';
+    expect(after).toContain('\r\n    config.linkerd.io/default-inbound-policy: deny\r\n');
+    expect(after).toContain('# team namespace\r\n');
+    expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+});
+
+describe('lossless edits over the corpus', () => {
+  // Coexist mode removes no documents, so every line a migration changes must be an OSM key it rewrote or removed,
+  // a kustomization entry, or the `annotations: {}` left by removing the last key.
+  it('changes only OSM annotation/label lines in every corpus file', () => {
+    let changedFiles = 0;
+    for (const repository of corpusRepositories()) {
+      const plan = migrate(repository.files, { strategy: 'coexist' });
+      for (const change of plan.files.filter((f) => f.action === 'modify')) {
+        changedFiles++;
+        for (const part of diffLines(change.previous ?? '', change.content)) {
+          if (!part.removed) continue;
+          for (const line of part.value.split('\n').filter((l) => l.trim() !== '')) {
+            expect(line, `${repository.name}/${change.path}`).toMatch(/openservicemesh\.io|osm-proxy-uuid|annotations:|labels:|^\s*-\s+\S+\.ya?ml/);
+          }
+        }
+      }
+    }
+    expect(changedFiles).toBeGreaterThan(0);
+  });
+});
