@@ -6,6 +6,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
     rules: {
       // The core is pure: text in, plan out. No file system, network, process or adapters.
       'no-restricted-imports': ['error', {
@@ -32,7 +33,8 @@ export default tseslint.config(
     plugins: { vitest },
     rules: {
       ...vitest.configs.recommended.rules,
-      'vitest/expect-expect': 'error',
+      'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'golden'] }],
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
     },
   },
   {
