@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { inventoryOf } from '../../../../test/support/repo.ts';
+import type { MeshMode } from '../../inventory/mesh-mode.ts';
+import { resolveOptions } from '../../options.ts';
+import { translateDefaultPolicy } from './default-policy.ts';
+
+const SMI: MeshMode = { mode: 'smi', source: 'option' };
+
+const NAMESPACE = `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels: {openservicemesh.io/monitored-by: osm}
+  annotations: {openservicemesh.io/sidecar-injection: enabled}
+`;
+
+function deployment(name: string, ns: string, extra = '') {
+  return `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+${extra}
+    spec:
+      serviceAccountName: ${name}
+      containers:
+        - name: app
+          ports: [{containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /ready, port: 8080}}
+          livenessProbe: {tcpSocket: {port: 8080}}
+`;
+}
+
+const TARGET = `
+apiVersion: access.smi-spec.io/v1alpha3
+kind: TrafficTarget
+metadata: {name: t, namespace: shop}
+spec:
+  destination: {kind: ServiceAccount, name: api, namespace: shop}
+  rules: [{kind: TCPRoute, name: r}]
+  sources: [{kind: ServiceAccount, name: web, namespace: shop}]
+`;
+
+describe('translateDefaultPolicy', () => {
+  // linkerd-semantics §4 "Default-allow": OSM's SMI mode denied by default, Linkerd's install allows by default.
+  it('annotates a meshed Namespace manifest with default-inbound-policy: deny', () => {
+    const { inventory } = inventoryOf({ 'ns.yaml': NAMESPACE, 'd.yaml': deployment('api', 'shop') });
+    const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });
+    expect(out.edits).toMatchObject([{ type: 'set-key', path: ['metadata', 'annotations'], key: 'config.linkerd.io/default-inbound-policy', value: 'deny' }]);
+    expect(out.edits[0]?.doc.file).toBe('ns.yaml');
+    expect(out.findings.map((f) => f.id).sort()).toEqual(['mesh-mode/default-deny', 'probes/open-to-all-networks', 'probes/tcp-probe-always-passes']);
+  });
+
+  it('falls back to the pod templates when the namespace has no manifest', () => {
+    const route = 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: TCPRoute\nmetadata: {name: r, namespace: shop}\nspec: {matches: {ports: [8080]}}\n';
+    const { inventory } = inventoryOf({ 'd.yaml': deployment('api', 'shop'), 't.yaml': TARGET, 'r.yaml': route });
+    const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });
+    expect(out.edits).toMatchObject([{ type: 'set-key', path: ['spec', 'template', 'metadata', 'annotations'] }]);
+    expect(out.findings.map((f) => f.id)).toContain('mesh-mode/default-deny-unplaced');
+  });
+
+  // osm-semantics §5: pod `disabled` is not injected; an unmonitored namespace is not meshed.
+  it('leaves unmeshed workloads and unmonitored namespaces alone', () => {
+    const { inventory } = inventoryOf({
+      'ns.yaml': NAMESPACE.replace('labels: {openservicemesh.io/monitored-by: osm}', 'labels: {}'),
+      'd.yaml': deployment('api', 'shop'),
+      'o.yaml': deployment('batch', 'other', '      annotations: {openservicemesh.io/sidecar-injection: disabled}'),
+    });
+    const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });
+    expect(out.edits).toEqual([]);
+  });
+
+  it('does nothing to the default policy in permissive mode', () => {
+    const { inventory } = inventoryOf({ 'ns.yaml': NAMESPACE, 'd.yaml': deployment('api', 'shop') });
+    const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: { mode: 'permissive', source: 'option' } });
+    expect(out.edits).toEqual([]);
+    expect(out.findings.map((f) => f.id)).toEqual(['probes/tcp-probe-always-passes']);
+  });
+});
