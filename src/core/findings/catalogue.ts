@@ -277,11 +277,6 @@ export const catalogue = {
     title: 'osm-proxy-uuid label removed',
     remediation: 'The OSM injector adds this label to pods; a copy in a manifest is stale. It was removed.',
   },
-  'injection/not-editable': {
-    severity: 'warning',
-    title: 'Annotation could not be rewritten losslessly',
-    remediation: 'The mapping is written in a style (flow mapping, alias or multi-line key) the tool does not edit. Make the change in the message by hand.',
-  },
   'plan/edit-failed': {
     severity: 'warning',
     title: 'A change could not be made losslessly',

@@ -1,13 +1,17 @@
-import type { Finding } from '../findings/finding.ts';
+import { hash53, type Finding } from '../findings/finding.ts';
+import { resourceName } from '../linkerd/names.ts';
 import type { K8sObject } from '../inventory/model.ts';
 import type { GeneratedResource, LinkerdResource } from '../linkerd/resources.ts';
 import type { EditIntent } from '../plan/edit-intent.ts';
 import type { Consumed, RuleOutput } from './rule.ts';
 
 /**
- * Collects a rule's output. Resources are keyed by kind/namespace/name: emitting the same one twice (two
- * TrafficTargets sharing a destination) keeps the first; emitting a different one under the same name is a bug.
+ * Collects a rule's output: resources keyed by kind/namespace/name, findings without repeats, edits, consumption.
  */
+function keyOf(resource: LinkerdResource): string {
+  return `${resource.kind}/${resource.metadata.namespace ?? ''}/${resource.metadata.name}`;
+}
+
 export class Emitter {
   private readonly resources = new Map<string, GeneratedResource>();
   private readonly findingKeys = new Set<string>();
@@ -15,16 +19,21 @@ export class Emitter {
   private readonly edits: EditIntent[] = [];
   private readonly consumed: Consumed[] = [];
 
-  resource(resource: LinkerdResource, origin: K8sObject): void {
-    const key = `${resource.kind}/${resource.metadata.namespace ?? ''}/${resource.metadata.name}`;
+  /**
+   * Adds a resource and returns the name it got. The same resource twice is kept once; a different resource under a
+   * name already taken (a repository that defines one object twice, e.g. in two files) gets a content-hash suffix, so
+   * references must use the returned name.
+   */
+  resource(resource: LinkerdResource, origin: K8sObject): string {
+    const key = keyOf(resource);
     const existing = this.resources.get(key);
     if (!existing) {
       this.resources.set(key, { resource, origin });
-      return;
+      return resource.metadata.name;
     }
-    if (JSON.stringify(existing.resource) !== JSON.stringify(resource)) {
-      throw new Error(`two different resources named ${key}: names must be derived collision-free`);
-    }
+    if (JSON.stringify(existing.resource) === JSON.stringify(resource)) return resource.metadata.name;
+    const renamed = { ...resource, metadata: { ...resource.metadata, name: resourceName(resource.metadata.name, hash53(JSON.stringify(resource.spec)).slice(0, 5)) } };
+    return this.resource(renamed, origin);
   }
 
   finding(f: Finding): void {

@@ -20,7 +20,7 @@ export function osmAllows(world: OsmWorld, request: AccessRequest, workload: Wor
   const { source } = request;
   // OSM rewrote kubelet probes to its own listeners (15901-15904): they always reached the app (§6.1).
   if (source.kind === 'kubelet') return { allowed: true, reason: 'probe listener' };
-  const port = exposedPorts(world.inventory, workload).find((p) => p.port === request.port && p.protocol !== 'unsupported');
+  const port = exposedPortsOf(world.inventory, workload).find((p) => p.port === request.port && p.protocol !== 'unsupported');
   // Inbound chains exist only for Service target ports and require mTLS from a mesh client (§6.1).
   if (!port) return { allowed: false, reason: 'no inbound chain (port exposed by no Service)' };
   if (source.kind === 'unmeshed') return { allowed: false, reason: 'plaintext client: no inbound chain' };
@@ -37,6 +37,17 @@ export function osmAllows(world: OsmWorld, request: AccessRequest, workload: Wor
   // L7: routes from every allowed HTTPRouteGroup match, each with the merged sources (§2.1.7, §2.2).
   const match = policies.flatMap((p) => p.httpMatches).find((m) => matches(m, http));
   return match ? { allowed: true, reason: `route ${match.group}/${match.name}` } : { allowed: false, reason: 'no route for this source (404/403)' };
+}
+
+const exposedCache = new WeakMap<Workload, ReturnType<typeof exposedPorts>>();
+
+function exposedPortsOf(inventory: Inventory, workload: Workload): ReturnType<typeof exposedPorts> {
+  let ports = exposedCache.get(workload);
+  if (!ports) {
+    ports = exposedPorts(inventory, workload);
+    exposedCache.set(workload, ports);
+  }
+  return ports;
 }
 
 /** Path, method and every header are full-match regexes, AND-ed (§2.2.2-4). */

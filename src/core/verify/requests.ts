@@ -11,8 +11,8 @@ const KUBELET_IP = '10.240.0.4';
 const MAX_PATHS = 40;
 
 /**
- * The request matrix for one destination workload: every source identity in the repository plus an unmeshed
- * client, every container port, paths that match each OSM regex and paths that just miss it, each method, with and
+ * The request matrix for one destination workload: the source identities that matter (see sourcesOf) plus an
+ * unmeshed client, every container port, paths that match each OSM regex and paths that just miss it, each method, with and
  * without each header; and the kubelet's probe requests.
  */
 export function requestsFor(inventory: Inventory, model: AccessModel, workload: Workload): AccessRequest[] {
@@ -20,7 +20,7 @@ export function requestsFor(inventory: Inventory, model: AccessModel, workload: 
   const matches = model.policies
     .filter((p) => p.namespace === workload.namespace && p.destination === workload.serviceAccount)
     .flatMap((p) => p.httpMatches);
-  const sources = sourcesOf(inventory, model);
+  const sources = sourcesOf(inventory, model, workload);
   const exposed = exposedPorts(inventory, workload);
   const ports = [...new Set([...workload.ports.map((p) => p.port), ...exposed.map((p) => p.port)])].sort((a, b) => a - b);
   const requests: AccessRequest[] = [];
@@ -41,11 +41,25 @@ export function requestsFor(inventory: Inventory, model: AccessModel, workload: 
   return requests;
 }
 
-function sourcesOf(inventory: Inventory, model: AccessModel): RequestSource[] {
-  const identities = new Set<string>();
-  for (const w of inventory.workloads) if (w.namespace) identities.add(`${w.serviceAccount}.${w.namespace}`);
-  for (const p of model.policies) p.sources.forEach((s) => identities.add(s));
-  const meshed = [...identities].sort().map((id): RequestSource => {
+/**
+ * The identities a TrafficTarget names for this destination behave differently from each other; every other
+ * identity behaves like any one of them. So: the named ones, one unnamed identity from the destination's namespace
+ * and one from elsewhere (to catch namespace-wide or wildcard grants), and an unmeshed client.
+ */
+function sourcesOf(inventory: Inventory, model: AccessModel, workload: Workload): RequestSource[] {
+  const named = new Set(
+    model.policies
+      .filter((p) => p.namespace === workload.namespace && p.destination === workload.serviceAccount)
+      .flatMap((p) => p.sources),
+  );
+  const all = new Set<string>();
+  for (const w of inventory.workloads) if (w.namespace) all.add(`${w.serviceAccount}.${w.namespace}`);
+  for (const p of model.policies) p.sources.forEach((s) => all.add(s));
+  const unnamed = [...all].filter((id) => !named.has(id)).sort();
+  const sameNamespace = unnamed.find((id) => id.endsWith(`.${workload.namespace}`));
+  const elsewhere = unnamed.find((id) => !id.endsWith(`.${workload.namespace}`));
+  const identities = [...named, ...(sameNamespace ? [sameNamespace] : []), ...(elsewhere ? [elsewhere] : [])].sort();
+  const meshed = identities.map((id): RequestSource => {
     const dot = id.indexOf('.');
     return { kind: 'meshed', serviceAccount: id.slice(0, dot), namespace: id.slice(dot + 1), ip: MESHED_IP };
   });

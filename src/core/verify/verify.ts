@@ -36,7 +36,7 @@ export interface VerifyInput {
  */
 export function verify(input: VerifyInput): VerificationReport {
   const after = buildInventory(loadRepository(input.migratedFiles)).inventory;
-  const world = linkerdWorld(after, input.linkerdVersion);
+  const worlds = linkerdWorlds(after, input.linkerdVersion);
   const meshed = meshedNamespaces(input.inventory, input.model);
   const osmWorld = { inventory: input.inventory, model: input.model, meshMode: input.meshMode };
   const differences: Difference[] = [];
@@ -47,7 +47,7 @@ export function verify(input: VerifyInput): VerificationReport {
     for (const request of requestsFor(input.inventory, input.model, workload)) {
       requests++;
       const osm = osmAllows(osmWorld, request, workload);
-      const linkerd = linkerdAllows(world, request, migrated);
+      const linkerd = linkerdAllows(worlds(workload.namespace), request, migrated);
       if (osm.allowed === linkerd.allowed) continue;
       differences.push({ request, osm, linkerd, coveredBy: coveringFindings(input.findings, request) });
     }
@@ -60,8 +60,28 @@ function counterpart(after: Inventory, workload: Workload): Workload {
   return after.workloads.find((w) => w.object.doc.file === workload.object.doc.file && w.kind === workload.kind && w.name === workload.name) ?? workload;
 }
 
-function linkerdWorld(after: Inventory, linkerdVersion: LinkerdVersion): LinkerdWorld {
-  const resources = after.objects
+/** One world per namespace: Linkerd policy objects only ever refer to objects of their own namespace. */
+function linkerdWorlds(after: Inventory, linkerdVersion: LinkerdVersion): (namespace: string) => LinkerdWorld {
+  const all = linkerdResources(after);
+  const worlds = new Map<string, LinkerdWorld>();
+  return (namespace) => {
+    let world = worlds.get(namespace);
+    if (!world) {
+      world = {
+        resources: all.filter((r) => r.metadata.namespace === namespace),
+        clusterNetworks: CLUSTER_NETWORKS,
+        probeNetworks: INSTALL_PROBE_NETWORKS,
+        linkerdVersion,
+        defaultPolicy: (ns, workload) => defaultPolicyOf(after, ns, workload),
+      };
+      worlds.set(namespace, world);
+    }
+    return world;
+  };
+}
+
+function linkerdResources(after: Inventory): LinkerdResource[] {
+  return after.objects
     .filter((o) => LINKERD_KINDS.has(o.ref.kind) && /linkerd\.io|gateway\.networking\.k8s\.io/.test(o.ref.apiVersion))
     .map((o): LinkerdResource => ({
       apiVersion: o.ref.apiVersion,
@@ -69,13 +89,6 @@ function linkerdWorld(after: Inventory, linkerdVersion: LinkerdVersion): Linkerd
       metadata: { name: o.ref.name, ...(o.ref.namespace !== undefined ? { namespace: o.ref.namespace } : {}) },
       spec: asRecord(o.body['spec']),
     }));
-  return {
-    resources,
-    clusterNetworks: CLUSTER_NETWORKS,
-    probeNetworks: INSTALL_PROBE_NETWORKS,
-    linkerdVersion,
-    defaultPolicy: (namespace, workload) => defaultPolicyOf(after, namespace, workload),
-  };
 }
 
 const POLICIES: readonly DefaultInboundPolicy[] = ['all-unauthenticated', 'all-authenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'];

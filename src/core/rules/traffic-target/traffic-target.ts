@@ -173,8 +173,8 @@ class DestinationTranslation {
     }
   }
 
-  private emitServer(workload: Workload, port: ExposedPort, name: string, proxyProtocol: ProxyProtocol): void {
-    this.out.resource(buildServer(this.input.options.linkerdVersion, {
+  private emitServer(workload: Workload, port: ExposedPort, name: string, proxyProtocol: ProxyProtocol): string {
+    return this.out.resource(buildServer(this.input.options.linkerdVersion, {
       name,
       namespace: this.outNamespace,
       podLabels: workload.selectorLabels,
@@ -184,8 +184,8 @@ class DestinationTranslation {
     }), this.origin);
   }
 
-  private translateTcpPort(workload: Workload, port: ExposedPort, server: string): void {
-    this.emitServer(workload, port, server, 'opaque');
+  private translateTcpPort(workload: Workload, port: ExposedPort, name: string): void {
+    const server = this.emitServer(workload, port, name, 'opaque');
     if (this.entries.length > 0) {
       this.out.finding(finding('traffic-target/http-rules-on-tcp-port', this.origin.locate(['spec', 'rules']), {
         resource: formatRef(this.origin.ref),
@@ -200,9 +200,9 @@ class DestinationTranslation {
     ]), this.origin);
   }
 
-  private translateHttpPort(workload: Workload, port: ExposedPort, server: string): void {
+  private translateHttpPort(workload: Workload, port: ExposedPort, name: string): void {
     const protocol: ProxyProtocol = port.protocol === 'grpc' ? 'HTTP/2' : 'HTTP/1';
-    this.emitServer(workload, port, server, protocol);
+    const server = this.emitServer(workload, port, name, protocol);
     if (port.protocol === 'grpc') {
       this.out.finding(finding('traffic-target/grpc-port', workload.object.locate(['kind']), {
         resource: formatRef(workload.object.ref),
@@ -226,14 +226,17 @@ class DestinationTranslation {
       if (entry.sources.size === 0) continue;
       const translated = translateHttpMatch(entry.match);
       if (!translated.ok) continue;
-      const name = resourceName(server, entry.match.group, entry.match.name);
-      this.out.resource(buildServerRoute(this.input.options.linkerdVersion, name, this.outNamespace, server, [
-        { matches: translated.matches },
-      ]), entry.match.object);
-      this.out.resource(buildAuthorizationPolicy(name, this.outNamespace, { kind: 'HTTPRoute', name }, [
-        { kind: 'MeshTLSAuthentication', name: this.meshTls(entry.sources) },
-      ]), entry.match.object);
+      this.emitAuthorizedRoute(server, entry, translated.matches);
     }
+  }
+
+  private emitAuthorizedRoute(server: string, entry: MatchEntry, matches: readonly RouteMatch[]): void {
+    const version = this.input.options.linkerdVersion;
+    const wanted = resourceName(server, entry.match.group, entry.match.name);
+    const route = this.out.resource(buildServerRoute(version, wanted, this.outNamespace, server, [{ matches }]), entry.match.object);
+    this.out.resource(buildAuthorizationPolicy(route, this.outNamespace, { kind: 'HTTPRoute', name: route }, [
+      { kind: 'MeshTLSAuthentication', name: this.meshTls(entry.sources) },
+    ]), entry.match.object);
   }
 
   /**
@@ -246,13 +249,12 @@ class DestinationTranslation {
     if (paths.length === 0) return;
     const { options } = this.input;
     const version = options.linkerdVersion;
-    const route = resourceName(server, 'probes');
     const matches: RouteMatch[] = paths.map((value) => ({ path: { type: 'Exact', value }, method: 'GET' }));
-    this.out.resource(buildServerRoute(version, route, this.outNamespace, server, [{ matches }]), this.origin);
+    const route = this.out.resource(buildServerRoute(version, resourceName(server, 'probes'), this.outNamespace, server, [{ matches }]), this.origin);
     const networks = options.probeNetworks.length > 0 ? options.probeNetworks : ['0.0.0.0/0', '::/0'];
-    this.out.resource(buildNetworkAuthentication('kubelet-probes', this.outNamespace, networks), this.origin);
+    const probeNetworks = this.out.resource(buildNetworkAuthentication('kubelet-probes', this.outNamespace, networks), this.origin);
     this.out.resource(buildAuthorizationPolicy(route, this.outNamespace, { kind: 'HTTPRoute', name: route }, [
-      { kind: 'NetworkAuthentication', name: 'kubelet-probes' },
+      { kind: 'NetworkAuthentication', name: probeNetworks },
     ]), this.origin);
     const probeRequest = (e: MatchEntry, path: string) =>
       (e.match.methods.length === 0 || e.match.methods.includes('GET')) &&
@@ -296,8 +298,7 @@ class DestinationTranslation {
     const name = accounts.length === 1 && only
       ? resourceName(only.name, only.namespace)
       : resourceName(this.serviceAccount, 'clients', hash53(identities.join(',')).slice(0, 6));
-    this.out.resource(buildMeshTlsAuthentication(name, this.outNamespace, accounts), this.origin);
-    return name;
+    return this.out.resource(buildMeshTlsAuthentication(name, this.outNamespace, accounts), this.origin);
   }
 
   private reportTcpScoping(port: number): void {
@@ -392,11 +393,7 @@ class DestinationTranslation {
     for (const entry of unionContaining(this.entries)) {
       const translated = translateHttpMatch(entry.match);
       if (!translated.ok || entry.sources.size === 0) continue;
-      const name = resourceName(server, entry.match.group, entry.match.name);
-      this.out.resource(buildServerRoute(this.input.options.linkerdVersion, name, this.outNamespace, server, [{ matches: translated.matches }]), entry.match.object);
-      this.out.resource(buildAuthorizationPolicy(name, this.outNamespace, { kind: 'HTTPRoute', name }, [
-        { kind: 'MeshTLSAuthentication', name: this.meshTls(entry.sources) },
-      ]), entry.match.object);
+      this.emitAuthorizedRoute(server, entry, translated.matches);
     }
   }
 }
