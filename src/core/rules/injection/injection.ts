@@ -1,0 +1,121 @@
+import { finding, type Finding } from '../../findings/finding.ts';
+import type { FindingId } from '../../findings/catalogue.ts';
+import type { K8sObject } from '../../inventory/model.ts';
+import { injectionValue, MONITORED_BY, SIDECAR_INJECTION } from '../../osm/meshed.ts';
+import { formatRef, type NodePath } from '../../source.ts';
+import { asRecord, getIn } from '../../values.ts';
+import { Emitter } from '../emitter.ts';
+import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
+
+/**
+ * openservicemesh.io annotations and labels → their Linkerd equivalents, rewritten on the same line
+ * (osm-semantics §5; linkerd-semantics §3). Pod-level keys count only on the pod template, as in OSM.
+ */
+export const injectionRule = defineRule({
+  id: 'injection',
+  consumes: ['annotation:openservicemesh.io/', 'label:openservicemesh.io/', 'label:osm-proxy-uuid'],
+  emits: [
+    'injection/annotation-rewritten', 'injection/invalid-value', 'injection/monitored-by-removed', 'injection/metrics-removed',
+    'injection/ignore-label', 'injection/skip-inbound-replaces-defaults', 'injection/ip-range-inclusion-unsupported',
+    'injection/annotation-not-on-pod', 'injection/proxy-uuid-label',
+  ],
+  translate: translateInjection,
+});
+
+/** Pod-template annotations with a Linkerd counterpart; lists are comma-separated, spaces allowed in OSM. */
+const POD_RENAMES: Readonly<Record<string, string>> = {
+  'openservicemesh.io/inbound-port-exclusion-list': 'config.linkerd.io/skip-inbound-ports',
+  'openservicemesh.io/outbound-port-exclusion-list': 'config.linkerd.io/skip-outbound-ports',
+  'openservicemesh.io/outbound-ip-range-exclusion-list': 'config.linkerd.io/skip-subnets',
+};
+const INCLUSION_LIST = 'openservicemesh.io/outbound-ip-range-inclusion-list';
+const POD_ONLY = new Set([...Object.keys(POD_RENAMES), INCLUSION_LIST, SIDECAR_INJECTION]);
+
+/** Labels and annotations removed outright: Linkerd has no counterpart (finding says what replaces them). */
+const REMOVALS: readonly { field: 'labels' | 'annotations'; key: string; id: FindingId }[] = [
+  { field: 'labels', key: MONITORED_BY, id: 'injection/monitored-by-removed' },
+  { field: 'labels', key: 'openservicemesh.io/ignore', id: 'injection/ignore-label' },
+  { field: 'annotations', key: 'openservicemesh.io/metrics', id: 'injection/metrics-removed' },
+  { field: 'labels', key: 'osm-proxy-uuid', id: 'injection/proxy-uuid-label' },
+];
+
+interface Place {
+  readonly object: K8sObject;
+  readonly metadata: NodePath;
+  /** A pod template (or a Pod's own metadata): where OSM read pod-level annotations. */
+  readonly isPod: boolean;
+  /** A Namespace's metadata: sidecar-injection counts there too. */
+  readonly isNamespace: boolean;
+}
+
+export function translateInjection({ inventory }: RuleInput): RuleOutput {
+  const out = new Emitter();
+  const podTemplates = new Map(inventory.workloads.map((w) => [w.object, w.podMetadataPath]));
+  for (const object of inventory.objects) {
+    const template = podTemplates.get(object);
+    const places: Place[] = [{ object, metadata: ['metadata'], isPod: object.ref.kind === 'Pod', isNamespace: object.ref.kind === 'Namespace' }];
+    if (template && template.length > 1) places.push({ object, metadata: template, isPod: true, isNamespace: false });
+    for (const place of places) translatePlace(place, out);
+  }
+  return out.output();
+}
+
+function translatePlace(place: Place, out: Emitter): void {
+  const annotations = asRecord(getIn(place.object.body, [...place.metadata, 'annotations']));
+  for (const [key, raw] of Object.entries(annotations)) {
+    const value = raw === null || raw === undefined ? '' : String(raw);
+    if (key === SIDECAR_INJECTION && (place.isPod || place.isNamespace)) rewriteInjection(place, value, out);
+    else if (POD_ONLY.has(key) && !place.isPod) removeIneffective(place, key, out);
+    else if (POD_RENAMES[key]) rewriteExclusion(place, key, value, POD_RENAMES[key], out);
+    else if (key === INCLUSION_LIST) {
+      report(out, place, 'annotations', key, 'injection/ip-range-inclusion-unsupported', `${key} on ${formatRef(place.object.ref)} has no Linkerd equivalent: it is kept.`);
+    }
+  }
+  for (const removal of REMOVALS) {
+    const map = asRecord(getIn(place.object.body, [...place.metadata, removal.field]));
+    if (!(removal.key in map)) continue;
+    out.edit({ type: 'remove-key', doc: place.object.doc, path: [...place.metadata, removal.field], key: removal.key });
+    report(out, place, removal.field, removal.key, removal.id, `${removal.key} removed from ${formatRef(place.object.ref)}.`);
+  }
+}
+
+/** `enabled`/`yes`/`true` → enabled, `disabled`/`no`/`false` → disabled; anything else failed OSM's admission. */
+function rewriteInjection(place: Place, value: string, out: Emitter): void {
+  const decision = injectionValue(value);
+  if (decision === 'invalid' || decision === undefined) {
+    report(out, place, 'annotations', SIDECAR_INJECTION, 'injection/invalid-value', `${SIDECAR_INJECTION}: "${value}" on ${formatRef(place.object.ref)} is not a value OSM accepted; it is not translated.`);
+    return;
+  }
+  rename(place, SIDECAR_INJECTION, 'linkerd.io/inject', decision, out);
+}
+
+function rewriteExclusion(place: Place, key: string, value: string, linkerdKey: string, out: Emitter): void {
+  const normalised = value.split(',').map((v) => v.trim()).filter(Boolean).join(',');
+  rename(place, key, linkerdKey, normalised, out);
+  if (linkerdKey === 'config.linkerd.io/skip-inbound-ports') {
+    report(out, place, 'annotations', key, 'injection/skip-inbound-replaces-defaults', `${linkerdKey}: "${normalised}" on ${formatRef(place.object.ref)} replaces Linkerd's default skipped inbound ports (4567,4568).`);
+  }
+}
+
+function rename(place: Place, key: string, newKey: string, newValue: string, out: Emitter): void {
+  const path = [...place.metadata, 'annotations'];
+  out.edit({ type: 'rename-key', doc: place.object.doc, path, key, newKey, newValue });
+  const at = place.object.locate([...path, key]);
+  out.consume(place.object, [...path, key]);
+  out.finding(finding('injection/annotation-rewritten', at, {
+    resource: formatRef(place.object.ref),
+    message: `${key} becomes ${newKey}: "${newValue}" on ${formatRef(place.object.ref)}.`,
+  }));
+}
+
+/** OSM read pod-level keys only from pods: on a Deployment's own metadata they did nothing. */
+function removeIneffective(place: Place, key: string, out: Emitter): void {
+  out.edit({ type: 'remove-key', doc: place.object.doc, path: [...place.metadata, 'annotations'], key });
+  report(out, place, 'annotations', key, 'injection/annotation-not-on-pod', `${key} on the metadata of ${formatRef(place.object.ref)} (not its pod template) had no effect in OSM; it is removed.`);
+}
+
+function report(out: Emitter, place: Place, field: 'labels' | 'annotations', key: string, id: FindingId, message: string): void {
+  const path = [...place.metadata, field, key];
+  out.consume(place.object, path);
+  out.finding(finding(id, place.object.locate(path), { resource: formatRef(place.object.ref), message }) satisfies Finding);
+}

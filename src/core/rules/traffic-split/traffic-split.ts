@@ -1,0 +1,194 @@
+import { finding } from '../../findings/finding.ts';
+import type { Inventory, K8sObject, Service } from '../../inventory/model.ts';
+import type { RouteMatch } from '../../linkerd/build.ts';
+import { GENERATED_BY_LABEL, type LinkerdResource } from '../../linkerd/resources.ts';
+import { features, policyHttpRouteApiVersion } from '../../linkerd/versions.ts';
+import { groupMatches } from '../../osm/access-model.ts';
+import { formatRef } from '../../source.ts';
+import { asArray, asRecord, asString } from '../../values.ts';
+import { Emitter } from '../emitter.ts';
+import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
+import { translateHttpMatch } from '../traffic-target/http-match.ts';
+
+/**
+ * TrafficSplit → a weighted HTTPRoute on the apex Service (linkerd-reference §4.1), or a kept v1alpha2 TrafficSplit
+ * for the linkerd-smi extension. OSM semantics: osm-semantics §2.4 (one namespace, one split per apex, backends
+ * must expose the apex port, weights summing to at least 1, client-side only, no access granted).
+ */
+export const trafficSplitRule = defineRule({
+  id: 'traffic-split',
+  consumes: ['TrafficSplit'],
+  emits: [
+    'traffic-split/translated', 'traffic-split/linkerd-smi-extension', 'traffic-split/never-served-version',
+    'traffic-split/apex-service-not-found', 'traffic-split/backend-port-mismatch', 'traffic-split/invalid-weights',
+    'traffic-split/duplicate-apex', 'traffic-split/unsupported-target',
+  ],
+  translate: translateTrafficSplits,
+});
+
+interface Backend {
+  readonly service: string;
+  readonly weight: number;
+  readonly index: number;
+}
+
+export function translateTrafficSplits({ inventory, options }: RuleInput): RuleOutput {
+  const out = new Emitter();
+  const seenApex = new Map<string, K8sObject>();
+  for (const split of inventory.osm('TrafficSplit')) {
+    out.consume(split);
+    const resource = formatRef(split.ref);
+    const spec = asRecord(split.body['spec']);
+    const namespace = split.ref.namespace;
+    const apexName = apexServiceName(asString(spec['service']) ?? '', namespace);
+    const apexKey = `${namespace ?? ''}/${apexName}`;
+    const first = seenApex.get(apexKey);
+    if (first) {
+      out.finding(finding('traffic-split/duplicate-apex', split.locate(['spec', 'service']), {
+        resource, message: `${resource} splits ${apexName} like ${formatRef(first.ref)} already does: OSM used only the first one.`,
+      }));
+      continue;
+    }
+    seenApex.set(apexKey, split);
+    if (split.ref.apiVersion !== 'split.smi-spec.io/v1alpha2') {
+      out.finding(finding('traffic-split/never-served-version', split.locate(['apiVersion']), {
+        resource, message: `${resource} uses ${split.ref.apiVersion || 'no apiVersion'}; upstream OSM served only split.smi-spec.io/v1alpha2.`,
+      }));
+    }
+    const backends = readBackends(spec);
+    if (backends.reduce((sum, b) => sum + b.weight, 0) < 1) {
+      out.finding(finding('traffic-split/invalid-weights', split.locate(['spec', 'backends']), {
+        resource, message: `${resource} has weights that sum to less than 1: OSM built no weighted cluster.`,
+      }));
+      continue;
+    }
+    const outNamespace = split.namespaceSource === 'kustomization' ? undefined : namespace;
+    const asTrafficSplit = options.splitStyle === 'trafficsplit' || !features(options.linkerdVersion).weightedServiceRoutes;
+    if (asTrafficSplit) {
+      keepForLinkerdSmi(out, split, apexName, backends, outNamespace, options.splitStyle === 'trafficsplit');
+      continue;
+    }
+    const apex = inventory.findService(namespace, apexName);
+    if (!apex) {
+      out.finding(finding('traffic-split/apex-service-not-found', split.locate(['spec', 'service']), {
+        resource,
+        message: [
+          `${resource} splits Service ${apexName}, which is not in the repository, so its port is unknown. Complete this route:`,
+          '```yaml',
+          `apiVersion: ${policyHttpRouteApiVersion(options.linkerdVersion)}`,
+          'kind: HTTPRoute',
+          `metadata: {name: ${split.ref.name}${namespace ? `, namespace: ${namespace}` : ''}}`,
+          'spec:',
+          `  parentRefs: [{group: core, kind: Service, name: ${apexName}, port: <apex port>}]`,
+          '  rules:',
+          `    - backendRefs: [${backends.map((b) => `{name: ${b.service}, port: <apex port>, weight: ${b.weight}}`).join(', ')}]`,
+          '```',
+        ].join('\n'),
+      }));
+      continue;
+    }
+    for (const port of apex.ports) {
+      const routeName = apex.ports.length > 1 ? `${split.ref.name}-${port.port}` : split.ref.name;
+      const kept = backends.filter((b) => exposesPort(inventory, split, b, port.port, out));
+      const weighted = kept.map((b) => ({ name: b.service, port: port.port, weight: b.weight }));
+      const rules = [...matchRules(inventory, split, weighted), { backendRefs: weighted }];
+      out.resource(weightedRoute(options.linkerdVersion, routeName, outNamespace, apex, port.port, rules), split);
+    }
+    out.finding(finding('traffic-split/translated', split.locate(['spec']), {
+      resource, message: `${resource} becomes a weighted HTTPRoute on Service ${apexName} (${backends.map((b) => `${b.service} ${b.weight}`).join(', ')}).`,
+    }));
+  }
+  return out.output();
+}
+
+/** `name`, `name.ns`, `name.ns.svc…`: OSM resolved any DNS form to the Service (osm-semantics §2.4). */
+function apexServiceName(service: string, namespace: string | undefined): string {
+  const [name, ns] = service.split('.');
+  return ns === undefined || ns === namespace || namespace === undefined ? (name ?? service) : service;
+}
+
+/** v1alpha2+ weights are integers; v1alpha1 weights are quantities ("500m"): scaled to integers, ratios kept. */
+function readBackends(spec: Readonly<Record<string, unknown>>): Backend[] {
+  const raw = asArray(spec['backends']).map(asRecord).map((b, index) => ({
+    service: asString(b['service']) ?? '',
+    milli: quantityMilli(b['weight']),
+    index,
+  }));
+  const divisor = raw.reduce((g, b) => gcd(g, b.milli), 0) || 1;
+  const scale = raw.every((b) => b.milli % 1000 === 0) ? 1000 : divisor;
+  return raw.filter((b) => b.service !== '').map((b) => ({ service: b.service, weight: Math.round(b.milli / scale), index: b.index }));
+}
+
+function quantityMilli(value: unknown): number {
+  if (typeof value === 'number') return Math.round(value * 1000);
+  const text = String(value ?? '').trim();
+  const m = /^(\d+(?:\.\d+)?)(m)?$/.exec(text);
+  if (!m) return 0;
+  const n = Number(m[1]);
+  return m[2] ? Math.round(n) : Math.round(n * 1000);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** OSM ignored a backend that does not expose the apex port ("Error fetching target port for leaf service"). */
+function exposesPort(inventory: Inventory, split: K8sObject, backend: Backend, port: number, out: Emitter): boolean {
+  const service = inventory.findService(split.ref.namespace, backend.service);
+  if (!service || service.ports.some((p) => p.port === port)) return true;
+  out.finding(finding('traffic-split/backend-port-mismatch', split.locate(['spec', 'backends', backend.index, 'service']), {
+    resource: formatRef(split.ref),
+    message: `Backend ${backend.service} of ${formatRef(split.ref)} does not expose port ${port} of the apex Service: OSM ignored it, and so does the route.`,
+  }));
+  return false;
+}
+
+/** v1alpha3/v1alpha4 `matches` (osm-edge only): matching requests are split, the rest go to the apex Service. */
+function matchRules(inventory: Inventory, split: K8sObject, weighted: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const refs = asArray(asRecord(split.body['spec'])['matches']).map(asRecord);
+  if (refs.length === 0) return [];
+  const matches: RouteMatch[] = refs.flatMap((ref) => {
+    const group = inventory.osm('HTTPRouteGroup').find((g) => g.ref.name === asString(ref['name']) && g.ref.namespace === split.ref.namespace);
+    return group ? groupMatches(group).flatMap((m) => {
+      const t = translateHttpMatch(m);
+      return t.ok ? t.matches : [];
+    }) : [];
+  });
+  return matches.length > 0 ? [{ matches, backendRefs: weighted }] : [];
+}
+
+function weightedRoute(
+  version: RuleInput['options']['linkerdVersion'],
+  name: string,
+  namespace: string | undefined,
+  apex: Service,
+  port: number,
+  rules: readonly Record<string, unknown>[],
+): LinkerdResource {
+  const catchAll = rules.length > 1 ? [...rules.slice(0, -1), { backendRefs: [{ name: apex.name, port, weight: 1 }] }] : rules;
+  return {
+    apiVersion: policyHttpRouteApiVersion(version),
+    kind: 'HTTPRoute',
+    metadata: { name, ...(namespace !== undefined ? { namespace } : {}), labels: { ...GENERATED_BY_LABEL } },
+    // A Service with an HTTPRoute refuses requests no rule matches (linkerd-semantics §4): the last rule has no matches.
+    spec: { parentRefs: [{ group: 'core', kind: 'Service', name: apex.name, port }], rules: catchAll },
+  };
+}
+
+function keepForLinkerdSmi(out: Emitter, split: K8sObject, apex: string, backends: readonly Backend[], namespace: string | undefined, chosen: boolean): void {
+  const resource = formatRef(split.ref);
+  out.resource({
+    apiVersion: 'split.smi-spec.io/v1alpha2',
+    kind: 'TrafficSplit',
+    metadata: { name: split.ref.name, ...(namespace !== undefined ? { namespace } : {}), labels: { ...GENERATED_BY_LABEL } },
+    spec: { service: apex, backends: backends.map((b) => ({ service: b.service, weight: b.weight })) },
+  }, split);
+  if (!chosen) {
+    out.finding(finding('traffic-split/unsupported-target', split.locate(['kind']), {
+      resource, message: `${resource}: the target Linkerd has no weighted HTTPRoutes on Services (2.13+), so the split is kept for linkerd-smi.`,
+    }));
+  }
+  out.finding(finding('traffic-split/linkerd-smi-extension', split.locate(['kind']), {
+    resource, message: `${resource} is kept as a split.smi-spec.io/v1alpha2 TrafficSplit: it needs the linkerd-smi extension.`,
+  }));
+}
