@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { inventoryOf } from '../../../../test/support/repo.ts';
+import { resolveOptions } from '../../options.ts';
+import { translateInjection } from './injection.ts';
+
+// Modelled on fluxcd_flagger/kustomize__tester__deployment.yaml and osm-docs' namespace onboarding.
+const FILES = {
+  'ns.yaml': `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    openservicemesh.io/monitored-by: osm
+    openservicemesh.io/ignore: "true"
+  annotations:
+    openservicemesh.io/sidecar-injection: "Yes"
+    openservicemesh.io/metrics: enabled
+`,
+  'd.yaml': `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: tester
+  namespace: shop
+  annotations:
+    openservicemesh.io/inbound-port-exclusion-list: "80"
+spec:
+  selector: {matchLabels: {app: tester}}
+  template:
+    metadata:
+      labels: {app: tester, osm-proxy-uuid: 1234}
+      annotations:
+        openservicemesh.io/sidecar-injection: disabled
+        openservicemesh.io/inbound-port-exclusion-list: "80, 8080"
+        openservicemesh.io/outbound-ip-range-exclusion-list: 10.0.0.0/8
+        openservicemesh.io/outbound-ip-range-inclusion-list: 10.1.0.0/16
+        openservicemesh.io/sidecar-injection-typo: x
+    spec: {containers: []}
+`,
+};
+
+describe('translateInjection', () => {
+  const { inventory } = inventoryOf(FILES);
+  const out = translateInjection({ inventory, options: resolveOptions(), meshMode: { mode: 'smi', source: 'option' } });
+  const intents = out.edits.map((e) => ({ ...e, doc: e.doc.file }));
+
+  // osm-semantics §5: values are case-insensitive enabled/yes/true or disabled/no/false.
+  it('rewrites sidecar-injection to linkerd.io/inject on Namespaces and pod templates', () => {
+    expect(intents).toContainEqual({ type: 'rename-key', doc: 'ns.yaml', path: ['metadata', 'annotations'], key: 'openservicemesh.io/sidecar-injection', newKey: 'linkerd.io/inject', newValue: 'enabled' });
+    expect(intents).toContainEqual({ type: 'rename-key', doc: 'd.yaml', path: ['spec', 'template', 'metadata', 'annotations'], key: 'openservicemesh.io/sidecar-injection', newKey: 'linkerd.io/inject', newValue: 'disabled' });
+  });
+
+  it('maps exclusion lists to config.linkerd.io/skip-*, normalising the list', () => {
+    expect(intents).toContainEqual({ type: 'rename-key', doc: 'd.yaml', path: ['spec', 'template', 'metadata', 'annotations'], key: 'openservicemesh.io/inbound-port-exclusion-list', newKey: 'config.linkerd.io/skip-inbound-ports', newValue: '80,8080' });
+    expect(intents).toContainEqual({ type: 'rename-key', doc: 'd.yaml', path: ['spec', 'template', 'metadata', 'annotations'], key: 'openservicemesh.io/outbound-ip-range-exclusion-list', newKey: 'config.linkerd.io/skip-subnets', newValue: '10.0.0.0/8' });
+  });
+
+  it('removes the labels and annotations Linkerd has no use for, and the pod key on the Deployment itself', () => {
+    const removed = intents.filter((e) => e.type === 'remove-key').map((e) => 'key' in e && e.key).sort();
+    expect(removed).toEqual(['openservicemesh.io/ignore', 'openservicemesh.io/inbound-port-exclusion-list', 'openservicemesh.io/metrics', 'openservicemesh.io/monitored-by', 'osm-proxy-uuid']);
+  });
+
+  it('explains every change, keeps the inclusion list, and leaves unknown keys to the unhandled pass', () => {
+    expect(out.findings.map((f) => f.id).sort()).toEqual([
+      'injection/annotation-not-on-pod', 'injection/annotation-rewritten', 'injection/annotation-rewritten', 'injection/annotation-rewritten',
+      'injection/annotation-rewritten', 'injection/ignore-label', 'injection/ip-range-inclusion-unsupported', 'injection/metrics-removed',
+      'injection/monitored-by-removed', 'injection/proxy-uuid-label', 'injection/skip-inbound-replaces-defaults',
+    ]);
+    expect(out.consumed.map((c) => c.path?.at(-1))).not.toContain('openservicemesh.io/sidecar-injection-typo');
+  });
+
+  it('refuses a value OSM refused', () => {
+    const bad = inventoryOf({ 'ns.yaml': FILES['ns.yaml'].replace('"Yes"', 'enable') });
+    const result = translateInjection({ inventory: bad.inventory, options: resolveOptions(), meshMode: { mode: 'smi', source: 'option' } });
+    expect(result.findings.find((f) => f.id === 'injection/invalid-value')).toMatchObject({ file: 'ns.yaml', line: 9, severity: 'error' });
+  });
+});
