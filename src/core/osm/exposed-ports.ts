@@ -6,6 +6,8 @@ export interface ExposedPort {
   /** The container's name for the port, when it has one (Servers then select by name). */
   readonly name?: string;
   readonly protocol: OsmProtocol;
+  /** The protocol was declared (appProtocol or a port-name prefix), not OSM's http default. */
+  readonly declared: boolean;
   /** `Service/port` pairs that expose it, for messages. */
   readonly via: readonly string[];
 }
@@ -29,7 +31,8 @@ export function exposedPorts(inventory: Inventory, workload: Workload): ExposedP
         continue;
       }
       const name = workload.ports.find((p) => p.port === port && p.name)?.name;
-      byPort.set(port, { port, protocol: sp.osmProtocol, via: [via], ...(name ? { name } : {}) });
+      const declared = sp.appProtocol !== undefined || sp.osmProtocol !== 'http' || (sp.name ?? '').startsWith('http-');
+      byPort.set(port, { port, protocol: sp.osmProtocol, declared, via: [via], ...(name ? { name } : {}) });
     }
   }
   return [...byPort.values()].sort((a, b) => a.port - b.port);

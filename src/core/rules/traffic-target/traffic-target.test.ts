@@ -80,7 +80,7 @@ describe('translateTrafficTargets', () => {
     expect(byKind('Server')).toEqual([{
       apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server',
       metadata: { name: 'api-http', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'osm2linkerd' } },
-      spec: { podSelector: { matchLabels: { app: 'api' } }, port: 'http', proxyProtocol: 'HTTP/1' },
+      spec: { podSelector: { matchLabels: { app: 'api' } }, port: 'http', proxyProtocol: 'unknown' },
     }]);
     const [route] = byKind('HTTPRoute');
     // osm-semantics §2.2.2: `/users` is a full match, so Exact (the Linkerd blog's PathPrefix would widen it).

@@ -201,7 +201,9 @@ class DestinationTranslation {
   }
 
   private translateHttpPort(workload: Workload, port: ExposedPort, name: string): void {
-    const protocol: ProxyProtocol = port.protocol === 'grpc' ? 'HTTP/2' : 'HTTP/1';
+    // OSM's undeclared default was HTTP with Envoy's codec detection (HTTP/1.1 or HTTP/2): Linkerd's `unknown`
+    // detects the same way and still applies HTTPRoutes (linkerd-reference §3.2).
+    const protocol: ProxyProtocol = port.protocol === 'grpc' ? 'HTTP/2' : port.declared ? 'HTTP/1' : 'unknown';
     const server = this.emitServer(workload, port, name, protocol);
     if (port.protocol === 'grpc') {
       this.out.finding(finding('traffic-target/grpc-port', workload.object.locate(['kind']), {
