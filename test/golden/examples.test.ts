@@ -36,7 +36,7 @@ describe('examples/bookstore', () => {
       const before = (change.previous ?? '').split('\n');
       const after = change.content.split('\n');
       for (const line of before.filter((l) => l.trim().startsWith('#') || /#\s/.test(l))) {
-        if (/openservicemesh\.io/.test(line)) continue;
+        if (/openservicemesh\.io|appProtocol:/.test(line)) continue;
         expect(after, `${change.path}: comment "${line}" kept`).toContain(line);
       }
     }

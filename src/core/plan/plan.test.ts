@@ -74,7 +74,7 @@ describe('lossless edits over the corpus', () => {
         for (const part of diffLines(change.previous ?? '', change.content)) {
           if (!part.removed) continue;
           for (const line of part.value.split('\n').filter((l) => l.trim() !== '')) {
-            expect(line, `${repository.name}/${change.path}`).toMatch(/openservicemesh\.io|osm-proxy-uuid|annotations:|labels:|^\s*-\s+\S+\.ya?ml/);
+            expect(line, `${repository.name}/${change.path}`).toMatch(/openservicemesh\.io|osm-proxy-uuid|annotations:|labels:|appProtocol:|^\s*-\s+\S+\.ya?ml/);
           }
         }
       }
