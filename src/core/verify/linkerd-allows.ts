@@ -126,10 +126,22 @@ function groupOf(resource: LinkerdResource): string {
   return slash < 0 ? CORE_GROUP : resource.apiVersion.slice(0, slash);
 }
 
+/** Lookups repeat for every request of the matrix: memoised per world (worlds are immutable). */
+const lookups = new WeakMap<LinkerdWorld, Map<string, LinkerdResource[]>>();
+
 function inNamespace(world: LinkerdWorld, kind: string, namespace: string, groups: readonly string[] = [POLICY_GROUP]): LinkerdResource[] {
-  return world.resources.filter(
-    (r) => r.kind === kind && groups.includes(groupOf(r)) && r.metadata.namespace === namespace,
-  );
+  let cache = lookups.get(world);
+  if (!cache) {
+    cache = new Map();
+    lookups.set(world, cache);
+  }
+  const key = `${kind}\u0000${namespace}\u0000${groups.join(',')}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = world.resources.filter((r) => r.kind === kind && groups.includes(groupOf(r)) && r.metadata.namespace === namespace);
+    cache.set(key, found);
+  }
+  return found;
 }
 
 function find(world: LinkerdWorld, kind: string, namespace: string, name: string): LinkerdResource | undefined {
