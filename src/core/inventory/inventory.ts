@@ -40,8 +40,14 @@ export function buildInventory(load: LoadResult): InventoryResult {
     } else manifestDocs.push(doc);
   }
   const namespaces = namespacesByFile(kustomizations, new Set(load.files.keys()));
-  const objects = manifestDocs.flatMap((doc) => readObject(doc, namespaces.get(doc.file), findings));
-  return { inventory: indexInventory(objects, kustomizations), findings };
+  const objects: K8sObject[] = [];
+  const otherDocuments: LoadedDocument[] = [];
+  for (const doc of manifestDocs) {
+    const read = readObject(doc, namespaces.get(doc.file), findings);
+    if (read.length > 0) objects.push(...read);
+    else if (isRecord(doc.value)) otherDocuments.push(doc);
+  }
+  return { inventory: indexInventory(objects, kustomizations, otherDocuments), findings };
 }
 
 function isKustomizationKind(value: unknown): boolean {
@@ -109,7 +115,7 @@ function namespaceFindings(o: K8sObject, ownNamespace: string | undefined): Find
   return [];
 }
 
-function indexInventory(objects: readonly K8sObject[], kustomizations: readonly Kustomization[]): Inventory {
+function indexInventory(objects: readonly K8sObject[], kustomizations: readonly Kustomization[], otherDocuments: readonly LoadedDocument[]): Inventory {
   const workloads = objects.flatMap((o) => readWorkload(o) ?? []);
   const services = objects.flatMap((o) => readService(o) ?? []);
   const namespaces: NamespaceObject[] = objects
@@ -128,6 +134,7 @@ function indexInventory(objects: readonly K8sObject[], kustomizations: readonly 
     serviceAccounts: objects.filter((o) => o.ref.kind === 'ServiceAccount'),
     namespaces,
     kustomizations,
+    otherDocuments,
     osmObjects,
     osm: (kind) => byKind.get(kind) ?? [],
     workloadsRunningAs: (namespace, sa) => bySa.get(`${namespace ?? ''}/${sa}`) ?? [],

@@ -100,6 +100,8 @@ export interface Inventory {
   readonly serviceAccounts: readonly K8sObject[];
   readonly namespaces: readonly NamespaceObject[];
   readonly kustomizations: readonly Kustomization[];
+  /** Documents that are not Kubernetes objects (Helm values files, config fragments): OSM keys in them still count. */
+  readonly otherDocuments: readonly LoadedDocument[];
   /** OSM and SMI objects (by group), in repository order. */
   readonly osmObjects: readonly K8sObject[];
   /** OSM/SMI objects of one kind. */

@@ -1,17 +1,27 @@
-import { isMap, isScalar, isSeq, Scalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { NodePath } from '../source.ts';
 import type { EditIntent, TextEdit } from './edit-intent.ts';
 
 /**
- * Edit intents → minimal text edits over the file text, through the positions the yaml CST keeps. Every byte an
- * intent does not have to change stays as it was: comments, quoting, key order, other documents.
+ * Edit intents → minimal text edits over the file text, through the offsets the yaml parser keeps on every node
+ * (`range` = [start, valueEnd, nodeEnd] in the FILE text). Every byte an intent does not have to change stays as it
+ * was: comments, blank lines, quoting, key order, indentation, line endings, the other documents of the file.
+ * What cannot be done that way (flow mappings, anchors, complex keys, missing nodes) is refused with a reason.
  */
 export type EditResult = { readonly ok: true; readonly edits: readonly TextEdit[] } | { readonly ok: false; readonly reason: string };
 
-const fail = (reason: string): EditResult => ({ ok: false, reason });
-const ok = (...edits: TextEdit[]): EditResult => ({ ok: true, edits });
+export function intentToTextEdits(fileText: string, intent: EditIntent): EditResult {
+  try {
+    if (intent.doc.document.range[2] > fileText.length) refuse('the file text is not the one the document was loaded from');
+    return { ok: true, edits: editsFor(fileText, intent) };
+  } catch (error) {
+    // Refusals are about the user's YAML; anything else is a bug and must surface.
+    if (error instanceof Refusal) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
 
-export function intentToTextEdits(text: string, intent: EditIntent): EditResult {
+function editsFor(text: string, intent: EditIntent): TextEdit[] {
   switch (intent.type) {
     case 'rename-key': return renameKey(text, intent);
     case 'remove-key': return removeKey(text, intent);
@@ -23,208 +33,405 @@ export function intentToTextEdits(text: string, intent: EditIntent): EditResult 
   }
 }
 
+type Intent<T extends EditIntent['type']> = Extract<EditIntent, { type: T }>;
 type Doc = EditIntent['doc'];
+/** A `key: value` pair whose key is a plain or quoted scalar on one line; offsets are into the file text. */
+type Entry = { readonly pair: Pair; readonly key: Scalar; readonly keyStart: number; readonly keyEnd: number };
+
+class Refusal extends Error {}
+
+function refuse(reason: string): never {
+  throw new Refusal(reason);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Intents
+
+function renameKey(text: string, intent: Intent<'rename-key'>): TextEdit[] {
+  const map = mapAt(intent.doc, intent.path);
+  const entry = entryOf(text, map, intent.key);
+  if (intent.newKey !== intent.key && findPair(map, intent.newKey)) refuse(`${intent.newKey} is already set next to ${intent.key}`);
+  const edits = [replaceScalar(text, entry.key, intent.newKey)];
+  if (intent.newValue !== undefined) edits.push(replaceValue(text, entry, intent.newValue));
+  return edits;
+}
+
+function removeKey(text: string, intent: Intent<'remove-key'>): TextEdit[] {
+  const map = blockMapAt(intent.doc, intent.path);
+  const entry = entryOf(text, map, intent.key);
+  if (!ownsLine(text, entry.keyStart)) refuse(`${intent.key} shares its line with other content`);
+  if (anchored(entry.pair.value)) refuse(`the value of ${intent.key} has an anchor that aliases may use`);
+  const remove = { start: lineStart(text, entry.keyStart), end: lineEndAfter(text, pairEnd(entry)), text: '' };
+  if (map.items.length > 1) return [remove];
+  // `annotations:` alone would read as null, and tools expect a mapping: leave `annotations: {}`.
+  return [markEmpty(text, intent.doc, intent.path, '{}'), remove];
+}
+
+function setKey(text: string, intent: Intent<'set-key'>): TextEdit[] {
+  const node = nodeAt(intent.doc, intent.path);
+  if (node === undefined || isNullScalar(node)) return createMap(text, intent);
+  const map = mapAt(intent.doc, intent.path);
+  const existing = findPair(map, intent.key);
+  if (existing) {
+    if (isScalar(existing.value) && existing.value.value === intent.value) return [];
+    return [replaceValue(text, toEntry(text, existing), intent.value)];
+  }
+  if (map.flow) {
+    if (map.items.length > 0) refuse(`the mapping at ${where(intent.path)} is written in flow style`);
+    return fillEmptyFlowMap(text, intent, map);
+  }
+  return [appendEntry(text, map, intent.key, intent.value)];
+}
+
+function removeDocument(text: string, intent: Intent<'remove-document'>): TextEdit[] {
+  const [start, , end] = intent.doc.document.range;
+  // The only document: what is left (comments, markers) was about it, and an empty file says so.
+  if (onlyComments(text.slice(0, start)) && onlyComments(text.slice(end))) return [{ start: 0, end: text.length, text: '' }];
+  // A document that opens with `---` takes its own separator along (its range runs up to the next one's). The first
+  // document may have none: then the next document's `---` goes instead, so the file does not start with one.
+  if (text.startsWith('---', start)) return [{ start, end, text: '' }];
+  return [{ start, end: end + bareMarkerLength(text, end), text: '' }];
+}
+
+/** The length of a `---` at `at` that can go without touching its document: the line break or spaces before a comment. */
+function bareMarkerLength(text: string, at: number): number {
+  const marker = /^---(?:[ \t]*\r?\n|[ \t]+(?=#)|[ \t]*$)/.exec(text.slice(at));
+  return marker?.[0].length ?? 0;
+}
+
+function addListItem(text: string, intent: Intent<'add-list-item'>): TextEdit[] {
+  const seq = seqAt(intent.doc, intent.path);
+  if (seq.items.some((i) => isScalar(i) && i.value === intent.value)) return [];
+  const anchor = (intent.after === undefined ? undefined : itemOf(seq, intent.after)) ?? seq.items.at(-1);
+  if (seq.flow) {
+    const inside = openBracket(text, seq) + 1;
+    if (anchor === undefined) return [{ start: inside, end: inside, text: format(intent.value) }];
+    if (!isScalar(anchor) || !anchor.range) return refuse(`the sequence at ${where(intent.path)} ends with an item that is not a string`);
+    const end = anchor.range[1];
+    return [{ start: end, end, text: `, ${format(intent.value, anchor)}` }];
+  }
+  if (!isScalar(anchor) || !anchor.range) return refuse(`the sequence at ${where(intent.path)} has no string item to add after`);
+  const dash = dashPrefix(text, anchor.range[0]);
+  if (dash === undefined) refuse('the sequence item shares its line with other content');
+  const at = lineEndAfter(text, anchor.range[1]);
+  return [insertLine(text, at, `${dash}${format(intent.value, anchor)}`)];
+}
+
+function replaceListItem(text: string, intent: Intent<'replace-list-item'>): TextEdit[] {
+  const seq = seqAt(intent.doc, intent.path);
+  const item = itemOf(seq, intent.old) ?? refuse(`no item ${intent.old} in the sequence at ${where(intent.path)}`);
+  return [replaceScalar(text, item, intent.value)];
+}
+
+function removeListItem(text: string, intent: Intent<'remove-list-item'>): TextEdit[] {
+  const seq = seqAt(intent.doc, intent.path);
+  const item = itemOf(seq, intent.value) ?? refuse(`no item ${intent.value} in the sequence at ${where(intent.path)}`);
+  if (anchored(item)) refuse(`${intent.value} has an anchor that aliases may use`);
+  if (seq.flow) return [removeFlowItem(text, seq, item)];
+  const [start, end] = scalarRange(item);
+  if (dashPrefix(text, start) === undefined) refuse('the sequence item shares its line with other content');
+  const remove = { start: lineStart(text, start), end: lineEndAfter(text, end), text: '' };
+  if (seq.items.length > 1) return [remove];
+  return [markEmpty(text, intent.doc, intent.path, '[]'), remove];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mappings
+
+function createMap(text: string, intent: Intent<'set-key'>): TextEdit[] {
+  const name = intent.path.at(-1);
+  if (typeof name !== 'string') return refuse(`no mapping at ${where(intent.path)}`);
+  const parent = blockMapAt(intent.doc, intent.path.slice(0, -1));
+  const step = indentStep(text, intent.doc, parent);
+  const line = (column: number) => `${' '.repeat(column + step)}${formatKey(intent.key)}: ${format(intent.value)}`;
+  const holder = findPair(parent, name);
+  if (!holder) {
+    // No `annotations:` at all: add it, with the entry, after the parent's last entry.
+    const column = keyColumn(text, parent);
+    const at = lineEndAfter(text, pairEnd(lastEntry(text, parent)));
+    return [insertLine(text, at, `${' '.repeat(column)}${formatKey(name)}:${newline(text)}${line(column)}`)];
+  }
+  // `annotations:` with no value (or `~`/`null`): the entry goes on the next line, the explicit null goes away.
+  const entry = toEntry(text, holder);
+  const value = holder.value;
+  if (isScalar(value) && value.tag) refuse(`${name} has an explicit tag`);
+  const edits: TextEdit[] = [];
+  if (isScalar(value) && value.range && value.range[1] > value.range[0]) edits.push(deleteWithLeadingSpace(text, value.range[0], value.range[1]));
+  edits.push(insertLine(text, lineEndAfter(text, pairEnd(entry)), line(columnOf(text, entry.keyStart))));
+  return edits;
+}
+
+/** `annotations: {}` becomes a block mapping holding the entry: the braces go, the entry comes on the next line. */
+function fillEmptyFlowMap(text: string, intent: Intent<'set-key'>, map: YAMLMap): TextEdit[] {
+  const name = intent.path.at(-1);
+  if (typeof name !== 'string' || !map.range) return refuse(`the empty mapping at ${where(intent.path)} is not under a key`);
+  if (text.slice(map.range[0], map.range[1]).includes('#')) refuse(`the empty mapping at ${where(intent.path)} holds a comment`);
+  if (map.tag) refuse(`the mapping at ${where(intent.path)} has an explicit tag`);
+  const parent = blockMapAt(intent.doc, intent.path.slice(0, -1));
+  const holder = entryOf(text, parent, name);
+  const column = columnOf(text, holder.keyStart) + indentStep(text, intent.doc, parent);
+  return [
+    deleteWithLeadingSpace(text, map.range[0], map.range[1]),
+    insertLine(text, lineEndAfter(text, map.range[1]), `${' '.repeat(column)}${formatKey(intent.key)}: ${format(intent.value)}`),
+  ];
+}
+
+function appendEntry(text: string, map: YAMLMap, key: string, value: string): TextEdit {
+  const column = keyColumn(text, map);
+  const at = lineEndAfter(text, pairEnd(lastEntry(text, map)));
+  return insertLine(text, at, `${' '.repeat(column)}${formatKey(key)}: ${format(value)}`);
+}
+
+/** Writes `{}`/`[]` after the colon of the key holding the collection at `path`, which is about to lose its last item. */
+function markEmpty(text: string, doc: Doc, path: NodePath, marker: '{}' | '[]'): TextEdit {
+  const name = path.at(-1);
+  const collection = nodeAt(doc, path);
+  if (typeof name !== 'string') refuse(`removing the last item would leave ${where(path)} empty, and it is not under a key`);
+  if ((isMap(collection) || isSeq(collection)) && collection.tag) refuse(`${where(path)} has an explicit tag`);
+  const holder = entryOf(text, blockMapAt(doc, path.slice(0, -1)), name);
+  const colon = colonAfter(text, holder.keyEnd);
+  return { start: colon + 1, end: colon + 1, text: ` ${marker}` };
+}
+
+function findPair(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((p) => isScalar(p.key) && p.key.value === key);
+}
+
+function entryOf(text: string, map: YAMLMap, key: string): Entry {
+  return toEntry(text, findPair(map, key) ?? refuse(`no key ${key}`));
+}
+
+/** The pair as an entry: a single-line scalar key written `key:` (not `? key`), without an anchor. */
+function toEntry(text: string, pair: Pair): Entry {
+  const key = pair.key;
+  if (!isScalar(key)) return refuse('the mapping has a complex key');
+  const name = String(key.value);
+  if (!key.range) return refuse(`${name} has no position in the file`);
+  if (text.slice(key.range[0], key.range[1]).includes('\n')) refuse(`the key ${name} spans several lines`);
+  if (key.anchor) refuse(`the key ${name} has an anchor`);
+  colonAfter(text, key.range[1]);
+  return { pair, key, keyStart: key.range[0], keyEnd: key.range[1] };
+}
+
+function colonAfter(text: string, keyEnd: number): number {
+  const m = /^[ \t]*:/.exec(text.slice(keyEnd, keyEnd + 200));
+  if (!m) refuse('the key is a complex (explicit) key');
+  return keyEnd + m[0].length - 1;
+}
+
+/** The value of an entry, rewritten in its own quoting style; an empty value gets one after the colon. */
+function replaceValue(text: string, entry: Entry, value: string): TextEdit {
+  const node = entry.pair.value;
+  const name = String(entry.key.value);
+  if (node === null || (isScalar(node) && node.range && node.range[0] === node.range[1])) {
+    // `key:` or `key: # comment`: the value's position is wherever the parser stopped; the colon is the safe spot.
+    const colon = colonAfter(text, entry.keyEnd);
+    return { start: colon + 1, end: colon + 1, text: ` ${format(value)}` };
+  }
+  if (isAlias(node)) refuse(`the value of ${name} is an alias`);
+  if (!isScalar(node)) refuse(`the value of ${name} is not a single value`);
+  return replaceScalar(text, node, value);
+}
+
+function replaceScalar(text: string, node: Scalar, value: string): TextEdit {
+  if (node.anchor) refuse(`${String(node.value)} has an anchor that aliases may use`);
+  const [start, end] = scalarRange(node);
+  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
+    // A block scalar's range runs through its last line break, which must stay.
+    const lineBreak = /\r?\n$/.exec(text.slice(start, end))?.[0] ?? '';
+    return { start, end, text: format(value) + lineBreak };
+  }
+  return { start, end, text: format(value, node) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sequences
+
+function removeFlowItem(text: string, seq: YAMLSeq, item: Scalar): TextEdit {
+  if (!seq.range || text.slice(seq.range[0], seq.range[1]).includes('#')) refuse('the flow sequence holds comments');
+  const index = seq.items.indexOf(item);
+  const next = seq.items[index + 1];
+  const previous = seq.items[index - 1];
+  const [start, end] = scalarRange(item);
+  // Take one comma along: the one after the item, or before it when it is the last one.
+  if (next !== undefined) return { start, end: rangeOf(next)[0], text: '' };
+  if (previous !== undefined) return { start: rangeOf(previous)[1], end, text: '' };
+  return { start, end, text: '' };
+}
+
+function openBracket(text: string, seq: YAMLSeq): number {
+  const start = seq.range?.[0];
+  if (start === undefined || text[start] !== '[') return refuse('the flow sequence has no position in the file');
+  return start;
+}
+
+function itemOf(seq: YAMLSeq, value: string): Scalar | undefined {
+  return seq.items.find((i): i is Scalar => isScalar(i) && i.value === value);
+}
+
+/** `  - ` before an item that opens its own line, else undefined. */
+function dashPrefix(text: string, start: number): string | undefined {
+  const prefix = text.slice(lineStart(text, start), start);
+  return /^ *-[ ]+$/.test(prefix) ? prefix : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Nodes
 
 function nodeAt(doc: Doc, path: NodePath): unknown {
   return path.length === 0 ? doc.document.contents : doc.document.getIn(path, true);
 }
 
-function blockMapAt(doc: Doc, path: NodePath): YAMLMap | string {
+function mapAt(doc: Doc, path: NodePath): YAMLMap {
   const node = nodeAt(doc, path);
-  if (!isMap(node)) return `no mapping at ${path.join('.')}`;
-  if (node.flow) return `the mapping at ${path.join('.')} is written in flow style`;
+  if (!isMap(node)) return refuse(`no mapping at ${where(path)}`);
+  if (node.anchor) refuse(`the mapping at ${where(path)} has an anchor that aliases may use`);
   return node;
 }
 
-function pairOf(map: YAMLMap, key: string): Pair<Scalar, unknown> | undefined {
-  return map.items.find((p): p is Pair<Scalar, unknown> => isScalar(p.key) && p.key.value === key);
+function blockMapAt(doc: Doc, path: NodePath): YAMLMap {
+  const map = mapAt(doc, path);
+  if (map.flow) refuse(`the mapping at ${where(path)} is written in flow style`);
+  return map;
 }
+
+function seqAt(doc: Doc, path: NodePath): YAMLSeq {
+  const node = nodeAt(doc, path);
+  if (!isSeq(node)) return refuse(`no sequence at ${where(path)}`);
+  if (node.anchor) refuse(`the sequence at ${where(path)} has an anchor that aliases may use`);
+  return node;
+}
+
+function lastEntry(text: string, map: YAMLMap): Entry {
+  return toEntry(text, map.items.at(-1) ?? refuse('the mapping is empty'));
+}
+
+/** The column of the mapping's keys, from its first key, which must open its line (after `- ` at most). */
+function keyColumn(text: string, map: YAMLMap): number {
+  const first = map.items[0]?.key;
+  const start = isScalar(first) ? first.range?.[0] : undefined;
+  if (start === undefined) return refuse('the mapping starts with a complex key');
+  if (!/^ *(?:- +)*$/.test(text.slice(lineStart(text, start), start))) refuse('the mapping starts on a line with other content');
+  return columnOf(text, start);
+}
+
+/** How far the file indents a nested mapping: from `parent` first, else anywhere in the document, else 2. */
+function indentStep(text: string, doc: Doc, parent: YAMLMap): number {
+  const stepOf = (pair: Pair): number | undefined => {
+    const child = pair.value;
+    if (!isScalar(pair.key) || !pair.key.range || !isMap(child) || child.flow) return undefined;
+    const keyStart = pair.key.range[0];
+    const childStart = isScalar(child.items[0]?.key) ? child.items[0].key.range?.[0] : undefined;
+    if (childStart === undefined || text.lastIndexOf('\n', childStart) < keyStart) return undefined;
+    const step = columnOf(text, childStart) - columnOf(text, keyStart);
+    return step > 0 ? step : undefined;
+  };
+  for (const pair of parent.items) {
+    const step = stepOf(pair);
+    if (step !== undefined) return step;
+  }
+  let found: number | undefined;
+  visit(doc.document, {
+    Pair(_, pair) {
+      found = stepOf(pair);
+      return found === undefined ? undefined : visit.BREAK;
+    },
+  });
+  return found ?? 2;
+}
+
+function pairEnd(entry: Entry): number {
+  const value = entry.pair.value;
+  const valueEnd = isScalar(value) || isMap(value) || isSeq(value) || isAlias(value) ? value.range?.[1] : undefined;
+  return Math.max(valueEnd ?? 0, entry.keyEnd);
+}
+
+function scalarRange(node: Scalar): [number, number] {
+  if (!node.range) return refuse(`${String(node.value)} has no position in the file`);
+  return [node.range[0], node.range[1]];
+}
+
+function rangeOf(node: unknown): [number, number] {
+  if ((isScalar(node) || isMap(node) || isSeq(node) || isAlias(node)) && node.range) return [node.range[0], node.range[1]];
+  return refuse('a neighbouring item has no position in the file');
+}
+
+function anchored(node: unknown): boolean {
+  return (isScalar(node) || isMap(node) || isSeq(node)) && node.anchor !== undefined;
+}
+
+function isNullScalar(node: unknown): boolean {
+  return isScalar(node) && node.value === null;
+}
+
+function where(path: NodePath): string {
+  return path.length === 0 ? 'the document root' : path.join('.');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Text
 
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-/** Offset just past the newline that ends the line holding `offset` (or the end of the text). */
-function nextLineStart(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
+function columnOf(text: string, offset: number): number {
+  return offset - lineStart(text, offset);
+}
+
+/** The start of the line after the one where a node ends (ranges of block nodes already include their line break). */
+function lineEndAfter(text: string, end: number): number {
+  const from = end > 0 && text[end - 1] === '\n' ? end - 1 : end;
+  const nl = text.indexOf('\n', from);
   return nl < 0 ? text.length : nl + 1;
+}
+
+function ownsLine(text: string, start: number): boolean {
+  return text.slice(lineStart(text, start), start).trim() === '';
+}
+
+/** Inserts a whole line at a line start, in the file's line endings (and ends an unterminated last line first). */
+function insertLine(text: string, at: number, line: string): TextEdit {
+  const nl = newline(text);
+  const lead = at === text.length && text.length > 0 && !text.endsWith('\n') ? nl : '';
+  return { start: at, end: at, text: `${lead}${line}${nl}` };
+}
+
+function deleteWithLeadingSpace(text: string, start: number, end: number): TextEdit {
+  let from = start;
+  while (from > 0 && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--;
+  return { start: from, end, text: '' };
 }
 
 function newline(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-/** The scalar as it would be written in the quoting style of `like`. */
-function quoteLike(like: Scalar | undefined, value: string): string {
-  const type = like?.type;
-  if (type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  if (type === Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+function onlyComments(text: string): boolean {
+  return text.split('\n').every((line) => /^\s*(#.*)?$/.test(line) || /^(---|\.\.\.)\s*(#.*)?$/.test(line));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scalars
+
+/** The text of `value` in the quoting style of `like`; plain (or new) values stay plain only when that is safe. */
+function format(value: string, like?: Scalar): string {
+  if (like?.type === Scalar.QUOTE_SINGLE && !/[\n\r\t\\]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
+  if (like?.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
   return plainSafe(value) ? value : JSON.stringify(value);
 }
 
-/** Values YAML would read back as the same string without quotes. */
+const formatKey = (key: string): string => format(key);
+
+/**
+ * Whether YAML reads `value` back as the same string without quotes, in YAML 1.2 and in the YAML 1.1 that
+ * Kubernetes tooling speaks (`yes`, `on`, `1_000`, `1:20`, dates are not strings there). JSON's escapes are valid
+ * in double-quoted YAML, so anything else is written with JSON.stringify.
+ */
 function plainSafe(value: string): boolean {
-  return /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(value) && !/^(true|false|yes|no|on|off|null|~|[-+]?[0-9.]+(e[0-9]+)?)$/i.test(value);
+  if (!/^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(value)) return false;
+  return (['1.1', '1.2'] as const).every((version) => {
+    const doc = parseDocument(value, { version });
+    return doc.errors.length === 0 && doc.toJS() === value;
+  });
 }
-
-function scalarRange(node: unknown): [number, number] | undefined {
-  if (!isScalar(node) || !node.range) return undefined;
-  return [node.range[0], node.range[1]];
-}
-
-/** The key must open its own line (block mapping, not `- key:` inside a sequence item). */
-function keyOwnsLine(text: string, key: Scalar): boolean {
-  const start = key.range?.[0] ?? 0;
-  return text.slice(lineStart(text, start), start).trim() === '';
-}
-
-function renameKey(text: string, intent: Extract<EditIntent, { type: 'rename-key' }>): EditResult {
-  const map = blockMapAt(intent.doc, intent.path);
-  if (typeof map === 'string') return fail(map);
-  const pair = pairOf(map, intent.key);
-  const keyRange = pair ? scalarRange(pair.key) : undefined;
-  if (!pair || !keyRange) return fail(`no key ${intent.key}`);
-  const edits: TextEdit[] = [{ start: keyRange[0], end: keyRange[1], text: quoteLike(pair.key, intent.newKey) }];
-  if (intent.newValue !== undefined) {
-    const valueRange = scalarRange(pair.value);
-    if (!valueRange || !isScalar(pair.value)) return fail(`the value of ${intent.key} is not a plain scalar`);
-    edits.push({ start: valueRange[0], end: valueRange[1], text: quoteLike(pair.value, intent.newValue) });
-  }
-  return ok(...edits);
-}
-
-function pairEnd(pair: Pair): number | undefined {
-  const value = pair.value as Node | null;
-  if (value && typeof value === 'object' && 'range' in value && value.range) return value.range[1];
-  return isScalar(pair.key) ? pair.key.range?.[1] : undefined;
-}
-
-function removeKey(text: string, intent: Extract<EditIntent, { type: 'remove-key' }>): EditResult {
-  const map = blockMapAt(intent.doc, intent.path);
-  if (typeof map === 'string') return fail(map);
-  const pair = pairOf(map, intent.key);
-  if (!pair || !pair.key.range) return fail(`no key ${intent.key}`);
-  if (!keyOwnsLine(text, pair.key)) return fail(`${intent.key} shares its line with other content`);
-  const end = pairEnd(pair);
-  if (end === undefined) return fail(`cannot find the end of ${intent.key}`);
-  const remove = { start: lineStart(text, pair.key.range[0]), end: nextLineStart(text, Math.max(end - 1, pair.key.range[0])), text: '' };
-  if (map.items.length > 1) return ok(remove);
-  // The mapping would be left empty: `annotations:` alone reads as null, so write `annotations: {}` on its line.
-  const parent = intent.path.length > 0 ? nodeAt(intent.doc, intent.path.slice(0, -1)) : undefined;
-  const holder = isMap(parent) ? pairOf(parent, String(intent.path.at(-1))) : undefined;
-  const holderKeyEnd = holder?.key.range?.[1];
-  if (holderKeyEnd === undefined) return ok(remove);
-  const colon = text.indexOf(':', holderKeyEnd);
-  return ok({ start: colon + 1, end: colon + 1, text: ' {}' }, remove);
-}
-
-function setKey(text: string, intent: Extract<EditIntent, { type: 'set-key' }>): EditResult {
-  const nl = newline(text);
-  const node = nodeAt(intent.doc, intent.path);
-  if (isMap(node)) {
-    const existing = pairOf(node, intent.key);
-    if (existing) {
-      const range = scalarRange(existing.value);
-      if (!range || !isScalar(existing.value)) return fail(`the value of ${intent.key} is not a plain scalar`);
-      if (existing.value.value === intent.value) return ok();
-      return ok({ start: range[0], end: range[1], text: quoteLike(existing.value, intent.value) });
-    }
-    if (node.items.length === 0 || node.flow) return setInFlowOrEmpty(text, intent, node);
-    const first = node.items[0]?.key;
-    const last = node.items.at(-1);
-    if (!isScalar(first) || !first.range || !last) return fail('the mapping has complex keys');
-    const indent = text.slice(lineStart(text, first.range[0]), first.range[0]);
-    if (indent.trim() !== '') return fail('the mapping starts on a line with other content');
-    const at = nextLineStart(text, (pairEnd(last) ?? first.range[0]) - 1);
-    const prefix = at === text.length && !text.endsWith('\n') ? nl : '';
-    return ok({ start: at, end: at, text: `${prefix}${indent}${intent.key}: ${quoteLike(undefined, intent.value)}${nl}` });
-  }
-  // No mapping yet: add `<name>:` with the entry under the parent mapping.
-  const parentPath = intent.path.slice(0, -1);
-  const parent = nodeAt(intent.doc, parentPath);
-  const name = String(intent.path.at(-1));
-  if (!isMap(parent) || parent.flow) return fail(`no block mapping at ${parentPath.join('.') || 'the document root'}`);
-  const holder = pairOf(parent, name);
-  if (holder && holder.value !== null && !(isScalar(holder.value) && holder.value.value === null)) return fail(`${name} is not a mapping`);
-  const first = parent.items[0]?.key;
-  if (!isScalar(first) || !first.range) return fail('the parent mapping has complex keys');
-  const indent = text.slice(lineStart(text, first.range[0]), first.range[0]);
-  if (indent.trim() !== '') return fail('the parent mapping starts on a line with other content');
-  const step = detectIndentStep(text);
-  const entry = `${indent}${' '.repeat(step)}${intent.key}: ${quoteLike(undefined, intent.value)}${nl}`;
-  if (holder && holder.key.range) {
-    // `annotations:` with no value: put the entry on the next line.
-    const at = nextLineStart(text, holder.key.range[1]);
-    return ok({ start: at, end: at, text: entry });
-  }
-  const last = parent.items.at(-1);
-  const at = nextLineStart(text, ((last && pairEnd(last)) ?? first.range[0]) - 1);
-  return ok({ start: at, end: at, text: `${indent}${name}:${nl}${entry}` });
-}
-
-/** `annotations: {}` (or any flow mapping) gets the entry inside its braces, keeping the flow style. */
-function setInFlowOrEmpty(text: string, intent: Extract<EditIntent, { type: 'set-key' }>, map: YAMLMap): EditResult {
-  if (!map.range) return fail('the mapping has no position');
-  const close = text.lastIndexOf('}', map.range[1]);
-  if (close < map.range[0]) return fail('the empty mapping is not written as {}');
-  const sep = map.items.length > 0 ? ', ' : '';
-  return ok({ start: close, end: close, text: `${sep}${intent.key}: ${quoteLike(undefined, intent.value)}` });
-}
-
-/** The file's indentation step (2 unless the first indented key says otherwise). */
-function detectIndentStep(text: string): number {
-  const m = /\n( +)[^\s#-]/.exec(text);
-  return m?.[1] ? Math.min(m[1].length, 8) : 2;
-}
-
-function removeDocument(text: string, intent: Extract<EditIntent, { type: 'remove-document' }>): EditResult {
-  const range = intent.doc.document.range;
-  const [start, , end] = range;
-  // Later documents start at their `---` marker; the first one may not have one, then the next marker goes instead.
-  if (text.startsWith('---', start)) return ok({ start, end, text: '' });
-  const rest = text.slice(end);
-  const marker = /^---[^\n]*\n?/.exec(rest);
-  return ok({ start, end: end + (marker ? marker[0].length : 0), text: '' });
-}
-
-function seqAt(doc: Doc, path: NodePath): YAMLSeq | string {
-  const node = nodeAt(doc, path);
-  return isSeq(node) ? node : `no sequence at ${path.join('.')}`;
-}
-
-function itemEqual(seq: YAMLSeq, value: string): Scalar | undefined {
-  return seq.items.find((i): i is Scalar => isScalar(i) && i.value === value);
-}
-
-function addListItem(text: string, intent: Extract<EditIntent, { type: 'add-list-item' }>): EditResult {
-  const seq = seqAt(intent.doc, intent.path);
-  if (typeof seq === 'string') return fail(seq);
-  const anchor = (intent.after !== undefined ? itemEqual(seq, intent.after) : undefined) ?? seq.items.at(-1);
-  if (!isScalar(anchor) || !anchor.range) return fail('the sequence has no string item to add after');
-  if (seq.flow) return ok({ start: anchor.range[1], end: anchor.range[1], text: `, ${quoteLike(anchor, intent.value)}` });
-  const prefix = text.slice(lineStart(text, anchor.range[0]), anchor.range[0]);
-  if (!/^\s*-\s+$/.test(prefix)) return fail('the sequence item shares its line with other content');
-  const at = nextLineStart(text, anchor.range[1]);
-  const lead = at === text.length && !text.endsWith('\n') ? newline(text) : '';
-  return ok({ start: at, end: at, text: `${lead}${prefix}${quoteLike(anchor, intent.value)}${newline(text)}` });
-}
-
-function replaceListItem(text: string, intent: Extract<EditIntent, { type: 'replace-list-item' }>): EditResult {
-  const seq = seqAt(intent.doc, intent.path);
-  if (typeof seq === 'string') return fail(seq);
-  const item = itemEqual(seq, intent.old);
-  if (!item?.range) return fail(`no item ${intent.old}`);
-  return ok({ start: item.range[0], end: item.range[1], text: quoteLike(item, intent.value) });
-}
-
-function removeListItem(text: string, intent: Extract<EditIntent, { type: 'remove-list-item' }>): EditResult {
-  const seq = seqAt(intent.doc, intent.path);
-  if (typeof seq === 'string') return fail(seq);
-  const item = itemEqual(seq, intent.value);
-  if (!item?.range) return fail(`no item ${intent.value}`);
-  if (seq.flow) return fail('the sequence is written in flow style');
-  const start = lineStart(text, item.range[0]);
-  if (!/^\s*-\s+$/.test(text.slice(start, item.range[0]))) return fail('the item shares its line with other content');
-  return ok({ start, end: nextLineStart(text, item.range[1]), text: '' });
-}
-

@@ -76,3 +76,18 @@ describe('translateInjection', () => {
     expect(result.findings.find((f) => f.id === 'injection/invalid-value')).toMatchObject({ file: 'ns.yaml', line: 9, severity: 'error' });
   });
 });
+
+describe('Helm values files', () => {
+  it('rewrites OSM annotation keys wherever values carry them, and flags the others', () => {
+    const values = 'replicaCount: 1\npodAnnotations:\n  # mesh it\n  openservicemesh.io/sidecar-injection: "true"\n  openservicemesh.io/inbound-port-exclusion-list: "8080, 9090"\n  openservicemesh.io/unknown: x\n';
+    const { inventory } = inventoryOf({ 'chart/values.yaml': values });
+    const out = translateInjection({ inventory, options: resolveOptions(), meshMode: { mode: 'smi', source: 'option' } });
+    expect(out.edits.map((e) => ({ ...e, doc: e.doc.file }))).toEqual([
+      { type: 'rename-key', doc: 'chart/values.yaml', path: ['podAnnotations'], key: 'openservicemesh.io/sidecar-injection', newKey: 'linkerd.io/inject', newValue: 'enabled' },
+      { type: 'rename-key', doc: 'chart/values.yaml', path: ['podAnnotations'], key: 'openservicemesh.io/inbound-port-exclusion-list', newKey: 'config.linkerd.io/skip-inbound-ports', newValue: '8080,9090' },
+    ]);
+    expect(out.findings.map((f) => [f.id, f.line])).toEqual([
+      ['injection/annotation-rewritten', 4], ['injection/annotation-rewritten', 5], ['unhandled/osm-annotation', 6],
+    ]);
+  });
+});

@@ -2,6 +2,7 @@ import { finding, type Finding } from '../../findings/finding.ts';
 import type { FindingId } from '../../findings/catalogue.ts';
 import type { K8sObject } from '../../inventory/model.ts';
 import { injectionValue, MONITORED_BY, SIDECAR_INJECTION } from '../../osm/meshed.ts';
+import { locate, type LoadedDocument } from '../../load/load.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asRecord, getIn } from '../../values.ts';
 import { Emitter } from '../emitter.ts';
@@ -17,7 +18,7 @@ export const injectionRule = defineRule({
   emits: [
     'injection/annotation-rewritten', 'injection/invalid-value', 'injection/monitored-by-removed', 'injection/metrics-removed',
     'injection/ignore-label', 'injection/skip-inbound-replaces-defaults', 'injection/ip-range-inclusion-unsupported',
-    'injection/annotation-not-on-pod', 'injection/proxy-uuid-label',
+    'injection/annotation-not-on-pod', 'injection/proxy-uuid-label', 'unhandled/osm-annotation',
   ],
   translate: translateInjection,
 });
@@ -57,7 +58,44 @@ export function translateInjection({ inventory }: RuleInput): RuleOutput {
     if (template && template.length > 1) places.push({ object, metadata: template, isPod: true, isNamespace: false });
     for (const place of places) translatePlace(place, out);
   }
+  for (const doc of inventory.otherDocuments) translateValues(doc, out);
   return out.output();
+}
+
+/**
+ * Helm values files (and other non-object YAML) carry pod annotations for templates to copy: the same keys are
+ * rewritten wherever they appear as mapping keys, in place.
+ */
+function translateValues(doc: LoadedDocument, out: Emitter): void {
+  walk(doc.value, [], (parent, key, value) => {
+    if (!OSM_KEY.test(key)) return;
+    const at = locate(doc, [...parent, key]);
+    const text = value === null || value === undefined ? '' : String(value);
+    const renamed = key === SIDECAR_INJECTION ? injectionValue(text) : undefined;
+    if (key === SIDECAR_INJECTION && (renamed === 'enabled' || renamed === 'disabled')) {
+      out.edit({ type: 'rename-key', doc, path: parent, key, newKey: 'linkerd.io/inject', newValue: renamed });
+      out.finding(finding('injection/annotation-rewritten', at, { message: `${key} becomes linkerd.io/inject: "${renamed}" in ${doc.file}.` }));
+    } else if (POD_RENAMES[key]) {
+      const normalised = text.split(',').map((v) => v.trim()).filter(Boolean).join(',');
+      out.edit({ type: 'rename-key', doc, path: parent, key, newKey: POD_RENAMES[key], newValue: normalised });
+      out.finding(finding('injection/annotation-rewritten', at, { message: `${key} becomes ${POD_RENAMES[key]}: "${normalised}" in ${doc.file}.` }));
+    } else {
+      out.finding(finding('unhandled/osm-annotation', at, { message: `${key} in ${doc.file} is not translated; templates that use it need the Linkerd equivalent by hand.` }));
+    }
+  });
+}
+
+const OSM_KEY = /^openservicemesh\.io\//;
+
+function walk(value: unknown, path: NodePath, visit: (parent: NodePath, key: string, value: unknown) => void): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => walk(item, [...path, i], visit));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      visit(path, key, child);
+      walk(child, [...path, key], visit);
+    }
+  }
 }
 
 function translatePlace(place: Place, out: Emitter): void {
