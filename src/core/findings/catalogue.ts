@@ -302,6 +302,31 @@ export const catalogue = {
     title: 'appProtocol OSM could not program',
     remediation: 'OSM built no inbound chain for this appProtocol (for example https or h2c), so nothing reached the port through the mesh. Linkerd will proxy it: check that this is wanted, or skip the port with config.linkerd.io/skip-inbound-ports.',
   },
+  'surroundings/network-policy': {
+    severity: 'warning',
+    title: 'NetworkPolicy opened for OSM',
+    remediation: 'Allow Linkerd instead: proxy egress to the linkerd namespace (destination 8086, identity 8080, policy 8090), ingress to the proxy port 4143 from meshed clients and to 4191 for probes and metrics. Remove the OSM ports (15128 xDS, 15010 metrics, 15901-15904 probes) after OSM is uninstalled.',
+  },
+  'surroundings/ingress': {
+    severity: 'warning',
+    title: 'Ingress configured for OSM sidecar TLS',
+    remediation: 'With Linkerd, mesh the ingress controller (linkerd.io/inject: ingress on its pods) and let it talk plain HTTP to the backends: remove backend-protocol HTTPS, proxy_ssl_* and the OSM client-certificate secret from the Ingress.',
+  },
+  'surroundings/gitops-install': {
+    severity: 'warning',
+    title: 'GitOps object installs OSM',
+    remediation: 'Add Linkerd (linkerd-crds and linkerd-control-plane Helm charts, with your trust anchor and issuer) next to it, migrate the workloads, then remove this object to uninstall OSM.',
+  },
+  'surroundings/crd': {
+    severity: 'info',
+    title: 'SMI or OSM CRD in the repository',
+    remediation: 'Delete the CRD once no object of its group remains; linkerd-smi installs its own TrafficSplit CRD when you keep TrafficSplits.',
+  },
+  'surroundings/flagger-provider': {
+    severity: 'warning',
+    title: 'Flagger canary uses the OSM provider',
+    remediation: 'Switch spec.provider to gatewayapi:v1 (HTTPRoute weights, Linkerd 2.18+) or linkerd (TrafficSplit through linkerd-smi), and mesh the Flagger load tester.',
+  },
   'unhandled/osm-kind': {
     severity: 'warning',
     title: 'OSM or SMI kind not translated',

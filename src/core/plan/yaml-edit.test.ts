@@ -191,6 +191,8 @@ describe('set-key', () => {
     expect(refusal(y('metadata: {name: a}'), setKey('b', 'y'))).toMatch(/flow style/);
     expect(refusal(y('metadata:', '  annotations: text'), setKey('b', 'y'))).toMatch(/no mapping/);
     expect(refusal(y('kind: A'), setKey('b', 'y', ['spec', 'template', 'metadata', 'annotations']))).toMatch(/no mapping at spec.template.metadata/);
+    expect(refusal(y('x: &a {k: v}', 'metadata:', '  annotations: *a'), setKey('b', 'y'))).toMatch(/no mapping at metadata.annotations/);
+    expect(refusal(y('metadata:', '  annotations: &a', '    k: v', 'x: *a'), setKey('b', 'y'))).toMatch(/anchor/);
   });
 });
 

@@ -154,6 +154,7 @@ function createMap(text: string, intent: Intent<'set-key'>): TextEdit[] {
   // `annotations:` with no value (or `~`/`null`): the entry goes on the next line, the explicit null goes away.
   const entry = toEntry(text, holder);
   const value = holder.value;
+  if (value !== null && !isNullScalar(value)) refuse(`${where(intent.path)} is not a mapping`);
   if (isScalar(value) && value.tag) refuse(`${name} has an explicit tag`);
   const edits: TextEdit[] = [];
   if (isScalar(value) && value.range && value.range[1] > value.range[0]) edits.push(deleteWithLeadingSpace(text, value.range[0], value.range[1]));
