@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { migrate } from '../../src/core/index.ts';
 import { buildInventory } from '../../src/core/inventory/inventory.ts';
 import { loadRepository } from '../../src/core/load/load.ts';
@@ -33,6 +34,10 @@ describe('the OSM corpus', () => {
       .map((o) => formatRef(o.ref))
       .filter((ref) => !origins.has(ref) && !flagged.has(ref) && !usedByTranslatedTargets.has(ref));
     expect(silent).toEqual([]);
+    // Every file the migration writes is YAML that parses back (no errors), generated or edited.
+    for (const file of plan.files.filter((f) => f.action !== 'delete')) {
+      expect(parseAllDocuments(file.content).flatMap((d) => d.errors.map((e) => e.message)), file.path).toEqual([]);
+    }
     expect(plan.verification.uncovered.map((d) => d.linkerd.reason)).toEqual([]);
   });
 
