@@ -186,9 +186,13 @@ describe('set-key', () => {
     expect(edit('metadata:\n  name: a', setKey('b', 'v'))).toBe('metadata:\n  name: a\n  annotations:\n    b: v\n');
   });
 
-  it('refuses flow mappings with content, non-mappings and deeper missing paths', () => {
-    expect(refusal(y('metadata:', '  annotations: {a: x}'), setKey('b', 'y'))).toMatch(/flow style/);
-    expect(refusal(y('metadata: {name: a}'), setKey('b', 'y'))).toMatch(/flow style/);
+  it('adds to flow mappings in flow style, before the closing brace', () => {
+    expect(edit(y('metadata:', '  annotations: {a: x}  # c'), setKey('b', 'deny'))).toBe(y('metadata:', '  annotations: {a: x, b: deny}  # c'));
+    expect(edit(y('metadata: {name: a, labels: {app: a}}'), setKey('b', 'deny'))).toBe(y('metadata: {name: a, labels: {app: a}, annotations: {b: deny}}'));
+    expect(refusal(y('metadata: {name: a, # c', '  x: 1}'), setKey('b', 'y'))).toMatch(/comments/);
+  });
+
+  it('refuses non-mappings and deeper missing paths', () => {
     expect(refusal(y('metadata:', '  annotations: text'), setKey('b', 'y'))).toMatch(/no mapping/);
     expect(refusal(y('kind: A'), setKey('b', 'y', ['spec', 'template', 'metadata', 'annotations']))).toMatch(/no mapping at spec.template.metadata/);
     expect(refusal(y('x: &a {k: v}', 'metadata:', '  annotations: *a'), setKey('b', 'y'))).toMatch(/no mapping at metadata.annotations/);

@@ -76,11 +76,18 @@ function setKey(text: string, intent: Intent<'set-key'>): TextEdit[] {
     if (isScalar(existing.value) && existing.value.value === intent.value) return [];
     return [replaceValue(text, toEntry(text, existing), intent.value)];
   }
-  if (map.flow) {
-    if (map.items.length > 0) refuse(`the mapping at ${where(intent.path)} is written in flow style`);
-    return fillEmptyFlowMap(text, intent, map);
-  }
+  if (map.flow) return map.items.length > 0 ? [appendToFlowMap(text, map, `${formatKey(intent.key)}: ${format(intent.value)}`)] : fillEmptyFlowMap(text, intent, map);
   return [appendEntry(text, map, intent.key, intent.value)];
+}
+
+/** `{a: 1}` → `{a: 1, key: value}`: the entry goes right before the closing brace, the rest stays as written. */
+function appendToFlowMap(text: string, map: YAMLMap, entry: string): TextEdit {
+  if (!map.range) return refuse('the flow mapping has no position in the file');
+  const close = text.lastIndexOf('}', map.range[1] - 1);
+  if (close < map.range[0] || text.slice(map.range[0], close).includes('#')) refuse('the flow mapping holds comments');
+  const before = text.slice(map.range[0], close).trimEnd();
+  const at = map.range[0] + before.length;
+  return { start: at, end: at, text: `, ${entry}` };
 }
 
 function removeDocument(text: string, intent: Intent<'remove-document'>): TextEdit[] {
@@ -141,7 +148,12 @@ function removeListItem(text: string, intent: Intent<'remove-list-item'>): TextE
 function createMap(text: string, intent: Intent<'set-key'>): TextEdit[] {
   const name = intent.path.at(-1);
   if (typeof name !== 'string') return refuse(`no mapping at ${where(intent.path)}`);
-  const parent = blockMapAt(intent.doc, intent.path.slice(0, -1));
+  const parent = mapAt(intent.doc, intent.path.slice(0, -1));
+  if (parent.flow) {
+    // `metadata: {labels: {…}}` gains `annotations: {key: value}` in the same flow style.
+    if (findPair(parent, name)) refuse(`${where(intent.path)} is not a mapping`);
+    return [appendToFlowMap(text, parent, `${formatKey(name)}: {${formatKey(intent.key)}: ${format(intent.value)}}`)];
+  }
   const step = indentStep(text, intent.doc, parent);
   const line = (column: number) => `${' '.repeat(column + step)}${formatKey(intent.key)}: ${format(intent.value)}`;
   const holder = findPair(parent, name);

@@ -419,9 +419,14 @@ function defaultRoutes(world: LinkerdWorld, workload: Workload, port: number): R
  * HTTPRoutes whose parentRefs name the Server: group policy.linkerd.io, kind Server, same namespace, no port or
  * sectionName. parentRef group defaults to the route's own group, kind to Gateway (CRD defaults, ref §3.5).
  */
+/**
+ * The controller orders routes by creation timestamp, then name (ref §3.5). Resources applied together share a
+ * timestamp (one-second resolution), so for a migration applied at once the name decides ties.
+ */
 function attachedRoutes(world: LinkerdWorld, server: LinkerdResource, namespace: string): Route[] {
   return inNamespace(world, 'HTTPRoute', namespace, [POLICY_GROUP, GATEWAY_GROUP])
     .filter((r) => asArray(r.spec['parentRefs']).map(asRecord).some((ref) => attaches(ref, r, server, namespace)))
+    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))
     .flatMap((r) => {
       const route = toRoute(world, r, namespace);
       return route ? [route] : [];
@@ -518,7 +523,7 @@ function compareScores(a: Score, b: Score): number {
   return 0;
 }
 
-/** Routes are in creation order (the order of `resources`), so keeping the first on ties is the controller order. */
+/** Routes come in the controller's order (see attachedRoutes), so keeping the first on ties is the controller's choice. */
 function chooseRoute(routes: readonly Route[], http: HttpRequestShape): { route: Route; rule: number } | undefined {
   let best: { route: Route; rule: number; score: Score } | undefined;
   for (const route of routes) {

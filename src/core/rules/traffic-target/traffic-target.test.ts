@@ -122,7 +122,7 @@ describe('translateTrafficTargets', () => {
     });
     const mtls = Object.fromEntries(byKind('MeshTLSAuthentication').map((m) => [m.metadata.name, m.spec['identityRefs']]));
     const policyFor = (route: string) => byKind('AuthorizationPolicy').find((p) => (p.spec['targetRef'] as { name: string }).name === route);
-    const narrowAuth = (policyFor('api-http-routes-api-users')?.spec['requiredAuthenticationRefs'] as { name: string }[])[0]?.name ?? '';
+    const narrowAuth = (policyFor('api-http-8-routes-api-users')?.spec['requiredAuthenticationRefs'] as { name: string }[])[0]?.name ?? '';
     expect(mtls[narrowAuth]).toEqual([{ kind: 'ServiceAccount', name: 'a', namespace: 'x' }, { kind: 'ServiceAccount', name: 'b', namespace: 'x' }]);
     const broadAuth = (policyFor('api-http-routes-api')?.spec['requiredAuthenticationRefs'] as { name: string }[])[0]?.name ?? '';
     expect(mtls[broadAuth]).toEqual([{ kind: 'ServiceAccount', name: 'a', namespace: 'x' }]);
@@ -209,5 +209,31 @@ describe('translateTrafficTargets', () => {
     expect(run(files, SMI, { linkerdVersion: '2.12' }).byKind('Server')[0]?.apiVersion).toBe('policy.linkerd.io/v1beta1');
     expect(run(files, SMI, { linkerdVersion: '2.12' }).byKind('HTTPRoute')[0]?.apiVersion).toBe('policy.linkerd.io/v1beta1');
     expect(run(files, SMI, { linkerdVersion: '2.15' }).byKind('Server')[0]?.apiVersion).toBe('policy.linkerd.io/v1beta2');
+  });
+});
+
+describe('route ties (Linkerd picks by name when routes rank the same)', () => {
+  it('names a contained route so it wins the tie, and verify agrees with OSM', async () => {
+    const { migrate } = await import('../../migrate.ts');
+    const { repo } = await import('../../../../test/support/repo.ts');
+    const group = `
+apiVersion: specs.smi-spec.io/v1alpha4
+kind: HTTPRouteGroup
+metadata: {name: routes, namespace: shop}
+spec:
+  matches:
+    - {name: any-api, pathRegex: "/api/.*"}
+    - {name: versioned, pathRegex: "/api/v[0-9]+"}
+`;
+    const plan = migrate(repo({
+      'w.yaml': workload('api', 'api', 'shop'),
+      'g.yaml': group,
+      't1.yaml': target('broad', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [any-api]}'),
+      't2.yaml': target('narrow', ['b.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [versioned]}'),
+    }), { meshMode: 'smi' });
+    const routes = plan.resources.filter((r) => r.resource.kind === 'HTTPRoute').map((r) => r.resource.metadata.name).sort();
+    expect(routes).toEqual(['api-http-8-routes-versioned', 'api-http-routes-any-api']);
+    expect(plan.verification.requests).toBeGreaterThan(0);
+    expect(plan.verification.uncovered).toEqual([]);
   });
 });

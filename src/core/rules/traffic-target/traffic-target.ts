@@ -234,7 +234,7 @@ class DestinationTranslation {
 
   private emitAuthorizedRoute(server: string, entry: MatchEntry, matches: readonly RouteMatch[]): void {
     const version = this.input.options.linkerdVersion;
-    const wanted = resourceName(server, entry.match.group, entry.match.name);
+    const wanted = resourceName(server, ...tieBreakPrefix(entry, this.entries), entry.match.group, entry.match.name);
     const route = this.out.resource(buildServerRoute(version, wanted, this.outNamespace, server, [{ matches }]), entry.match.object);
     this.out.resource(buildAuthorizationPolicy(route, this.outNamespace, { kind: 'HTTPRoute', name: route }, [
       { kind: 'MeshTLSAuthentication', name: this.meshTls(entry.sources) },
@@ -427,6 +427,16 @@ function unionContaining(entries: readonly MatchEntry[]): MatchEntry[] {
     }
     return { ...e, sources };
   });
+}
+
+/**
+ * When a route's match lies inside another's and both rank the same (same path length, method and header count),
+ * Linkerd falls back to the oldest route, then the name: resources applied together share a timestamp, so the name
+ * decides. Contained routes get a digit prefix that sorts before letters, deeper ones before shallower ones.
+ */
+function tieBreakPrefix(entry: MatchEntry, entries: readonly MatchEntry[]): string[] {
+  const depth = entries.filter((other) => other.key !== entry.key && contains(other.match, entry.match)).length;
+  return depth === 0 ? [] : [String(Math.max(0, 9 - depth))];
 }
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
