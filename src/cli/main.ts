@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   LINKERD_VERSIONS,
@@ -11,6 +12,7 @@ import {
   renderVerificationReport,
   type MigrationOptionsInput,
 } from '../core/index.ts';
+import { dryRun } from '../github/dry-run.ts';
 import { readCheckout } from './read-checkout.ts';
 import { writePlan } from './write-plan.ts';
 
@@ -19,6 +21,8 @@ const USAGE = `osm2linkerd: migrate Open Service Mesh (OSM/SMI) configuration to
 Usage:
   osm2linkerd translate <dir> [options]   print the migration (diff, findings, summary)
   osm2linkerd verify <dir> [options]      print the OSM-vs-Linkerd equivalence report
+  osm2linkerd pr <dir> [options]          dry run of the GitHub App: the pull request it would open (title, body,
+                                          diff, review comments, check annotations) and its API calls, offline
   osm2linkerd --help | --version
 
 Options:
@@ -85,10 +89,15 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     if (values.help) { out(USAGE); return 0; }
     if (values.version) { out(`${version()}\n`); return 0; }
     const [command, dir, ...extra] = positionals;
-    if (command !== 'translate' && command !== 'verify') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+    if (command !== 'translate' && command !== 'verify' && command !== 'pr') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
     if (!dir) throw new UsageError(`${command} needs a directory`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dir} is not a directory`);
+    if (command === 'pr') {
+      const { report, repository } = await dryRun(await readCheckout(dir), options, `example/${basename(resolve(dir))}`);
+      out(`${report}\n`);
+      return repository.pulls.length > 0 ? 0 : 1;
+    }
     const plan = migrate(await readCheckout(dir), options);
     if (command === 'verify') {
       out(renderVerificationReport(plan.verification));

@@ -1,0 +1,99 @@
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import { isManifestCandidate } from '../core/index.ts';
+import { handleCommand } from './commands.ts';
+import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
+import { DeliveryLog, RepositoryQueue } from './queue.ts';
+import { runMigration, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
+
+type Octokit = Context['octokit'];
+
+export interface Osm2LinkerdApp {
+  readonly appFn: ApplicationFunction;
+  /** Resolves when every queued run has finished. */
+  idle(): Promise<void>;
+  /** Outcomes of finished runs, newest last (for logs, tests and the dry run). */
+  readonly outcomes: RunOutcome[];
+}
+
+interface RepositoryRef { readonly owner: string; readonly repo: string }
+
+/**
+ * The Probot app: webhooks become queued runs (the handler returns at once; GitHub wants an answer within seconds),
+ * single-flight per repository and base branch, each delivery handled once.
+ */
+export function createApp(): Osm2LinkerdApp {
+  const outcomes: RunOutcome[] = [];
+  let queue: RepositoryQueue | undefined;
+  const deliveries = new DeliveryLog();
+
+  const appFn: ApplicationFunction = (app: Probot) => {
+    const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) };
+    const runs = new RepositoryQueue((key, error) => app.log.error({ err: error }, `osm2linkerd run for ${key} failed`));
+    queue = runs;
+    let botLogin: Promise<string> | undefined;
+    const login = () => (botLogin ??= app.auth().then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`));
+
+    const scan = (octokit: Octokit, ref: RepositoryRef, request: RunRequest, defaultBranch?: string): void => {
+      const port = new OctokitRepository(octokit, ref.owner, ref.repo);
+      void runs.scan(`${ref.owner}/${ref.repo}@${defaultBranch ?? 'default'}`, async () => {
+        const ctx: RunContext = { port, botLogin: await login(), defaultBranch: defaultBranch ?? (await port.defaultBranch()), log };
+        outcomes.push(await runMigration(ctx, request));
+      });
+    };
+    const once = (context: Context): boolean => deliveries.firstTime(context.id);
+
+    app.on('installation.created', (context) => {
+      if (!once(context)) return;
+      for (const r of context.payload.repositories ?? []) scan(context.octokit, split(r.full_name), {});
+    });
+    app.on('installation_repositories.added', (context) => {
+      if (!once(context)) return;
+      for (const r of context.payload.repositories_added) scan(context.octokit, split(r.full_name), {});
+    });
+    app.on('push', async (context) => {
+      const { payload } = context;
+      if (!once(context) || payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
+      if (payload.repository.name === '.github' && touches(payload.commits, (p) => p.endsWith('osm2linkerd.yml'))) {
+        // An org-wide config changed: every repository of the installation is evaluated again.
+        const repositories = await context.octokit.paginate(context.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+        for (const r of repositories) scan(context.octokit, { owner: r.owner.login, repo: r.name }, {}, r.default_branch);
+        return;
+      }
+      if (!touches(payload.commits, (p) => isManifestCandidate(p) || p === CONFIG_FILE)) {
+        app.log.info(`${payload.repository.full_name}: push changes no manifest; skipped`);
+        return;
+      }
+      scan(context.octokit, split(payload.repository.full_name), {}, payload.repository.default_branch);
+    });
+    app.on('check_run.rerequested', (context) => {
+      if (!once(context) || context.payload.check_run.name !== 'osm2linkerd') return;
+      const r = context.payload.repository;
+      scan(context.octokit, { owner: r.owner.login, repo: r.name }, { recheck: true, force: true }, r.default_branch);
+    });
+    app.on('issue_comment.created', (context) => {
+      const { payload } = context;
+      if (!once(context) || context.isBot || !payload.issue.pull_request || !payload.comment.body.trimStart().toLowerCase().startsWith('/osm2linkerd')) return;
+      const r = payload.repository;
+      const port = new OctokitRepository(context.octokit, r.owner.login, r.name);
+      void runs.run(`${r.owner.login}/${r.name}@${r.default_branch}`, async () => {
+        const ctx: RunContext = { port, botLogin: await login(), defaultBranch: r.default_branch, log };
+        await handleCommand(ctx, { commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number });
+      });
+    });
+  };
+
+  return { appFn, outcomes, idle: async () => { await queue?.idle(); } };
+}
+
+function split(fullName: string): RepositoryRef {
+  const [owner = '', repo = ''] = fullName.split('/');
+  return { owner, repo };
+}
+
+interface PushCommit { readonly added?: readonly string[]; readonly modified?: readonly string[]; readonly removed?: readonly string[] }
+
+/** Whether the push changed a path that matters. A push whose file lists are missing is treated as relevant. */
+function touches(commits: readonly PushCommit[], matters: (path: string) => boolean): boolean {
+  if (commits.length === 0) return true;
+  return commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some(matters));
+}

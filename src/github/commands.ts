@@ -1,0 +1,101 @@
+import { catalogue, isFindingId } from '../core/index.ts';
+import { COMMANDS, helpText, parseCommand, PREFIX, type Command } from './command-grammar.ts';
+import { runMigration, type RunContext, type RunOutcome } from './run-migration.ts';
+import { readState, writeState, type Choices } from './state.ts';
+import { RESULT_MARKER, upsertStickyComment } from './sticky-comment.ts';
+
+export interface CommandComment {
+  readonly commentId: number;
+  readonly body: string;
+  readonly author: string;
+  readonly issueNumber: number;
+}
+
+const WRITERS = new Set(['admin', 'maintain', 'write']);
+const STATE_MARKER = '<!-- osm2linkerd:state ';
+
+/**
+ * A slash command on the bot's pull request: parsed, authorised with the collaborator-permission endpoint (never
+ * author_association), acknowledged with 👀, carried out, and answered in one sticky result comment.
+ */
+export async function handleCommand(ctx: RunContext, comment: CommandComment): Promise<'ignored' | 'refused' | 'answered'> {
+  const parsed = parseCommand(comment.body);
+  if (parsed.kind === 'none') return 'ignored';
+  const { port } = ctx;
+  const pr = await port.getPullRequest(comment.issueNumber);
+  if (!pr.body.includes(STATE_MARKER)) return 'ignored'; // not our pull request
+  const mayWrite = WRITERS.has(await port.permissionOf(comment.author));
+  const reply = (text: string) => upsertStickyComment(port, pr.number, ctx.botLogin, RESULT_MARKER, `@${comment.author} ${text}`);
+  if (parsed.kind === 'error') {
+    await reply(parsed.message);
+    return 'answered';
+  }
+  const spec = COMMANDS.find((c) => c.name === parsed.command.name);
+  if (!spec?.readOnly && !mayWrite) {
+    await reply(`sorry, \`${PREFIX} ${parsed.command.name}\` needs write, maintain or admin permission on this repository, so nothing was done. \`${PREFIX} help\` lists what you can run.`);
+    return 'refused';
+  }
+  await port.addReaction(comment.commentId, 'eyes');
+  try {
+    await reply(await execute(ctx, parsed.command, mayWrite, pr.body, pr.number));
+  } catch (error) {
+    await reply(`\`${PREFIX} ${parsed.command.name}\` failed: ${error instanceof Error ? error.message : String(error)}. Nothing was left half-done; run it again.`);
+    throw error;
+  }
+  return 'answered';
+}
+
+async function execute(ctx: RunContext, command: Command, mayWrite: boolean, body: string, pr: number): Promise<string> {
+  switch (command.name) {
+    case 'help':
+      return `here is what you can ask:\n\n${helpText(mayWrite)}`;
+    case 'explain':
+      return explain(command.findingId);
+    case 'rescan':
+      return describe('rescan', await runMigration(ctx, { force: true }));
+    case 'recreate': {
+      const discarded = await foreignCommits(ctx, pr);
+      const outcome = await runMigration(ctx, { force: true, recreate: true });
+      const lost = discarded.length === 0 ? 'No commits by people were on the branch.' : `Discarded commits (still reachable by sha): ${discarded.map((c) => `\`${c}\``).join(', ')}.`;
+      return `${describe('recreate', outcome)}\n\n${lost}`;
+    }
+    default: {
+      const choices = withChoice(readState(body).choices, command);
+      await ctx.port.updatePullRequest(pr, { body: writeState(body, { ...readState(body), choices }) });
+      return describe(`${command.name} ${'value' in command ? command.value : command.glob}`, await runMigration(ctx, { force: true, choices }));
+    }
+  }
+}
+
+function withChoice(choices: Choices, command: Command): Choices {
+  switch (command.name) {
+    case 'strategy': return { ...choices, strategy: command.value };
+    case 'split': return { ...choices, splitStyle: command.value };
+    case 'target': return { ...choices, linkerdVersion: command.value };
+    case 'mode': return { ...choices, meshMode: command.value };
+    case 'ignore': return { ...choices, ignore: [...new Set([...(choices.ignore ?? []), command.glob])] };
+    default: return choices;
+  }
+}
+
+function explain(id: string): string {
+  if (!isFindingId(id)) {
+    const close = Object.keys(catalogue).filter((k) => k.includes(id) || id.includes(k.split('/')[1] ?? k)).slice(0, 5);
+    return `\`${id}\` is not a finding id.${close.length > 0 ? ` Did you mean ${close.map((k) => `\`${k}\``).join(', ')}?` : ''} Every id is listed in docs/findings.md.`;
+  }
+  const entry = catalogue[id];
+  return `**\`${id}\`** (${entry.severity}): ${entry.title}.\n\n${entry.remediation}`;
+}
+
+function describe(what: string, outcome: RunOutcome): string {
+  const verdict = outcome.status === 'blocked' ? 'blocked' : outcome.status === 'config-error' ? 'failed' : 'done';
+  return `\`${PREFIX} ${what}\`: **${verdict}**. ${outcome.detail}.`;
+}
+
+async function foreignCommits(ctx: RunContext, prNumber: number): Promise<string[]> {
+  const pr = await ctx.port.getPullRequest(prNumber);
+  const base = await ctx.port.getBranch(ctx.defaultBranch);
+  if (!base) return [];
+  const { ahead } = await ctx.port.compare(base.commitSha, pr.headSha);
+  return ahead.filter((c) => c.authorLogin !== ctx.botLogin || c.committerLogin !== ctx.botLogin).map((c) => `${c.sha.slice(0, 7)} by ${c.authorLogin ?? 'unknown'}: ${c.message.split('\n')[0] ?? ''}`);
+}

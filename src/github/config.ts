@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { LINKERD_VERSIONS } from '../core/index.ts';
+
+/**
+ * `.github/osm2linkerd.yml`: read from the default branch through Probot's config plugin (org `.github` fallback,
+ * `_extends`). Unknown keys are errors, so a typo is reported instead of silently ignored.
+ */
+export const appConfigSchema = z.object({
+  /** Only paths matching one of these globs are read (empty: every manifest). */
+  include: z.array(z.string()).default([]),
+  /** Paths matching these globs are left alone. */
+  exclude: z.array(z.string()).default([]),
+  strategy: z.enum(['forklift', 'coexist']).default('forklift'),
+  splitStyle: z.enum(['httproute', 'trafficsplit']).default('httproute'),
+  linkerdVersion: z.enum(LINKERD_VERSIONS).optional(),
+  meshMode: z.enum(['auto', 'smi', 'permissive']).default('auto'),
+  probeNetworks: z.array(z.string()).default([]),
+  /** The bot's branch is `<branchPrefix>migrate`. */
+  branchPrefix: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'letters, digits, ".", "_", "-" and "/" only').default('osm2linkerd/'),
+  labels: z.array(z.string()).default(['osm2linkerd']),
+  /** Users, or `org/team` for teams, asked to review the pull request when it is opened. */
+  reviewers: z.array(z.string()).default([]),
+  draft: z.boolean().default(false),
+  _extends: z.string().optional(),
+}).strict();
+
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+export type ConfigResult = { readonly ok: true; readonly config: AppConfig } | { readonly ok: false; readonly errors: readonly string[] };
+
+export function parseAppConfig(raw: unknown): ConfigResult {
+  const parsed = appConfigSchema.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, errors: parsed.error.issues.map((i) => `\`${i.path.join('.') || '(file)'}\`: ${i.message}`) };
+}
+
+export function branchName(config: AppConfig): string {
+  return `${config.branchPrefix}migrate`;
+}
+
+export const CONFIG_ISSUE_TITLE = 'Action Required: Fix osm2linkerd configuration';
+export const CONFIG_ISSUE_MARKER = '<!-- osm2linkerd:config-error -->';
+
+export function configIssueBody(path: string, errors: readonly string[]): string {
+  return [
+    CONFIG_ISSUE_MARKER,
+    `osm2linkerd could not use \`${path}\` on the default branch, so it changes nothing until the file is fixed:`,
+    '',
+    ...errors.map((e) => `- ${e}`),
+    '',
+    'Valid keys: `include`, `exclude`, `strategy` (forklift|coexist), `splitStyle` (httproute|trafficsplit), `linkerdVersion` (' +
+      `${LINKERD_VERSIONS[0]}…${LINKERD_VERSIONS.at(-1)}), \`meshMode\` (auto|smi|permissive), \`probeNetworks\`, \`branchPrefix\`, \`labels\`, \`reviewers\`, \`draft\`, \`_extends\`.`,
+    '',
+    'This issue closes itself once the configuration is valid.',
+  ].join('\n');
+}
+
+/** The config file exists but is not YAML: reported like any other invalid configuration. */
+export class ConfigFileError extends Error {}

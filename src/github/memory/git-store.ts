@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+
+export interface StoredCommit {
+  readonly sha: string;
+  readonly tree: string;
+  readonly parents: readonly string[];
+  readonly message: string;
+  readonly author: string;
+  readonly committer: string;
+}
+
+/** Files of a tree by path; folders are implied by paths, as in a recursive tree listing. */
+export type StoredTree = ReadonlyMap<string, string>;
+
+/** Content-addressed blobs, trees and commits, as Git keeps them (sha1 of the content, so equal trees have equal shas). */
+export class GitStore {
+  readonly blobs = new Map<string, string>();
+  readonly trees = new Map<string, StoredTree>();
+  readonly commits = new Map<string, StoredCommit>();
+  #clock = 0;
+
+  blob(text: string): string {
+    const sha = sha1(`blob\u0000${text}`);
+    this.blobs.set(sha, text);
+    return sha;
+  }
+
+  tree(files: ReadonlyMap<string, string>): string {
+    const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const sha = sha1(`tree\u0000${JSON.stringify([...sorted])}`);
+    this.trees.set(sha, sorted);
+    return sha;
+  }
+
+  treeOf(files: Readonly<Record<string, string>>): string {
+    return this.tree(new Map(Object.entries(files).map(([path, text]) => [path, this.blob(text)])));
+  }
+
+  commit(tree: string, parents: readonly string[], message: string, author: string, committer = author): string {
+    const sha = sha1(`commit\u0000${tree}\u0000${parents.join(',')}\u0000${message}\u0000${author}\u0000${committer}\u0000${this.#clock++}`);
+    this.commits.set(sha, { sha, tree, parents, message, author, committer });
+    return sha;
+  }
+
+  filesAt(commitSha: string): ReadonlyMap<string, string> {
+    const commit = this.commits.get(commitSha);
+    return (commit && this.trees.get(commit.tree)) ?? new Map();
+  }
+
+  textAt(commitSha: string, path: string): string | undefined {
+    const blob = this.filesAt(commitSha).get(path);
+    return blob === undefined ? undefined : this.blobs.get(blob);
+  }
+
+  /** Commit shas reachable from `sha`, itself included. */
+  ancestors(sha: string): Set<string> {
+    const seen = new Set<string>();
+    const stack = [sha];
+    while (stack.length > 0) {
+      const next = stack.pop() ?? '';
+      if (seen.has(next) || !this.commits.has(next)) continue;
+      seen.add(next);
+      stack.push(...(this.commits.get(next)?.parents ?? []));
+    }
+    return seen;
+  }
+
+  /** Commits reachable from `head` but not from `base`, oldest first. */
+  aheadOf(base: string, head: string): StoredCommit[] {
+    const known = this.ancestors(base);
+    return [...this.ancestors(head)].filter((s) => !known.has(s)).map((s) => this.commits.get(s)).filter((c): c is StoredCommit => !!c).reverse();
+  }
+
+  mergeBase(a: string, b: string): string | undefined {
+    const ofA = this.ancestors(a);
+    const queue = [b];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const next = queue.shift() ?? '';
+      if (ofA.has(next)) return next;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(this.commits.get(next)?.parents ?? []));
+    }
+    return undefined;
+  }
+}
+
+export function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}

@@ -1,0 +1,458 @@
+import { structuredPatch } from 'diff';
+import { parsePatch } from '../../core/index.ts';
+import { GitStore, type StoredCommit } from './git-store.ts';
+
+/**
+ * An in-memory GitHub behind Octokit's `request.fetch`: refs, trees, commits, pull requests, reviews, comments, check
+ * runs, issues, permissions and the GraphQL blob query. It behaves like GitHub where the app depends on it (422 on an
+ * existing ref, non-fast-forward updates and review lines outside the diff; 404 on missing things) and records every
+ * request, so tests and the dry run can show and count the calls.
+ */
+export const APP_SLUG = 'osm2linkerd';
+export const BOT_LOGIN = `${APP_SLUG}[bot]`;
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly status: number;
+}
+
+export interface PullRequestRecord {
+  number: number; state: 'open' | 'closed'; merged: boolean; title: string; body: string; head: string; base: string; draft: boolean;
+  labels: string[]; reviewers: string[]; createdAt: number;
+}
+export interface ReviewRecord { id: number; pull: number; body: string; event: string; commitId: string; comments: number }
+export interface ReviewCommentRecord { id: number; pull: number; path: string; line: number; side: string; body: string; user: string }
+export interface IssueCommentRecord { id: number; issue: number; body: string; user: string }
+export interface IssueRecord { number: number; title: string; body: string; state: 'open' | 'closed'; user: string }
+export interface CheckRunRecord { id: number; headSha: string; name: string; conclusion: string; title: string; summary: string; annotations: unknown[] }
+
+/** A failure to inject: the next `times` requests that match answer with `status`. */
+export interface InjectedFailure {
+  readonly method: string;
+  readonly path: RegExp;
+  readonly status: number;
+  readonly message?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  times: number;
+}
+
+export class MemoryRepository {
+  readonly git = new GitStore();
+  readonly refs = new Map<string, string>();
+  readonly pulls: PullRequestRecord[] = [];
+  readonly reviews: ReviewRecord[] = [];
+  readonly reviewComments: ReviewCommentRecord[] = [];
+  readonly issueComments: IssueCommentRecord[] = [];
+  readonly issues: IssueRecord[] = [];
+  readonly checkRuns: CheckRunRecord[] = [];
+  readonly reactions: { commentId: number; content: string }[] = [];
+  readonly permissions = new Map<string, string>();
+  #nextNumber = 1;
+
+  readonly owner: string;
+  readonly name: string;
+  readonly defaultBranch: string;
+  /** Answer recursive tree reads as GitHub does for huge trees: `truncated: true` with part of the entries. */
+  truncateTrees = false;
+
+  constructor(owner: string, name: string, defaultBranch = 'main') {
+    this.owner = owner;
+    this.name = name;
+    this.defaultBranch = defaultBranch;
+  }
+
+  get fullName(): string {
+    return `${this.owner}/${this.name}`;
+  }
+
+  nextNumber(): number {
+    return this.#nextNumber++;
+  }
+
+  /** A commit on `branch` by `login` that sets (string) or deletes (null) files; returns its sha. */
+  commitFiles(branch: string, files: Readonly<Record<string, string | null>>, login: string, message = 'change files'): string {
+    const parent = this.refs.get(branch);
+    const current = new Map(parent ? this.git.filesAt(parent) : []);
+    for (const [path, text] of Object.entries(files)) {
+      if (text === null) current.delete(path);
+      else current.set(path, this.git.blob(text));
+    }
+    const sha = this.git.commit(this.git.tree(current), parent ? [parent] : [], message, login);
+    this.refs.set(branch, sha);
+    return sha;
+  }
+
+  headOf(branch: string): string | undefined {
+    return this.refs.get(branch);
+  }
+
+  filesOn(branch: string): Map<string, string> {
+    const sha = this.refs.get(branch);
+    const files = new Map<string, string>();
+    for (const [path, blob] of sha ? this.git.filesAt(sha) : []) files.set(path, this.git.blobs.get(blob) ?? '');
+    return files;
+  }
+
+  /** Per-file unified patches of a pull request, as GitHub's files endpoint gives them (three-dot diff). */
+  patches(pull: PullRequestRecord): Map<string, string> {
+    const head = this.refs.get(pull.head);
+    const base = this.refs.get(pull.base);
+    if (!head || !base) return new Map();
+    const from = this.git.filesAt(this.git.mergeBase(base, head) ?? base);
+    const to = this.git.filesAt(head);
+    const patches = new Map<string, string>();
+    for (const path of new Set([...from.keys(), ...to.keys()])) {
+      if (from.get(path) === to.get(path)) continue;
+      const before = this.git.blobs.get(from.get(path) ?? '') ?? '';
+      const after = this.git.blobs.get(to.get(path) ?? '') ?? '';
+      const patch = structuredPatch(path, path, before, after, '', '', { context: 3 });
+      patches.set(path, patch.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n')).join('\n'));
+    }
+    return patches;
+  }
+}
+
+type Handler = (repo: MemoryRepository, match: RegExpExecArray, req: { query: Record<string, string>; body: Record<string, unknown> }) => Reply;
+interface Reply { status: number; data?: unknown; raw?: string }
+
+export class MemoryGitHub {
+  readonly repositories = new Map<string, MemoryRepository>();
+  readonly requests: RecordedRequest[] = [];
+  readonly failures: InjectedFailure[] = [];
+  readonly #routes: [string, RegExp, Handler][] = [];
+
+  constructor() {
+    this.#defineRoutes();
+  }
+
+  addRepository(owner: string, name: string, files: Readonly<Record<string, string>>, defaultBranch = 'main'): MemoryRepository {
+    const repo = new MemoryRepository(owner, name, defaultBranch);
+    repo.commitFiles(defaultBranch, files, 'octocat', 'initial commit');
+    this.repositories.set(repo.fullName, repo);
+    return repo;
+  }
+
+  repository(fullName: string): MemoryRepository {
+    const repo = this.repositories.get(fullName);
+    if (!repo) throw new Error(`no repository ${fullName}`);
+    return repo;
+  }
+
+  fail(failure: Omit<InjectedFailure, 'times'> & { times?: number }): void {
+    this.failures.push({ ...failure, times: failure.times ?? 1 });
+  }
+
+  /** Mutating requests (what the app changed), in order. */
+  mutations(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/access_tokens') && r.path !== '/graphql');
+  }
+
+  /** A `fetch` for Octokit's `request.fetch` option. */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input.toString() : input.url);
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const text = typeof init?.body === 'string' ? init.body : '';
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const query = Object.fromEntries(url.searchParams);
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, ''));
+    const reply = this.#answer(method, url.pathname, path, { query, body });
+    this.requests.push({ method, path, query, body: text ? body : undefined, status: reply.status });
+    const headers: Record<string, string> = { 'content-type': reply.raw === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', ...('headers' in reply ? (reply.headers as Record<string, string>) : {}) };
+    if (reply.status === 204) return new Response(null, { status: 204 });
+    return new Response(reply.raw ?? JSON.stringify(reply.data ?? {}), { status: reply.status, headers });
+  };
+
+  #answer(method: string, rawPath: string, path: string, req: { query: Record<string, string>; body: Record<string, unknown> }): Reply & { headers?: Record<string, string> } {
+    const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.path.test(path));
+    if (failure) {
+      failure.times--;
+      return { status: failure.status, data: { message: failure.message ?? 'Server Error' }, headers: { ...failure.headers } };
+    }
+    if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) return { status: 201, data: { token: 'ghs_memory', expires_at: '2999-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' } };
+    if (method === 'GET' && path === '/app') return { status: 200, data: { id: 1, slug: APP_SLUG, name: APP_SLUG, owner: { login: 'osm2linkerd' } } };
+    if (method === 'POST' && path === '/graphql') return this.#graphql(req.body);
+    if (method === 'GET' && path === '/installation/repositories') {
+      const repositories = [...this.repositories.values()].map((r) => repositoryJson(r));
+      return { status: 200, data: { total_count: repositories.length, repositories } };
+    }
+    for (const [verb, pattern, handler] of this.#routes) {
+      if (verb !== method) continue;
+      // Path parameters may hold encoded slashes (branch names): match on the raw path, decode each parameter.
+      const match = pattern.exec(rawPath.replace(/^\/api\/v3/, ''));
+      if (!match) continue;
+      for (let i = 1; i < match.length; i++) match[i] = decodeURIComponent(match[i] ?? '');
+      const repo = this.repositories.get(`${match[1]}/${match[2]}`);
+      if (!repo) return notFound();
+      return handler(repo, match, req);
+    }
+    return { status: 404, data: { message: `Not Found (memory GitHub has no route for ${method} ${path})` } };
+  }
+
+  #graphql(body: Record<string, unknown>): Reply {
+    const query = String(body.query ?? '');
+    const variables = (body.variables ?? {}) as Record<string, string>;
+    const repo = this.repositories.get(`${variables.owner}/${variables.repo}`);
+    if (!repo) return { status: 200, data: { data: null, errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a Repository' }] } };
+    const result: Record<string, unknown> = {};
+    for (const m of query.matchAll(/(\w+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {
+      const expression = JSON.parse(m[2] ?? '""') as string;
+      const colon = expression.indexOf(':');
+      const text = repo.git.textAt(expression.slice(0, colon), expression.slice(colon + 1));
+      result[m[1] ?? ''] = text === undefined ? null : { text, isTruncated: false, isBinary: false };
+    }
+    return { status: 200, data: { data: { repository: result } } };
+  }
+
+  #route(method: string, pattern: string, handler: Handler): void {
+    const re = new RegExp(`^/repos/([^/]+)/([^/]+)${pattern.replace(/:(\w+)/g, '([^/]+)')}$`);
+    this.#routes.push([method, re, handler]);
+  }
+
+  #defineRoutes(): void {
+    const r = this.#route.bind(this);
+    r('GET', '', (repo) => ({ status: 200, data: repositoryJson(repo) }));
+    r('GET', '/branches/:branch', (repo, m) => {
+      const sha = repo.refs.get(m[3] ?? '');
+      const commit = sha ? repo.git.commits.get(sha) : undefined;
+      return commit ? { status: 200, data: { name: m[3], commit: { sha: commit.sha, commit: { tree: { sha: commit.tree }, message: commit.message } }, protected: false } } : notFound('Branch not found');
+    });
+    r('GET', '/git/trees/:sha', (repo, m, req) => treeJson(repo, m[3] ?? '', req.query.recursive !== undefined));
+    r('POST', '/git/trees', (repo, _m, req) => {
+      const base = repo.git.trees.get(String(req.body.base_tree ?? ''));
+      if (req.body.base_tree && !base) return { status: 422, data: { message: 'base_tree is not a valid tree' } };
+      const files = new Map(base ?? []);
+      for (const entry of req.body.tree as { path: string; sha?: string | null; content?: string }[]) {
+        if (entry.content !== undefined) files.set(entry.path, repo.git.blob(entry.content));
+        else if (entry.sha === null) files.delete(entry.path);
+        else if (entry.sha) files.set(entry.path, entry.sha);
+      }
+      const sha = repo.git.tree(files);
+      return { status: 201, data: { sha, url: '', truncated: false, tree: [] } };
+    });
+    r('POST', '/git/commits', (repo, _m, req) => {
+      const tree = String(req.body.tree);
+      const parents = (req.body.parents as string[] | undefined) ?? [];
+      if (!repo.git.trees.has(tree) || parents.some((p) => !repo.git.commits.has(p))) return { status: 422, data: { message: 'Tree or parent SHA does not exist' } };
+      const sha = repo.git.commit(tree, parents, String(req.body.message), BOT_LOGIN);
+      return { status: 201, data: commitJson(repo.git.commits.get(sha)) };
+    });
+    r('POST', '/git/refs', (repo, _m, req) => {
+      const branch = String(req.body.ref).replace(/^refs\/heads\//, '');
+      if (repo.refs.has(branch)) return { status: 422, data: { message: 'Reference already exists' } };
+      if (!repo.git.commits.has(String(req.body.sha))) return { status: 422, data: { message: 'Object does not exist' } };
+      repo.refs.set(branch, String(req.body.sha));
+      return { status: 201, data: refJson(repo, branch) };
+    });
+    r('PATCH', '/git/refs/heads/(.+)', (repo, m, req) => {
+      const branch = m[3] ?? '';
+      const current = repo.refs.get(branch);
+      if (!current) return { status: 422, data: { message: 'Reference does not exist' } };
+      const next = String(req.body.sha);
+      if (!req.body.force && !repo.git.ancestors(next).has(current)) return { status: 422, data: { message: 'Update is not a fast forward' } };
+      repo.refs.set(branch, next);
+      return { status: 200, data: refJson(repo, branch) };
+    });
+    r('GET', '/compare/(.+)\\.\\.\\.(.+)', (repo, m) => {
+      const [base, head] = [resolve(repo, m[3] ?? ''), resolve(repo, m[4] ?? '')];
+      if (!base || !head) return notFound();
+      const ahead = repo.git.aheadOf(base, head);
+      const behind = repo.git.aheadOf(head, base);
+      return { status: 200, data: { status: 'diverged', ahead_by: ahead.length, behind_by: behind.length, total_commits: ahead.length, commits: ahead.map(commitJson), files: [] } };
+    });
+    r('GET', '/pulls', (repo, _m, req) => {
+      const head = req.query.head?.split(':')[1];
+      const state = req.query.state ?? 'open';
+      const list = repo.pulls.filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state)).sort((a, b) => b.createdAt - a.createdAt);
+      return { status: 200, data: list.map((p) => pullJson(repo, p)) };
+    });
+    r('POST', '/pulls', (repo, _m, req) => {
+      const head = String(req.body.head);
+      if (!repo.refs.has(head)) return { status: 422, data: { message: 'Validation Failed', errors: [{ field: 'head', code: 'invalid' }] } };
+      if (repo.pulls.some((p) => p.head === head && p.state === 'open')) return { status: 422, data: { message: `A pull request already exists for ${repo.owner}:${head}.` } };
+      const pull: PullRequestRecord = {
+        number: repo.nextNumber(), state: 'open', merged: false, title: String(req.body.title), body: String(req.body.body ?? ''), head,
+        base: String(req.body.base), draft: req.body.draft === true, labels: [], reviewers: [], createdAt: repo.pulls.length,
+      };
+      repo.pulls.push(pull);
+      return { status: 201, data: pullJson(repo, pull) };
+    });
+    r('GET', '/pulls/:n', (repo, m) => withPull(repo, m[3], (p) => ({ status: 200, data: pullJson(repo, p) })));
+    r('PATCH', '/pulls/:n', (repo, m, req) => withPull(repo, m[3], (p) => {
+      if (req.body.state === 'open' && p.state === 'closed') {
+        if (!repo.refs.has(p.head)) return { status: 422, data: { message: 'state cannot be changed. The head branch was deleted.' } };
+        if (p.merged) return { status: 422, data: { message: 'state cannot be changed. The pull request has been merged.' } };
+      }
+      if (typeof req.body.title === 'string') p.title = req.body.title;
+      if (typeof req.body.body === 'string') p.body = req.body.body;
+      if (req.body.state === 'open' || req.body.state === 'closed') p.state = req.body.state;
+      return { status: 200, data: pullJson(repo, p) };
+    }));
+    r('GET', '/pulls/:n/files', (repo, m) => withPull(repo, m[3], (p) => ({
+      status: 200, data: [...repo.patches(p)].map(([filename, patch]) => ({ sha: '', filename, status: 'modified', additions: 0, deletions: 0, changes: 0, blob_url: '', raw_url: '', contents_url: '', patch })),
+    })));
+    r('GET', '/pulls/:n/comments', (repo, m) => ({ status: 200, data: repo.reviewComments.filter((c) => c.pull === Number(m[3])).map(reviewCommentJson) }));
+    r('PATCH', '/pulls/comments/:id', (repo, m, req) => {
+      const comment = repo.reviewComments.find((c) => c.id === Number(m[3]));
+      if (!comment) return notFound();
+      comment.body = String(req.body.body);
+      return { status: 200, data: reviewCommentJson(comment) };
+    });
+    r('POST', '/pulls/:n/reviews', (repo, m, req) => withPull(repo, m[3], (p) => {
+      const patches = repo.patches(p);
+      const comments = (req.body.comments as { path: string; line: number; side: string; body: string }[] | undefined) ?? [];
+      for (const c of comments) {
+        const lines = parsePatch(patches.get(c.path) ?? '');
+        const onDiff = c.side === 'LEFT' ? lines.removed.has(c.line) : lines.added.has(c.line);
+        if (!onDiff) return { status: 422, data: { message: 'Unprocessable Entity', errors: [`Line could not be resolved: ${c.path}:${c.line} (${c.side})`] } };
+      }
+      const review: ReviewRecord = { id: repo.nextNumber() * 1000, pull: p.number, body: String(req.body.body ?? ''), event: String(req.body.event), commitId: String(req.body.commit_id), comments: comments.length };
+      repo.reviews.push(review);
+      for (const c of comments) repo.reviewComments.push({ id: repo.nextNumber() * 1000 + 1, pull: p.number, path: c.path, line: c.line, side: c.side, body: c.body, user: BOT_LOGIN });
+      return { status: 200, data: { id: review.id, body: review.body, state: 'COMMENTED', commit_id: review.commitId, user: userJson(BOT_LOGIN) } };
+    }));
+    r('POST', '/pulls/:n/requested_reviewers', (repo, m, req) => withPull(repo, m[3], (p) => {
+      p.reviewers.push(...((req.body.reviewers as string[] | undefined) ?? []), ...((req.body.team_reviewers as string[] | undefined) ?? []).map((t) => `team:${t}`));
+      return { status: 201, data: pullJson(repo, p) };
+    }));
+    r('POST', '/issues/:n/labels', (repo, m, req) => withPull(repo, m[3], (p) => {
+      p.labels.push(...(req.body.labels as string[]));
+      return { status: 200, data: p.labels.map((name) => ({ name })) };
+    }));
+    r('POST', '/check-runs', (repo, _m, req) => {
+      const output = (req.body.output ?? {}) as { title?: string; summary?: string; annotations?: unknown[] };
+      const run: CheckRunRecord = { id: repo.nextNumber() * 1000 + 2, headSha: String(req.body.head_sha), name: String(req.body.name), conclusion: String(req.body.conclusion ?? ''), title: output.title ?? '', summary: output.summary ?? '', annotations: [...(output.annotations ?? [])] };
+      repo.checkRuns.push(run);
+      return { status: 201, data: { id: run.id, head_sha: run.headSha, name: run.name, conclusion: run.conclusion } };
+    });
+    r('PATCH', '/check-runs/:id', (repo, m, req) => {
+      const run = repo.checkRuns.find((c) => c.id === Number(m[3]));
+      if (!run) return notFound();
+      run.annotations.push(...(((req.body.output ?? {}) as { annotations?: unknown[] }).annotations ?? []));
+      return { status: 200, data: { id: run.id } };
+    });
+    r('GET', '/issues/:n/comments', (repo, m) => ({ status: 200, data: repo.issueComments.filter((c) => c.issue === Number(m[3])).map(issueCommentJson) }));
+    r('POST', '/issues/:n/comments', (repo, m, req) => {
+      const comment: IssueCommentRecord = { id: repo.nextNumber() * 1000 + 3, issue: Number(m[3]), body: String(req.body.body), user: BOT_LOGIN };
+      repo.issueComments.push(comment);
+      return { status: 201, data: issueCommentJson(comment) };
+    });
+    r('PATCH', '/issues/comments/:id', (repo, m, req) => {
+      const comment = repo.issueComments.find((c) => c.id === Number(m[3]));
+      if (!comment) return notFound();
+      comment.body = String(req.body.body);
+      return { status: 200, data: issueCommentJson(comment) };
+    });
+    r('POST', '/issues/comments/:id/reactions', (repo, m, req) => {
+      repo.reactions.push({ commentId: Number(m[3]), content: String(req.body.content) });
+      return { status: 201, data: { id: 1, content: req.body.content, user: userJson(BOT_LOGIN) } };
+    });
+    r('GET', '/collaborators/:user/permission', (repo, m) => {
+      const role = repo.permissions.get(m[3] ?? '') ?? 'read';
+      const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+      return { status: 200, data: { permission, role_name: role, user: userJson(m[3] ?? '') } };
+    });
+    r('GET', '/issues', (repo, _m, req) => ({
+      status: 200,
+      data: repo.issues.filter((i) => (req.query.state ?? 'open') === i.state && (!req.query.creator || req.query.creator === i.user)).map((i) => issueJson(repo, i)),
+    }));
+    r('POST', '/issues', (repo, _m, req) => {
+      const issue: IssueRecord = { number: repo.nextNumber(), title: String(req.body.title), body: String(req.body.body ?? ''), state: 'open', user: BOT_LOGIN };
+      repo.issues.push(issue);
+      return { status: 201, data: issueJson(repo, issue) };
+    });
+    r('PATCH', '/issues/:n', (repo, m, req) => {
+      const issue = repo.issues.find((i) => i.number === Number(m[3]));
+      if (!issue) return notFound();
+      if (typeof req.body.body === 'string') issue.body = req.body.body;
+      if (req.body.state === 'open' || req.body.state === 'closed') issue.state = req.body.state;
+      return { status: 200, data: issueJson(repo, issue) };
+    });
+    r('GET', '/contents/(.+)', (repo, m, req) => {
+      const ref = req.query.ref ?? repo.defaultBranch;
+      const sha = repo.refs.get(ref) ?? ref;
+      const text = repo.git.textAt(sha, m[3] ?? '');
+      return text === undefined ? notFound() : { status: 200, raw: text };
+    });
+  }
+}
+
+function notFound(message = 'Not Found'): Reply {
+  return { status: 404, data: { message } };
+}
+
+function resolve(repo: MemoryRepository, refOrSha: string): string | undefined {
+  return repo.refs.get(refOrSha) ?? (repo.git.commits.has(refOrSha) ? refOrSha : undefined);
+}
+
+function withPull(repo: MemoryRepository, number: string | undefined, then: (p: PullRequestRecord) => Reply): Reply {
+  const pull = repo.pulls.find((p) => p.number === Number(number));
+  return pull ? then(pull) : notFound();
+}
+
+function userJson(login: string) {
+  return { login, id: login.length, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+}
+
+function repositoryJson(repo: MemoryRepository) {
+  return { id: 1, name: repo.name, full_name: repo.fullName, owner: userJson(repo.owner), default_branch: repo.defaultBranch, private: false };
+}
+
+function refJson(repo: MemoryRepository, branch: string) {
+  return { ref: `refs/heads/${branch}`, node_id: '', url: '', object: { type: 'commit', sha: repo.refs.get(branch) ?? '', url: '' } };
+}
+
+function commitJson(c: StoredCommit | undefined) {
+  if (!c) return {};
+  return {
+    sha: c.sha, tree: { sha: c.tree }, parents: c.parents.map((sha) => ({ sha })), message: c.message,
+    commit: { message: c.message, author: { name: c.author, email: '' }, committer: { name: c.committer, email: '' }, tree: { sha: c.tree } },
+    author: userJson(c.author), committer: userJson(c.committer),
+  };
+}
+
+function treeJson(repo: MemoryRepository, sha: string, recursive: boolean): Reply {
+  // A folder of a tree is addressed as `<tree sha>~<folder path>` (real GitHub gives folders their own sha).
+  const [rootSha = '', folder = ''] = sha.split('~');
+  const treeSha = repo.git.commits.get(rootSha)?.tree ?? rootSha;
+  const files = repo.git.trees.get(treeSha);
+  if (!files) return notFound();
+  const entries = [...files].map(([path, blob]) => ({ path, mode: '100644', type: 'blob', sha: blob, size: repo.git.blobs.get(blob)?.length ?? 0 }));
+  if (recursive) {
+    const shown = repo.truncateTrees ? entries.slice(0, Math.floor(entries.length / 2)) : entries;
+    return { status: 200, data: { sha: treeSha, url: '', truncated: repo.truncateTrees, tree: shown } };
+  }
+  const prefix = folder ? `${folder}/` : '';
+  const level = new Map<string, { path: string; mode: string; type: string; sha: string; size?: number }>();
+  for (const e of entries) {
+    if (!e.path.startsWith(prefix)) continue;
+    const rest = e.path.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    if (slash < 0) level.set(rest, { ...e, path: rest });
+    else level.set(rest.slice(0, slash), { path: rest.slice(0, slash), mode: '040000', type: 'tree', sha: `${treeSha}~${prefix}${rest.slice(0, slash)}` });
+  }
+  return { status: 200, data: { sha, url: '', truncated: false, tree: [...level.values()] } };
+}
+
+function pullJson(repo: MemoryRepository, p: PullRequestRecord) {
+  return {
+    number: p.number, state: p.state, merged_at: p.merged ? '2026-01-01T00:00:00Z' : null, title: p.title, body: p.body, draft: p.draft,
+    html_url: `https://github.com/${repo.fullName}/pull/${p.number}`,
+    head: { ref: p.head, sha: repo.refs.get(p.head) ?? '', repo: repositoryJson(repo) }, base: { ref: p.base, sha: repo.refs.get(p.base) ?? '' },
+    labels: p.labels.map((name) => ({ name })), user: userJson(BOT_LOGIN),
+  };
+}
+
+function reviewCommentJson(c: ReviewCommentRecord) {
+  return { id: c.id, path: c.path, line: c.line, side: c.side, body: c.body, user: userJson(c.user) };
+}
+
+function issueCommentJson(c: IssueCommentRecord) {
+  return { id: c.id, body: c.body, user: userJson(c.user) };
+}
+
+function issueJson(repo: MemoryRepository, i: IssueRecord) {
+  return { number: i.number, title: i.title, body: i.body, state: i.state, user: userJson(i.user), html_url: `https://github.com/${repo.fullName}/issues/${i.number}` };
+}

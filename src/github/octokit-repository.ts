@@ -1,0 +1,268 @@
+import type { ProbotOctokit } from 'probot';
+import { ConfigFileError } from './config.ts';
+import type {
+  BranchHead, CheckAnnotation, CommentInfo, CommitInfo, Comparison, FileWrite, NewReviewComment, Permission, PullRequestInfo,
+  RepositoryPort, TreeFile,
+} from './repository-port.ts';
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Files per GraphQL query: well under GitHub's node limits, and one request per 100 manifests. */
+const BLOBS_PER_QUERY = 100;
+
+interface GitTreeItem { path?: string; type?: string; sha?: string; size?: number }
+interface BlobNode { text: string | null; isTruncated: boolean; isBinary: boolean | null }
+interface UserLike { login?: string | null }
+
+export const CONFIG_FILE = '.github/osm2linkerd.yml';
+
+/** The RepositoryPort over GitHub's REST and GraphQL APIs (retries and throttling come from Probot's Octokit). */
+export class OctokitRepository implements RepositoryPort {
+  readonly owner: string;
+  readonly repo: string;
+  readonly #octokit: Octokit;
+
+  constructor(octokit: Octokit, owner: string, repo: string) {
+    this.#octokit = octokit;
+    this.owner = owner;
+    this.repo = repo;
+  }
+
+  get #r() {
+    return { owner: this.owner, repo: this.repo };
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { data } = await this.#octokit.rest.repos.get(this.#r);
+    return data.default_branch;
+  }
+
+  async getBranch(branch: string): Promise<BranchHead | null> {
+    try {
+      const { data } = await this.#octokit.rest.repos.getBranch({ ...this.#r, branch });
+      return { commitSha: data.commit.sha, treeSha: data.commit.commit.tree.sha };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  async listFiles(commitSha: string): Promise<TreeFile[]> {
+    const { data } = await this.#octokit.rest.git.getTree({ ...this.#r, tree_sha: commitSha, recursive: 'true' });
+    if (!data.truncated) return blobsOf(data.tree, '');
+    // GitHub's documented way out of a truncated recursive tree: walk it one folder at a time.
+    const files: TreeFile[] = [];
+    const walk = async (treeSha: string, prefix: string): Promise<void> => {
+      const { data: level } = await this.#octokit.rest.git.getTree({ ...this.#r, tree_sha: treeSha });
+      files.push(...blobsOf(level.tree, prefix));
+      for (const item of level.tree) if (item.type === 'tree' && item.sha && item.path) await walk(item.sha, `${prefix}${item.path}/`);
+    };
+    await walk(commitSha, '');
+    return files;
+  }
+
+  async readTexts(commitSha: string, paths: readonly string[]): Promise<Map<string, string>> {
+    const texts = new Map<string, string>();
+    for (let i = 0; i < paths.length; i += BLOBS_PER_QUERY) {
+      const batch = paths.slice(i, i + BLOBS_PER_QUERY);
+      const fields = batch.map((p, j) => `f${j}: object(expression: ${JSON.stringify(`${commitSha}:${p}`)}) { ... on Blob { text isTruncated isBinary } }`);
+      const query = `query ($owner: String!, $repo: String!) { repository(owner: $owner, name: $repo) { ${fields.join(' ')} } }`;
+      const result = await this.#octokit.graphql<{ repository: Record<string, BlobNode | null> }>(query, this.#r);
+      for (const [j, path] of batch.entries()) {
+        const node = result.repository[`f${j}`];
+        if (!node || node.isBinary || node.text === null) continue;
+        texts.set(path, node.isTruncated ? await this.#readLargeBlob(commitSha, path) : node.text);
+      }
+    }
+    return texts;
+  }
+
+  async #readLargeBlob(commitSha: string, path: string): Promise<string> {
+    const { data } = await this.#octokit.rest.repos.getContent({ ...this.#r, path, ref: commitSha, mediaType: { format: 'raw' } });
+    return String(data);
+  }
+
+  async readConfig(path: string): Promise<unknown> {
+    try {
+      const { config, files } = await this.#octokit.config.get({ ...this.#r, path });
+      return files.some((f) => f.config !== null) ? config : null;
+    } catch (error) {
+      // The config plugin throws on unparseable YAML: that is the user's file to fix, not a failed run.
+      if (error instanceof Error && error.message.includes('could not be parsed')) throw new ConfigFileError(error.message);
+      throw error;
+    }
+  }
+
+  async createTree(baseTreeSha: string, writes: readonly FileWrite[]): Promise<string> {
+    const tree = writes.map((w) => ('delete' in w
+      ? { path: w.path, mode: '100644' as const, type: 'blob' as const, sha: null }
+      : { path: w.path, mode: '100644' as const, type: 'blob' as const, content: w.content }));
+    const { data } = await this.#octokit.rest.git.createTree({ ...this.#r, base_tree: baseTreeSha, tree });
+    return data.sha;
+  }
+
+  async createCommit(message: string, treeSha: string, parents: readonly string[]): Promise<string> {
+    const { data } = await this.#octokit.rest.git.createCommit({ ...this.#r, message, tree: treeSha, parents: [...parents] });
+    return data.sha;
+  }
+
+  async createBranch(branch: string, sha: string): Promise<'created' | 'exists'> {
+    try {
+      await this.#octokit.rest.git.createRef({ ...this.#r, ref: `refs/heads/${branch}`, sha });
+      return 'created';
+    } catch (error) {
+      if (statusOf(error) === 422 && /already exists/i.test(messageOf(error))) return 'exists';
+      throw error;
+    }
+  }
+
+  async updateBranch(branch: string, sha: string, force: boolean): Promise<void> {
+    await this.#octokit.rest.git.updateRef({ ...this.#r, ref: `heads/${branch}`, sha, force });
+  }
+
+  async compare(baseSha: string, headSha: string): Promise<Comparison> {
+    const { data } = await this.#octokit.rest.repos.compareCommitsWithBasehead({ ...this.#r, basehead: `${baseSha}...${headSha}` });
+    return { ahead: data.commits.map(commitInfo), behindBy: data.behind_by };
+  }
+
+  async findPullRequest(branch: string): Promise<PullRequestInfo | null> {
+    const { data } = await this.#octokit.rest.pulls.list({ ...this.#r, head: `${this.owner}:${branch}`, state: 'all', sort: 'created', direction: 'desc', per_page: 10 });
+    const first = data[0];
+    return first ? pullRequestInfo(first) : null;
+  }
+
+  async getPullRequest(number: number): Promise<PullRequestInfo> {
+    const { data } = await this.#octokit.rest.pulls.get({ ...this.#r, pull_number: number });
+    return pullRequestInfo(data);
+  }
+
+  async createPullRequest(input: { title: string; body: string; head: string; base: string; draft: boolean }): Promise<PullRequestInfo> {
+    const { data } = await this.#octokit.rest.pulls.create({ ...this.#r, ...input, maintainer_can_modify: false });
+    return pullRequestInfo(data);
+  }
+
+  async updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<void> {
+    await this.#octokit.rest.pulls.update({ ...this.#r, pull_number: number, ...fields });
+  }
+
+  async addLabels(number: number, labels: readonly string[]): Promise<void> {
+    if (labels.length > 0) await this.#octokit.rest.issues.addLabels({ ...this.#r, issue_number: number, labels: [...labels] });
+  }
+
+  async requestReviewers(number: number, reviewers: readonly string[]): Promise<void> {
+    const teams = reviewers.filter((r) => r.includes('/')).map((r) => r.slice(r.indexOf('/') + 1));
+    const users = reviewers.filter((r) => !r.includes('/'));
+    if (reviewers.length > 0) await this.#octokit.rest.pulls.requestReviewers({ ...this.#r, pull_number: number, reviewers: users, team_reviewers: teams });
+  }
+
+  async pullRequestPatches(number: number): Promise<Map<string, string | undefined>> {
+    const files = await this.#octokit.paginate(this.#octokit.rest.pulls.listFiles, { ...this.#r, pull_number: number, per_page: 100 });
+    return new Map(files.map((f) => [f.filename, f.patch]));
+  }
+
+  async listReviewComments(number: number): Promise<CommentInfo[]> {
+    const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, { ...this.#r, pull_number: number, per_page: 100 });
+    return comments.map((c) => ({ id: c.id, body: c.body, authorLogin: c.user.login }));
+  }
+
+  async updateReviewComment(id: number, body: string): Promise<void> {
+    await this.#octokit.rest.pulls.updateReviewComment({ ...this.#r, comment_id: id, body });
+  }
+
+  async createReview(number: number, commitSha: string, body: string, comments: readonly NewReviewComment[]): Promise<void> {
+    await this.#octokit.rest.pulls.createReview({ ...this.#r, pull_number: number, commit_id: commitSha, event: 'COMMENT', body, comments: [...comments] });
+  }
+
+  async createCheckRun(input: { headSha: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number> {
+    const { data } = await this.#octokit.rest.checks.create({
+      ...this.#r,
+      name: 'osm2linkerd',
+      head_sha: input.headSha,
+      status: 'completed',
+      conclusion: input.conclusion as 'success' | 'neutral' | 'action_required',
+      output: { title: input.title, summary: input.summary, annotations: [...input.annotations] },
+    });
+    return data.id;
+  }
+
+  async addCheckRunAnnotations(id: number, title: string, summary: string, annotations: readonly CheckAnnotation[]): Promise<void> {
+    await this.#octokit.rest.checks.update({ ...this.#r, check_run_id: id, output: { title, summary, annotations: [...annotations] } });
+  }
+
+  async listIssueComments(number: number): Promise<CommentInfo[]> {
+    const comments = await this.#octokit.paginate(this.#octokit.rest.issues.listComments, { ...this.#r, issue_number: number, per_page: 100 });
+    return comments.map((c) => ({ id: c.id, body: c.body ?? '', authorLogin: c.user?.login ?? null }));
+  }
+
+  async createIssueComment(number: number, body: string): Promise<number> {
+    const { data } = await this.#octokit.rest.issues.createComment({ ...this.#r, issue_number: number, body });
+    return data.id;
+  }
+
+  async updateIssueComment(id: number, body: string): Promise<void> {
+    await this.#octokit.rest.issues.updateComment({ ...this.#r, comment_id: id, body });
+  }
+
+  async addReaction(commentId: number, content: 'eyes'): Promise<void> {
+    await this.#octokit.rest.reactions.createForIssueComment({ ...this.#r, comment_id: commentId, content });
+  }
+
+  async permissionOf(login: string): Promise<Permission> {
+    try {
+      const { data } = await this.#octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.#r, username: login });
+      const role = (data as { role_name?: string }).role_name ?? data.permission;
+      return (['admin', 'maintain', 'write', 'triage', 'read'] as const).find((p) => p === role) ?? 'none';
+    } catch (error) {
+      if (statusOf(error) === 404) return 'none';
+      throw error;
+    }
+  }
+
+  async listOwnOpenIssues(botLogin: string): Promise<CommentInfo[]> {
+    const { data } = await this.#octokit.rest.issues.listForRepo({ ...this.#r, state: 'open', creator: botLogin, per_page: 100 });
+    return data.filter((i) => !i.pull_request).map((i) => ({ id: i.number, body: i.body ?? '', authorLogin: i.user?.login ?? null }));
+  }
+
+  async createIssue(title: string, body: string): Promise<number> {
+    const { data } = await this.#octokit.rest.issues.create({ ...this.#r, title, body });
+    return data.number;
+  }
+
+  async updateIssue(number: number, fields: { body?: string; state?: 'open' | 'closed' }): Promise<void> {
+    await this.#octokit.rest.issues.update({ ...this.#r, issue_number: number, ...fields });
+  }
+}
+
+function blobsOf(tree: readonly GitTreeItem[], prefix: string): TreeFile[] {
+  return tree.filter((t) => t.type === 'blob' && t.path && t.sha).map((t) => ({ path: `${prefix}${t.path ?? ''}`, sha: t.sha ?? '', size: t.size ?? 0 }));
+}
+
+function commitInfo(c: { sha: string; commit: { message: string }; author: UserLike | null; committer: UserLike | null }): CommitInfo {
+  return { sha: c.sha, message: c.commit.message, authorLogin: c.author?.login ?? null, committerLogin: c.committer?.login ?? null };
+}
+
+interface PullLike {
+  number: number; state: string; merged_at: string | null; title: string; body: string | null; html_url: string;
+  head: { ref: string; sha: string };
+}
+
+function pullRequestInfo(p: PullLike): PullRequestInfo {
+  return {
+    number: p.number,
+    state: p.state === 'closed' ? 'closed' : 'open',
+    merged: p.merged_at !== null,
+    title: p.title,
+    body: p.body ?? '',
+    headRef: p.head.ref,
+    headSha: p.head.sha,
+    url: p.html_url,
+  };
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

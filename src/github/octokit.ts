@@ -1,0 +1,26 @@
+import { ProbotOctokit } from 'probot';
+
+export interface RetryPolicy {
+  /** Octokit's throttle options to merge last (tests shorten the waits; the dry run turns throttling off). */
+  readonly throttle?: Record<string, unknown>;
+  readonly retry?: Record<string, unknown>;
+}
+
+interface RequestOptionsLike { readonly method?: string; readonly url?: string }
+
+/**
+ * Probot's Octokit with the app's retry policy applied after Probot's own defaults. Probot's default logs a secondary
+ * rate limit and gives up; GitHub asks clients to wait `retry-after` and try again, which this does twice.
+ */
+export function appOctokit(policy: RetryPolicy = {}): typeof ProbotOctokit {
+  return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+    ...options,
+    retry: { ...(options.retry as object | undefined), ...policy.retry },
+    throttle: {
+      ...(options.throttle as object | undefined),
+      onSecondaryRateLimit: (_retryAfter: number, _request: RequestOptionsLike, _octokit: unknown, retryCount: number) => retryCount < 2,
+      onRateLimit: (_retryAfter: number, _request: RequestOptionsLike, _octokit: unknown, retryCount: number) => retryCount < 1,
+      ...policy.throttle,
+    },
+  }));
+}

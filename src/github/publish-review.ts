@@ -1,0 +1,59 @@
+import { annotationBatches, FINDING_MARKER, placeFindings, renderCheckRun, type Finding, type LineAnnotation, type MigrationPlan, type ReviewComment } from '../core/index.ts';
+import type { CheckAnnotation, RepositoryPort } from './repository-port.ts';
+
+/** GitHub takes many comments per review, but a wall of them helps nobody; the rest are listed in the review body. */
+export const MAX_REVIEW_COMMENTS = 30;
+const RESOLVED = '✅ **Resolved**: the latest translation no longer raises this.';
+
+export interface ReviewTarget {
+  readonly number: number;
+  readonly headSha: string;
+  readonly isNew: boolean;
+}
+
+/**
+ * One review (event COMMENT) with the new gap comments; comments already posted are updated in place or marked
+ * resolved (their hidden fingerprint says which finding they carry). Anchors come from GitHub's own patches.
+ */
+export async function publishReview(port: RepositoryPort, botLogin: string, plan: MigrationPlan, pr: ReviewTarget): Promise<{ annotations: LineAnnotation[]; posted: number }> {
+  const placement = placeFindings(plan.findings, plan.files, await port.pullRequestPatches(pr.number));
+  const wanted = new Map(placement.comments.map((c) => [c.fingerprint, c]));
+  const posted = new Set<string>();
+  const existing = pr.isNew ? [] : (await port.listReviewComments(pr.number)).filter((c) => c.authorLogin === botLogin);
+  for (const comment of existing) {
+    const fp = FINDING_MARKER.exec(comment.body)?.[2];
+    if (!fp) continue;
+    posted.add(fp);
+    const next = wanted.get(fp);
+    if (next && next.body !== comment.body) await port.updateReviewComment(comment.id, next.body);
+    if (!next && !comment.body.startsWith(RESOLVED)) await port.updateReviewComment(comment.id, `${RESOLVED}\n\n${comment.body}`);
+  }
+  const fresh = placement.comments.filter((c) => !posted.has(c.fingerprint));
+  const inline = fresh.slice(0, MAX_REVIEW_COMMENTS);
+  if (inline.length > 0 || (pr.isNew && placement.unanchored.length > 0)) {
+    const body = reviewBody(plan, inline.length, fresh.slice(MAX_REVIEW_COMMENTS), pr.isNew ? placement.unanchored : []);
+    await port.createReview(pr.number, pr.headSha, body, inline.map(({ path, line, side, body: text }) => ({ path, line, side, body: text })));
+  }
+  return { annotations: [...placement.annotations], posted: inline.length };
+}
+
+function reviewBody(plan: MigrationPlan, inline: number, overflow: readonly ReviewComment[], unanchored: readonly Finding[]): string {
+  const lines = [`osm2linkerd: ${inline} places in this diff where Linkerd ${plan.summary.linkerdVersion} will behave differently from OSM.`];
+  if (overflow.length > 0) lines.push('', `${overflow.length} more (not posted inline to keep this review readable):`, ...overflow.map((c) => `- \`${c.findingId}\` ${c.path}:${c.line}`));
+  if (unanchored.length > 0) lines.push('', 'Findings without a line in this diff:', ...unanchored.map((f) => `- \`${f.id}\`${f.file ? ` ${f.file}:${f.line}` : ''}: ${f.message.replace(/\s*\n\s*/g, ' ')}`));
+  return lines.join('\n');
+}
+
+const LEVEL = { error: 'failure', warning: 'warning', info: 'notice' } as const;
+
+/** The `osm2linkerd` check on the PR head: a summary, and the findings on lines the diff does not show (50 per request). */
+export async function publishCheckRun(port: RepositoryPort, plan: MigrationPlan, headSha: string, annotations: readonly LineAnnotation[]): Promise<void> {
+  const text = renderCheckRun(plan, annotations);
+  const batches = annotationBatches(annotations.map(toCheckAnnotation));
+  const id = await port.createCheckRun({ headSha, title: text.title, summary: text.summary, conclusion: text.conclusion, annotations: batches[0] ?? [] });
+  for (const batch of batches.slice(1)) await port.addCheckRunAnnotations(id, text.title, text.summary, batch);
+}
+
+function toCheckAnnotation(a: LineAnnotation): CheckAnnotation {
+  return { path: a.path, start_line: a.line, end_line: a.line, annotation_level: LEVEL[a.severity], title: a.title.slice(0, 255), message: a.message.slice(0, 64_000) };
+}

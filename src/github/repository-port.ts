@@ -1,0 +1,108 @@
+/**
+ * Everything the app asks of GitHub for one repository: a small interface so the flow is written once and runs
+ * against the real API (OctokitRepository) and, through the same Octokit, against the in-memory GitHub.
+ */
+export interface TreeFile {
+  readonly path: string;
+  readonly sha: string;
+  readonly size: number;
+}
+
+export interface BranchHead {
+  readonly commitSha: string;
+  readonly treeSha: string;
+}
+
+export interface CommitInfo {
+  readonly sha: string;
+  readonly message: string;
+  readonly authorLogin: string | null;
+  readonly committerLogin: string | null;
+}
+
+/** The commits on `head` that `base` lacks, and how far `head` is behind `base`. */
+export interface Comparison {
+  readonly ahead: readonly CommitInfo[];
+  readonly behindBy: number;
+}
+
+export interface PullRequestInfo {
+  readonly number: number;
+  readonly state: 'open' | 'closed';
+  readonly merged: boolean;
+  readonly title: string;
+  readonly body: string;
+  readonly headRef: string;
+  readonly headSha: string;
+  readonly url: string;
+}
+
+export interface CommentInfo {
+  readonly id: number;
+  readonly body: string;
+  readonly authorLogin: string | null;
+}
+
+/** A new file content, or the removal of a file. */
+export type FileWrite = { readonly path: string; readonly content: string } | { readonly path: string; readonly delete: true };
+
+export interface NewReviewComment {
+  readonly path: string;
+  readonly line: number;
+  readonly side: 'LEFT' | 'RIGHT';
+  readonly body: string;
+}
+
+export interface CheckAnnotation {
+  readonly path: string;
+  readonly start_line: number;
+  readonly end_line: number;
+  readonly annotation_level: 'notice' | 'warning' | 'failure';
+  readonly title: string;
+  readonly message: string;
+}
+
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export interface RepositoryPort {
+  readonly owner: string;
+  readonly repo: string;
+  /** The repository's default branch (installation payloads do not carry it). */
+  defaultBranch(): Promise<string>;
+  getBranch(branch: string): Promise<BranchHead | null>;
+  /** Every file of a commit's tree (one recursive read; a truncated answer is completed folder by folder). */
+  listFiles(commitSha: string): Promise<TreeFile[]>;
+  /** Texts of files of a commit, read in batches (never one request per file). */
+  readTexts(commitSha: string, paths: readonly string[]): Promise<Map<string, string>>;
+  /** The app's config file with org `.github` fallback and `_extends`, from the default branch; null when absent. */
+  readConfig(path: string): Promise<unknown>;
+  createTree(baseTreeSha: string, writes: readonly FileWrite[]): Promise<string>;
+  createCommit(message: string, treeSha: string, parents: readonly string[]): Promise<string>;
+  /** 'exists' when another run created the branch first (GitHub's 422 "Reference already exists"). */
+  createBranch(branch: string, sha: string): Promise<'created' | 'exists'>;
+  updateBranch(branch: string, sha: string, force: boolean): Promise<void>;
+  compare(baseSha: string, headSha: string): Promise<Comparison>;
+  /** The newest pull request from `branch`, open or closed. */
+  findPullRequest(branch: string): Promise<PullRequestInfo | null>;
+  getPullRequest(number: number): Promise<PullRequestInfo>;
+  createPullRequest(input: { title: string; body: string; head: string; base: string; draft: boolean }): Promise<PullRequestInfo>;
+  updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<void>;
+  addLabels(number: number, labels: readonly string[]): Promise<void>;
+  requestReviewers(number: number, reviewers: readonly string[]): Promise<void>;
+  /** Each changed file's patch as GitHub shows it (undefined when GitHub shows none). */
+  pullRequestPatches(number: number): Promise<Map<string, string | undefined>>;
+  listReviewComments(number: number): Promise<CommentInfo[]>;
+  updateReviewComment(id: number, body: string): Promise<void>;
+  createReview(number: number, commitSha: string, body: string, comments: readonly NewReviewComment[]): Promise<void>;
+  createCheckRun(input: { headSha: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number>;
+  addCheckRunAnnotations(id: number, title: string, summary: string, annotations: readonly CheckAnnotation[]): Promise<void>;
+  listIssueComments(number: number): Promise<CommentInfo[]>;
+  createIssueComment(number: number, body: string): Promise<number>;
+  updateIssueComment(id: number, body: string): Promise<void>;
+  addReaction(commentId: number, content: 'eyes'): Promise<void>;
+  permissionOf(login: string): Promise<Permission>;
+  /** Open issues the app opened (for the config-error issue). */
+  listOwnOpenIssues(botLogin: string): Promise<CommentInfo[]>;
+  createIssue(title: string, body: string): Promise<number>;
+  updateIssue(number: number, fields: { body?: string; state?: 'open' | 'closed' }): Promise<void>;
+}

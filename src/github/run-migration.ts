@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { globToRegExp, isManifestCandidate, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan } from '../core/index.ts';
+import { helpText } from './command-grammar.ts';
+import { branchName, CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, ConfigFileError, configIssueBody, parseAppConfig, type AppConfig, type ConfigResult } from './config.ts';
+import { CONFIG_FILE } from './octokit-repository.ts';
+import { publishCheckRun, publishReview } from './publish-review.ts';
+import type { FileWrite, PullRequestInfo, RepositoryPort, TreeFile } from './repository-port.ts';
+import { readState, writeState, type Choices, type PullRequestState } from './state.ts';
+import { BLOCKED_MARKER, normalise, upsertStickyComment } from './sticky-comment.ts';
+
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface RunContext {
+  readonly port: RepositoryPort;
+  /** `<app-slug>[bot]`: commits and comments by anyone else are a human's. */
+  readonly botLogin: string;
+  readonly defaultBranch: string;
+  readonly log: Log;
+}
+
+export interface RunRequest {
+  /** Act even when a closed PR's input did not change (a person asked). */
+  readonly force?: boolean;
+  /** Discard commits people pushed to the bot branch (the `recreate` command). */
+  readonly recreate?: boolean;
+  /** New persisted choices (commands); absent keeps the PR's. */
+  readonly choices?: Choices;
+  /** Post the check run again even when the head did not move (a re-run was requested). */
+  readonly recheck?: boolean;
+}
+
+export type RunStatus = 'opened' | 'updated' | 'unchanged' | 'left-closed' | 'no-osm' | 'closed' | 'nothing-to-change' | 'blocked' | 'config-error';
+
+export interface RunOutcome {
+  readonly status: RunStatus;
+  readonly pullRequest?: number;
+  readonly detail: string;
+  readonly plan?: MigrationPlan;
+}
+
+/**
+ * One run of the app on one repository: read the default branch, translate, and bring the bot branch, the pull
+ * request, its review and its check to the state the translation implies. Every step re-reads what it depends on,
+ * so a run that failed half-way is completed by the next one (no orphan branch, no second PR).
+ */
+export async function runMigration(ctx: RunContext, request: RunRequest = {}): Promise<RunOutcome> {
+  const { port, log } = ctx;
+  const base = await port.getBranch(ctx.defaultBranch);
+  if (!base) return { status: 'no-osm', detail: `default branch ${ctx.defaultBranch} not found` };
+  const config = await readConfig(ctx);
+  if (!config) return { status: 'config-error', detail: `${CONFIG_FILE} is invalid: an issue says why; nothing changed` };
+  const branch = branchName(config);
+  if (branch === ctx.defaultBranch) throw new Error(`refusing to use the default branch ${branch} as the bot branch`);
+
+  const existing = await port.findPullRequest(branch);
+  const previous: PullRequestState = existing ? readState(existing.body) : readState('');
+  const choices: Choices = request.choices ?? previous.choices;
+  const tree = await port.listFiles(base.commitSha);
+  const options = optionsFor(config, choices);
+  const candidates = selectCandidates(tree, config, choices);
+  const files = await port.readTexts(base.commitSha, candidates.map((f) => f.path));
+  const plan = migrate(files, options);
+  const input = inputHash(candidates, options);
+  log.info(`${port.owner}/${port.repo}: ${tree.length} files, ${candidates.length} manifests read, ${plan.summary.osmObjects} OSM objects, ${plan.files.length} files to change`);
+
+  if (!hasOsm(plan)) return closeForNoOsm(ctx, existing, tree.length, candidates.length);
+  const reusable = existing && !existing.merged ? existing : null;
+  if (reusable?.state === 'closed' && previous.input === input && !request.force) {
+    return { status: 'left-closed', pullRequest: reusable.number, detail: `PR #${reusable.number} was closed without merging and the input has not changed` };
+  }
+  const treeSha = await port.createTree(base.treeSha, writesOf(plan));
+  if (treeSha === base.treeSha) return { status: 'nothing-to-change', detail: 'OSM configuration found, but the translation changes no file', plan };
+
+  const pushed = await pushBranch(ctx, branch, base, treeSha, request.recreate ?? false, reusable);
+  if (pushed.kind === 'blocked') return { status: 'blocked', pullRequest: reusable?.number, detail: pushed.detail, plan };
+
+  const state: PullRequestState = { choices, input };
+  const { pr, isNew } = await upsertPullRequest(ctx, config, branch, plan, state, reusable, pushed.headSha);
+  const moved = pushed.kind === 'pushed' || isNew;
+  const { annotations } = await publishReview(port, ctx.botLogin, plan, { number: pr.number, headSha: pushed.headSha, isNew });
+  if (moved || request.recheck) await publishCheckRun(port, plan, pushed.headSha, annotations);
+  const status: RunStatus = isNew ? 'opened' : moved ? 'updated' : 'unchanged';
+  return { status, pullRequest: pr.number, detail: `PR #${pr.number} ${status}`, plan };
+}
+
+async function readConfig(ctx: RunContext): Promise<AppConfig | null> {
+  let raw: unknown;
+  let result: ConfigResult;
+  try {
+    raw = await ctx.port.readConfig(CONFIG_FILE);
+    result = parseAppConfig(raw);
+  } catch (error) {
+    if (!(error instanceof ConfigFileError)) throw error;
+    raw = undefined;
+    result = { ok: false, errors: [error.message] };
+  }
+  if (raw === null) return result.ok ? result.config : null;
+  const issues = (await ctx.port.listOwnOpenIssues(ctx.botLogin)).filter((i) => i.body.includes(CONFIG_ISSUE_MARKER));
+  if (result.ok) {
+    for (const issue of issues) await ctx.port.updateIssue(issue.id, { state: 'closed' });
+    return result.config;
+  }
+  const body = configIssueBody(CONFIG_FILE, result.errors);
+  const open = issues[0];
+  if (!open) await ctx.port.createIssue(CONFIG_ISSUE_TITLE, body);
+  else if (normalise(open.body) !== normalise(body)) await ctx.port.updateIssue(open.id, { body });
+  ctx.log.warn(`${ctx.port.owner}/${ctx.port.repo}: invalid ${CONFIG_FILE}: ${result.errors.join('; ')}`);
+  return null;
+}
+
+export function optionsFor(config: AppConfig, choices: Choices): MigrationOptionsInput {
+  return {
+    strategy: choices.strategy ?? config.strategy,
+    splitStyle: choices.splitStyle ?? config.splitStyle,
+    meshMode: choices.meshMode ?? config.meshMode,
+    probeNetworks: config.probeNetworks,
+    exclude: [...config.exclude, ...(choices.ignore ?? [])],
+    ...(choices.linkerdVersion ?? config.linkerdVersion ? { linkerdVersion: choices.linkerdVersion ?? config.linkerdVersion } : {}),
+  };
+}
+
+function selectCandidates(tree: readonly TreeFile[], config: AppConfig, choices: Choices): TreeFile[] {
+  const include = config.include.map(globToRegExp);
+  const exclude = [...config.exclude, ...(choices.ignore ?? [])].map(globToRegExp);
+  return tree.filter((f) => isManifestCandidate(f.path, f.size)
+    && (include.length === 0 || include.some((re) => re.test(f.path)))
+    && !exclude.some((re) => re.test(f.path)));
+}
+
+function inputHash(candidates: readonly TreeFile[], options: MigrationOptionsInput): string {
+  const hash = createHash('sha256');
+  for (const f of candidates) hash.update(`${f.path}\u0000${f.sha}\n`);
+  hash.update(JSON.stringify(options));
+  return hash.digest('hex').slice(0, 16);
+}
+
+function hasOsm(plan: MigrationPlan): boolean {
+  return plan.summary.osmObjects > 0 || plan.files.length > 0;
+}
+
+function writesOf(plan: MigrationPlan): FileWrite[] {
+  return plan.files.map((f) => (f.action === 'delete' ? { path: f.path, delete: true as const } : { path: f.path, content: f.content }));
+}
+
+async function closeForNoOsm(ctx: RunContext, existing: PullRequestInfo | null, files: number, read: number): Promise<RunOutcome> {
+  const searched = `searched ${files} files, read ${read} YAML/JSON manifests: no OSM/SMI resources or openservicemesh.io annotations`;
+  ctx.log.info(`${ctx.port.owner}/${ctx.port.repo}: ${searched}; nothing to open`);
+  if (!existing || existing.state === 'closed') return { status: 'no-osm', detail: searched };
+  await ctx.port.createIssueComment(existing.number, `The default branch no longer holds OSM configuration (${searched}), so this migration is no longer needed. Closing.`);
+  await ctx.port.updatePullRequest(existing.number, { state: 'closed' });
+  return { status: 'closed', pullRequest: existing.number, detail: searched };
+}
+
+type PushResult = { kind: 'pushed' | 'same'; headSha: string } | { kind: 'blocked'; detail: string };
+
+/**
+ * Brings the bot branch to `treeSha`. A branch that only has the bot's commits on the current base gets one more
+ * commit (non-forced); one on an older base is rebuilt on the new base (forced). A commit by anyone else stops the run.
+ */
+async function pushBranch(
+  ctx: RunContext, branch: string, base: { commitSha: string }, treeSha: string, recreate: boolean, pr: PullRequestInfo | null,
+): Promise<PushResult> {
+  const { port } = ctx;
+  const message = 'Migrate from Open Service Mesh to Linkerd\n\nGenerated by osm2linkerd.';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const head = await port.getBranch(branch);
+    if (!head) {
+      const commit = await port.createCommit(message, treeSha, [base.commitSha]);
+      if ((await port.createBranch(branch, commit)) === 'created') return { kind: 'pushed', headSha: commit };
+      continue; // another run created it first: read it and update it instead
+    }
+    const comparison = await port.compare(base.commitSha, head.commitSha);
+    const foreign = comparison.ahead.filter((c) => c.authorLogin !== ctx.botLogin || c.committerLogin !== ctx.botLogin);
+    if (foreign.length > 0 && !recreate) return blocked(ctx, branch, foreign.map((c) => `${c.sha.slice(0, 7)} by ${c.authorLogin ?? 'unknown'}`), pr);
+    if (head.treeSha === treeSha && comparison.behindBy === 0) return { kind: 'same', headSha: head.commitSha };
+    const appends = comparison.behindBy === 0 && foreign.length === 0;
+    const commit = await port.createCommit(message, treeSha, [appends ? head.commitSha : base.commitSha]);
+    await port.updateBranch(branch, commit, !appends);
+    return { kind: 'pushed', headSha: commit };
+  }
+  throw new Error(`branch ${branch} keeps changing under this run`);
+}
+
+async function blocked(ctx: RunContext, branch: string, commits: readonly string[], pr: PullRequestInfo | null): Promise<PushResult> {
+  const detail = `someone else pushed to ${branch} (${commits.join(', ')})`;
+  ctx.log.warn(`${ctx.port.owner}/${ctx.port.repo}: ${detail}; not overwriting`);
+  if (pr && pr.state === 'open') {
+    await upsertStickyComment(ctx.port, pr.number, ctx.botLogin, BLOCKED_MARKER, [
+      '### ✋ osm2linkerd stopped updating this pull request',
+      '',
+      `Commits not made by osm2linkerd are on \`${branch}\`: ${commits.map((c) => `\`${c}\``).join(', ')}. To keep them safe, this pull request is no longer regenerated.`,
+      '',
+      'To discard them and regenerate from the default branch, comment `/osm2linkerd recreate`.',
+    ].join('\n'));
+  }
+  return { kind: 'blocked', detail };
+}
+
+async function upsertPullRequest(
+  ctx: RunContext, config: AppConfig, branch: string, plan: MigrationPlan, state: PullRequestState, pr: PullRequestInfo | null, headSha: string,
+): Promise<{ pr: { number: number }; isNew: boolean }> {
+  const { port } = ctx;
+  const lineUrl = (path: string, line: number) => `https://github.com/${port.owner}/${port.repo}/blob/${ctx.defaultBranch}/${path}#L${line}`;
+  const text = renderPullRequest(plan, { lineUrl, commandHelp: `### Talk to osm2linkerd\n\nComment on this pull request:\n\n${helpText(true)}` });
+  const body = writeState(text.body, state);
+  if (pr) {
+    const reopen = pr.state === 'closed';
+    const changed = normalise(pr.body) !== normalise(body) || pr.title !== text.title;
+    if (changed || reopen) {
+      try {
+        await port.updatePullRequest(pr.number, { ...(changed ? { title: text.title, body } : {}), ...(reopen ? { state: 'open' as const } : {}) });
+        return { pr, isNew: false };
+      } catch (error) {
+        if (!reopen) throw error;
+        ctx.log.warn(`PR #${pr.number} could not be reopened; opening a new one`);
+      }
+    } else return { pr, isNew: false };
+  }
+  const created = await port.createPullRequest({ title: text.title, body, head: branch, base: ctx.defaultBranch, draft: config.draft });
+  await port.addLabels(created.number, config.labels);
+  await port.requestReviewers(created.number, config.reviewers);
+  ctx.log.info(`${port.owner}/${port.repo}: opened PR #${created.number} at ${headSha.slice(0, 7)}`);
+  return { pr: created, isNew: true };
+}

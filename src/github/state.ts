@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { LINKERD_VERSIONS } from '../core/index.ts';
+
+/** Choices made by slash commands. They live in the PR body, so they survive re-scans and restarts without a database. */
+export const choicesSchema = z.object({
+  strategy: z.enum(['forklift', 'coexist']).optional(),
+  splitStyle: z.enum(['httproute', 'trafficsplit']).optional(),
+  linkerdVersion: z.enum(LINKERD_VERSIONS).optional(),
+  meshMode: z.enum(['smi', 'permissive']).optional(),
+  ignore: z.array(z.string()).optional(),
+});
+export type Choices = z.infer<typeof choicesSchema>;
+
+export const stateSchema = z.object({
+  choices: choicesSchema.default({}),
+  /** Hash of what the translation read (inputs and options): unchanged input leaves a closed PR closed. */
+  input: z.string().default(''),
+});
+export type PullRequestState = z.infer<typeof stateSchema>;
+
+const BLOCK = /<!-- osm2linkerd:state (\S+) -->/;
+
+export function readState(body: string): PullRequestState {
+  const encoded = BLOCK.exec(body)?.[1];
+  if (!encoded) return stateSchema.parse({});
+  try {
+    const parsed = stateSchema.safeParse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : stateSchema.parse({});
+  } catch {
+    return stateSchema.parse({});
+  }
+}
+
+export function writeState(body: string, state: PullRequestState): string {
+  const block = `<!-- osm2linkerd:state ${Buffer.from(JSON.stringify(state)).toString('base64url')} -->`;
+  return BLOCK.test(body) ? body.replace(BLOCK, block) : `${body}\n\n${block}`;
+}
