@@ -16,3 +16,11 @@ export { renderText, renderSummary } from './render/text.ts';
 export { renderVerificationReport } from './render/verify-report.ts';
 export { rules } from './rules/registry.ts';
 // GitHub-door renderers
+export { renderPullRequest, pullRequestTitle, PULL_REQUEST_BODY_LIMIT } from './render/pull-request.ts';
+export type { PullRequestContext, PullRequestText } from './render/pull-request.ts';
+export { placeFindings, findingMarker, FINDING_MARKER, commentBody } from './render/review.ts';
+export type { ReviewComment, LineAnnotation, ReviewPlacement } from './render/review.ts';
+export { renderCheckRun, annotationBatches, ANNOTATIONS_PER_REQUEST } from './render/check-run.ts';
+export type { CheckRunText, CheckConclusion } from './render/check-run.ts';
+export { parsePatch } from './render/patch-lines.ts';
+export { isManifestCandidate } from './load/candidates.ts';
