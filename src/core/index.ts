@@ -23,4 +23,4 @@ export type { ReviewComment, LineAnnotation, ReviewPlacement } from './render/re
 export { renderCheckRun, annotationBatches, ANNOTATIONS_PER_REQUEST } from './render/check-run.ts';
 export type { CheckRunText, CheckConclusion } from './render/check-run.ts';
 export { parsePatch } from './render/patch-lines.ts';
-export { isManifestCandidate } from './load/candidates.ts';
+export { isManifestCandidate, mentionsOsm } from './load/candidates.ts';

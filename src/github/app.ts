@@ -19,7 +19,8 @@ interface RepositoryRef { readonly owner: string; readonly repo: string }
 
 /**
  * The Probot app: webhooks become queued runs (the handler returns at once; GitHub wants an answer within seconds),
- * single-flight per repository and base branch, each delivery handled once.
+ * single-flight per repository (its base is always the default branch, which installation payloads do not name, so
+ * the repository alone is the key), each delivery handled once.
  */
 export function createApp(): Osm2LinkerdApp {
   const outcomes: RunOutcome[] = [];
@@ -35,7 +36,7 @@ export function createApp(): Osm2LinkerdApp {
 
     const scan = (octokit: Octokit, ref: RepositoryRef, request: RunRequest, defaultBranch?: string): void => {
       const port = new OctokitRepository(octokit, ref.owner, ref.repo);
-      void runs.scan(`${ref.owner}/${ref.repo}@${defaultBranch ?? 'default'}`, async () => {
+      void runs.scan(`${ref.owner}/${ref.repo}`, async () => {
         const ctx: RunContext = { port, botLogin: await login(), defaultBranch: defaultBranch ?? (await port.defaultBranch()), log };
         outcomes.push(await runMigration(ctx, request));
       });
@@ -75,7 +76,7 @@ export function createApp(): Osm2LinkerdApp {
       if (!once(context) || context.isBot || !payload.issue.pull_request || !payload.comment.body.trimStart().toLowerCase().startsWith('/osm2linkerd')) return;
       const r = payload.repository;
       const port = new OctokitRepository(context.octokit, r.owner.login, r.name);
-      void runs.run(`${r.owner.login}/${r.name}@${r.default_branch}`, async () => {
+      void runs.run(`${r.owner.login}/${r.name}`, async () => {
         const ctx: RunContext = { port, botLogin: await login(), defaultBranch: r.default_branch, log };
         await handleCommand(ctx, { commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number });
       });

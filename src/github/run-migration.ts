@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { globToRegExp, isManifestCandidate, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan } from '../core/index.ts';
+import { globToRegExp, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan } from '../core/index.ts';
 import { helpText } from './command-grammar.ts';
 import { branchName, CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, ConfigFileError, configIssueBody, parseAppConfig, type AppConfig, type ConfigResult } from './config.ts';
-import { CONFIG_FILE } from './octokit-repository.ts';
+import { CONFIG_FILE, statusOf } from './octokit-repository.ts';
 import { publishCheckRun, publishReview } from './publish-review.ts';
 import type { FileWrite, PullRequestInfo, RepositoryPort, TreeFile } from './repository-port.ts';
 import { readState, writeState, type Choices, type PullRequestState } from './state.ts';
@@ -63,13 +63,16 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const candidates = selectCandidates(tree, config, choices);
   const files = await port.readTexts(base.commitSha, candidates.map((f) => f.path));
   const plan = migrate(files, options);
-  const input = inputHash(candidates, options);
+  const output = outputHash(plan);
   log.info(`${port.owner}/${port.repo}: ${tree.length} files, ${candidates.length} manifests read, ${plan.summary.osmObjects} OSM objects, ${plan.files.length} files to change`);
 
-  if (!hasOsm(plan)) return closeForNoOsm(ctx, existing, tree.length, candidates.length);
+  if (![...files.values()].some(mentionsOsm)) return closeForNoOsm(ctx, existing, tree.length, candidates.length);
   const reusable = existing && !existing.merged ? existing : null;
-  if (reusable?.state === 'closed' && previous.input === input && !request.force) {
-    return { status: 'left-closed', pullRequest: reusable.number, detail: `PR #${reusable.number} was closed without merging and the input has not changed` };
+  if (reusable && previous.output === output && !request.force && !request.recheck) {
+    // Quiet by default: the same translation as last time. A branch that is merely behind is not rebuilt.
+    return reusable.state === 'closed'
+      ? { status: 'left-closed', pullRequest: reusable.number, detail: `PR #${reusable.number} was closed without merging and the translation has not changed` }
+      : { status: 'unchanged', pullRequest: reusable.number, detail: `PR #${reusable.number} is up to date`, plan };
   }
   const treeSha = await port.createTree(base.treeSha, writesOf(plan));
   if (treeSha === base.treeSha) return { status: 'nothing-to-change', detail: 'OSM configuration found, but the translation changes no file', plan };
@@ -77,7 +80,7 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const pushed = await pushBranch(ctx, branch, base, treeSha, request.recreate ?? false, reusable);
   if (pushed.kind === 'blocked') return { status: 'blocked', pullRequest: reusable?.number, detail: pushed.detail, plan };
 
-  const state: PullRequestState = { choices, input };
+  const state: PullRequestState = { choices, output };
   const { pr, isNew } = await upsertPullRequest(ctx, config, branch, plan, state, reusable, pushed.headSha);
   const moved = pushed.kind === 'pushed' || isNew;
   const { annotations } = await publishReview(port, ctx.botLogin, plan, { number: pr.number, headSha: pushed.headSha, isNew });
@@ -130,15 +133,13 @@ function selectCandidates(tree: readonly TreeFile[], config: AppConfig, choices:
     && !exclude.some((re) => re.test(f.path)));
 }
 
-function inputHash(candidates: readonly TreeFile[], options: MigrationOptionsInput): string {
+/** What the translation produced (files and findings): an unchanged hash means nothing new to show. */
+function outputHash(plan: MigrationPlan): string {
   const hash = createHash('sha256');
-  for (const f of candidates) hash.update(`${f.path}\u0000${f.sha}\n`);
-  hash.update(JSON.stringify(options));
+  for (const f of plan.files) hash.update(`${f.action}\u0000${f.path}\u0000${f.content}\n`);
+  for (const f of plan.findings) hash.update(`${f.id}\u0000${f.file}:${f.line}\u0000${f.message}\n`);
+  hash.update(JSON.stringify(plan.options));
   return hash.digest('hex').slice(0, 16);
-}
-
-function hasOsm(plan: MigrationPlan): boolean {
-  return plan.summary.osmObjects > 0 || plan.files.length > 0;
 }
 
 function writesOf(plan: MigrationPlan): FileWrite[] {
@@ -219,7 +220,16 @@ async function upsertPullRequest(
       }
     } else return { pr, isNew: false };
   }
-  const created = await port.createPullRequest({ title: text.title, body, head: branch, base: ctx.defaultBranch, draft: config.draft });
+  let created: PullRequestInfo;
+  try {
+    created = await port.createPullRequest({ title: text.title, body, head: branch, base: ctx.defaultBranch, draft: config.draft });
+  } catch (error) {
+    // Another worker opened it between our lookup and now: update that one instead of failing.
+    const winner = statusOf(error) === 422 ? await port.findPullRequest(branch) : null;
+    if (!winner || winner.state !== 'open') throw error;
+    await port.updatePullRequest(winner.number, { title: text.title, body });
+    return { pr: winner, isNew: false };
+  }
   await port.addLabels(created.number, config.labels);
   await port.requestReviewers(created.number, config.reviewers);
   ctx.log.info(`${port.owner}/${port.repo}: opened PR #${created.number} at ${headSha.slice(0, 7)}`);

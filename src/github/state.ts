@@ -13,8 +13,8 @@ export type Choices = z.infer<typeof choicesSchema>;
 
 export const stateSchema = z.object({
   choices: choicesSchema.default({}),
-  /** Hash of what the translation read (inputs and options): unchanged input leaves a closed PR closed. */
-  input: z.string().default(''),
+  /** Hash of what the translation produced: unchanged output leaves a closed PR closed and an open one untouched. */
+  output: z.string().default(''),
 });
 export type PullRequestState = z.infer<typeof stateSchema>;
 

@@ -14,3 +14,8 @@ export function isManifestCandidate(path: string, size = 0): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name === 'Kustomization' || (MANIFEST.test(name) && !NOT_MANIFEST.test(path));
 }
+
+/** Text that names OSM or SMI: what makes a repository one this tool migrates. */
+export function mentionsOsm(text: string): boolean {
+  return /openservicemesh\.io|smi-spec\.io/.test(text);
+}

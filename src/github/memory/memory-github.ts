@@ -246,8 +246,8 @@ export class MemoryGitHub {
       repo.refs.set(branch, String(req.body.sha));
       return { status: 201, data: refJson(repo, branch) };
     });
-    r('PATCH', '/git/refs/heads/(.+)', (repo, m, req) => {
-      const branch = m[3] ?? '';
+    r('PATCH', '/git/refs/(.+)', (repo, m, req) => {
+      const branch = (m[3] ?? '').replace(/^heads\//, '');
       const current = repo.refs.get(branch);
       if (!current) return { status: 422, data: { message: 'Reference does not exist' } };
       const next = String(req.body.sha);

@@ -1,0 +1,252 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BOT_LOGIN, type MemoryRepository } from '../../src/github/memory/memory-github.ts';
+import { readState } from '../../src/github/state.ts';
+import { commentOnPullRequest, checkRunRerequested, harness, openApiViolations, installationCreated, installationRepositoriesAdded, pushToDefault, type Harness } from '../support/github.ts';
+import { EXAMPLES, readTree } from '../support/shared.ts';
+
+const bookstore = () => Object.fromEntries(readTree(`${EXAMPLES}bookstore`));
+const BRANCH = 'osm2linkerd/migrate';
+/** A change on the default branch that changes the translation: one more meshed namespace. */
+const NEW_NAMESPACE = { 'extra/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n  annotations:\n    openservicemesh.io/sidecar-injection: enabled\n' };
+
+// Every request the app made in every scenario is one GitHub's OpenAPI description declares, with a valid body.
+afterEach(() => {
+  expect(openApiViolations()).toEqual([]);
+});
+
+async function installed(files: Record<string, string> = bookstore()): Promise<{ h: Harness; repo: MemoryRepository }> {
+  const h = await harness();
+  const repo = h.github.addRepository('acme', 'mesh', files);
+  await h.deliver(installationCreated(repo));
+  return { h, repo };
+}
+
+function botCommits(repo: MemoryRepository): number {
+  const head = repo.headOf(BRANCH);
+  const base = repo.headOf(repo.defaultBranch);
+  return head && base ? repo.git.aheadOf(base, head).length : 0;
+}
+
+describe('install → one pull request', () => {
+  it('opens one PR from osm2linkerd/migrate with the Linkerd resources, one COMMENT review and a check run', async () => {
+    const { h, repo } = await installed();
+    expect(repo.pulls).toHaveLength(1);
+    const pr = repo.pulls[0];
+    expect(pr).toMatchObject({ head: BRANCH, base: 'main', state: 'open', labels: ['osm2linkerd'] });
+    expect(pr?.title).toBe('Migrate from Open Service Mesh to Linkerd 2.20');
+    expect(pr?.body).toContain('| TrafficTarget | 3 | 3 |');
+    expect(pr?.body).toContain('### Migration strategy');
+    expect(pr?.body).toContain('/osm2linkerd strategy <forklift|coexist>');
+    expect(pr?.body.length).toBeLessThan(65_536);
+    const files = repo.filesOn(BRANCH);
+    expect(files.get('bookstore/traffic-access.linkerd.yaml')).toContain('kind: AuthorizationPolicy');
+    expect(files.has('bookstore/traffic-access.yaml')).toBe(false);
+    expect(repo.reviews).toHaveLength(1);
+    expect(repo.reviews[0]?.event).toBe('COMMENT');
+    expect(repo.reviewComments.length).toBeGreaterThan(0);
+    for (const c of repo.reviewComments) expect(c.body).toMatch(/<!-- osm2linkerd:finding=\S+ fp=\S+ -->/);
+    expect(repo.checkRuns).toHaveLength(1);
+    expect(repo.checkRuns[0]).toMatchObject({ name: 'osm2linkerd', headSha: repo.headOf(BRANCH) });
+    // The default branch is never written to.
+    expect(repo.git.aheadOf(repo.headOf('main') ?? '', repo.headOf('main') ?? '')).toHaveLength(0);
+    expect(h.github.mutations().some((m) => m.path.endsWith('/git/refs/heads/main'))).toBe(false);
+    expect(h.openApiViolations).toEqual([]);
+  });
+
+  it('opens nothing where there is no OSM configuration, and says what it searched', async () => {
+    const { h, repo } = await installed({ 'deploy/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n', 'README.md': '# hi\n' });
+    expect(repo.pulls).toHaveLength(0);
+    expect(h.github.mutations()).toEqual([]);
+    expect(h.app.outcomes.at(-1)).toMatchObject({ status: 'no-osm', detail: expect.stringContaining('searched 2 files, read 1 YAML/JSON manifests') });
+  });
+
+  it('scans repositories added to an installation', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'later', bookstore());
+    await h.deliver(installationRepositoriesAdded(repo));
+    expect(repo.pulls).toHaveLength(1);
+  });
+});
+
+describe('idempotency', () => {
+  it('the same delivery ten times gives one PR and one review', async () => {
+    const { h, repo } = await installed();
+    const push = { ...pushToDefault(repo), id: 'same-delivery' };
+    await Promise.all(Array.from({ length: 10 }, () => h.deliver(push)));
+    expect(repo.pulls).toHaveLength(1);
+    expect(repo.reviews).toHaveLength(1);
+    expect(repo.checkRuns).toHaveLength(1);
+  });
+
+  it('a push and a command at once, before any PR exists, give one PR and no duplicate comments', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', bookstore());
+    await Promise.all([h.deliver(installationCreated(repo)), h.deliver(pushToDefault(repo)), h.deliver(installationCreated(repo))]);
+    expect(repo.pulls).toHaveLength(1);
+    expect(repo.reviews).toHaveLength(1);
+    const fingerprints = repo.reviewComments.map((c) => /fp=(\S+)/.exec(c.body)?.[1]);
+    expect(new Set(fingerprints).size).toBe(fingerprints.length);
+  });
+
+  it('a push that does not change the translation pushes nothing and posts nothing', async () => {
+    const { h, repo } = await installed();
+    const before = h.github.mutations().length;
+    repo.commitFiles('main', { 'docs/notes.yaml': 'notes: unrelated\n' }, 'octocat');
+    await h.deliver(pushToDefault(repo, ['docs/notes.yaml']));
+    // The translation is the same: the branch is not rebuilt just because it is behind, and nothing is written.
+    expect(h.github.mutations().slice(before)).toEqual([]);
+    expect(h.app.outcomes.at(-1)?.status).toBe('unchanged');
+  });
+
+  it('a push that touches no manifest is not even scanned', async () => {
+    const { h, repo } = await installed();
+    const before = h.github.requests.length;
+    await h.deliver(pushToDefault(repo, ['README.md', 'src/main.go']));
+    expect(h.github.requests.length).toBe(before);
+  });
+});
+
+describe('never overwrite a human', () => {
+  it('a commit by a person on the bot branch stops updates; push to main does not clobber it; one note offers recreate', async () => {
+    const { h, repo } = await installed();
+    const human = repo.commitFiles(BRANCH, { 'bookstore/traffic-access.linkerd.yaml': '# tuned by hand\n' }, 'alice', 'hand tuning');
+    repo.commitFiles('main', NEW_NAMESPACE, 'octocat');
+    await h.deliver(pushToDefault(repo, Object.keys(NEW_NAMESPACE)));
+    await h.deliver(pushToDefault(repo, Object.keys(NEW_NAMESPACE)));
+    expect(repo.headOf(BRANCH)).toBe(human);
+    const notes = repo.issueComments.filter((c) => c.body.includes('osm2linkerd:blocked'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.body).toContain('/osm2linkerd recreate');
+    expect(h.app.outcomes.at(-1)?.status).toBe('blocked');
+
+    repo.permissions.set('alice', 'write');
+    await h.deliver(commentOnPullRequest(repo, 1, 'alice', '/osm2linkerd recreate'));
+    expect(repo.headOf(BRANCH)).not.toBe(human);
+    expect(repo.git.ancestors(repo.headOf(BRANCH) ?? '').has(human)).toBe(false);
+    const result = repo.issueComments.find((c) => c.body.includes('osm2linkerd:result'));
+    expect(result?.body).toContain(`${human.slice(0, 7)} by alice: hand tuning`);
+  });
+
+  it('appends with a non-forced update when the base did not move', async () => {
+    const { h, repo } = await installed();
+    repo.permissions.set('octocat', 'write');
+    await h.deliver(commentOnPullRequest(repo, 1, 'octocat', '/osm2linkerd target linkerd 2.16'));
+    const update = h.github.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/git/refs/')).at(-1);
+    expect(update?.body).toMatchObject({ force: false });
+    expect(botCommits(repo)).toBe(2);
+  });
+});
+
+describe('slash commands', () => {
+  it('a reader is refused politely and nothing happens', async () => {
+    const { h, repo } = await installed();
+    const head = repo.headOf(BRANCH);
+    repo.permissions.set('mallory', 'read');
+    await h.deliver(commentOnPullRequest(repo, 1, 'mallory', '/osm2linkerd split trafficsplit'));
+    expect(repo.headOf(BRANCH)).toBe(head);
+    expect(repo.reactions).toHaveLength(0);
+    const reply = repo.issueComments.find((c) => c.body.includes('osm2linkerd:result'));
+    expect(reply?.body).toContain('needs write, maintain or admin permission');
+    expect(readState(repo.pulls[0]?.body ?? '').choices).toEqual({});
+  });
+
+  it('`/osm2linkerd split trafficsplit` updates the PR, persists the choice, and a later rescan keeps it', async () => {
+    const { h, repo } = await installed();
+    repo.permissions.set('octocat', 'maintain');
+    await h.deliver(commentOnPullRequest(repo, 1, 'octocat', '/osm2linkerd split trafficsplit'));
+    expect(repo.reactions).toEqual([{ commentId: 9001, content: 'eyes' }]);
+    expect(repo.filesOn(BRANCH).get('bookstore/traffic-split.linkerd.yaml')).toContain('kind: TrafficSplit');
+    expect(readState(repo.pulls[0]?.body ?? '').choices).toEqual({ splitStyle: 'trafficsplit' });
+    expect(repo.issueComments.find((c) => c.body.includes('osm2linkerd:result'))?.body).toContain('**done**');
+    repo.commitFiles('main', NEW_NAMESPACE, 'octocat');
+    await h.deliver(pushToDefault(repo, Object.keys(NEW_NAMESPACE)));
+    expect(repo.filesOn(BRANCH).get('bookstore/traffic-split.linkerd.yaml')).toContain('kind: TrafficSplit');
+    expect(repo.pulls).toHaveLength(1);
+  });
+
+  it('help lists only what the user may run; unknown commands get a suggestion; results stay in one comment', async () => {
+    const { h, repo } = await installed();
+    repo.permissions.set('reader', 'read');
+    await h.deliver(commentOnPullRequest(repo, 1, 'reader', '/osm2linkerd help', 1));
+    const help = repo.issueComments.find((c) => c.body.includes('osm2linkerd:result'))?.body ?? '';
+    expect(help).toContain('/osm2linkerd explain');
+    expect(help).not.toContain('/osm2linkerd rescan');
+    await h.deliver(commentOnPullRequest(repo, 1, 'reader', '/osm2linkerd resacn', 2));
+    const results = repo.issueComments.filter((c) => c.body.includes('osm2linkerd:result'));
+    expect(results).toHaveLength(1);
+    expect(results[0]?.body).toContain('Did you mean `/osm2linkerd rescan`?');
+  });
+
+  it('explain answers from the catalogue', async () => {
+    const { h, repo } = await installed();
+    await h.deliver(commentOnPullRequest(repo, 1, 'reader', '/osm2linkerd explain probes/open-to-all-networks'));
+    expect(repo.issueComments.find((c) => c.body.includes('osm2linkerd:result'))?.body).toContain('**`probes/open-to-all-networks`** (warning)');
+  });
+
+  it('ignores comments that do not start with the command, and comments by bots', async () => {
+    const { h, repo } = await installed();
+    const before = h.github.requests.length;
+    await h.deliver(commentOnPullRequest(repo, 1, 'octocat', 'Thanks!\n/osm2linkerd rescan'));
+    await h.deliver(commentOnPullRequest(repo, 1, BOT_LOGIN, '/osm2linkerd rescan'));
+    expect(h.github.requests.length).toBe(before);
+  });
+});
+
+describe('life cycle', () => {
+  it('closes the PR with a comment when OSM is removed from the default branch', async () => {
+    const { h, repo } = await installed();
+    const osmFiles = [...repo.filesOn('main')].filter(([, text]) => /openservicemesh|smi-spec/.test(text)).map(([path]) => path);
+    repo.commitFiles('main', Object.fromEntries(osmFiles.map((p) => [p, null])), 'octocat', 'drop OSM');
+    await h.deliver(pushToDefault(repo, osmFiles));
+    expect(repo.pulls[0]?.state).toBe('closed');
+    expect(repo.issueComments.at(-1)?.body).toContain('no longer holds OSM configuration');
+  });
+
+  it('a PR closed without merging stays closed until the input changes', async () => {
+    const { h, repo } = await installed();
+    const pr = repo.pulls[0];
+    if (pr) pr.state = 'closed';
+    repo.commitFiles('main', { 'docs/notes.yaml': 'notes: unrelated\n' }, 'octocat');
+    await h.deliver(pushToDefault(repo, ['docs/notes.yaml']));
+    expect(repo.pulls[0]?.state).toBe('closed');
+    expect(h.app.outcomes.at(-1)?.status).toBe('left-closed');
+    repo.commitFiles('main', NEW_NAMESPACE, 'octocat');
+    await h.deliver(pushToDefault(repo, Object.keys(NEW_NAMESPACE)));
+    expect(repo.pulls).toHaveLength(1);
+    expect(repo.pulls[0]?.state).toBe('open');
+  });
+
+  it('a re-requested check run posts the check again', async () => {
+    const { h, repo } = await installed();
+    await h.deliver(checkRunRerequested(repo));
+    expect(repo.checkRuns).toHaveLength(2);
+    expect(repo.reviews).toHaveLength(1);
+  });
+});
+
+describe('configuration', () => {
+  it('an invalid config opens one issue and changes no PR; fixing it closes the issue and opens the PR', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', { ...bookstore(), '.github/osm2linkerd.yml': 'strategy: yolo\nlabelz: [x]\n' });
+    await h.deliver(installationCreated(repo));
+    await h.deliver(pushToDefault(repo, ['.github/osm2linkerd.yml']));
+    expect(repo.pulls).toHaveLength(0);
+    expect(repo.issues).toHaveLength(1);
+    expect(repo.issues[0]?.title).toBe('Action Required: Fix osm2linkerd configuration');
+    expect(repo.issues[0]?.body).toContain('`strategy`');
+    expect(repo.issues[0]?.body).toContain('labelz');
+    repo.commitFiles('main', { '.github/osm2linkerd.yml': 'strategy: coexist\nlabels: [mesh, migration]\ndraft: true\n' }, 'octocat');
+    await h.deliver(pushToDefault(repo, ['.github/osm2linkerd.yml']));
+    expect(repo.issues[0]?.state).toBe('closed');
+    expect(repo.pulls[0]).toMatchObject({ draft: true, labels: ['mesh', 'migration'] });
+    expect(repo.filesOn(BRANCH).has('bookstore/traffic-access.yaml')).toBe(true);
+  });
+
+  it('unparseable YAML in the config is reported the same way', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', { ...bookstore(), '.github/osm2linkerd.yml': 'strategy: [unclosed\n' });
+    await h.deliver(installationCreated(repo));
+    expect(repo.pulls).toHaveLength(0);
+    expect(repo.issues[0]?.body).toContain('could not be parsed');
+  });
+});
