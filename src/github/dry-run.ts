@@ -33,13 +33,13 @@ export async function dryRun(files: ReadonlyMap<string, string>, config: Partial
 }
 
 /** A Probot whose Octokit talks to the in-memory GitHub (no network, no credentials, no retry delays). */
-export function memoryProbot(github: MemoryGitHub, policy: RetryPolicy = { throttle: { enabled: false }, retry: { enabled: false } }): Probot {
+export function memoryProbot(github: MemoryGitHub, policy: RetryPolicy = { throttle: { enabled: false }, retry: { enabled: false } }, logLevel: 'warn' | 'fatal' = 'warn'): Probot {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   return new Probot({
     appId: 1,
     privateKey,
     secret: 'memory-github',
-    logLevel: 'warn',
+    logLevel,
     request: { fetch: github.fetch },
     Octokit: appOctokit(policy),
   });

@@ -185,6 +185,11 @@ export class OctokitRepository implements RepositoryPort {
     return data.id;
   }
 
+  async hasCheckRun(headSha: string): Promise<boolean> {
+    const { data } = await this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: 'osm2linkerd', per_page: 1 });
+    return data.total_count > 0;
+  }
+
   async addCheckRunAnnotations(id: number, title: string, summary: string, annotations: readonly CheckAnnotation[]): Promise<void> {
     await this.#octokit.rest.checks.update({ ...this.#r, check_run_id: id, output: { title, summary, annotations: [...annotations] } });
   }

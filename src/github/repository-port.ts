@@ -95,6 +95,8 @@ export interface RepositoryPort {
   updateReviewComment(id: number, body: string): Promise<void>;
   createReview(number: number, commitSha: string, body: string, comments: readonly NewReviewComment[]): Promise<void>;
   createCheckRun(input: { headSha: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number>;
+  /** Whether the app's check run exists on a commit. */
+  hasCheckRun(headSha: string): Promise<boolean>;
   addCheckRunAnnotations(id: number, title: string, summary: string, annotations: readonly CheckAnnotation[]): Promise<void>;
   listIssueComments(number: number): Promise<CommentInfo[]>;
   createIssueComment(number: number, body: string): Promise<number>;

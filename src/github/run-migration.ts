@@ -68,11 +68,12 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
 
   if (![...files.values()].some(mentionsOsm)) return closeForNoOsm(ctx, existing, tree.length, candidates.length);
   const reusable = existing && !existing.merged ? existing : null;
-  if (reusable && previous.output === output && !request.force && !request.recheck) {
+  let recheck = request.recheck ?? false;
+  if (reusable && previous.output === output && !request.force && !recheck) {
     // Quiet by default: the same translation as last time. A branch that is merely behind is not rebuilt.
-    return reusable.state === 'closed'
-      ? { status: 'left-closed', pullRequest: reusable.number, detail: `PR #${reusable.number} was closed without merging and the translation has not changed` }
-      : { status: 'unchanged', pullRequest: reusable.number, detail: `PR #${reusable.number} is up to date`, plan };
+    if (reusable.state === 'closed') return { status: 'left-closed', pullRequest: reusable.number, detail: `PR #${reusable.number} was closed without merging and the translation has not changed` };
+    if (await port.hasCheckRun(reusable.headSha)) return { status: 'unchanged', pullRequest: reusable.number, detail: `PR #${reusable.number} is up to date`, plan };
+    recheck = true; // an earlier run stopped before its check run (the last step): finish its work
   }
   const treeSha = await port.createTree(base.treeSha, writesOf(plan));
   if (treeSha === base.treeSha) return { status: 'nothing-to-change', detail: 'OSM configuration found, but the translation changes no file', plan };
@@ -84,7 +85,7 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const { pr, isNew } = await upsertPullRequest(ctx, config, branch, plan, state, reusable, pushed.headSha);
   const moved = pushed.kind === 'pushed' || isNew;
   const { annotations } = await publishReview(port, ctx.botLogin, plan, { number: pr.number, headSha: pushed.headSha, isNew });
-  if (moved || request.recheck) await publishCheckRun(port, plan, pushed.headSha, annotations);
+  if (moved || recheck) await publishCheckRun(port, plan, pushed.headSha, annotations);
   const status: RunStatus = isNew ? 'opened' : moved ? 'updated' : 'unchanged';
   return { status, pullRequest: pr.number, detail: `PR #${pr.number} ${status}`, plan };
 }

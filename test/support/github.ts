@@ -50,7 +50,8 @@ export async function harness(policy?: RetryPolicy): Promise<Harness> {
     return serve(input, init);
   };
   Object.defineProperty(github, 'fetch', { value: checked });
-  const probot = memoryProbot(github, policy);
+  // Failures are part of the scenarios; their logs (which include request bodies) would drown the test output.
+  const probot = memoryProbot(github, policy, process.env.OSM2LINKERD_TEST_LOGS ? 'warn' : 'fatal');
   const app = createApp();
   await probot.load(app.appFn);
   return {

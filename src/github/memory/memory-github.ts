@@ -29,7 +29,7 @@ export interface IssueCommentRecord { id: number; issue: number; body: string; u
 export interface IssueRecord { number: number; title: string; body: string; state: 'open' | 'closed'; user: string }
 export interface CheckRunRecord { id: number; headSha: string; name: string; conclusion: string; title: string; summary: string; annotations: unknown[] }
 
-/** A failure to inject: the next `times` requests that match answer with `status`. */
+/** A failure to inject: the next `times` requests that match answer with `status` (0: the connection fails, as on a timeout). */
 export interface InjectedFailure {
   readonly method: string;
   readonly path: RegExp;
@@ -159,6 +159,10 @@ export class MemoryGitHub {
     const query = Object.fromEntries(url.searchParams);
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, ''));
     const reply = this.#answer(method, url.pathname, path, { query, body });
+    if (reply.status === 0) {
+      this.requests.push({ method, path, query, body: text ? body : undefined, status: 0 });
+      throw new TypeError('fetch failed (memory GitHub: injected timeout)');
+    }
     this.requests.push({ method, path, query, body: text ? body : undefined, status: reply.status });
     const headers: Record<string, string> = { 'content-type': reply.raw === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', ...('headers' in reply ? (reply.headers as Record<string, string>) : {}) };
     if (reply.status === 204) return new Response(null, { status: 204 });
@@ -326,6 +330,10 @@ export class MemoryGitHub {
       const run: CheckRunRecord = { id: repo.nextNumber() * 1000 + 2, headSha: String(req.body.head_sha), name: String(req.body.name), conclusion: String(req.body.conclusion ?? ''), title: output.title ?? '', summary: output.summary ?? '', annotations: [...(output.annotations ?? [])] };
       repo.checkRuns.push(run);
       return { status: 201, data: { id: run.id, head_sha: run.headSha, name: run.name, conclusion: run.conclusion } };
+    });
+    r('GET', '/commits/:ref/check-runs', (repo, m, req) => {
+      const runs = repo.checkRuns.filter((c) => c.headSha === (resolve(repo, m[3] ?? '') ?? m[3]) && (!req.query.check_name || c.name === req.query.check_name));
+      return { status: 200, data: { total_count: runs.length, check_runs: runs.map((c) => ({ id: c.id, name: c.name, head_sha: c.headSha, conclusion: c.conclusion })) } };
     });
     r('PATCH', '/check-runs/:id', (repo, m, req) => {
       const run = repo.checkRuns.find((c) => c.id === Number(m[3]));

@@ -1,0 +1,82 @@
+import Bottleneck from 'bottleneck';
+import { describe, expect, it } from 'vitest';
+import type { MemoryGitHub } from '../../src/github/memory/memory-github.ts';
+import { harness, installationCreated, pushToDefault, type Harness } from '../support/github.ts';
+import { EXAMPLES, readTree } from '../support/shared.ts';
+
+/** Octokit's retry and throttling plugins as in production, with the waits shrunk to milliseconds. */
+const FAST_RETRIES = {
+  retry: { retryAfterBaseValue: 1 },
+  throttle: {
+    retryAfterBaseValue: 1,
+    fallbackSecondaryRateRetryAfter: 1,
+    global: new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 }),
+    write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+    notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+  },
+};
+
+const STEPS: [string, string, RegExp][] = [
+  ['read the default branch', 'GET', /\/branches\/main$/],
+  ['read the tree', 'GET', /\/git\/trees\//],
+  ['read the blobs', 'POST', /^\/graphql$/],
+  ['create the tree', 'POST', /\/git\/trees$/],
+  ['create the commit', 'POST', /\/git\/commits$/],
+  ['create the branch', 'POST', /\/git\/refs$/],
+  ['open the PR', 'POST', /\/pulls$/],
+  ['post the review', 'POST', /\/reviews$/],
+  ['create the check run', 'POST', /\/check-runs$/],
+];
+
+async function setup(): Promise<{ h: Harness; github: MemoryGitHub }> {
+  const h = await harness(FAST_RETRIES);
+  h.github.addRepository('acme', 'mesh', Object.fromEntries(readTree(`${EXAMPLES}bookstore`)));
+  return { h, github: h.github };
+}
+
+function expectConverged(github: MemoryGitHub): void {
+  const repo = github.repository('acme/mesh');
+  expect(repo.pulls).toHaveLength(1);
+  expect(repo.pulls[0]?.state).toBe('open');
+  expect([...repo.refs.keys()].sort()).toEqual(['main', 'osm2linkerd/migrate']);
+  expect(repo.reviews).toHaveLength(1);
+  expect(repo.checkRuns.length).toBeGreaterThanOrEqual(1);
+}
+
+describe('GitHub failures', () => {
+  it.each(STEPS)('a 502 when we %s is retried by Octokit and the run completes', async (_step, method, path) => {
+    const { h, github } = await setup();
+    github.fail({ method, path, status: 502, message: 'Bad Gateway' });
+    await h.deliver(installationCreated(github.repository('acme/mesh')));
+    expect(github.requests.filter((r) => r.status === 502)).toHaveLength(1);
+    expectConverged(github);
+  });
+
+  it('a secondary rate limit (403 with retry-after) is waited out and retried', async () => {
+    const { h, github } = await setup();
+    github.fail({ method: 'POST', path: /\/pulls$/, status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '1' } });
+    await h.deliver(installationCreated(github.repository('acme/mesh')));
+    expect(github.requests.filter((r) => r.status === 403)).toHaveLength(1);
+    expectConverged(github);
+  });
+
+  it('a connection that times out is retried', async () => {
+    const { h, github } = await setup();
+    github.fail({ method: 'POST', path: /\/git\/commits$/, status: 0 });
+    await h.deliver(installationCreated(github.repository('acme/mesh')));
+    expect(github.requests.filter((r) => r.status === 0)).toHaveLength(1);
+    expectConverged(github);
+  });
+
+  it.each(STEPS.slice(3))('when GitHub keeps failing as we %s, the next delivery converges: no orphan branch, no second PR', async (_step, method, path) => {
+    const { h, github } = await setup();
+    const repo = github.repository('acme/mesh');
+    github.fail({ method, path, status: 500, times: 10 });
+    await h.deliver(installationCreated(repo));
+    expect(repo.pulls.length).toBeLessThanOrEqual(1);
+    github.failures.length = 0;
+    await h.deliver(pushToDefault(repo, ['bookstore/traffic-access.yaml']));
+    expectConverged(github);
+    expect(repo.checkRuns).toHaveLength(1);
+  });
+});
