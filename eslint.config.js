@@ -35,6 +35,8 @@ export default tseslint.config(
       ...vitest.configs.recommended.rules,
       'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'golden'] }],
       'vitest/valid-expect': ['error', { maxArgs: 2 }],
+      // A check that must hold after every test of a file (e.g. no OpenAPI violation) is an afterEach expectation.
+      'vitest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['afterEach'] }],
     },
   },
   {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { DeliveryLog, RepositoryQueue } from './queue.ts';
+
+describe('RepositoryQueue', () => {
+  it('never overlaps work for one repository, and runs different repositories side by side', async () => {
+    const errors: unknown[] = [];
+    const queue = new RepositoryQueue((_key, error) => errors.push(error));
+    const events: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    void queue.run('a', async () => { events.push('a1 start'); await gate; events.push('a1 end'); });
+    void queue.run('a', async () => { events.push('a2'); });
+    void queue.run('b', async () => { events.push('b1'); });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(events).toEqual(['a1 start', 'b1']);
+    release();
+    await queue.idle();
+    expect(events).toEqual(['a1 start', 'b1', 'a1 end', 'a2']);
+    expect(errors).toEqual([]);
+  });
+
+  it('coalesces scans that wait behind a running one, and keeps going after an error', async () => {
+    const errors: unknown[] = [];
+    const queue = new RepositoryQueue((_key, error) => errors.push(error));
+    let runs = 0;
+    void queue.run('r', () => Promise.reject(new Error('boom')));
+    const scans = Array.from({ length: 5 }, () => queue.scan('r', async () => { runs++; }));
+    await Promise.all(scans);
+    await queue.idle();
+    expect(runs).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('DeliveryLog', () => {
+  it('says true once per delivery id and forgets the oldest beyond its capacity', () => {
+    const log = new DeliveryLog(2);
+    expect([log.firstTime('x'), log.firstTime('x'), log.firstTime('y'), log.firstTime('z'), log.firstTime('x')]).toEqual([true, false, true, true, true]);
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { readState, writeState } from './state.ts';
+
+describe('hidden PR state block', () => {
+  it('round-trips through the PR body and replaces itself in place', () => {
+    const body = writeState('Hello', { choices: { splitStyle: 'trafficsplit', ignore: ['a/**'] }, output: 'abc' });
+    expect(body).toMatch(/^Hello\n\n<!-- osm2linkerd:state \S+ -->$/);
+    expect(readState(body)).toEqual({ choices: { splitStyle: 'trafficsplit', ignore: ['a/**'] }, output: 'abc' });
+    const again = writeState(body, { choices: {}, output: 'def' });
+    expect(again.match(/osm2linkerd:state/g)).toHaveLength(1);
+    expect(readState(again).output).toBe('def');
+  });
+
+  it('treats a missing, edited or invalid block as empty rather than failing', () => {
+    expect(readState('no state')).toEqual({ choices: {}, output: '' });
+    expect(readState('<!-- osm2linkerd:state not-base64!! -->')).toEqual({ choices: {}, output: '' });
+    const wrong = Buffer.from(JSON.stringify({ choices: { strategy: 'yolo' } })).toString('base64url');
+    expect(readState(`<!-- osm2linkerd:state ${wrong} -->`)).toEqual({ choices: {}, output: '' });
+  });
+});
