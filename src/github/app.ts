@@ -66,6 +66,12 @@ export function createApp(): Osm2LinkerdApp {
       }
       scan(context.octokit, split(payload.repository.full_name), {}, payload.repository.default_branch);
     });
+    app.on('pull_request.reopened', (context) => {
+      // Someone reopened our closed pull request: that is a request to bring it up to date.
+      const { pull_request: pr, repository: r } = context.payload;
+      if (!once(context) || !(pr.body ?? '').includes('<!-- osm2linkerd:state ')) return;
+      scan(context.octokit, split(r.full_name), { force: true }, r.default_branch);
+    });
     app.on('check_run.rerequested', (context) => {
       if (!once(context) || context.payload.check_run.name !== 'osm2linkerd') return;
       const r = context.payload.repository;
