@@ -109,7 +109,9 @@ export class MemoryRepository {
       const before = this.git.blobs.get(from.get(path) ?? '') ?? '';
       const after = this.git.blobs.get(to.get(path) ?? '') ?? '';
       const patch = structuredPatch(path, path, before, after, '', '', { context: 3 });
-      patches.set(path, patch.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n')).join('\n'));
+      // git (and GitHub) number an empty side from the line before it: `@@ -0,0 +1,12 @@` for a new file.
+      const start = (line: number, count: number) => (count === 0 ? line - 1 : line);
+      patches.set(path, patch.hunks.map((h) => [`@@ -${start(h.oldStart, h.oldLines)},${h.oldLines} +${start(h.newStart, h.newLines)},${h.newLines} @@`, ...h.lines].join('\n')).join('\n'));
     }
     return patches;
   }
