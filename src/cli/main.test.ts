@@ -26,7 +26,7 @@ describe('osm2linkerd CLI', () => {
 
   it('translate prints the diff, the findings by severity and a summary', async () => {
     const { stdout } = await cli('translate', EXAMPLE);
-    expect(stdout).toMatch(/^diff --git a\/base\/namespaces.yaml/);
+    expect(stdout).toMatch(/^diff --git a\/base\/mesh-config.yaml/);
     expect(stdout).toContain('\nWarnings (');
     expect(stdout).toMatch(/Summary: Linkerd 2\.20, forklift, OSM smi mode\./);
   });

@@ -61,6 +61,6 @@ describe.each(LINKERD_VERSIONS)('Linkerd %s', (version) => {
 it('generates resources at all (the check above is not vacuous)', () => {
   const plan = migrate(readTree(join(EXAMPLES, 'bookstore')));
   expect(new Set(plan.resources.map((r) => r.resource.kind))).toEqual(
-    new Set(['Server', 'HTTPRoute', 'AuthorizationPolicy', 'MeshTLSAuthentication', 'NetworkAuthentication']),
+    new Set(['Server', 'HTTPRoute', 'AuthorizationPolicy', 'MeshTLSAuthentication', 'NetworkAuthentication', 'EgressNetwork']),
   );
 });

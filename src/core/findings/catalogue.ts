@@ -232,6 +232,86 @@ export const catalogue = {
     title: 'Target Linkerd cannot split with HTTPRoutes',
     remediation: 'Weighted HTTPRoute backendRefs with a Service parent exist from Linkerd 2.13. The TrafficSplit is kept for the linkerd-smi extension instead.',
   },
+  'ingress-backend/rejected-by-osm': {
+    severity: 'warning',
+    title: 'IngressBackend that never took effect in OSM',
+    remediation: 'OSM\'s admission webhook refuses an IngressBackend with a port.protocol other than http or https, an https backend skipping client certificate validation without an AuthenticatedPrincipal, a Service source without namespace, an IPRange that is not a CIDR, or a backend another IngressBackend already claims; a later document with the same name replaces an earlier one. It allowed nothing, so nothing is generated. Fix it if it was meant to work.',
+  },
+  'ingress-backend/backend-not-found': {
+    severity: 'error',
+    title: 'Backend Service of an IngressBackend has no pods in the repository',
+    remediation: 'The Service (or the workloads it selects) is not in the repository, so the Server for its pods cannot be generated. The AuthorizationPolicies target the Server named in the message: create it from the snippet (podSelector = the Service selector, port = port.number).',
+  },
+  'ingress-backend/port-not-target-port': {
+    severity: 'warning',
+    title: 'IngressBackend port.number is not a targetPort of the backend Service',
+    remediation: 'OSM compares port.number with the Service\'s targetPort ("number: 14001 # targetPort of the service"), not with its port, so this backend matched nothing and allowed nothing. Nothing is generated for it; set port.number to the targetPort if it was meant to work.',
+  },
+  'ingress-backend/mesh-controller': {
+    severity: 'warning',
+    title: 'Mesh the ingress controller (linkerd.io/inject: ingress)',
+    remediation: 'OSM admitted the ingress controller from outside the mesh (by source IP or an OSM client certificate). Linkerd authorizes it by its mesh identity: add linkerd.io/inject: ingress to the controller\'s pod template (not its namespace), restart it, and have it strip incoming l5d-dst-override headers. Until it is meshed, Linkerd refuses its requests to the backends.',
+  },
+  'ingress-backend/source-service-not-found': {
+    severity: 'warning',
+    title: 'Ingress controller Service not in the repository: fill in its identity',
+    remediation: 'The pods behind the Service source are not in the repository, so their ServiceAccount is unknown. The AuthorizationPolicies reference a MeshTLSAuthentication that does not exist yet; Linkerd ignores them, and refuses the controller, until you create it from the snippet with the controller\'s ServiceAccount.',
+  },
+  'ingress-backend/http-source-ip': {
+    severity: 'info',
+    title: 'Plain-HTTP IngressBackend: source IP check becomes an identity check',
+    remediation: 'OSM wildcarded the client identity on http backends and admitted clients by source IP only (the Service endpoints and IPRanges). Linkerd admits the meshed controller by its mesh identity and IPRange sources by network, and the hop from the controller to the backend becomes mTLS. AuthenticatedPrincipal sources had no effect on http backends and are not translated.',
+  },
+  'ingress-backend/open-to-all': {
+    severity: 'warning',
+    title: 'IngressBackend open to every client, kept open',
+    remediation: 'Without a Service or IPRange source (or, on https, without an AuthenticatedPrincipal) OSM admitted any client to the backend port. The translation keeps it open with an AuthorizationPolicy from every network, which also admits meshed pods that OSM held to their TrafficTargets. Add a Service source naming the controller to restrict it.',
+  },
+  'ingress-backend/ip-range': {
+    severity: 'warning',
+    title: 'IPRange source becomes a NetworkAuthentication that also admits meshed pods',
+    remediation: 'OSM\'s ingress chain only saw clients outside the mesh, so an IPRange never opened the port to mesh pods. A NetworkAuthentication admits every client from the range, meshed or not. Narrow the range to the controller\'s addresses, or name the controller\'s Service instead once it is meshed.',
+  },
+  'ingress-backend/https-backend': {
+    severity: 'warning',
+    title: 'HTTPS IngressBackend: the OSM client certificate gives way to the mesh identity',
+    remediation: 'OSM\'s sidecar terminated TLS and checked the controller\'s OSM-issued client certificate. Linkerd terminates mTLS in its own proxy: mesh the controller, make it send plain HTTP to the backend (remove backend-protocol HTTPS, proxy_ssl_* and the OSM client-certificate secret from the Ingress or controller configuration), and the AuthorizationPolicy checks the identity the AuthenticatedPrincipal named. Source IP restrictions from Service sources are not kept.',
+  },
+  'ingress-backend/skip-client-cert-validation': {
+    severity: 'warning',
+    title: 'HTTPS IngressBackend without client certificate validation',
+    remediation: 'With skipClientCertValidation OSM terminated TLS but accepted any client certificate, so only the source IP counted; AuthenticatedPrincipals were wildcarded. The backend is translated like a plain-HTTP one. Mesh the controller and have it send plain HTTP to the backend: Linkerd adds mTLS between the proxies.',
+  },
+  'ingress-backend/sni-hosts': {
+    severity: 'warning',
+    title: 'tls.sniHosts restriction is dropped',
+    remediation: 'OSM matched the ingress TLS connection on these SNI names. A meshed controller\'s connection carries Linkerd\'s own SNI, so Linkerd cannot check them; restrict host names on the Ingress (rule host) instead.',
+  },
+  'ingress-backend/principal-not-translated': {
+    severity: 'warning',
+    title: 'AuthenticatedPrincipal that names no Linkerd identity',
+    remediation: 'Only OSM identities of the form <serviceaccount>.<namespace>.cluster.local map to a Linkerd identity (<serviceaccount>.<namespace>.serviceaccount.identity.linkerd.<trust domain>). This principal is not translated, so the client that presented it is refused: add the controller\'s ServiceAccount to a MeshTLSAuthentication from the snippet and require it from an AuthorizationPolicy on the backend Server.',
+  },
+  'ingress-backend/source-ignored': {
+    severity: 'info',
+    title: 'IngressBackend source kind OSM ignored',
+    remediation: 'OSM only reads Service, AuthenticatedPrincipal and IPRange sources; any other kind allowed nothing and is not translated. Remove it.',
+  },
+  'ingress-backend/matches-not-implemented': {
+    severity: 'warning',
+    title: 'IngressBackend spec.matches was never implemented by OSM',
+    remediation: 'OSM ignored spec.matches (TODO #3779) and routed every path and method of the backend to the controller. The translation allows all routes as OSM did; restrict paths on the Ingress, or add HTTPRoutes on the backend Server with their own AuthorizationPolicies.',
+  },
+  'ingress-backend/permissive-mesh-clients': {
+    severity: 'info',
+    title: 'Permissive mode: every meshed client admitted on the ingress backend Server',
+    remediation: 'In permissive mode OSM let every mesh client reach the backend port. The Server generated for the ingress would deny them, so an AuthorizationPolicy admits any meshed identity (identities: ["*"]). Replace it with the real clients when you move to deny-by-default.',
+  },
+  'ingress-backend/shared-server': {
+    severity: 'info',
+    title: 'Ingress authorizations attached to the TrafficTarget Server',
+    remediation: 'The backend port already has a Server from the traffic-target rule, so the ingress AuthorizationPolicies target it (one Server per port) and a catch-all route lets the controller reach every path. Other clients now get 403 instead of 404 on paths no TrafficTarget route matches; nothing else changes for them.',
+  },
   'injection/annotation-rewritten': {
     severity: 'info',
     title: 'OSM annotation rewritten to its Linkerd equivalent',
@@ -302,6 +382,206 @@ export const catalogue = {
     title: 'appProtocol OSM could not program',
     remediation: 'OSM built no inbound chain for this appProtocol (for example https or h2c), so nothing reached the port through the mesh. Linkerd will proxy it: check that this is wanted, or skip the port with config.linkerd.io/skip-inbound-ports.',
   },
+  'egress/translated': {
+    severity: 'info',
+    title: 'Egress translated to EgressNetwork routes',
+    remediation: 'Each port of the Egress became a route on the EgressNetwork of the client namespace: HTTPRoute (http: hostnames = hosts, the HTTPRouteGroup matches as full-match regexes), TLSRoute (https: SNI = hosts) or TCPRoute (tcp, tcp-server-first: opaque port). ipAddresses became EgressNetworks of those networks, which win over the namespace-wide one. Pods must be restarted to pick up the policy.',
+  },
+  'egress/default-deny': {
+    severity: 'info',
+    title: 'Outbound traffic to unknown destinations stays denied (EgressNetwork Deny)',
+    remediation: 'OSM dropped outbound traffic nothing routed when traffic.enableEgress was false. The namespace gets an EgressNetwork with trafficPolicy Deny, so only the routes attached to it get out. It covers destinations outside the cluster networks only: in-cluster destinations without a proxy (and the API server), which OSM also refused, stay reachable; restrict those with a NetworkPolicy if needed.',
+  },
+  'egress/passthrough': {
+    severity: 'warning',
+    title: 'Global egress passthrough: Egress HTTP restrictions are not kept',
+    remediation: 'With traffic.enableEgress true OSM forwarded unmatched outbound traffic, but an http port of an Egress still sent the sources\' plain HTTP on that port through host/path routes (other hosts got 404). The EgressNetwork allows unmatched traffic (trafficPolicy Allow), so those requests now pass. Switch the EgressNetwork to Deny and add routes for everything else that must get out if you need the restriction.',
+  },
+  'egress/passthrough-assumed': {
+    severity: 'warning',
+    title: 'traffic.enableEgress unknown: global egress passthrough assumed off',
+    remediation: 'The repository has Egress policies but no MeshConfig setting traffic.enableEgress (the chart default was true in v1.2, false before). OSM\'s docs require it off for Egress policies, so the translation denies other outbound traffic. Check `kubectl get meshconfig osm-mesh-config -n osm-system -o jsonpath={.spec.traffic.enableEgress}`; if it was true, set the EgressNetworks to trafficPolicy Allow.',
+  },
+  'egress/sources-widened': {
+    severity: 'warning',
+    title: 'Egress sources cannot be restricted per ServiceAccount',
+    remediation: 'OSM allowed this egress only to pods running as the listed ServiceAccounts. A Linkerd EgressNetwork and its routes apply to every meshed client in the namespace, so the other workloads named in the message get the same egress. Move the sources to a namespace of their own, or add a NetworkPolicy (egress) selecting the other pods.',
+  },
+  'egress/no-egress-control': {
+    severity: 'warning',
+    title: 'Target Linkerd has no egress control (EgressNetwork is 2.17+)',
+    remediation: 'Linkerd before 2.17 proxies outbound traffic without any egress policy, so what OSM denied now gets out. Target Linkerd 2.17+ to get EgressNetworks, or apply the NetworkPolicy sketched in the message (it can restrict IP ranges and ports, not host names).',
+  },
+  'egress/policy-disabled': {
+    severity: 'warning',
+    title: 'Egress ignored by OSM: featureFlags.enableEgressPolicy is false',
+    remediation: 'OSM returned no egress policy at all while the flag was off, so this Egress allowed nothing and nothing is generated for it. Outbound traffic followed traffic.enableEgress alone, and so does the translation. Delete the Egress, or turn the flag on in OSM first if it was meant to work.',
+  },
+  'egress/rejected-by-osm': {
+    severity: 'warning',
+    title: 'Egress that OSM\'s admission webhook rejects',
+    remediation: 'OSM accepts matches of apiGroup specs.smi-spec.io/v1alpha4 (kind HTTPRouteGroup) and policy.openservicemesh.io/v1alpha1 (kind UpstreamTrafficSetting, at most one); anything else is refused when the Egress is applied, so it never took effect and nothing is generated. Fix the matches if it was meant to work.',
+  },
+  'egress/upstream-traffic-setting': {
+    severity: 'warning',
+    title: 'UpstreamTrafficSetting limits on egress traffic are not carried over',
+    remediation: 'OSM applied the connection settings of the UpstreamTrafficSetting named in the Egress matches (circuit-breaker limits, connect timeout) to this egress traffic. Linkerd has no connection limits for egress; the UpstreamTrafficSetting itself is handled by its own rule, for mesh Services only. Accept the change or enforce the limits at the destination.',
+  },
+  'egress/upstream-traffic-setting-not-found': {
+    severity: 'warning',
+    title: 'Referenced UpstreamTrafficSetting not found: OSM ignored the Egress',
+    remediation: 'OSM drops an Egress whose UpstreamTrafficSetting match cannot be found in its namespace ("Ignoring invalid Egress policy"), so it allowed nothing and nothing is generated. Add the UpstreamTrafficSetting to the repository (same namespace as the Egress) and migrate again.',
+  },
+  'egress/route-group-not-found': {
+    severity: 'warning',
+    title: 'Referenced HTTPRouteGroup not found or empty: no HTTP request allowed',
+    remediation: 'OSM looks up Egress matches in the Egress namespace. With an HTTPRouteGroup match that resolves to no match, the http ports of the Egress got no route, so no request was allowed and none is generated. Add the HTTPRouteGroup (with matches) to the repository and migrate again.',
+  },
+  'egress/invalid-source': {
+    severity: 'warning',
+    title: 'Egress source OSM could not match',
+    remediation: 'OSM matched Egress sources by kind ServiceAccount, name and namespace; this one matched no pod and is not translated.',
+  },
+  'egress/invalid-ip-range': {
+    severity: 'warning',
+    title: 'ipAddresses entry is not a CIDR',
+    remediation: 'OSM skipped ip ranges it could not parse ("Invalid IP range … will be skipped"); the translation skips it too. Write it as a.b.c.d/n.',
+  },
+  'egress/unsupported-protocol': {
+    severity: 'warning',
+    title: 'Egress port protocol OSM did not program',
+    remediation: 'OSM handled only http, https, tcp and tcp-server-first Egress ports; this port allowed nothing and is not translated.',
+  },
+  'egress/host-not-expressible': {
+    severity: 'warning',
+    title: 'Egress host cannot be a Gateway API hostname',
+    remediation: 'Route hostnames must be DNS names (optionally *.suffix), not IP addresses. The host is left out of the route, so requests to it are denied; allow it by IP with ipAddresses and a tcp port, or add a route by hand.',
+  },
+  'egress/http-without-hosts': {
+    severity: 'warning',
+    title: 'http Egress port without hosts allowed nothing',
+    remediation: 'OSM built one virtual host per entry of hosts for an http port; with no hosts there was no route, so no request was allowed and no route is generated. List the hosts if the port was meant to work.',
+  },
+  'egress/gateway-api-required': {
+    severity: 'warning',
+    title: 'TLSRoute / TCPRoute need the Gateway API experimental CRDs',
+    remediation: 'Linkerd 2.19+ no longer installs the Gateway API CRDs by default, and TLSRoute and TCPRoute exist only in the experimental channel. Install them (linkerd-crds installGatewayAPI=true, or Gateway API 1.2.1 experimental) before applying these routes.',
+  },
+  'egress/namespace-not-monitored': {
+    severity: 'warning',
+    title: 'Egress in a namespace OSM did not monitor',
+    remediation: 'OSM reads policies only in namespaces labelled openservicemesh.io/monitored-by; this Egress had no effect and nothing is generated for it.',
+  },
+  'egress/default-deny-unplaced': {
+    severity: 'warning',
+    title: 'Egress default-deny could not be placed: no meshed namespace found',
+    remediation: 'OSM denied outbound traffic to unknown destinations (traffic.enableEgress false), but the repository shows no meshed namespace to put an EgressNetwork in. Add `apiVersion: policy.linkerd.io/v1alpha1, kind: EgressNetwork, spec: {trafficPolicy: Deny}` to each meshed namespace (Linkerd 2.17+).',
+  },
+  'mesh-config/traffic-policy-mode': {
+    severity: 'info',
+    title: 'MeshConfig traffic policy mode read',
+    remediation: 'Permissive mode (enablePermissiveTrafficPolicyMode: true) ignored TrafficTargets: they are translated in audit mode (mesh-mode/permissive-audit). SMI mode denied by default: the default-policy rule keeps that with config.linkerd.io/default-inbound-policy: deny (mesh-mode/default-deny).',
+  },
+  'mesh-config/egress-passthrough': {
+    severity: 'info',
+    title: 'MeshConfig traffic.enableEgress translated by the egress rule',
+    remediation: 'traffic.enableEgress decided what happened to outbound traffic OSM did not otherwise route. The egress findings say what was generated for it (EgressNetwork trafficPolicy Deny or Allow, Linkerd 2.17+).',
+  },
+  'mesh-config/proxy-log-level': {
+    severity: 'info',
+    title: 'sidecar.logLevel becomes config.linkerd.io/proxy-log-level',
+    remediation: 'OSM set the Envoy log level mesh-wide; Linkerd reads it per pod (the Namespace annotation is copied to pods that do not set their own). Pods must be restarted to pick it up. Linkerd\'s own default is warn,linkerd=info.',
+  },
+  'mesh-config/exclusion-lists': {
+    severity: 'info',
+    title: 'MeshConfig exclusion lists become config.linkerd.io/skip-* annotations',
+    remediation: 'OSM added the mesh-wide port and IP range exclusions to every pod\'s own; the same values go on each meshed Namespace (or pod template). skip-inbound-ports and skip-outbound-ports replace Linkerd\'s defaults (4567,4568) instead of adding to them. Pods must be restarted to pick them up.',
+  },
+  'mesh-config/exclusion-merge-by-hand': {
+    severity: 'warning',
+    title: 'Pod exclusion annotation hides the mesh-wide exclusions',
+    remediation: 'OSM took the union of the pod annotation and the MeshConfig list; Linkerd uses the pod annotation instead of the namespace one. The pod\'s annotation is rewritten on its own line by the injection rule, so the mesh-wide values could not be merged into it: set the value in the message on that line.',
+  },
+  'mesh-config/annotations-unplaced': {
+    severity: 'warning',
+    title: 'Mesh-wide proxy annotations could not be placed',
+    remediation: 'The namespace has no Namespace manifest with annotations in the repository, and the pod template has no annotations mapping to add to, so the annotations in the message were not written. Add them to the Namespace (or the pod templates) by hand.',
+  },
+  'mesh-config/ip-range-inclusion-unsupported': {
+    severity: 'warning',
+    title: 'traffic.outboundIPRangeInclusionList has no Linkerd equivalent',
+    remediation: 'OSM redirected only the listed destinations to the proxy. Linkerd can only skip subnets (config.linkerd.io/skip-subnets): compute the complement and set skip-subnets, or accept that all outbound traffic is proxied.',
+  },
+  'mesh-config/tracing': {
+    severity: 'warning',
+    title: 'OSM tracing settings need the Linkerd tracing setup',
+    remediation: 'OSM\'s Envoys sent Zipkin spans to observability.tracing. Linkerd up to 2.18 does this with the linkerd-jaeger extension (collector address in its values); from 2.19 with the control-plane values proxy.tracing.enabled and proxy.tracing.collector.endpoint. Applications must forward trace headers in both meshes.',
+  },
+  'mesh-config/certificate': {
+    severity: 'info',
+    title: 'OSM certificate setting: Linkerd identity works differently',
+    remediation: 'Linkerd issues each proxy a 24h certificate from its identity issuer (Helm identity.issuer.issuanceLifetime) with ECDSA P-256 keys, under a trust anchor you provide at install. Set issuanceLifetime if the OSM validity mattered; key size has no setting.',
+  },
+  'mesh-config/ingress-gateway-certificate': {
+    severity: 'warning',
+    title: 'OSM issued an ingress client certificate: mesh the ingress controller instead',
+    remediation: 'OSM gave the ingress controller a mesh certificate (certificate.ingressGateway) to call HTTPS IngressBackends. Linkerd has no such certificate: mesh the ingress controller (linkerd.io/inject: ingress) so it gets an identity, then remove the secret from the Ingress configuration.',
+  },
+  'mesh-config/feature-flag': {
+    severity: 'info',
+    title: 'OSM feature flag read',
+    remediation: 'The message says what the flag changed in OSM and what the translation does with it. Feature flags disappear with OSM.',
+  },
+  'mesh-config/feature-not-reproduced': {
+    severity: 'warning',
+    title: 'OSM feature turned on that Linkerd does not reproduce',
+    remediation: 'The flag enabled a behaviour Linkerd has no equivalent of (see the message); it is dropped with OSM. Check that nothing relied on it.',
+  },
+  'mesh-config/proxy-setting': {
+    severity: 'info',
+    title: 'Envoy sidecar setting without a Linkerd equivalent',
+    remediation: 'The Linkerd proxy is not Envoy: images, TLS parameters, init-container privileges and resync intervals are set by the Linkerd install (Helm values) or not at all. The message names the closest Linkerd setting when there is one.',
+  },
+  'mesh-config/control-plane-setting': {
+    severity: 'info',
+    title: 'OSM control-plane setting dropped',
+    remediation: 'The setting configured OSM\'s own controller. Linkerd\'s control plane is configured by its Helm values (for example controllerLogLevel); nothing in the application manifests replaces it.',
+  },
+  'mesh-config/external-authorization': {
+    severity: 'warning',
+    title: 'Inbound external authorization has no Linkerd equivalent',
+    remediation: 'OSM sent every inbound and ingress HTTP request to an ext_authz service first. Linkerd policies are AuthorizationPolicies on identities, networks and routes only: enforce that check in the application or an ingress in front of it.',
+  },
+  'mesh-config/pruned-field': {
+    severity: 'warning',
+    title: 'MeshConfig field in the wrong place had no effect',
+    remediation: 'The MeshConfig schema has no such field here, so the API server pruned it and OSM never saw it (the osm-docs example nests exclusion lists under observability). Nothing is translated; move the value under traffic first if it was meant to work.',
+  },
+  'mesh-config/unknown-field': {
+    severity: 'warning',
+    title: 'MeshConfig field not recognised',
+    remediation: 'This version of the translator does not know the field, so nothing is done with it. Check whether it mattered and set the Linkerd equivalent by hand.',
+  },
+  'mesh-config/duplicate': {
+    severity: 'warning',
+    title: 'More than one OSM mesh configuration',
+    remediation: 'A cluster has one osm-mesh-config; the repository holds several (overlays, copies). Only the first one is translated; check that it is the one your cluster ran with.',
+  },
+  'mesh-config/invalid-value': {
+    severity: 'warning',
+    title: 'MeshConfig value OSM would reject',
+    remediation: 'The MeshConfig schema does not allow this value (enum, port range or CIDR pattern), so it never took effect; it is not translated.',
+  },
+  'mesh-config/no-effect': {
+    severity: 'info',
+    title: 'MeshConfig fields with nothing to migrate',
+    remediation: 'These fields are empty, disabled or set to what Linkerd does anyway, so they need nothing in Linkerd and go away with the MeshConfig.',
+  },
+  'mesh-config/legacy-configmap': {
+    severity: 'info',
+    title: 'OSM configuration ConfigMap read',
+    remediation: 'The osm-config ConfigMap (OSM v0.8 and earlier) or the Helm preset-mesh-config ConfigMap holds the mesh configuration; its keys are translated like MeshConfig fields and the ConfigMap goes with OSM.',
+  },
   'surroundings/network-policy': {
     severity: 'warning',
     title: 'NetworkPolicy opened for OSM',
@@ -326,6 +606,131 @@ export const catalogue = {
     severity: 'warning',
     title: 'Flagger canary uses the OSM provider',
     remediation: 'Switch spec.provider to gatewayapi:v1 (HTTPRoute weights, Linkerd 2.18+) or linkerd (TrafficSplit through linkerd-smi), and mesh the Flagger load tester.',
+  },
+  'upstream-traffic-setting/never-applied': {
+    severity: 'warning',
+    title: 'UpstreamTrafficSetting that OSM never applied',
+    remediation: 'OSM applied a setting only when its host was exactly <service>.<namespace>.svc.cluster.local and it lived in that Service\'s namespace (one per host, an FQDN required by the webhook), or when an Egress referenced it. This one met none of these, so it had no effect and nothing is generated. Delete it, or fix it first if it was meant to work.',
+  },
+  'upstream-traffic-setting/target-not-found': {
+    severity: 'warning',
+    title: 'Service or pods of an UpstreamTrafficSetting not in the repository',
+    remediation: 'Rate limits attach to the Servers of the Service\'s pods and circuit breaking to the Service manifest, and neither is in this repository. Migrate the repository that holds them together with this object, or create the HTTPLocalRateLimitPolicy / annotations named in the message by hand.',
+  },
+  'upstream-traffic-setting/egress-host': {
+    severity: 'warning',
+    title: 'UpstreamTrafficSetting used by an Egress: not translated',
+    remediation: 'OSM applied this setting to the egress cluster of an external host. Linkerd has no per-destination connection limits or rate limits for egress traffic; keep the limits in the external service or an egress gateway if you need them.',
+  },
+  'upstream-traffic-setting/rate-limit': {
+    severity: 'info',
+    title: 'HTTP local rate limit translated to an HTTPLocalRateLimitPolicy',
+    remediation: 'OSM limited requests at the upstream pods\' inbound proxy; the HTTPLocalRateLimitPolicy does the same on each Server of the Service\'s pods (per proxy, over-limit requests get 429). Check the requestsPerSecond value against the OSM rate.',
+  },
+  'upstream-traffic-setting/rate-limit-unavailable': {
+    severity: 'warning',
+    title: 'Rate limiting needs Linkerd 2.17+',
+    remediation: 'HTTPLocalRateLimitPolicy exists from Linkerd 2.17; earlier versions cannot rate-limit, so the limit is dropped. Target 2.17+ (--linkerd-version) to translate it.',
+  },
+  'upstream-traffic-setting/rate-limit-approximated': {
+    severity: 'warning',
+    title: 'Rate limit not expressible exactly',
+    remediation: 'Linkerd takes a whole number of requests per second, with no burst, no custom status code and no extra response headers. The message names each part of the OSM limit that changed or was dropped; adjust requestsPerSecond if the rounding is too loose.',
+  },
+  'upstream-traffic-setting/rate-limit-widened': {
+    severity: 'warning',
+    title: 'Rate limit covers more requests than in OSM',
+    remediation: 'OSM limited the requests addressed to one Service host; Linkerd limits everything that reaches the pod port (the Server), whichever Service it came through, and allows one policy per Server. Split the ports or Services if the limits must stay separate.',
+  },
+  'upstream-traffic-setting/route-rate-limit': {
+    severity: 'warning',
+    title: 'Per-route rate limit not translated',
+    remediation: 'OSM applied httpRoutes[].rateLimit to the route whose regex equals path as a string. Linkerd rate-limits whole Servers only, so a limit on part of the routes is dropped (the message names the HTTPRoutes it covered), and a path that equals no route never applied. Move the limit into the application or an ingress if it matters.',
+  },
+  'upstream-traffic-setting/tcp-rate-limit': {
+    severity: 'warning',
+    title: 'TCP connection rate limit dropped',
+    remediation: 'OSM limited new TCP connections per unit of time at the upstream. Linkerd has no connection rate limiting (HTTPLocalRateLimitPolicy counts HTTP requests); nothing replaces it.',
+  },
+  'upstream-traffic-setting/connection-settings': {
+    severity: 'warning',
+    title: 'Envoy connection setting dropped',
+    remediation: 'OSM programmed these Envoy circuit breakers (connection, request and retry caps) and the connect timeout into every client. Linkerd has no concurrency caps: its circuit breaking is failure accrual, which ejects failing endpoints instead (balancer.linkerd.io/failure-accrual: consecutive on the Service, 2.13+). Add it by hand if that is what the caps were for.',
+  },
+  'upstream-traffic-setting/failure-accrual': {
+    severity: 'warning',
+    title: 'osm-edge circuit breaking translated to failure accrual',
+    remediation: 'osm-edge opened its breaker for the whole upstream after a number of errors in a time window; Linkerd\'s consecutive failure accrual stops sending to one endpoint after that many consecutive failures and backs off between the min and max penalty. The message lists the annotations and the fields with no equivalent; upstream OSM ignored this field altogether.',
+  },
+  'upstream-traffic-setting/annotations-unplaced': {
+    severity: 'warning',
+    title: 'Service annotations could not be added',
+    remediation: 'The Service manifest has no metadata.annotations mapping, and the tool only adds several keys to an existing one without risking a duplicate key. Paste the block from the message under metadata: of the Service.',
+  },
+  'upstream-traffic-setting/unreleased-field': {
+    severity: 'warning',
+    title: 'Field of unreleased OSM or the osm-edge fork dropped',
+    remediation: 'rateLimit.global exists only in unreleased OSM (main) and httpHeaders only in osm-edge; OSM v1.2 pruned both, and Linkerd has neither global nor per-header rate limiting. Nothing is generated for them.',
+  },
+  'upstream-traffic-setting/unknown-field': {
+    severity: 'warning',
+    title: 'Field unknown to the UpstreamTrafficSetting schema',
+    remediation: 'OSM\'s API server pruned fields its CRD does not declare (for example outlierDetection, which no OSM version has), so this one did nothing and is not translated. Remove it.',
+  },
+  'retry/feature-disabled': {
+    severity: 'warning',
+    title: 'Retry policy ignored by OSM: enableRetryPolicy off',
+    remediation: 'OSM applied Retry objects only with MeshConfig featureFlags.enableRetryPolicy: true (default false), so these requests were never retried and no Linkerd retries are generated. If the cluster did turn the flag on outside this repository, add the annotations from the message to the destination Service.',
+  },
+  'retry/translated': {
+    severity: 'info',
+    title: 'Retry policy translated to Linkerd retry annotations',
+    remediation: 'Linkerd clients retry failed requests to the annotated Service (retry.linkerd.io/http or /grpc, limit, per-try timeout; 2.16+). Requests with bodies over 64 KiB are never retried, and a ServiceProfile for the Service disables these annotations.',
+  },
+  'retry/applies-to-all-clients': {
+    severity: 'warning',
+    title: 'Retries now apply to every client of the Service',
+    remediation: 'OSM retried only requests from the Retry\'s source ServiceAccount. Linkerd configures retries on the destination Service, so every meshed client retries. Make sure the routes are idempotent for all of them, or move the retry annotations to an HTTPRoute that only those clients use.',
+  },
+  'retry/not-expressible': {
+    severity: 'warning',
+    title: 'Retry setting with no Linkerd equivalent',
+    remediation: 'Linkerd retries on response status codes (HTTP) or gRPC statuses, a number of times, with an optional per-try timeout. Envoy conditions such as reset, connect-failure or refused-stream and the backoff base interval have no setting; the message names each one that was dropped.',
+  },
+  'retry/ineffective': {
+    severity: 'info',
+    title: 'Retry policy that made no retries',
+    remediation: 'With numRetries 0, or no retryOn condition Envoy understood, OSM made no retries for this policy. Nothing is generated (Linkerd would otherwise retry once by default).',
+  },
+  'retry/invalid-reference': {
+    severity: 'warning',
+    title: 'Retry source or destination OSM ignored',
+    remediation: 'OSM applied a Retry only for a ServiceAccount source, and only to destinations of kind Service ("Retry policy destinations must be a service"). This part did nothing and is not translated.',
+  },
+  'retry/destination-not-found': {
+    severity: 'warning',
+    title: 'Retry destination Service not in the repository',
+    remediation: 'The retry configuration goes on the destination Service, which is not in this repository. Add the annotations from the message to it where it is defined.',
+  },
+  'retry/conflicting-policies': {
+    severity: 'warning',
+    title: 'Retry policies disagree for one Service',
+    remediation: 'OSM used the first Retry that matched a source and destination, per source; Linkerd has one retry configuration per Service, for all clients. The message lists the candidates; nothing is generated for this Service until you pick one and add its annotations.',
+  },
+  'retry/service-profile': {
+    severity: 'warning',
+    title: 'Retries on Linkerd before 2.16 need a ServiceProfile',
+    remediation: 'Before 2.16 Linkerd retries only routes a ServiceProfile marks isRetryable, within a retry budget (a ratio of extra load) rather than a count per request, and without a per-try timeout. A ServiceProfile also overrides HTTPRoutes on its Service. The message says what was generated or why not.',
+  },
+  'retry/annotations-unplaced': {
+    severity: 'warning',
+    title: 'Retry annotations could not be added to the Service',
+    remediation: 'The Service manifest has no metadata.annotations mapping, and the tool only adds several keys to an existing one without risking a duplicate key. Paste the block from the message under metadata: of the Service.',
+  },
+  'retry/unknown-field': {
+    severity: 'warning',
+    title: 'Field unknown to the Retry schema',
+    remediation: 'OSM\'s API server pruned fields its CRD does not declare, so this one did nothing and is not translated. Remove it.',
   },
   'unhandled/osm-kind': {
     severity: 'warning',

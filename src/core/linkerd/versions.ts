@@ -19,6 +19,15 @@ export function policyHttpRouteApiVersion(v: LinkerdVersion): string {
 export const AUTHORIZATION_POLICY_API = 'policy.linkerd.io/v1alpha1';
 export const MESH_TLS_AUTHENTICATION_API = 'policy.linkerd.io/v1alpha1';
 export const NETWORK_AUTHENTICATION_API = 'policy.linkerd.io/v1alpha1';
+/** HTTPLocalRateLimitPolicy (2.17+, linkerd-reference §6). */
+export const HTTP_LOCAL_RATE_LIMIT_POLICY_API = 'policy.linkerd.io/v1alpha1';
+/** ServiceProfile: served by every supported version (linkerd-reference §5.1). */
+export const SERVICE_PROFILE_API = 'linkerd.io/v1alpha2';
+/** EgressNetwork (2.17+, linkerd-semantics §1). */
+export const EGRESS_NETWORK_API = 'policy.linkerd.io/v1alpha1';
+/** Gateway API TLSRoute / TCPRoute: only v1alpha2 exists in Linkerd's CRD chart (2.17+), experimental channel. */
+export const GATEWAY_TLS_ROUTE_API = 'gateway.networking.k8s.io/v1alpha2';
+export const GATEWAY_TCP_ROUTE_API = 'gateway.networking.k8s.io/v1alpha2';
 
 /** What each version can do, where the answer changes what we emit. */
 export function features(v: LinkerdVersion) {
@@ -29,5 +38,15 @@ export function features(v: LinkerdVersion) {
     weightedServiceRoutes: atLeast(v, '2.13'),
     /** RegularExpression path matches on inbound routes (every supported version's proxy has them). */
     regexPathMatch: true,
+    /** HTTPLocalRateLimitPolicy on Servers (2.17+, linkerd-reference §6). */
+    localRateLimit: atLeast(v, '2.17'),
+    /** `retry.linkerd.io/*` and `timeout.linkerd.io/*` annotations (2.16+; before, ServiceProfile only: linkerd-reference §5). */
+    retryAnnotations: atLeast(v, '2.16'),
+    /** `balancer.linkerd.io/failure-accrual: consecutive` on Services (2.13+, linkerd-reference §5.3). */
+    failureAccrual: atLeast(v, '2.13'),
+    /** Egress control: EgressNetwork plus HTTPRoute / TLSRoute / TCPRoute with EgressNetwork parents (2.17+). */
+    egressNetwork: atLeast(v, '2.17'),
+    /** linkerd-crds installs the Gateway API CRDs (TLSRoute, TCPRoute…) by default: 2.14-2.18 (`installGatewayAPI: false` from 2.19). */
+    gatewayApiInstalledByDefault: atLeast(v, '2.14') && !atLeast(v, '2.19'),
   } as const;
 }

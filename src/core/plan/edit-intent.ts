@@ -12,6 +12,8 @@ export type EditIntent =
   | { readonly type: 'remove-key'; readonly doc: LoadedDocument; readonly path: NodePath; readonly key: string }
   /** Set `key: value` in the mapping at `path`: replace the value if the key exists, else add a line (creating the mapping if needed). */
   | { readonly type: 'set-key'; readonly doc: LoadedDocument; readonly path: NodePath; readonly key: string; readonly value: string }
+  /** Several `set-key`s on one mapping, in order: the planner merges set-keys into this so a missing mapping is created once. */
+  | { readonly type: 'set-keys'; readonly doc: LoadedDocument; readonly path: NodePath; readonly entries: readonly KeyValue[] }
   /** Remove the whole document from its file (with its separator). */
   | { readonly type: 'remove-document'; readonly doc: LoadedDocument }
   /** Add a string item to the sequence at `path`, after the item equal to `after` when given, else at the end. */
@@ -20,6 +22,11 @@ export type EditIntent =
   | { readonly type: 'replace-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly old: string; readonly value: string }
   /** Remove the string item equal to `value` from the sequence at `path`. */
   | { readonly type: 'remove-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly value: string };
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: string;
+}
 
 /** A replacement of text[start, end) by `text` in one file. */
 export interface TextEdit {

@@ -2,7 +2,13 @@ import { diffLines } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { corpusRepositories } from '../../../test/support/shared.ts';
 import { dedent } from '../../../test/support/repo.ts';
+import type { Finding } from '../findings/finding.ts';
+import { buildInventory } from '../inventory/inventory.ts';
+import { loadRepository } from '../load/load.ts';
 import { migrate } from '../migrate.ts';
+import { resolveOptions } from '../options.ts';
+import type { EditIntent } from './edit-intent.ts';
+import { planFiles } from './plan.ts';
 
 const TARGET = dedent(`
   # access for the api
@@ -50,6 +56,21 @@ describe('planFiles', () => {
     expect(plan.files.find((f) => f.path === 'app/kustomization.yaml')?.content).toBe('# app\nresources:\n  - deploy.yaml\n  - access.linkerd.yaml # policies\n');
     const kept = migrate(new Map([['app/access.yaml', TARGET], ['app/kustomization.yaml', kustomization]]), { meshMode: 'smi' });
     expect(kept.files.find((f) => f.path === 'app/kustomization.yaml')?.content).toBe('# app\nresources:\n  - deploy.yaml\n  - access.yaml # policies\n  - access.linkerd.yaml\n');
+  });
+
+  it('two rules annotating a Service that has no annotations create one mapping (set-keys are merged per mapping)', () => {
+    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  selector: {app: db}\n  ports:\n  - name: tcp-server-first-db\n    port: 5432\n';
+    const doc = loadRepository(new Map([['svc.yaml', service]])).documents[0];
+    if (!doc) throw new Error('no document');
+    const load = loadRepository(new Map([['svc.yaml', service]]));
+    const loaded = load.documents[0] ?? doc;
+    const { inventory } = buildInventory(load);
+    const set = (key: string, value: string): EditIntent => ({ type: 'set-key', doc: loaded, path: ['metadata', 'annotations'], key, value });
+    const findings: Finding[] = [];
+    const result = planFiles({ load, inventory, resources: [], edits: [set('config.linkerd.io/opaque-ports', '5432'), set('balancer.linkerd.io/failure-accrual', 'consecutive'), set('config.linkerd.io/opaque-ports', '1')], consumed: [], options: resolveOptions({}) });
+    findings.push(...result.findings);
+    expect(result.files[0]?.content).toBe(service.replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    config.linkerd.io/opaque-ports: "5432"\n    balancer.linkerd.io/failure-accrual: consecutive\n'));
+    expect(findings.map((f) => [f.id, f.message])).toEqual([['plan/edit-failed', expect.stringContaining('config.linkerd.io/opaque-ports is also set to "5432"')]]);
   });
 
   it('adds default-deny to a Namespace manifest without touching its comments or CRLF line ends', () => {

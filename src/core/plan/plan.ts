@@ -5,7 +5,7 @@ import type { GeneratedResource } from '../linkerd/resources.ts';
 import type { LoadResult, LoadedDocument } from '../load/load.ts';
 import type { MigrationOptions } from '../options.ts';
 import type { Consumed } from '../rules/rule.ts';
-import type { EditIntent, TextEdit } from './edit-intent.ts';
+import type { EditIntent, KeyValue, TextEdit } from './edit-intent.ts';
 import { generatedPath, groupByOriginFile, renderGeneratedFile } from './placement.ts';
 import { applyTextEdits, overlaps } from './text-edit.ts';
 import type { FileChange } from './types.ts';
@@ -135,7 +135,7 @@ function applyIntents(load: LoadResult, intents: readonly EditIntent[], findings
   for (const [path, fileIntents] of byFile) {
     const text = load.files.get(path)?.text ?? '';
     const edits: TextEdit[] = [];
-    for (const intent of fileIntents) {
+    for (const intent of mergeSetKeys(fileIntents, findings)) {
       const r = intentToTextEdits(text, intent);
       if (!r.ok) {
         findings.push(editFailure(intent, r.reason));
@@ -150,6 +150,38 @@ function applyIntents(load: LoadResult, intents: readonly EditIntent[], findings
     result.set(path, applyTextEdits(text, mergeDeletions(edits)));
   }
   return result;
+}
+
+/**
+ * Set-keys on the same mapping become one intent: two rules adding annotations to a Service that has none must create
+ * one `annotations:` mapping holding both, not two. A key set twice to different values keeps the first, with a finding.
+ */
+function mergeSetKeys(intents: readonly EditIntent[], findings: Finding[]): EditIntent[] {
+  const merged: EditIntent[] = [];
+  const groups = new Map<string, { index: number; entries: KeyValue[] }>();
+  const docIds = new Map<LoadedDocument, number>();
+  for (const intent of intents) {
+    if (intent.type !== 'set-key') {
+      merged.push(intent);
+      continue;
+    }
+    if (!docIds.has(intent.doc)) docIds.set(intent.doc, docIds.size);
+    const key = `${docIds.get(intent.doc) ?? 0}\u0000${JSON.stringify(intent.path)}`;
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, { index: merged.length, entries: [{ key: intent.key, value: intent.value }] });
+      merged.push({ type: 'set-keys', doc: intent.doc, path: intent.path, entries: [] });
+      continue;
+    }
+    const same = group.entries.find((e) => e.key === intent.key);
+    if (!same) group.entries.push({ key: intent.key, value: intent.value });
+    else if (same.value !== intent.value) findings.push(editFailure(intent, `${intent.key} is also set to "${same.value}" by another rule`));
+  }
+  for (const group of groups.values()) {
+    const placeholder = merged[group.index];
+    if (placeholder?.type === 'set-keys') merged[group.index] = { ...placeholder, entries: group.entries };
+  }
+  return merged;
 }
 
 function isDeletion(e: TextEdit): boolean {
@@ -170,6 +202,6 @@ function mergeDeletions(edits: readonly TextEdit[]): TextEdit[] {
 
 function editFailure(intent: EditIntent, reason: string): Finding {
   const at = { file: intent.doc.file, line: intent.doc.lineCounter.linePos(intent.doc.range[0]).line };
-  const what = 'key' in intent ? `set ${intent.key}` : intent.type;
+  const what = 'key' in intent ? `set ${intent.key}` : intent.type === 'set-keys' ? `set ${intent.entries.map((e) => e.key).join(', ')}` : intent.type;
   return finding('plan/edit-failed', at, { message: `Could not ${what} in ${intent.doc.file}: ${reason}.` });
 }

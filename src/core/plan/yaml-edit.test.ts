@@ -137,6 +137,22 @@ describe('remove-key', () => {
   });
 });
 
+describe('set-keys (set-keys on one mapping, merged by the planner)', () => {
+  const setKeys = (...entries: [string, string][]): Make => (doc) => ({ type: 'set-keys', doc, path: ANN, entries: entries.map(([key, value]) => ({ key, value })) });
+  it('creates a missing mapping once, holding every entry in order', () => {
+    expect(edit(y('metadata:', '  name: a', 'spec: {}'), setKeys(['a.io/x', '1'], ['b.io/y', 'two'])))
+      .toBe(y('metadata:', '  name: a', '  annotations:', '    a.io/x: "1"', '    b.io/y: two', 'spec: {}'));
+  });
+  it('replaces existing keys in place and appends the new ones together', () => {
+    expect(edit(y('metadata:', '  annotations:', '    a.io/x: old # c', '  name: a'), setKeys(['a.io/x', 'new'], ['b.io/y', 'v'], ['c.io/z', 'w'])))
+      .toBe(y('metadata:', '  annotations:', '    a.io/x: new # c', '    b.io/y: v', '    c.io/z: w', '  name: a'));
+  });
+  it('keeps flow style', () => {
+    expect(edit(y('metadata: {name: a}'), setKeys(['k', 'v'], ['l', 'w']))).toBe(y('metadata: {name: a, annotations: {k: v, l: w}}'));
+    expect(edit(y('metadata:', '  annotations: {a: x}'), setKeys(['k', 'v'], ['l', 'w']))).toBe(y('metadata:', '  annotations: {a: x, k: v, l: w}'));
+  });
+});
+
 describe('set-key', () => {
   it('replaces an existing value in its quoting style, and does nothing when it is already set', () => {
     expect(edit(POD, setKey('quoted.io/key', 'other'))).toBe(POD.replace("'single'", "'other'"));

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { NodePath } from '../source.ts';
-import type { EditIntent, TextEdit } from './edit-intent.ts';
+import type { EditIntent, KeyValue, TextEdit } from './edit-intent.ts';
 
 /**
  * Edit intents → minimal text edits over the file text, through the offsets the yaml parser keeps on every node
@@ -25,7 +25,8 @@ function editsFor(text: string, intent: EditIntent): TextEdit[] {
   switch (intent.type) {
     case 'rename-key': return renameKey(text, intent);
     case 'remove-key': return removeKey(text, intent);
-    case 'set-key': return setKey(text, intent);
+    case 'set-key': return setKeys(text, { ...intent, type: 'set-keys', entries: [{ key: intent.key, value: intent.value }] });
+    case 'set-keys': return setKeys(text, intent);
     case 'remove-document': return removeDocument(text, intent);
     case 'add-list-item': return addListItem(text, intent);
     case 'replace-list-item': return replaceListItem(text, intent);
@@ -67,17 +68,24 @@ function removeKey(text: string, intent: Intent<'remove-key'>): TextEdit[] {
   return [markEmpty(text, intent.doc, intent.path, '{}'), remove];
 }
 
-function setKey(text: string, intent: Intent<'set-key'>): TextEdit[] {
+function setKeys(text: string, intent: Intent<'set-keys'>): TextEdit[] {
   const node = nodeAt(intent.doc, intent.path);
   if (node === undefined || isNullScalar(node)) return createMap(text, intent);
   const map = mapAt(intent.doc, intent.path);
-  const existing = findPair(map, intent.key);
-  if (existing) {
-    if (isScalar(existing.value) && existing.value.value === intent.value) return [];
-    return [replaceValue(text, toEntry(text, existing), intent.value)];
+  const edits: TextEdit[] = [];
+  const added: KeyValue[] = [];
+  for (const entry of intent.entries) {
+    const existing = findPair(map, entry.key);
+    if (!existing) added.push(entry);
+    else if (!(isScalar(existing.value) && existing.value.value === entry.value)) edits.push(replaceValue(text, toEntry(text, existing), entry.value));
   }
-  if (map.flow) return map.items.length > 0 ? [appendToFlowMap(text, map, `${formatKey(intent.key)}: ${format(intent.value)}`)] : fillEmptyFlowMap(text, intent, map);
-  return [appendEntry(text, map, intent.key, intent.value)];
+  if (added.length === 0) return edits;
+  if (map.flow) return [...edits, ...(map.items.length > 0 ? [appendToFlowMap(text, map, added.map(flowEntry).join(', '))] : fillEmptyFlowMap(text, intent, map, added))];
+  return [...edits, appendEntries(text, map, added)];
+}
+
+function flowEntry(entry: KeyValue): string {
+  return `${formatKey(entry.key)}: ${format(entry.value)}`;
 }
 
 /** `{a: 1}` → `{a: 1, key: value}`: the entry goes right before the closing brace, the rest stays as written. */
@@ -145,17 +153,17 @@ function removeListItem(text: string, intent: Intent<'remove-list-item'>): TextE
 // ---------------------------------------------------------------------------------------------------------------
 // Mappings
 
-function createMap(text: string, intent: Intent<'set-key'>): TextEdit[] {
+function createMap(text: string, intent: Intent<'set-keys'>): TextEdit[] {
   const name = intent.path.at(-1);
   if (typeof name !== 'string') return refuse(`no mapping at ${where(intent.path)}`);
   const parent = mapAt(intent.doc, intent.path.slice(0, -1));
   if (parent.flow) {
     // `metadata: {labels: {…}}` gains `annotations: {key: value}` in the same flow style.
     if (findPair(parent, name)) refuse(`${where(intent.path)} is not a mapping`);
-    return [appendToFlowMap(text, parent, `${formatKey(name)}: {${formatKey(intent.key)}: ${format(intent.value)}}`)];
+    return [appendToFlowMap(text, parent, `${formatKey(name)}: {${intent.entries.map(flowEntry).join(', ')}}`)];
   }
   const step = indentStep(text, intent.doc, parent);
-  const line = (column: number) => `${' '.repeat(column + step)}${formatKey(intent.key)}: ${format(intent.value)}`;
+  const line = (column: number) => intent.entries.map((e) => `${' '.repeat(column + step)}${flowEntry(e)}`).join(newline(text));
   const holder = findPair(parent, name);
   if (!holder) {
     // No `annotations:` at all: add it, with the entry, after the parent's last entry.
@@ -175,7 +183,7 @@ function createMap(text: string, intent: Intent<'set-key'>): TextEdit[] {
 }
 
 /** `annotations: {}` becomes a block mapping holding the entry: the braces go, the entry comes on the next line. */
-function fillEmptyFlowMap(text: string, intent: Intent<'set-key'>, map: YAMLMap): TextEdit[] {
+function fillEmptyFlowMap(text: string, intent: Intent<'set-keys'>, map: YAMLMap, entries: readonly KeyValue[]): TextEdit[] {
   const name = intent.path.at(-1);
   if (typeof name !== 'string' || !map.range) return refuse(`the empty mapping at ${where(intent.path)} is not under a key`);
   if (text.slice(map.range[0], map.range[1]).includes('#')) refuse(`the empty mapping at ${where(intent.path)} holds a comment`);
@@ -185,14 +193,14 @@ function fillEmptyFlowMap(text: string, intent: Intent<'set-key'>, map: YAMLMap)
   const column = columnOf(text, holder.keyStart) + indentStep(text, intent.doc, parent);
   return [
     deleteWithLeadingSpace(text, map.range[0], map.range[1]),
-    insertLine(text, lineEndAfter(text, map.range[1]), `${' '.repeat(column)}${formatKey(intent.key)}: ${format(intent.value)}`),
+    insertLine(text, lineEndAfter(text, map.range[1]), entries.map((e) => `${' '.repeat(column)}${flowEntry(e)}`).join(newline(text))),
   ];
 }
 
-function appendEntry(text: string, map: YAMLMap, key: string, value: string): TextEdit {
+function appendEntries(text: string, map: YAMLMap, entries: readonly KeyValue[]): TextEdit {
   const column = keyColumn(text, map);
   const at = lineEndAfter(text, pairEnd(lastEntry(text, map)));
-  return insertLine(text, at, `${' '.repeat(column)}${formatKey(key)}: ${format(value)}`);
+  return insertLine(text, at, entries.map((e) => `${' '.repeat(column)}${flowEntry(e)}`).join(newline(text)));
 }
 
 /** Writes `{}`/`[]` after the colon of the key holding the collection at `path`, which is about to lose its last item. */
