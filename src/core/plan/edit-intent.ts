@@ -21,7 +21,9 @@ export type EditIntent =
   /** Replace the string item equal to `old` in the sequence at `path`. */
   | { readonly type: 'replace-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly old: string; readonly value: string }
   /** Remove the string item equal to `value` from the sequence at `path`. */
-  | { readonly type: 'remove-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly value: string };
+  | { readonly type: 'remove-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly value: string }
+  /** Several removals from one sequence: the planner merges them so emptying a list leaves `[]`, not a null. */
+  | { readonly type: 'remove-list-items'; readonly doc: LoadedDocument; readonly path: NodePath; readonly values: readonly string[] };
 
 export interface KeyValue {
   readonly key: string;

@@ -73,6 +73,24 @@ describe('planFiles', () => {
     expect(findings.map((f) => [f.id, f.message])).toEqual([['plan/edit-failed', expect.stringContaining('config.linkerd.io/opaque-ports is also set to "5432"')]]);
   });
 
+  it('a removed file with nothing generated beside it leaves its kustomization lists, emptied lists become []', () => {
+    const split = 'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: s, namespace: shop}\nspec:\n  service: web\n  backends: [{service: web-v1, weight: 100}]\n';
+    const kustomization = 'namespace: shop\nresources:\n  - access.yaml\n  - mesh-config.yaml\n';
+    const meshConfig = 'apiVersion: config.openservicemesh.io/v1alpha2\nkind: MeshConfig\nmetadata: {name: osm-mesh-config, namespace: osm-system}\nspec:\n  traffic: {enablePermissiveTrafficPolicyMode: true}\n';
+    const plan = migrate(new Map([['app/access.yaml', split], ['app/mesh-config.yaml', meshConfig], ['app/kustomization.yaml', kustomization]]));
+    // Neither file gets a Linkerd file beside it (the split's Services are not in the repository; MeshConfig edits
+    // namespaces, and there are none): both go, and so do their entries.
+    expect(plan.files.map((f) => [f.path, f.action])).toEqual([['app/access.yaml', 'delete'], ['app/kustomization.yaml', 'modify'], ['app/mesh-config.yaml', 'delete']]);
+    expect(plan.files.find((f) => f.path === 'app/kustomization.yaml')?.content).toBe('namespace: shop\nresources: []\n');
+  });
+
+  it('leaves a file with a YAML syntax error exactly as it is', () => {
+    const broken = `${TARGET}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n`;
+    const plan = migrate(new Map([['app/access.yaml', broken]]), { meshMode: 'smi' });
+    expect(plan.files.map((f) => [f.path, f.action])).toEqual([['app/access.linkerd.yaml', 'create']]);
+    expect(plan.findings.some((f) => f.id === 'load/yaml-syntax-error' && f.file === 'app/access.yaml')).toBe(true);
+  });
+
   it('adds default-deny to a Namespace manifest without touching its comments or CRLF line ends', () => {
     const ns = '# team namespace\r\napiVersion: v1\r\nkind: Namespace\r\nmetadata:\r\n  name: shop\r\n  labels:\r\n    openservicemesh.io/monitored-by: osm # mesh\r\n  annotations:\r\n    openservicemesh.io/sidecar-injection: enabled\r\n';
     const plan = migrate(new Map([['ns.yaml', ns], ['app/access.yaml', TARGET]]), { meshMode: 'smi' });

@@ -34,10 +34,12 @@ export function planFiles(input: FilePlanInput): FilePlan {
   const byOrigin = groupByOriginFile(input.resources);
   const created = new Map<string, string>();
   for (const [source, resources] of byOrigin) created.set(generatedPath(source), renderGeneratedFile(source, resources));
-  const removed = input.options.strategy === 'forklift' ? removableDocuments(input.consumed) : [];
+  // A file with a syntax error is left exactly as it is (its load finding says so); its valid documents still translate.
+  const broken = new Set(input.load.findings.filter((f) => f.id === 'load/yaml-syntax-error').map((f) => f.file));
+  const removed = input.options.strategy === 'forklift' ? removableDocuments(input.consumed).filter((d) => !broken.has(d.file)) : [];
   const removedKeys = new Set(removed.map(docKey));
   const intents: EditIntent[] = [
-    ...input.edits.filter((e) => !removedKeys.has(docKey(e.doc))),
+    ...input.edits.filter((e) => !removedKeys.has(docKey(e.doc)) && !broken.has(e.doc.file)),
     ...removed.map((doc): EditIntent => ({ type: 'remove-document', doc })),
   ];
   const deletedFiles = filesFullyRemoved(input.load, removedKeys);
@@ -98,15 +100,20 @@ function kustomizationIntents(
   removedKeys: ReadonlySet<string>,
 ): EditIntent[] {
   const intents: EditIntent[] = [];
-  for (const source of byOrigin.keys()) {
-    const target = generatedPath(source);
+  for (const source of new Set([...byOrigin.keys(), ...deletedFiles])) {
+    const target = byOrigin.has(source) ? generatedPath(source) : undefined;
     for (const k of kustomizationsListing(inventory.kustomizations, source)) {
       if (removedKeys.has(docKey(k.doc))) continue;
       const entry = k.resources.find((e) => joinPath(k.dir, e) === source);
       if (entry === undefined) continue;
-      const relative = relativeTo(k.dir, target);
-      if (k.resources.some((e) => joinPath(k.dir, e) === target)) continue;
       const listKey = listKeyHolding(k.doc, entry);
+      // A removed file with nothing generated beside it leaves the list: kustomize fails on a missing resource.
+      if (target === undefined) {
+        intents.push({ type: 'remove-list-item', doc: k.doc, path: [listKey], value: entry });
+        continue;
+      }
+      if (k.resources.some((e) => joinPath(k.dir, e) === target)) continue;
+      const relative = relativeTo(k.dir, target);
       if (deletedFiles.has(source)) intents.push({ type: 'replace-list-item', doc: k.doc, path: [listKey], old: entry, value: relative });
       else intents.push({ type: 'add-list-item', doc: k.doc, path: [listKey], value: relative, after: entry });
     }
@@ -135,7 +142,7 @@ function applyIntents(load: LoadResult, intents: readonly EditIntent[], findings
   for (const [path, fileIntents] of byFile) {
     const text = load.files.get(path)?.text ?? '';
     const edits: TextEdit[] = [];
-    for (const intent of mergeSetKeys(fileIntents, findings)) {
+    for (const intent of mergeRemovals(mergeSetKeys(fileIntents, findings))) {
       const r = intentToTextEdits(text, intent);
       if (!r.ok) {
         findings.push(editFailure(intent, r.reason));
@@ -184,6 +191,29 @@ function mergeSetKeys(intents: readonly EditIntent[], findings: Finding[]): Edit
   return merged;
 }
 
+/** Removals from one sequence become one intent, so removing its last items leaves `[]` rather than a null. */
+function mergeRemovals(intents: readonly EditIntent[]): EditIntent[] {
+  const merged: EditIntent[] = [];
+  const groups = new Map<LoadedDocument, Map<string, number>>();
+  for (const intent of intents) {
+    if (intent.type !== 'remove-list-item') {
+      merged.push(intent);
+      continue;
+    }
+    const byPath = groups.get(intent.doc) ?? new Map<string, number>();
+    groups.set(intent.doc, byPath);
+    const at = byPath.get(JSON.stringify(intent.path));
+    const existing = at === undefined ? undefined : merged[at];
+    if (existing?.type === 'remove-list-items') {
+      if (!existing.values.includes(intent.value)) merged[at ?? 0] = { ...existing, values: [...existing.values, intent.value] };
+      continue;
+    }
+    byPath.set(JSON.stringify(intent.path), merged.length);
+    merged.push({ type: 'remove-list-items', doc: intent.doc, path: intent.path, values: [intent.value] });
+  }
+  return merged;
+}
+
 function isDeletion(e: TextEdit): boolean {
   return e.text === '' && e.end > e.start;
 }
@@ -202,6 +232,8 @@ function mergeDeletions(edits: readonly TextEdit[]): TextEdit[] {
 
 function editFailure(intent: EditIntent, reason: string): Finding {
   const at = { file: intent.doc.file, line: intent.doc.lineCounter.linePos(intent.doc.range[0]).line };
-  const what = 'key' in intent ? `set ${intent.key}` : intent.type === 'set-keys' ? `set ${intent.entries.map((e) => e.key).join(', ')}` : intent.type;
+  const what = 'key' in intent ? `set ${intent.key}`
+    : intent.type === 'set-keys' ? `set ${intent.entries.map((e) => e.key).join(', ')}`
+    : intent.type === 'remove-list-items' ? `remove ${intent.values.join(', ')}` : intent.type;
   return finding('plan/edit-failed', at, { message: `Could not ${what} in ${intent.doc.file}: ${reason}.` });
 }

@@ -153,6 +153,14 @@ describe('set-keys (set-keys on one mapping, merged by the planner)', () => {
   });
 });
 
+describe('remove-list-items', () => {
+  const removeItems = (...values: string[]): Make => (doc) => ({ type: 'remove-list-items', doc, path: ['resources'], values });
+  it('removes several items, and leaves [] when none is left', () => {
+    expect(edit(y('resources:', '  - a.yaml # A', '  - b.yaml', '  - c.yaml'), removeItems('a.yaml', 'c.yaml'))).toBe(y('resources:', '  - b.yaml'));
+    expect(edit(y('resources:', '  - a.yaml', '  - b.yaml', 'namespace: x'), removeItems('a.yaml', 'b.yaml'))).toBe(y('resources: []', 'namespace: x'));
+  });
+});
+
 describe('set-key', () => {
   it('replaces an existing value in its quoting style, and does nothing when it is already set', () => {
     expect(edit(POD, setKey('quoted.io/key', 'other'))).toBe(POD.replace("'single'", "'other'"));

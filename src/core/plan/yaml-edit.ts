@@ -30,7 +30,8 @@ function editsFor(text: string, intent: EditIntent): TextEdit[] {
     case 'remove-document': return removeDocument(text, intent);
     case 'add-list-item': return addListItem(text, intent);
     case 'replace-list-item': return replaceListItem(text, intent);
-    case 'remove-list-item': return removeListItem(text, intent);
+    case 'remove-list-item': return removeListItems(text, { ...intent, type: 'remove-list-items', values: [intent.value] });
+    case 'remove-list-items': return removeListItems(text, intent);
   }
 }
 
@@ -138,16 +139,24 @@ function replaceListItem(text: string, intent: Intent<'replace-list-item'>): Tex
   return [replaceScalar(text, item, intent.value)];
 }
 
-function removeListItem(text: string, intent: Intent<'remove-list-item'>): TextEdit[] {
+function removeListItems(text: string, intent: Intent<'remove-list-items'>): TextEdit[] {
   const seq = seqAt(intent.doc, intent.path);
-  const item = itemOf(seq, intent.value) ?? refuse(`no item ${intent.value} in the sequence at ${where(intent.path)}`);
-  if (anchored(item)) refuse(`${intent.value} has an anchor that aliases may use`);
-  if (seq.flow) return [removeFlowItem(text, seq, item)];
-  const [start, end] = scalarRange(item);
-  if (dashPrefix(text, start) === undefined) refuse('the sequence item shares its line with other content');
-  const remove = { start: lineStart(text, start), end: lineEndAfter(text, end), text: '' };
-  if (seq.items.length > 1) return [remove];
-  return [markEmpty(text, intent.doc, intent.path, '[]'), remove];
+  const items = intent.values.map((value) => {
+    const item = itemOf(seq, value) ?? refuse(`no item ${value} in the sequence at ${where(intent.path)}`);
+    if (anchored(item)) refuse(`${value} has an anchor that aliases may use`);
+    return item;
+  });
+  if (seq.flow) {
+    if (items.length === 1 && items[0]) return [removeFlowItem(text, seq, items[0])];
+    return refuse('several items of one flow sequence cannot be removed without rewriting it');
+  }
+  const removals = items.map((item) => {
+    const [start, end] = scalarRange(item);
+    if (dashPrefix(text, start) === undefined) refuse('the sequence item shares its line with other content');
+    return { start: lineStart(text, start), end: lineEndAfter(text, end), text: '' };
+  });
+  if (seq.items.length > new Set(items).size) return removals;
+  return [markEmpty(text, intent.doc, intent.path, '[]'), ...removals];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -85,3 +85,23 @@ export function inCidr(ip: string, cidr: string): boolean {
 export function isValidCidr(cidr: string): boolean {
   return parseCidr(cidr) !== undefined;
 }
+
+function formatAddress(address: Address): string {
+  if (address.bits === 32) return [24n, 16n, 8n, 0n].map((s) => String((address.value >> s) & 0xffn)).join('.');
+  const groups: string[] = [];
+  for (let i = 7n; i >= 0n; i--) groups.push(((address.value >> (i * 16n)) & 0xffffn).toString(16));
+  return groups.join(':');
+}
+
+/**
+ * An address inside `cidr` (the first host after the network address, or the address itself for a host network), for
+ * request matrices that need a client in a range. Undefined for input that is not a CIDR.
+ */
+export function addressInside(cidr: string): string | undefined {
+  const network = parseCidr(cidr);
+  if (!network) return undefined;
+  const { base, prefix } = network;
+  const hostBits = BigInt(base.bits - prefix);
+  const masked = (base.value >> hostBits) << hostBits;
+  return formatAddress({ bits: base.bits, value: hostBits === 0n ? masked : masked + 1n });
+}

@@ -78,8 +78,11 @@ function authorization(label: string, cidrs: readonly string[], identities: Auth
   return { label, networks: cidrs.map((cidr) => ({ cidr, except: [] })), identities };
 }
 
+/** Meshed clients, and a meshed ingress controller, present their ServiceAccount's identity (ref §3.7). */
 function identityOf(source: RequestSource): string | undefined {
-  return source.kind === 'meshed' ? `${source.serviceAccount}.${source.namespace}.${IDENTITY_SUFFIX}` : undefined;
+  if (source.kind === 'meshed') return `${source.serviceAccount}.${source.namespace}.${IDENTITY_SUFFIX}`;
+  if (source.kind === 'ingress' && source.identity) return `${source.identity.serviceAccount}.${source.identity.namespace}.${IDENTITY_SUFFIX}`;
+  return undefined;
 }
 
 /** `*` any meshed identity, `*.suffix` a DNS-label suffix, anything else exact (ref §3.7). */

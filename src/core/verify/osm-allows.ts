@@ -3,6 +3,7 @@ import type { MeshMode } from '../inventory/mesh-mode.ts';
 import type { AccessModel, OsmHttpMatch } from '../osm/access-model.ts';
 import { identityOf } from '../osm/access-model.ts';
 import { exposedPorts } from '../osm/exposed-ports.ts';
+import { osmIngressDecision, type OsmIngress } from './osm-ingress.ts';
 import { fullMatch } from './regex-samples.ts';
 import type { AccessRequest, Decision, HttpRequestShape } from './types.ts';
 
@@ -14,16 +15,22 @@ export interface OsmWorld {
   readonly inventory: Inventory;
   readonly model: AccessModel;
   readonly meshMode: MeshMode;
+  /** IngressBackends OSM applied (absent: none). */
+  readonly ingress?: OsmIngress;
 }
 
 export function osmAllows(world: OsmWorld, request: AccessRequest, workload: Workload): Decision {
   const { source } = request;
   // OSM rewrote kubelet probes to its own listeners (15901-15904): they always reached the app (§6.1).
   if (source.kind === 'kubelet') return { allowed: true, reason: 'probe listener' };
+  // A non-mesh client that an IngressBackend chain admits, in either mode (§3.1); mesh clients never reach that chain.
+  const ingress = world.ingress ? osmIngressDecision(world.ingress, world.inventory, request, workload) : undefined;
+  if (ingress) return ingress;
   const port = exposedPortsOf(world.inventory, workload).find((p) => p.port === request.port && p.protocol !== 'unsupported');
   // Inbound chains exist only for Service target ports and require mTLS from a mesh client (§6.1).
   if (!port) return { allowed: false, reason: 'no inbound chain (port exposed by no Service)' };
   if (source.kind === 'unmeshed') return { allowed: false, reason: 'plaintext client: no inbound chain' };
+  if (source.kind === 'ingress') return { allowed: false, reason: 'ingress controller (no OSM mesh client): no ingress chain admits it' };
   if (world.meshMode.mode === 'permissive') return { allowed: true, reason: 'permissive mode' };
   const identity = identityOf(source.serviceAccount, source.namespace);
   const policies = world.model.policies.filter(

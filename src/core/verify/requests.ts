@@ -12,15 +12,21 @@ const MAX_PATHS = 40;
 
 /**
  * The request matrix for one destination workload: the source identities that matter (see sourcesOf) plus an
- * unmeshed client, every container port, paths that match each OSM regex and paths that just miss it, each method, with and
- * without each header; and the kubelet's probe requests.
+ * unmeshed client and `extraSources` (the ingress clients of its IngressBackends, see osm-ingress.ts), every
+ * container port, paths that match each OSM regex and paths that just miss it, each method, with and without each
+ * header; and the kubelet's probe requests.
  */
-export function requestsFor(inventory: Inventory, model: AccessModel, workload: Workload): AccessRequest[] {
+export function requestsFor(
+  inventory: Inventory,
+  model: AccessModel,
+  workload: Workload,
+  extraSources: readonly RequestSource[] = [],
+): AccessRequest[] {
   const namespace = workload.namespace ?? '';
   const matches = model.policies
     .filter((p) => p.namespace === workload.namespace && p.destination === workload.serviceAccount)
     .flatMap((p) => p.httpMatches);
-  const sources = sourcesOf(inventory, model, workload);
+  const sources = [...sourcesOf(inventory, model, workload), ...extraSources];
   const exposed = exposedPorts(inventory, workload);
   const ports = [...new Set([...workload.ports.map((p) => p.port), ...exposed.map((p) => p.port)])].sort((a, b) => a - b);
   const requests: AccessRequest[] = [];

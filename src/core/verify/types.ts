@@ -1,10 +1,41 @@
 import type { FindingId } from '../findings/catalogue.ts';
 
-/** Who sends a request: a meshed identity `<sa>.<namespace>`, an unmeshed pod, or the kubelet (probes). */
+/**
+ * Who sends a request: a meshed identity `<sa>.<namespace>`, an unmeshed pod, the kubelet (probes), or an ingress
+ * controller an OSM IngressBackend names.
+ */
 export type RequestSource =
   | { readonly kind: 'meshed'; readonly serviceAccount: string; readonly namespace: string; readonly ip: string }
   | { readonly kind: 'unmeshed'; readonly ip: string }
-  | { readonly kind: 'kubelet'; readonly ip: string };
+  | { readonly kind: 'kubelet'; readonly ip: string }
+  | IngressSource;
+
+/**
+ * An ingress controller, seen twice: by OSM it was no mesh client (plain HTTP, or TLS with an OSM-issued client
+ * certificate, from its pod IPs, osm-semantics §3.1, §6.6); by Linkerd it is a meshed client with its ServiceAccount's
+ * identity once meshed (`identity` absent while it is not meshed, or when its ServiceAccount is unknown).
+ */
+export interface IngressSource {
+  readonly kind: 'ingress';
+  /** `ingress:service/<ns>/<name>` or `ingress:principal/<SAN>`: what findings name in `affects.source`. */
+  readonly label: string;
+  readonly ip: string;
+  /** The IngressBackend Service source it stands for (`<ns>/<name>`): OSM admitted that Service's endpoint IPs. */
+  readonly service?: string;
+  /** SAN of the client certificate it presented to OSM (HTTPS backends); absent when unknown. */
+  readonly principal?: string;
+  readonly identity?: { readonly serviceAccount: string; readonly namespace: string };
+}
+
+/** How findings and differences name the ingress controller behind an IngressBackend Service source. */
+export function ingressServiceLabel(namespace: string, name: string): string {
+  return `ingress:service/${namespace}/${name}`;
+}
+
+/** How findings and differences name a client presenting an AuthenticatedPrincipal of an IngressBackend. */
+export function ingressPrincipalLabel(principal: string): string {
+  return `ingress:principal/${principal}`;
+}
 
 export interface HttpRequestShape {
   readonly method: string;
@@ -46,5 +77,6 @@ export interface VerificationReport {
 }
 
 export function describeSource(source: RequestSource): string {
-  return source.kind === 'meshed' ? `${source.serviceAccount}.${source.namespace}` : source.kind;
+  if (source.kind === 'meshed') return `${source.serviceAccount}.${source.namespace}`;
+  return source.kind === 'ingress' ? source.label : source.kind;
 }

@@ -11,6 +11,7 @@ import type { RepositoryFiles } from '../source.ts';
 import { asRecord, asString } from '../values.ts';
 import { linkerdAllows, type DefaultInboundPolicy, type LinkerdWorld } from './linkerd-allows.ts';
 import { osmAllows } from './osm-allows.ts';
+import { ingressSources, readOsmIngress } from './osm-ingress.ts';
 import { requestsFor } from './requests.ts';
 import { describeSource, type AccessRequest, type Difference, type VerificationReport } from './types.ts';
 
@@ -38,13 +39,16 @@ export function verify(input: VerifyInput): VerificationReport {
   const after = buildInventory(loadRepository(input.migratedFiles)).inventory;
   const worlds = linkerdWorlds(after, input.linkerdVersion);
   const meshed = meshedNamespaces(input.inventory, input.model);
-  const osmWorld = { inventory: input.inventory, model: input.model, meshMode: input.meshMode };
+  const ingress = readOsmIngress(input.inventory);
+  const osmWorld = { inventory: input.inventory, model: input.model, meshMode: input.meshMode, ingress };
+  const meshedInLinkerd = (namespace: string, serviceAccount: string) => linkerdMeshed(after, input.inventory, namespace, serviceAccount);
   const differences: Difference[] = [];
   let requests = 0;
   for (const workload of input.inventory.workloads) {
     if (!workload.namespace || !isMeshed(workload, input.inventory, meshed)) continue;
     const migrated = counterpart(after, workload);
-    for (const request of requestsFor(input.inventory, input.model, workload)) {
+    const ingressClients = ingressSources(ingress, input.inventory, workload, meshedInLinkerd);
+    for (const request of requestsFor(input.inventory, input.model, workload, ingressClients)) {
       requests++;
       const osm = osmAllows(osmWorld, request, workload);
       const linkerd = linkerdAllows(worlds(workload.namespace), request, migrated);
@@ -58,6 +62,22 @@ export function verify(input: VerifyInput): VerificationReport {
 /** The same workload in the migrated repository (its annotations may have changed). */
 function counterpart(after: Inventory, workload: Workload): Workload {
   return after.workloads.find((w) => w.object.doc.file === workload.object.doc.file && w.kind === workload.kind && w.name === workload.name) ?? workload;
+}
+
+/**
+ * Whether the pods running as a ServiceAccount are meshed by Linkerd after the migration: `linkerd.io/inject`
+ * `enabled` or `ingress` on the pod template, else on the Namespace manifest (linkerd-reference §7.1). Undefined when
+ * no workload of the repository runs as it (an ingress controller installed elsewhere).
+ */
+function linkerdMeshed(after: Inventory, before: Inventory, namespace: string, serviceAccount: string): boolean | undefined {
+  const workloads = before.workloadsRunningAs(namespace, serviceAccount).map((w) => counterpart(after, w));
+  if (workloads.length === 0) return undefined;
+  const enabled = (value: string | undefined) => value === 'enabled' || value === 'ingress';
+  return workloads.every((w) => {
+    const pod = w.podAnnotations['linkerd.io/inject'];
+    if (pod !== undefined) return enabled(pod);
+    return enabled(asString(after.findNamespace(namespace)?.annotations['linkerd.io/inject']));
+  });
 }
 
 /** One world per namespace: Linkerd policy objects only ever refer to objects of their own namespace. */
