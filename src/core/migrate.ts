@@ -27,7 +27,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const ruleFindings = outputs.flatMap((o) => o.findings);
   const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options });
   const explained: Finding[] = [
-    ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings, ...unhandledFindings(inventory, consumed), ...filePlan.findings,
+    ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings, ...unhandledFindings(inventory, consumed, fieldPatterns()), ...filePlan.findings,
   ];
   const migratedFiles = applyChanges(included, filePlan.files);
   const verification = verify({
@@ -42,6 +42,11 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     options,
     summary: summarize(inventory, options, meshMode.mode, filePlan.files, findings, verification, resources.length),
   };
+}
+
+/** Each consumed kind's known spec fields, from the rule that owns the kind. */
+function fieldPatterns(): Map<string, readonly string[]> {
+  return new Map(rules.flatMap((rule) => Object.entries(rule.fields ?? {})));
 }
 
 export function applyChanges(files: RepositoryFiles, changes: readonly FileChange[]): Map<string, string> {

@@ -4,6 +4,8 @@ import { migrate } from '../../src/core/index.ts';
 import { buildInventory } from '../../src/core/inventory/inventory.ts';
 import { loadRepository } from '../../src/core/load/load.ts';
 import { readAccessModel } from '../../src/core/osm/access-model.ts';
+import { rules } from '../../src/core/rules/registry.ts';
+import { fieldCovered, specLeaves } from '../../src/core/rules/unhandled.ts';
 import { formatRef } from '../../src/core/source.ts';
 import { corpusRepositories } from '../support/shared.ts';
 
@@ -39,6 +41,32 @@ describe('the OSM corpus', () => {
       expect(parseAllDocuments(file.content).flatMap((d) => d.errors.map((e) => e.message)), file.path).toEqual([]);
     }
     expect(plan.verification.uncovered.map((d) => d.linkerd.reason)).toEqual([]);
+  });
+
+  it('accounts for every field of every OSM object: translated by its rule, or named in an unhandled/osm-field finding', () => {
+    const known = new Map(rules.flatMap((rule) => Object.entries(rule.fields ?? {})));
+    let fields = 0;
+    let named = 0;
+    const silent: string[] = [];
+    for (const { files } of repositories) {
+      const plan = migrate(files);
+      const { inventory } = buildInventory(loadRepository(files));
+      const reported = new Set(plan.findings.filter((f) => f.id === 'unhandled/osm-field').map((f) => `${f.resource} ${f.message.split(' ')[0]}`));
+      const wholeUnhandled = new Set(plan.findings.filter((f) => f.id === 'unhandled/osm-kind').map((f) => f.resource));
+      // An object no rule took is named whole (unhandled/osm-kind), its fields with it.
+      for (const object of inventory.osmObjects.filter((o) => !wholeUnhandled.has(formatRef(o.ref)))) {
+        const ref = formatRef(object.ref);
+        const patterns = known.get(object.ref.kind) ?? [];
+        for (const { shape } of specLeaves(object.body)) {
+          fields++;
+          if (reported.has(`${ref} ${shape}`)) named++;
+          else if (!fieldCovered(patterns, shape)) silent.push(`${ref} ${shape}`);
+        }
+      }
+    }
+    expect(silent).toEqual([]);
+    expect(fields).toBeGreaterThan(500);
+    expect(named).toBeLessThan(fields);
   });
 
   it('migrates every corpus file on its own too', () => {

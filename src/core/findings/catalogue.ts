@@ -15,7 +15,7 @@ export const catalogue = {
   'load/yaml-syntax-error': {
     severity: 'error',
     title: 'File is not valid YAML',
-    remediation: 'Fix the YAML syntax at the given line; the rest of the repository was still migrated, this file was not.',
+    remediation: 'Fix the YAML syntax at the given line and run the migration again. This file was not edited (the OSM objects in its valid documents were still translated into new files, and the originals stay until it parses); the rest of the repository was migrated.',
   },
   'load/helm-template-osm-reference': {
     severity: 'warning',
@@ -495,17 +495,12 @@ export const catalogue = {
   'mesh-config/exclusion-lists': {
     severity: 'info',
     title: 'MeshConfig exclusion lists become config.linkerd.io/skip-* annotations',
-    remediation: 'OSM added the mesh-wide port and IP range exclusions to every pod\'s own; the same values go on each meshed Namespace (or pod template). skip-inbound-ports and skip-outbound-ports replace Linkerd\'s defaults (4567,4568) instead of adding to them. Pods must be restarted to pick them up.',
-  },
-  'mesh-config/exclusion-merge-by-hand': {
-    severity: 'warning',
-    title: 'Pod exclusion annotation hides the mesh-wide exclusions',
-    remediation: 'OSM took the union of the pod annotation and the MeshConfig list; Linkerd uses the pod annotation instead of the namespace one. The pod\'s annotation is rewritten on its own line by the injection rule, so the mesh-wide values could not be merged into it: set the value in the message on that line.',
+    remediation: 'OSM added the mesh-wide port and IP range exclusions to every pod\'s own; the same values go on each meshed Namespace (or pod template), and a pod that sets its own list (which hides the namespace\'s in Linkerd) gets the union, as OSM applied it. skip-inbound-ports and skip-outbound-ports replace Linkerd\'s defaults (4567,4568) instead of adding to them. Pods must be restarted to pick them up.',
   },
   'mesh-config/annotations-unplaced': {
     severity: 'warning',
     title: 'Mesh-wide proxy annotations could not be placed',
-    remediation: 'The namespace has no Namespace manifest with annotations in the repository, and the pod template has no annotations mapping to add to, so the annotations in the message were not written. Add them to the Namespace (or the pod templates) by hand.',
+    remediation: 'OSM applied these settings to every meshed pod, but the namespaces named in the message (or every meshed namespace) have neither a Namespace manifest nor a meshed pod template in the repository, so the annotations were written nowhere. Add them to those Namespaces (or their pod templates) where they are defined.',
   },
   'mesh-config/ip-range-inclusion-unsupported': {
     severity: 'warning',
@@ -662,11 +657,6 @@ export const catalogue = {
     title: 'osm-edge circuit breaking translated to failure accrual',
     remediation: 'osm-edge opened its breaker for the whole upstream after a number of errors in a time window; Linkerd\'s consecutive failure accrual stops sending to one endpoint after that many consecutive failures and backs off between the min and max penalty. The message lists the annotations and the fields with no equivalent; upstream OSM ignored this field altogether.',
   },
-  'upstream-traffic-setting/annotations-unplaced': {
-    severity: 'warning',
-    title: 'Service annotations could not be added',
-    remediation: 'The Service manifest has no metadata.annotations mapping, and the tool only adds several keys to an existing one without risking a duplicate key. Paste the block from the message under metadata: of the Service.',
-  },
   'upstream-traffic-setting/unreleased-field': {
     severity: 'warning',
     title: 'Field of unreleased OSM or the osm-edge fork dropped',
@@ -722,11 +712,6 @@ export const catalogue = {
     title: 'Retries on Linkerd before 2.16 need a ServiceProfile',
     remediation: 'Before 2.16 Linkerd retries only routes a ServiceProfile marks isRetryable, within a retry budget (a ratio of extra load) rather than a count per request, and without a per-try timeout. A ServiceProfile also overrides HTTPRoutes on its Service. The message says what was generated or why not.',
   },
-  'retry/annotations-unplaced': {
-    severity: 'warning',
-    title: 'Retry annotations could not be added to the Service',
-    remediation: 'The Service manifest has no metadata.annotations mapping, and the tool only adds several keys to an existing one without risking a duplicate key. Paste the block from the message under metadata: of the Service.',
-  },
   'retry/unknown-field': {
     severity: 'warning',
     title: 'Field unknown to the Retry schema',
@@ -741,6 +726,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'OSM annotation or label not translated',
     remediation: 'No rule translates this key; it is left in place. Remove it or replace it by hand.',
+  },
+  'unhandled/osm-field': {
+    severity: 'warning',
+    title: 'Field of an OSM object not translated',
+    remediation: 'The rule for this kind does not know this field (a newer or forked OSM spelling, or a typo OSM ignored). Check what it did in your OSM version and add the Linkerd equivalent by hand.',
   },
   'verify/uncovered-difference': {
     severity: 'error',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inventoryOf } from '../../../test/support/repo.ts';
-import { meshEgressPassthrough, meshFeatureFlags, readMeshConfig } from './mesh-config.ts';
+import { meshEgressPassthrough, meshExclusions, meshFeatureFlags, readMeshConfig, unionList } from './mesh-config.ts';
 
 const MESH_CONFIG = (spec: string) => `apiVersion: config.openservicemesh.io/v1alpha1\nkind: MeshConfig\nmetadata: {name: osm-mesh-config, namespace: kube-system}\nspec: ${spec}\n`;
 
@@ -49,5 +49,19 @@ describe('readMeshConfig', () => {
   it('leaves traffic.enableEgress undefined when the MeshConfig does not set it (the default changed in v1.2)', () => {
     expect(meshEgressPassthrough(inventoryOf({ 'm.yaml': MESH_CONFIG('{traffic: {}}') }).inventory).value).toBeUndefined();
     expect(meshEgressPassthrough(inventoryOf({ 'm.yaml': MESH_CONFIG('{traffic: {enableEgress: false}}') }).inventory).value).toBe(false);
+  });
+});
+
+describe('meshExclusions', () => {
+  // osm-semantics §5: pod exclusion annotations are a "Union with MeshConfig.traffic…ExclusionList".
+  it('gives the valid, de-duplicated mesh-wide lists by the OSM pod annotation they were unioned with', () => {
+    const { inventory } = inventoryOf({ 'm.yaml': MESH_CONFIG('{traffic: {outboundPortExclusionList: [6379, 6379, 70000], inboundPortExclusionList: [], outboundIPRangeExclusionList: [10.0.0.0/8, 10.1.2.3]}}') });
+    const lists = meshExclusions(inventory);
+    expect([...lists].map(([podKey, e]) => [podKey, e.list.linkerdKey, e.values])).toEqual([
+      ['openservicemesh.io/outbound-port-exclusion-list', 'config.linkerd.io/skip-outbound-ports', ['6379']],
+      ['openservicemesh.io/outbound-ip-range-exclusion-list', 'config.linkerd.io/skip-subnets', ['10.0.0.0/8']],
+    ]);
+    expect(meshExclusions(inventoryOf({}).inventory).size).toBe(0);
+    expect(unionList(' 80, 8080 ,', ['8080', '9090'])).toBe('80,8080,9090');
   });
 });

@@ -1,5 +1,6 @@
 import type { NodePath, SourceLocation } from '../source.ts';
 import { asRecord, asString, getIn, isRecord } from '../values.ts';
+import { isValidCidr } from '../verify/cidr.ts';
 import type { Inventory, K8sObject } from './model.ts';
 
 /**
@@ -195,4 +196,61 @@ export function meshEgressPassthrough(inventory: Inventory): { readonly value: b
   const meshConfig = readMeshConfig(inventory);
   const value = meshConfig ? getIn(meshConfig.spec, ['traffic', 'enableEgress']) : undefined;
   return { value: typeof value === 'boolean' ? value : undefined, ...(meshConfig ? { meshConfig } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exclusion lists
+
+/**
+ * `traffic.*ExclusionList`: OSM took the union of each list with the pod's own annotation (osm-semantics §5: "Union
+ * with `MeshConfig.traffic…ExclusionList`"). Linkerd has one annotation for both, where the pod's value hides the
+ * namespace's: whoever writes the pod's value (the injection rule) must write the union.
+ */
+export const EXCLUSION_LISTS = [
+  { field: 'outboundPortExclusionList', podKey: 'openservicemesh.io/outbound-port-exclusion-list', linkerdKey: 'config.linkerd.io/skip-outbound-ports', kind: 'port' },
+  { field: 'inboundPortExclusionList', podKey: 'openservicemesh.io/inbound-port-exclusion-list', linkerdKey: 'config.linkerd.io/skip-inbound-ports', kind: 'port' },
+  { field: 'outboundIPRangeExclusionList', podKey: 'openservicemesh.io/outbound-ip-range-exclusion-list', linkerdKey: 'config.linkerd.io/skip-subnets', kind: 'cidr' },
+] as const;
+
+export type ExclusionList = (typeof EXCLUSION_LISTS)[number];
+
+/** One list's entries as OSM applied them: ports 1-65535 or CIDRs, trimmed, first occurrence kept; the rest apart. */
+export function readExclusionList(spec: Readonly<Record<string, unknown>>, list: ExclusionList): { readonly valid: readonly string[]; readonly invalid: readonly unknown[] } {
+  const value = getIn(spec, ['traffic', list.field]);
+  const valid: string[] = [];
+  const invalid: unknown[] = [];
+  // The legacy ConfigMap gives a list of strings; the MeshConfig CRD integers 1-65535 or IPv4 CIDRs.
+  for (const raw of Array.isArray(value) ? value : value === null || value === undefined || value === '' ? [] : [value]) {
+    const text = String(raw).trim();
+    const ok = list.kind === 'port' ? /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65535 : text.includes('/') && isValidCidr(text);
+    if (!ok) invalid.push(raw);
+    else if (!valid.includes(text)) valid.push(text);
+  }
+  return { valid, invalid };
+}
+
+/** The mesh-wide values OSM added to a pod's own exclusion annotation, with where they come from. */
+export interface MeshExclusion {
+  readonly list: ExclusionList;
+  readonly values: readonly string[];
+  readonly meshConfig: MeshConfigSource;
+}
+
+/** The mesh configuration's non-empty exclusion lists, by the OSM pod annotation they were unioned with. */
+export function meshExclusions(inventory: Inventory): ReadonlyMap<string, MeshExclusion> {
+  const meshConfig = readMeshConfig(inventory);
+  const result = new Map<string, MeshExclusion>();
+  if (!meshConfig) return result;
+  for (const list of EXCLUSION_LISTS) {
+    const { valid } = readExclusionList(meshConfig.spec, list);
+    if (valid.length > 0) result.set(list.podKey, { list, values: valid, meshConfig });
+  }
+  return result;
+}
+
+/** A comma list (spaces allowed, as OSM read it) plus the values not in it, in order: what OSM applied. */
+export function unionList(own: string, values: readonly string[]): string {
+  const items = own.split(',').map((v) => v.trim()).filter(Boolean);
+  for (const v of values) if (!items.includes(v)) items.push(v);
+  return items.join(',');
 }

@@ -9,7 +9,7 @@ const RULES_DIR = fileURLToPath(new URL('.', import.meta.url));
 /** Pipeline stages that raise findings outside any rule. */
 const STAGE_FINDINGS: readonly FindingId[] = [
   'load/yaml-syntax-error', 'load/helm-template-osm-reference', 'load/namespace-unknown', 'load/namespace-ambiguous',
-  'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'unhandled/osm-kind', 'unhandled/osm-annotation',
+  'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
   'verify/uncovered-difference',
 ];
 
@@ -22,6 +22,13 @@ describe('rule registry', () => {
   it('gives each consumable one owner', () => {
     const owners = rules.flatMap((r) => r.consumes);
     expect(owners.length).toBe(new Set(owners).size);
+  });
+
+  it('declares the known spec fields of every OSM kind it consumes whole (so unknown fields are reported)', () => {
+    for (const rule of rules) {
+      const kinds = rule.consumes.filter((c) => /^[A-Z][A-Za-z]+$/.test(c) && !['NetworkPolicy', 'Ingress', 'HelmRelease', 'Application', 'CustomResourceDefinition', 'Canary'].includes(c));
+      expect(Object.keys(rule.fields ?? {}).sort(), rule.id).toEqual(kinds.sort());
+    }
   });
 
   it('every finding a rule may raise is in the catalogue, and every catalogue id is raised somewhere', () => {

@@ -33,6 +33,12 @@ export interface Rule {
   readonly id: string;
   /** OSM/SMI kinds (or `annotation:<prefix>`) this rule owns; the registry test checks owners are unique. */
   readonly consumes: readonly string[];
+  /**
+   * For each OSM kind in `consumes`: the fields under `spec` the rule translates or explains in a finding. A path
+   * covers its subtree; `[]` stands for any item of a list and `*` for any key. Every other field of a consumed object
+   * becomes `unhandled/osm-field`, so a field spelling no rule knows is never dropped silently.
+   */
+  readonly fields?: Readonly<Record<string, readonly string[]>>;
   /** Every finding id the rule may raise; checked against the catalogue. */
   readonly emits: readonly FindingId[];
   /** Pure and synchronous. */

@@ -34,6 +34,12 @@ import { connectionSettingFields, readEgressPolicies, type EgressPolicy, type Eg
 export const egressRule = defineRule({
   id: 'egress',
   consumes: ['Egress'],
+  fields: {
+    Egress: [
+      'spec.sources[].kind', 'spec.sources[].name', 'spec.sources[].namespace', 'spec.hosts', 'spec.ipAddresses', 'spec.ports[].number',
+      'spec.ports[].protocol', 'spec.matches[].apiGroup', 'spec.matches[].kind', 'spec.matches[].name',
+    ],
+  },
   emits: [
     'egress/translated', 'egress/default-deny', 'egress/passthrough', 'egress/passthrough-assumed', 'egress/sources-widened',
     'egress/no-egress-control', 'egress/policy-disabled', 'egress/rejected-by-osm', 'egress/upstream-traffic-setting',

@@ -181,7 +181,7 @@ function readHttpMatches(
   findings: Finding[],
 ): readonly OsmHttpMatch[] | 'any' {
   const resource = formatRef(egress.ref);
-  const groups = matches.flatMap((m, i) => (m['apiGroup'] === HTTP_ROUTE_GROUP_API && m['kind'] === 'HTTPRouteGroup' ? [{ name: asString(m['name']) ?? '', index: i }] : []));
+  const groups = routeGroupNames(matches);
   if (groups.length === 0) return 'any';
   const result: OsmHttpMatch[] = [];
   for (const { name, index } of groups) {
@@ -196,6 +196,25 @@ function readHttpMatches(
       }));
     }
     result.push(...found);
+  }
+  return result;
+}
+
+function routeGroupNames(matches: readonly Readonly<Record<string, unknown>>[]): { name: string; index: number }[] {
+  return matches.flatMap((m, index) => (m['apiGroup'] === HTTP_ROUTE_GROUP_API && m['kind'] === 'HTTPRouteGroup' ? [{ name: asString(m['name']) ?? '', index }] : []));
+}
+
+/**
+ * The HTTPRouteGroups some Egress names in its matches, found as readHttpMatches finds them; whether OSM honoured the
+ * Egress is the egress rule's to say. The traffic-target rule does not call these unreferenced.
+ */
+export function routeGroupsOfEgresses(inventory: Inventory): Set<K8sObject> {
+  const result = new Set<K8sObject>();
+  for (const egress of inventory.osm('Egress')) {
+    for (const { name } of routeGroupNames(asArray(asRecord(egress.body['spec'])['matches']).map(asRecord))) {
+      const group = findInNamespace(inventory, 'HTTPRouteGroup', egress.ref.namespace, name);
+      if (group) result.add(group);
+    }
   }
   return result;
 }

@@ -34,6 +34,12 @@ import { proxyProtocolOf, serverName, trafficTargetServer } from './servers.ts';
 export const ingressBackendRule = defineRule({
   id: 'ingress-backend',
   consumes: ['IngressBackend'],
+  fields: {
+    IngressBackend: [
+      'spec.backends[].name', 'spec.backends[].port.number', 'spec.backends[].port.protocol', 'spec.backends[].tls.skipClientCertValidation',
+      'spec.backends[].tls.sniHosts', 'spec.sources[].kind', 'spec.sources[].name', 'spec.sources[].namespace', 'spec.matches',
+    ],
+  },
   emits: [
     'ingress-backend/rejected-by-osm', 'ingress-backend/backend-not-found', 'ingress-backend/port-not-target-port',
     'ingress-backend/mesh-controller', 'ingress-backend/source-service-not-found', 'ingress-backend/http-source-ip',

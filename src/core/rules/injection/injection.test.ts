@@ -91,3 +91,31 @@ describe('Helm values files', () => {
     ]);
   });
 });
+
+// osm-semantics §5: a pod's exclusion annotation is a "Union with MeshConfig.traffic…ExclusionList"; in Linkerd the
+// pod's config.linkerd.io/skip-* hides the namespace's, so the rewritten line carries the union.
+describe('mesh-wide exclusion lists', () => {
+  const MESH = 'apiVersion: config.openservicemesh.io/v1alpha2\nkind: MeshConfig\nmetadata: {name: osm-mesh-config, namespace: osm-system}\nspec:\n  traffic:\n    outboundPortExclusionList: [6379]\n    inboundPortExclusionList: [80, 9090]\n    outboundIPRangeExclusionList: [169.254.169.254/32, bogus]\n';
+
+  it('rewrites each pod exclusion list to its union with the MeshConfig list, pod values first', () => {
+    const { inventory } = inventoryOf({ ...FILES, 'mc.yaml': MESH });
+    const out = translateInjection({ inventory, options: resolveOptions(), meshMode: { mode: 'smi', source: 'option' } });
+    const renames = out.edits.flatMap((e) => (e.type === 'rename-key' && e.doc.file === 'd.yaml' ? [[e.newKey, e.newValue]] : []));
+    expect(renames).toEqual([
+      ['linkerd.io/inject', 'disabled'],
+      ['config.linkerd.io/skip-inbound-ports', '80,8080,9090'],
+      ['config.linkerd.io/skip-subnets', '10.0.0.0/8,169.254.169.254/32'],
+    ]);
+    const messages = out.findings.map((f) => f.message);
+    expect(messages).toContain('openservicemesh.io/inbound-port-exclusion-list becomes config.linkerd.io/skip-inbound-ports: "80,8080,9090" on Deployment/shop/tester (its own "80,8080" plus traffic.inboundPortExclusionList of MeshConfig/osm-system/osm-mesh-config, which OSM added to it).');
+    expect(messages).toContain('config.linkerd.io/skip-inbound-ports: "80,8080,9090" on Deployment/shop/tester replaces Linkerd\'s default skipped inbound ports (4567,4568).');
+  });
+
+  it('merges in Helm values files too, and reads the legacy osm-config list', () => {
+    const legacy = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: osm-config, namespace: osm-system}\ndata:\n  outbound_ip_range_exclusion_list: "10.0.0.0/8, 172.16.0.0/12"\n';
+    const values = 'podAnnotations:\n  openservicemesh.io/outbound-ip-range-exclusion-list: 10.0.0.0/8\n';
+    const { inventory } = inventoryOf({ 'chart/values.yaml': values, 'c.yaml': legacy });
+    const out = translateInjection({ inventory, options: resolveOptions(), meshMode: { mode: 'smi', source: 'option' } });
+    expect(out.edits.map((e) => (e.type === 'rename-key' ? e.newValue : e.type))).toEqual(['10.0.0.0/8,172.16.0.0/12']);
+  });
+});

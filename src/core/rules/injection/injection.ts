@@ -1,5 +1,6 @@
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { FindingId } from '../../findings/catalogue.ts';
+import { meshExclusions, unionList, type MeshExclusion } from '../../inventory/mesh-config.ts';
 import type { K8sObject } from '../../inventory/model.ts';
 import { injectionValue, MONITORED_BY, SIDECAR_INJECTION } from '../../osm/meshed.ts';
 import { locate, type LoadedDocument } from '../../load/load.ts';
@@ -11,6 +12,9 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 /**
  * openservicemesh.io annotations and labels → their Linkerd equivalents, rewritten on the same line
  * (osm-semantics §5; linkerd-semantics §3). Pod-level keys count only on the pod template, as in OSM.
+ * A pod's exclusion list was a "Union with `MeshConfig.traffic…ExclusionList`" (§5) in OSM, while in Linkerd the pod's
+ * `config.linkerd.io/skip-*` hides the namespace's: the rewritten line holds the union (the mesh-config rule leaves
+ * those pods to this one).
  */
 export const injectionRule = defineRule({
   id: 'injection',
@@ -49,16 +53,20 @@ interface Place {
   readonly isNamespace: boolean;
 }
 
+/** The mesh-wide exclusion values, by OSM pod annotation key. */
+type MeshWide = ReadonlyMap<string, MeshExclusion>;
+
 export function translateInjection({ inventory }: RuleInput): RuleOutput {
   const out = new Emitter();
+  const meshWide = meshExclusions(inventory);
   const podTemplates = new Map(inventory.workloads.map((w) => [w.object, w.podMetadataPath]));
   for (const object of inventory.objects) {
     const template = podTemplates.get(object);
     const places: Place[] = [{ object, metadata: ['metadata'], isPod: object.ref.kind === 'Pod', isNamespace: object.ref.kind === 'Namespace' }];
     if (template && template.length > 1) places.push({ object, metadata: template, isPod: true, isNamespace: false });
-    for (const place of places) translatePlace(place, out);
+    for (const place of places) translatePlace(place, meshWide, out);
   }
-  for (const doc of inventory.otherDocuments) translateValues(doc, out);
+  for (const doc of inventory.otherDocuments) translateValues(doc, meshWide, out);
   return out.output();
 }
 
@@ -66,7 +74,7 @@ export function translateInjection({ inventory }: RuleInput): RuleOutput {
  * Helm values files (and other non-object YAML) carry pod annotations for templates to copy: the same keys are
  * rewritten wherever they appear as mapping keys, in place.
  */
-function translateValues(doc: LoadedDocument, out: Emitter): void {
+function translateValues(doc: LoadedDocument, meshWide: MeshWide, out: Emitter): void {
   walk(doc.value, [], (parent, key, value) => {
     if (!OSM_KEY.test(key)) return;
     const at = locate(doc, [...parent, key]);
@@ -76,9 +84,9 @@ function translateValues(doc: LoadedDocument, out: Emitter): void {
       out.edit({ type: 'rename-key', doc, path: parent, key, newKey: 'linkerd.io/inject', newValue: renamed });
       out.finding(finding('injection/annotation-rewritten', at, { message: `${key} becomes linkerd.io/inject: "${renamed}" in ${doc.file}.` }));
     } else if (POD_RENAMES[key]) {
-      const normalised = text.split(',').map((v) => v.trim()).filter(Boolean).join(',');
-      out.edit({ type: 'rename-key', doc, path: parent, key, newKey: POD_RENAMES[key], newValue: normalised });
-      out.finding(finding('injection/annotation-rewritten', at, { message: `${key} becomes ${POD_RENAMES[key]}: "${normalised}" in ${doc.file}.` }));
+      const { value: merged, note } = exclusionValue(key, text, meshWide);
+      out.edit({ type: 'rename-key', doc, path: parent, key, newKey: POD_RENAMES[key], newValue: merged });
+      out.finding(finding('injection/annotation-rewritten', at, { message: `${key} becomes ${POD_RENAMES[key]}: "${merged}" in ${doc.file}${note}.` }));
     } else {
       out.finding(finding('unhandled/osm-annotation', at, { message: `${key} in ${doc.file} is not translated; templates that use it need the Linkerd equivalent by hand.` }));
     }
@@ -98,13 +106,13 @@ function walk(value: unknown, path: NodePath, visit: (parent: NodePath, key: str
   }
 }
 
-function translatePlace(place: Place, out: Emitter): void {
+function translatePlace(place: Place, meshWide: MeshWide, out: Emitter): void {
   const annotations = asRecord(getIn(place.object.body, [...place.metadata, 'annotations']));
   for (const [key, raw] of Object.entries(annotations)) {
     const value = raw === null || raw === undefined ? '' : String(raw);
     if (key === SIDECAR_INJECTION && (place.isPod || place.isNamespace)) rewriteInjection(place, value, out);
     else if (POD_ONLY.has(key) && !place.isPod) removeIneffective(place, key, out);
-    else if (POD_RENAMES[key]) rewriteExclusion(place, key, value, POD_RENAMES[key], out);
+    else if (POD_RENAMES[key]) rewriteExclusion(place, key, value, POD_RENAMES[key], meshWide, out);
     else if (key === INCLUSION_LIST) {
       report(out, place, 'annotations', key, 'injection/ip-range-inclusion-unsupported', `${key} on ${formatRef(place.object.ref)} has no Linkerd equivalent: it is kept.`);
     }
@@ -127,22 +135,35 @@ function rewriteInjection(place: Place, value: string, out: Emitter): void {
   rename(place, SIDECAR_INJECTION, 'linkerd.io/inject', decision, out);
 }
 
-function rewriteExclusion(place: Place, key: string, value: string, linkerdKey: string, out: Emitter): void {
-  const normalised = value.split(',').map((v) => v.trim()).filter(Boolean).join(',');
-  rename(place, key, linkerdKey, normalised, out);
+function rewriteExclusion(place: Place, key: string, value: string, linkerdKey: string, meshWide: MeshWide, out: Emitter): void {
+  const { value: merged, note } = exclusionValue(key, value, meshWide);
+  rename(place, key, linkerdKey, merged, out, note);
   if (linkerdKey === 'config.linkerd.io/skip-inbound-ports') {
-    report(out, place, 'annotations', key, 'injection/skip-inbound-replaces-defaults', `${linkerdKey}: "${normalised}" on ${formatRef(place.object.ref)} replaces Linkerd's default skipped inbound ports (4567,4568).`);
+    report(out, place, 'annotations', key, 'injection/skip-inbound-replaces-defaults', `${linkerdKey}: "${merged}" on ${formatRef(place.object.ref)} replaces Linkerd's default skipped inbound ports (4567,4568).`);
   }
 }
 
-function rename(place: Place, key: string, newKey: string, newValue: string, out: Emitter): void {
+/** The pod's own list, normalised, plus the mesh-wide values OSM added to it; `note` says where those came from. */
+function exclusionValue(key: string, own: string, meshWide: MeshWide): { value: string; note: string } {
+  const normalised = unionList(own, []);
+  const mesh = meshWide.get(key);
+  if (!mesh) return { value: normalised, note: '' };
+  const value = unionList(normalised, mesh.values);
+  if (value === normalised) return { value, note: '' };
+  return {
+    value,
+    note: ` (${normalised ? `its own "${normalised}" plus ` : ''}traffic.${mesh.list.field} of ${formatRef(mesh.meshConfig.object.ref)}, which OSM added to it)`,
+  };
+}
+
+function rename(place: Place, key: string, newKey: string, newValue: string, out: Emitter, note = ''): void {
   const path = [...place.metadata, 'annotations'];
   out.edit({ type: 'rename-key', doc: place.object.doc, path, key, newKey, newValue });
   const at = place.object.locate([...path, key]);
   out.consume(place.object, [...path, key]);
   out.finding(finding('injection/annotation-rewritten', at, {
     resource: formatRef(place.object.ref),
-    message: `${key} becomes ${newKey}: "${newValue}" on ${formatRef(place.object.ref)}.`,
+    message: `${key} becomes ${newKey}: "${newValue}" on ${formatRef(place.object.ref)}${note}.`,
   }));
 }
 

@@ -117,29 +117,29 @@ describe('translateMeshConfig', () => {
     expect(inbound?.affects).toEqual([{ namespace: 'shop', port: 9090 }]);
   });
 
-  it('asks to merge by hand where a pod\'s own OSM exclusion annotation (renamed by the injection rule) would hide the mesh-wide list', () => {
+  it('leaves a pod with its own OSM exclusion annotation to the injection rule, which writes the union there', () => {
     const mesh = AKS.replace('    useHTTPSIngress: false', '    useHTTPSIngress: false\n    outboundPortExclusionList: [6379]');
     const out = translate({ 'mc.yaml': mesh, 'ns.yaml': NAMESPACE, 'd.yaml': deployment('api', 'openservicemesh.io/outbound-port-exclusion-list: "9091"') });
-    const merge = out.findings.find((f) => f.id === 'mesh-config/exclusion-merge-by-hand');
-    expect(merge).toMatchObject({ file: 'd.yaml', line: 10 });
-    expect(merge?.message).toContain('config.linkerd.io/skip-outbound-ports: "9091,6379"');
     expect(out.edits.filter((e) => e.doc.file === 'd.yaml')).toEqual([]);
+    expect(out.findings.find((f) => f.id === 'mesh-config/exclusion-lists')?.message).toContain(
+      'on Namespace/shop, Deployment/shop/api (merged into its openservicemesh.io/outbound-port-exclusion-list by the injection rule)',
+    );
   });
 
-  it('falls back to pod templates with an annotations mapping, and lists the places it could not write', () => {
+  it('writes on the Namespace manifest or, without one, on every meshed pod template, with or without an annotations mapping', () => {
     // No Namespace manifest: api's pod template opts in itself, which meshes namespace shop; batch is meshed through it.
     const out = translate({ 'mc.yaml': AKS, 'a.yaml': deployment('api', 'openservicemesh.io/sidecar-injection: enabled'), 'b.yaml': deployment('batch') });
-    expect(out.edits.map((e) => [e.doc.file, 'key' in e ? e.key : ''])).toEqual([['a.yaml', 'config.linkerd.io/proxy-log-level']]);
-    expect(out.findings.find((f) => f.id === 'mesh-config/annotations-unplaced')?.message).toBe(
-      'MeshConfig/kube-system/osm-mesh-config: config.linkerd.io/proxy-log-level: "error" could not be written for Deployment/shop/batch: add them to the Namespace manifests (or pod templates) by hand.',
-    );
-    // A Namespace manifest without an annotations mapping is not written to either (another rule may create it too).
+    expect(out.edits.map((e) => [e.doc.file, 'key' in e ? e.key : ''])).toEqual([
+      ['a.yaml', 'config.linkerd.io/proxy-log-level'], ['b.yaml', 'config.linkerd.io/proxy-log-level'],
+    ]);
+    expect(out.findings.map((f) => f.id)).not.toContain('mesh-config/annotations-unplaced');
+    // A Namespace manifest without an annotations mapping is written to (the planner creates the mapping), not its pods.
     const bare = NAMESPACE.replace(/ {2}annotations:\n.*\n/, '');
     const pods = translate({ 'mc.yaml': AKS, 'ns.yaml': bare, 'a.yaml': deployment('api', 'openservicemesh.io/sidecar-injection: enabled') });
-    expect(pods.edits.map((e) => e.doc.file)).toEqual(['a.yaml']);
+    expect(pods.edits.map((e) => e.doc.file)).toEqual(['ns.yaml']);
   });
 
-  it('reports what it could not place when no annotations mapping exists', () => {
+  it('says what it could not place: namespaces OSM meshed with no manifest or pod template in the repository', () => {
     const target = `
 apiVersion: access.smi-spec.io/v1alpha3
 kind: TrafficTarget
@@ -147,7 +147,7 @@ metadata: {name: t, namespace: shop}
 spec:
   destination: {kind: ServiceAccount, name: api, namespace: shop}
   rules: [{kind: TCPRoute, name: r}]
-  sources: [{kind: ServiceAccount, name: web, namespace: shop}]
+  sources: [{kind: ServiceAccount, name: web, namespace: front}]
 ---
 apiVersion: specs.smi-spec.io/v1alpha4
 kind: TCPRoute
@@ -155,8 +155,13 @@ metadata: {name: r, namespace: shop}
 spec: {matches: {ports: [8080]}}
 `;
     const out = translate({ 'mc.yaml': AKS, 'd.yaml': deployment('api'), 't.yaml': target });
-    expect(out.edits).toEqual([]);
-    expect(out.findings.find((f) => f.id === 'mesh-config/annotations-unplaced')?.message).toContain('Deployment/shop/api');
+    expect(out.edits.map((e) => [e.doc.file, 'key' in e ? e.key : ''])).toEqual([['d.yaml', 'config.linkerd.io/proxy-log-level']]);
+    expect(out.findings.find((f) => f.id === 'mesh-config/annotations-unplaced')?.message).toBe(
+      'MeshConfig/kube-system/osm-mesh-config: config.linkerd.io/proxy-log-level: "error" could not be written: namespace front was meshed by OSM but has no Namespace manifest or meshed pod template in the repository. Add them to the Namespace manifests (or pod templates) where they are defined.',
+    );
+    const alone = translate({ 'mc.yaml': AKS });
+    expect(alone.edits).toEqual([]);
+    expect(alone.findings.find((f) => f.id === 'mesh-config/annotations-unplaced')?.message).toContain('the repository has no meshed Namespace manifest or pod template to write them on');
   });
 
   // osm-semantics §4.1 "Traps seen in real files": the osm-docs manifest nests the lists under observability.
@@ -216,6 +221,39 @@ describe('through the whole migration', () => {
     ].join('\n'));
     expect(plan.files.find((f) => f.path === 'mesh-config.yaml')?.action).toBe('delete');
     expect(plan.files.find((f) => f.path === 'kustomization.yaml')?.content).toBe('resources:\n  - ns.yaml\n  - d.yaml\n');
+    expect(plan.findings.map((f) => f.id)).not.toContain('plan/edit-failed');
+  });
+
+  it('creates one annotations mapping on a pod template that has none, for its own and default-policy\'s keys', () => {
+    const mesh = 'apiVersion: config.openservicemesh.io/v1alpha2\nkind: MeshConfig\nmetadata: {name: osm-mesh-config, namespace: osm-system}\nspec:\n  sidecar: {logLevel: debug}\n  traffic: {enablePermissiveTrafficPolicyMode: false, inboundPortExclusionList: [9090]}\n';
+    const target = 'apiVersion: access.smi-spec.io/v1alpha3\nkind: TrafficTarget\nmetadata: {name: t, namespace: shop}\nspec:\n  destination: {kind: ServiceAccount, name: api, namespace: shop}\n  rules: [{kind: TCPRoute, name: r}]\n  sources: [{kind: ServiceAccount, name: api, namespace: shop}]\n---\napiVersion: specs.smi-spec.io/v1alpha4\nkind: TCPRoute\nmetadata: {name: r, namespace: shop}\nspec: {matches: {ports: [8080]}}\n';
+    const d = deployment('api').replace(/^\n/, '');
+    const plan = migrate(repo({ 'mc.yaml': mesh, 'd.yaml': d, 't.yaml': target }));
+    expect(plan.files.find((f) => f.path === 'd.yaml')?.content).toBe(d.replace(
+      '      labels: {app: api}\n',
+      [
+        '      labels: {app: api}', '      annotations:', '        config.linkerd.io/proxy-log-level: debug',
+        '        config.linkerd.io/skip-inbound-ports: "9090"', '        config.linkerd.io/default-inbound-policy: deny', '',
+      ].join('\n'),
+    ));
+    expect(plan.findings.map((f) => f.id)).not.toContain('plan/edit-failed');
+    expect(plan.findings.map((f) => f.id)).not.toContain('mesh-config/annotations-unplaced');
+  });
+
+  // osm-semantics §5: pod exclusion annotations are a "Union with MeshConfig.traffic.outboundPortExclusionList".
+  it('rewrites a pod\'s own OSM exclusion list to the union with the mesh-wide one, on its own line and nowhere else', () => {
+    const mesh = 'apiVersion: config.openservicemesh.io/v1alpha2\nkind: MeshConfig\nmetadata: {name: osm-mesh-config, namespace: osm-system}\nspec:\n  traffic: {outboundPortExclusionList: [6379, 9091], outboundIPRangeExclusionList: [10.0.0.0/8]}\n';
+    const d = deployment('api', 'openservicemesh.io/outbound-port-exclusion-list: "9091, 25"').replace(/^\n/, '');
+    const plan = migrate(repo({ 'mc.yaml': mesh, 'ns.yaml': NAMESPACE, 'd.yaml': d }));
+    expect(plan.files.find((f) => f.path === 'd.yaml')?.content).toBe(d.replace(
+      '        openservicemesh.io/outbound-port-exclusion-list: "9091, 25"\n',
+      '        config.linkerd.io/skip-outbound-ports: "9091,25,6379"\n',
+    ));
+    const ns = plan.files.find((f) => f.path === 'ns.yaml')?.content ?? '';
+    expect(ns).toContain('    config.linkerd.io/skip-outbound-ports: "6379,9091"\n    config.linkerd.io/skip-subnets: 10.0.0.0/8\n');
+    expect(plan.findings.find((f) => f.id === 'injection/annotation-rewritten' && f.file === 'd.yaml')?.message).toBe(
+      'openservicemesh.io/outbound-port-exclusion-list becomes config.linkerd.io/skip-outbound-ports: "9091,25,6379" on Deployment/shop/api (its own "9091,25" plus traffic.outboundPortExclusionList of MeshConfig/osm-system/osm-mesh-config, which OSM added to it).',
+    );
     expect(plan.findings.map((f) => f.id)).not.toContain('plan/edit-failed');
   });
 });

@@ -2,10 +2,14 @@ import { finding, type DifferenceScope } from '../../findings/finding.ts';
 import type { FindingId } from '../../findings/catalogue.ts';
 import { joinPath, kustomizationsListing } from '../../inventory/kustomize.ts';
 import {
+  EXCLUSION_LISTS,
   FEATURE_FLAG_DEFAULTS,
   isFeatureFlagName,
   meshConfigObjects,
+  readExclusionList,
   readMeshConfigObject,
+  unionList,
+  type ExclusionList,
   type FeatureFlagName,
   type MeshConfigSource,
 } from '../../inventory/mesh-config.ts';
@@ -16,7 +20,6 @@ import { readAccessModel } from '../../osm/access-model.ts';
 import { isMeshed, meshedNamespaces } from '../../osm/meshed.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asArray, asRecord, getIn, isRecord } from '../../values.ts';
-import { isValidCidr } from '../../verify/cidr.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 
@@ -29,7 +32,7 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
  *    `config.linkerd.io/skip-outbound-ports` / `skip-inbound-ports` / `skip-subnets`, on every meshed Namespace
  *    manifest (pod templates when the namespace has none), as OSM applied them mesh-wide: "There is no per-pod log
  *    level in OSM (`sidecar.logLevel` is mesh-wide)" (§8.18); pod exclusion annotations are a "Union with
- *    `MeshConfig.traffic…ExclusionList`" (§5);
+ *    `MeshConfig.traffic…ExclusionList`" (§5): the injection rule writes that union where it renames them;
  *  - `traffic.enableEgress` and the feature flags: read by the rules they change (egress, retry) through
  *    inventory/mesh-config.ts; named here;
  *  - tracing, certificates, Envoy and control-plane settings: findings naming each field.
@@ -37,9 +40,11 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 export const meshConfigRule = defineRule({
   id: 'mesh-config',
   consumes: ['MeshConfig'],
+  // The whole spec: the rule checks it against each section handler names the fields it does not know (mesh-config/unknown-field).
+  fields: { MeshConfig: ['spec'] },
   emits: [
     'mesh-config/traffic-policy-mode', 'mesh-config/egress-passthrough', 'mesh-config/proxy-log-level', 'mesh-config/exclusion-lists',
-    'mesh-config/exclusion-merge-by-hand', 'mesh-config/annotations-unplaced', 'mesh-config/ip-range-inclusion-unsupported',
+    'mesh-config/annotations-unplaced', 'mesh-config/ip-range-inclusion-unsupported',
     'mesh-config/tracing', 'mesh-config/certificate', 'mesh-config/ingress-gateway-certificate', 'mesh-config/feature-flag',
     'mesh-config/feature-not-reproduced', 'mesh-config/proxy-setting', 'mesh-config/control-plane-setting',
     'mesh-config/external-authorization', 'mesh-config/pruned-field', 'mesh-config/unknown-field', 'mesh-config/duplicate',
@@ -49,16 +54,8 @@ export const meshConfigRule = defineRule({
 });
 
 export const PROXY_LOG_LEVEL = 'config.linkerd.io/proxy-log-level';
-export const SKIP_OUTBOUND_PORTS = 'config.linkerd.io/skip-outbound-ports';
-export const SKIP_INBOUND_PORTS = 'config.linkerd.io/skip-inbound-ports';
-export const SKIP_SUBNETS = 'config.linkerd.io/skip-subnets';
-
-/** The MeshConfig lists and the pod annotations OSM unioned them with (osm-semantics §5), by Linkerd key. */
-const EXCLUSIONS: readonly { readonly field: string; readonly key: string; readonly podKey: string; readonly kind: 'port' | 'cidr' }[] = [
-  { field: 'outboundPortExclusionList', key: SKIP_OUTBOUND_PORTS, podKey: 'openservicemesh.io/outbound-port-exclusion-list', kind: 'port' },
-  { field: 'inboundPortExclusionList', key: SKIP_INBOUND_PORTS, podKey: 'openservicemesh.io/inbound-port-exclusion-list', kind: 'port' },
-  { field: 'outboundIPRangeExclusionList', key: SKIP_SUBNETS, podKey: 'openservicemesh.io/outbound-ip-range-exclusion-list', kind: 'cidr' },
-];
+const SKIP_INBOUND_PORTS = 'config.linkerd.io/skip-inbound-ports';
+const SKIP_SUBNETS = 'config.linkerd.io/skip-subnets';
 
 /** Envoy's levels (MeshConfig CRD enum) → the Linkerd proxy's env_logger level. */
 const LOG_LEVELS: Readonly<Record<string, string>> = {
@@ -237,9 +234,9 @@ class MeshConfigTranslation {
     for (const [key, value] of Object.entries(section)) {
       const path = ['traffic', key];
       const name = `traffic.${key}`;
-      const exclusion = EXCLUSIONS.find((e) => e.field === key);
+      const exclusion = EXCLUSION_LISTS.find((e) => e.field === key);
       if (exclusion) {
-        this.exclusionList(exclusion, value);
+        this.exclusionList(exclusion);
         continue;
       }
       switch (key) {
@@ -294,25 +291,19 @@ class MeshConfigTranslation {
       : `traffic.enableEgress: false: OSM dropped outbound traffic to destinations outside the mesh. ${control ? 'Each meshed namespace gets an EgressNetwork with trafficPolicy Deny (egress/default-deny).' : `Linkerd ${this.input.options.linkerdVersion} has no egress control: see egress/no-egress-control for a NetworkPolicy.`}`);
   }
 
-  private exclusionList(exclusion: (typeof EXCLUSIONS)[number], value: unknown): void {
+  /** The values are read by inventory/mesh-config.ts, as the injection rule reads them to merge pod annotations. */
+  private exclusionList(exclusion: ExclusionList): void {
     const path = ['traffic', exclusion.field];
     const name = `traffic.${exclusion.field}`;
-    const valid: string[] = [];
-    // The legacy ConfigMap gives a list of strings; the MeshConfig CRD integers 1-65535 or IPv4 CIDRs.
-    for (const raw of Array.isArray(value) ? value : isEmpty(value) ? [] : [value]) {
-      const text = String(raw).trim();
-      const ok = exclusion.kind === 'port' ? /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65535 : text.includes('/') && isValidCidr(text);
-      if (ok) {
-        if (!valid.includes(text)) valid.push(text);
-      } else {
-        this.report('mesh-config/invalid-value', path, `${name} entry ${JSON.stringify(raw)} is not ${exclusion.kind === 'port' ? 'a port (1-65535)' : 'a CIDR'}: it is left out.`);
-      }
+    const { valid, invalid } = readExclusionList(this.src.spec, exclusion);
+    for (const raw of invalid) {
+      this.report('mesh-config/invalid-value', path, `${name} entry ${JSON.stringify(raw)} is not ${exclusion.kind === 'port' ? 'a port (1-65535)' : 'a CIDR'}: it is left out.`);
     }
     if (valid.length === 0) {
       this.noEffect.push(name);
       return;
     }
-    this.wanted.push({ key: exclusion.key, values: valid, list: true, podKey: exclusion.podKey, field: path });
+    this.wanted.push({ key: exclusion.linkerdKey, values: valid, list: true, podKey: exclusion.podKey, field: path });
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -408,8 +399,9 @@ class MeshConfigTranslation {
 
   /**
    * The annotations go where default-policy puts default-inbound-policy: each meshed Namespace manifest, else each
-   * meshed pod template. Only mappings that already exist are added to: two edits creating the same `annotations:`
-   * would write it twice. A pod that sets the key itself wins over its namespace in Linkerd, so its value is merged.
+   * meshed pod template (a missing `annotations:` mapping is created by the planner, once for every rule's keys).
+   * A pod that sets a list key itself hides its namespace's in Linkerd, so its value gets the union; a pod with the
+   * OSM exclusion annotation is left to the injection rule, which writes the union on that line.
    */
   private placeAnnotations(): void {
     if (this.wanted.length === 0) return;
@@ -419,74 +411,59 @@ class MeshConfigTranslation {
     const namespaces = new Set(workloads.flatMap((w) => w.namespace ?? []));
     for (const ns of inventory.namespaces) if (meshed.has(ns.name)) namespaces.add(ns.name);
     const placed = new Map(this.wanted.map((w) => [w.key, { targets: [], kept: [], namespaces: new Set<string>() } as Placed]));
-    const unplaced: string[] = [];
     for (const name of [...namespaces].sort()) {
       const manifest = inventory.findNamespace(name);
-      const pods = workloads.filter((w) => w.namespace === name);
-      if (manifest && isRecord(getIn(manifest.object.body, ['metadata', 'annotations']))) {
-        this.annotate(manifest.object, ['metadata', 'annotations'], manifest.annotations, name, false, placed);
-        for (const w of pods) this.podOverrides(w, placed);
-        continue;
-      }
-      for (const w of pods) {
-        const path = [...w.podMetadataPath, 'annotations'];
-        if (isRecord(getIn(w.object.body, path))) this.annotate(w.object, path, w.podAnnotations, name, true, placed);
-        else unplaced.push(formatRef(w.object.ref));
-      }
+      if (manifest) this.annotate(manifest.object, ['metadata', 'annotations'], manifest.annotations, name, placed);
+      for (const w of workloads.filter((x) => x.namespace === name)) this.annotatePod(w, name, !manifest, placed);
     }
-    this.reportPlacement(placed, namespaces.size === 0 ? ['(no meshed namespace or workload in the repository)'] : unplaced);
+    // Namespaces OSM meshed (a TrafficTarget names them) with neither a manifest nor a meshed pod template here.
+    const elsewhere = [...meshed].filter((ns) => !namespaces.has(ns)).sort();
+    this.reportPlacement(placed, elsewhere, namespaces.size === 0);
   }
 
-  private annotate(object: K8sObject, path: NodePath, existing: Readonly<Record<string, string>>, namespace: string, isPod: boolean, placed: Map<string, Placed>): void {
+  /** A Namespace manifest: scalars where unset, lists merged with what is there. */
+  private annotate(object: K8sObject, path: NodePath, existing: Readonly<Record<string, string>>, namespace: string, placed: Map<string, Placed>): void {
     for (const w of this.wanted) {
       const record = placed.get(w.key) as Placed;
       const current = existing[w.key];
-      if (!w.list) {
-        if (current !== undefined) record.kept.push(`${formatRef(object.ref)} (${current})`);
-        else {
-          this.out.edit({ type: 'set-key', doc: object.doc, path, key: w.key, value: w.values.join(',') });
-          record.targets.push(formatRef(object.ref));
-          record.namespaces.add(namespace);
-        }
+      if (!w.list && current !== undefined) {
+        record.kept.push(`${formatRef(object.ref)} (${current})`);
         continue;
       }
-      if (isPod && w.podKey && existing[w.podKey] !== undefined) {
-        this.mergeByHand(object, path, w, existing[w.podKey] ?? '');
-        continue;
-      }
-      const merged = union(current, w.values);
-      if (merged !== current) this.out.edit({ type: 'set-key', doc: object.doc, path, key: w.key, value: merged });
+      const value = w.list ? unionList(current ?? '', w.values) : w.values.join(',');
+      if (value !== current) this.out.edit({ type: 'set-key', doc: object.doc, path, key: w.key, value });
       record.targets.push(formatRef(object.ref));
       record.namespaces.add(namespace);
     }
   }
 
-  /** Under a Namespace placement, pods with their own value of a list key hide the namespace's: merge into theirs. */
-  private podOverrides(workload: Workload, placed: Map<string, Placed>): void {
-    const path = [...workload.podMetadataPath, 'annotations'];
-    for (const w of this.wanted.filter((x) => x.list)) {
-      const own = workload.podAnnotations[w.key];
-      if (w.podKey && workload.podAnnotations[w.podKey] !== undefined) this.mergeByHand(workload.object, path, w, workload.podAnnotations[w.podKey] ?? '');
-      else if (own !== undefined) {
-        const merged = union(own, w.values);
-        if (merged !== own) this.out.edit({ type: 'set-key', doc: workload.object.doc, path, key: w.key, value: merged });
-        placed.get(w.key)?.targets.push(formatRef(workload.object.ref));
+  /**
+   * A meshed pod template: every key when its namespace has no manifest (`own`), else only the list keys the pod sets
+   * itself (its value hides the namespace's). The OSM exclusion annotation is the injection rule's to merge.
+   */
+  private annotatePod(workload: Workload, namespace: string, own: boolean, placed: Map<string, Placed>): void {
+    const ref = formatRef(workload.object.ref);
+    for (const w of this.wanted) {
+      const record = placed.get(w.key) as Placed;
+      if (w.podKey && workload.podAnnotations[w.podKey] !== undefined) {
+        record.targets.push(`${ref} (merged into its ${w.podKey} by the injection rule)`);
+        record.namespaces.add(namespace);
+        continue;
       }
+      const current = workload.podAnnotations[w.key];
+      if (!own && (!w.list || current === undefined)) continue;
+      if (!w.list && current !== undefined) {
+        record.kept.push(`${ref} (${current})`);
+        continue;
+      }
+      const value = w.list ? unionList(current ?? '', w.values) : w.values.join(',');
+      if (value !== current) this.out.edit({ type: 'set-key', doc: workload.object.doc, path: [...workload.podMetadataPath, 'annotations'], key: w.key, value });
+      record.targets.push(ref);
+      record.namespaces.add(namespace);
     }
   }
 
-  /** The OSM pod key is renamed on its own line by the injection rule: the union is for the user to write there. */
-  private mergeByHand(object: K8sObject, path: NodePath, w: Wanted, podValue: string): void {
-    const own = podValue.split(',').map((v) => v.trim()).filter(Boolean);
-    const merged = union(own.join(','), w.values);
-    if (merged === own.join(',')) return;
-    this.out.finding(finding('mesh-config/exclusion-merge-by-hand', object.locate([...path, w.podKey ?? w.key]), {
-      resource: formatRef(object.ref),
-      message: `${formatRef(object.ref)} sets ${w.podKey ?? w.key}: "${podValue}", which becomes ${w.key} and hides the mesh-wide ${w.field.join('.')} of ${this.resource}: write ${w.key}: "${merged}" there.`,
-    }));
-  }
-
-  private reportPlacement(placed: ReadonlyMap<string, Placed>, unplaced: readonly string[]): void {
+  private reportPlacement(placed: ReadonlyMap<string, Placed>, elsewhere: readonly string[], none: boolean): void {
     for (const w of this.wanted) {
       const record = placed.get(w.key) as Placed;
       const value = w.values.join(',');
@@ -502,10 +479,14 @@ class MeshConfigTranslation {
       const defaults = w.key === SKIP_SUBNETS ? '' : ' (it replaces Linkerd\'s default 4567,4568)';
       this.report('mesh-config/exclusion-lists', w.field, `${field} ${raw} becomes ${w.key}: "${value}"${defaults}${where}.`, affects);
     }
-    if (unplaced.length === 0) return;
+    if (!none && elsewhere.length === 0) return;
+    const annotations = this.wanted.map((w) => `${w.key}: "${w.values.join(',')}"`).join(', ');
+    const what = none && elsewhere.length === 0
+      ? 'the repository has no meshed Namespace manifest or pod template to write them on'
+      : `namespace${elsewhere.length > 1 ? 's' : ''} ${elsewhere.join(', ')} ${elsewhere.length > 1 ? 'were' : 'was'} meshed by OSM but ${elsewhere.length > 1 ? 'have' : 'has'} no Namespace manifest or meshed pod template in the repository`;
     this.out.finding(finding('mesh-config/annotations-unplaced', this.src.object.locate(['kind']), {
       resource: this.resource,
-      message: `${this.resource}: ${this.wanted.map((w) => `${w.key}: "${w.values.join(',')}"`).join(', ')} could not be written for ${unplaced.join(', ')}: add them to the Namespace manifests (or pod templates) by hand.`,
+      message: `${this.resource}: ${annotations} could not be written: ${what}. Add them to the Namespace manifests (or pod templates) where they are defined.`,
     }));
   }
 }
@@ -537,13 +518,6 @@ function flagEffect(flag: FeatureFlagName, value: boolean, counts: { egresses: n
 
 function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0);
-}
-
-/** `existing` (comma list) plus the new values not in it, in order. */
-function union(existing: string | undefined, values: readonly string[]): string {
-  const items = (existing ?? '').split(',').map((v) => v.trim()).filter(Boolean);
-  for (const v of values) if (!items.includes(v)) items.push(v);
-  return items.join(',');
 }
 
 /** Same as egress.ts: an OSM-only file deleted in forklift mode must leave the kustomizations that list it. */

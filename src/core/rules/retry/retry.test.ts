@@ -98,11 +98,12 @@ describe('Linkerd 2.16+ retry annotations', () => {
     expect(messages.find((m) => m.startsWith('retry/conflicting-policies'))).toContain('from curl/curl (Retry/curl/retry): retry.linkerd.io/http: "5xx", retry.linkerd.io/limit: "5"');
   });
 
-  it('gives the lines to add when the Service has no annotations mapping, or is not in the repository', () => {
+  it('annotates a Service without an annotations mapping too (the planner creates it), and gives the lines when the Service is not in the repository', () => {
     const bare = service('httpbin', 'httpbin').replace('  annotations: {app: x}\n', '');
-    const unplaced = run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': bare });
-    expect(unplaced.edits).toEqual([]);
-    expect(unplaced.messages.find((m) => m.startsWith('retry/annotations-unplaced'))).toContain('    retry.linkerd.io/limit: "5"');
+    const created = run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': bare });
+    expect(created.edits).toEqual(['s.yaml retry.linkerd.io/http=5xx', 's.yaml retry.linkerd.io/limit=5', 's.yaml retry.linkerd.io/timeout=1s']);
+    expect(created.ids).toEqual(['retry/applies-to-all-clients', 'retry/not-expressible', 'retry/translated']);
+    expect(created.messages.find((m) => m.startsWith('retry/translated'))).not.toContain('by hand');
     const missing = run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED });
     expect(missing.ids).toEqual(['retry/destination-not-found', 'retry/not-expressible']);
   });
@@ -200,6 +201,21 @@ describe('through the whole migration', () => {
       '    owner: web\n    retry.linkerd.io/http: 5xx\n    retry.linkerd.io/limit: "5"\n    retry.linkerd.io/timeout: 1s\n',
     ));
     expect(plan.files.find((f) => f.path === 'retry.yaml')?.action).toBe('delete');
+  });
+
+  it('creates one annotations mapping on a Service that has none, holding the retry and the failure accrual annotations', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: httpbin\n  namespace: httpbin\nspec:\n  ports: [{port: 14001}]\n';
+    const breaker = 'apiVersion: policy.openservicemesh.io/v1alpha1\nkind: UpstreamTrafficSetting\nmetadata: {name: cb, namespace: httpbin}\nspec:\n  host: httpbin.httpbin.svc.cluster.local\n  connectionSettings:\n    http:\n      circuitBreaking: {errorAmountThreshold: 3}\n';
+    const plan = migrate(new Map([['retry.yaml', DEMO], ['mc.yaml', ENABLED.replace(/^\n/, '')], ['svc.yaml', svc], ['cb.yaml', breaker]]));
+    expect(plan.files.find((f) => f.path === 'svc.yaml')?.content).toBe(svc.replace(
+      '  namespace: httpbin\n',
+      [
+        '  namespace: httpbin', '  annotations:',
+        '    balancer.linkerd.io/failure-accrual: consecutive', '    balancer.linkerd.io/failure-accrual-consecutive-max-failures: "3"',
+        '    retry.linkerd.io/http: 5xx', '    retry.linkerd.io/limit: "5"', '    retry.linkerd.io/timeout: 1s', '',
+      ].join('\n'),
+    ));
+    expect(plan.findings.map((f) => f.id)).not.toContain('plan/edit-failed');
   });
 });
 

@@ -21,10 +21,12 @@ import { retryAnnotations, translateRetryPolicy, type TranslatedRetry } from './
 export const retryRule = defineRule({
   id: 'retry',
   consumes: ['Retry'],
+  // The whole spec: the rule checks it against OSM's CRD schema (SCHEMA): every field outside it is named by this rule.
+  fields: { Retry: ['spec'] },
   emits: [
     'retry/feature-disabled', 'retry/translated', 'retry/applies-to-all-clients', 'retry/not-expressible', 'retry/ineffective',
     'retry/invalid-reference', 'retry/destination-not-found', 'retry/conflicting-policies', 'retry/service-profile',
-    'retry/annotations-unplaced', 'retry/unknown-field',
+    'retry/unknown-field',
   ],
   translate: translateRetries,
 });
@@ -164,9 +166,9 @@ function translateDestination(input: RuleInput, out: Emitter, candidates: readon
   }
 }
 
-/** Retry annotations on the Service (or the lines to add by hand). True: the retries are configured. */
+/** Retry annotations on the Service. True: the retries are configured. */
 function annotate(input: RuleInput, out: Emitter, effective: readonly Candidate[], service: Service, annotations: readonly [string, string][]): boolean {
-  const placed = annotateService(out, service, annotations);
+  annotateService(out, service, annotations);
   const notes = [
     service.headless ? ' The Service is headless: Linkerd does not apply retries to headless Services, so they will have no effect.' : '',
     isSplitApex(input.inventory, service) && input.options.splitStyle === 'trafficsplit'
@@ -175,11 +177,7 @@ function annotate(input: RuleInput, out: Emitter, effective: readonly Candidate[
   ].join('');
   for (const c of effective) {
     report(out, 'retry/translated', c.retry, ['spec', 'retryPolicy'],
-      `${formatRef(c.retry.ref)} becomes ${annotationsInline(annotations)} on ${formatRef(service.object.ref)}${placed ? '' : ' (to add by hand, see below)'}.${notes}`);
-    if (!placed) {
-      report(out, 'retry/annotations-unplaced', c.retry, ['spec', 'destinations', c.index],
-        `${formatRef(service.object.ref)} (${service.object.doc.file}) has no metadata.annotations, so the retry annotations were not added. Add them:\n${annotationsYaml(annotations)}`);
-    }
+      `${formatRef(c.retry.ref)} becomes ${annotationsInline(annotations)} on ${formatRef(service.object.ref)}.${notes}`);
   }
   return true;
 }

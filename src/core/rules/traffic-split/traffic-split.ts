@@ -18,6 +18,8 @@ import { translateHttpMatch } from '../traffic-target/http-match.ts';
 export const trafficSplitRule = defineRule({
   id: 'traffic-split',
   consumes: ['TrafficSplit'],
+  // matches: v1alpha3/v1alpha4 (osm-edge) references to HTTPRouteGroups.
+  fields: { TrafficSplit: ['spec.service', 'spec.backends[].service', 'spec.backends[].weight', 'spec.matches[].kind', 'spec.matches[].name', 'spec.matches[].apiGroup'] },
   emits: [
     'traffic-split/translated', 'traffic-split/linkerd-smi-extension', 'traffic-split/never-served-version',
     'traffic-split/apex-service-not-found', 'traffic-split/backend-port-mismatch', 'traffic-split/invalid-weights',

@@ -237,3 +237,29 @@ spec:
     expect(plan.verification.uncovered).toEqual([]);
   });
 });
+
+describe('unreferenced route specs', () => {
+  const egress = (ns: string) => `
+apiVersion: policy.openservicemesh.io/v1alpha1
+kind: Egress
+metadata: {name: httpbin-80, namespace: ${ns}}
+spec:
+  sources: [{kind: ServiceAccount, name: curl, namespace: ${ns}}]
+  hosts: [httpbin.org]
+  ports: [{number: 80, protocol: http}]
+  matches: [{apiGroup: specs.smi-spec.io/v1alpha4, kind: HTTPRouteGroup, name: routes}]
+`;
+  const unreferenced = (files: Record<string, string>) =>
+    run(files).out.findings.filter((f) => f.id === 'traffic-target/unreferenced-spec').map((f) => f.resource);
+
+  // osm-semantics §3.2: an Egress's http routes "come from the referenced HTTPRouteGroup matches".
+  it('does not call an HTTPRouteGroup that only an Egress references unreferenced', () => {
+    expect(unreferenced({ 'g.yaml': GROUP, 'e.yaml': egress('shop') })).toEqual([]);
+  });
+
+  it('still flags groups no TrafficTarget or Egress uses, and an Egress reaches only its own namespace', () => {
+    const other = GROUP.replace('name: routes,', 'name: spare,');
+    expect(unreferenced({ 'g.yaml': GROUP, 'o.yaml': other, 'e.yaml': egress('shop') })).toEqual(['HTTPRouteGroup/shop/spare']);
+    expect(unreferenced({ 'g.yaml': GROUP, 'e.yaml': egress('curl') })).toEqual(['HTTPRouteGroup/shop/routes']);
+  });
+});

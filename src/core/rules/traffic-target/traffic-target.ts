@@ -15,6 +15,7 @@ import { readAccessModel, type AccessPolicy, type OsmHttpMatch } from '../../osm
 import { formatRef } from '../../source.ts';
 import { fullMatch } from '../../verify/regex-samples.ts';
 import { Emitter } from '../emitter.ts';
+import { routeGroupsOfEgresses } from '../egress/read-egress.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { matchKey, translateHttpMatch } from './http-match.ts';
 import { contains, overlap } from './overlap.ts';
@@ -28,6 +29,15 @@ import { exposedPorts, type ExposedPort } from '../../osm/exposed-ports.ts';
 export const trafficTargetRule = defineRule({
   id: 'traffic-target',
   consumes: ['TrafficTarget', 'HTTPRouteGroup', 'TCPRoute'],
+  fields: {
+    TrafficTarget: [
+      // group goes with kind: IdentityBinding references (SMI access v1alpha4) are named in a finding.
+      'spec.destination.kind', 'spec.destination.group', 'spec.destination.name', 'spec.destination.namespace', 'spec.destination.port',
+      'spec.sources[].kind', 'spec.sources[].group', 'spec.sources[].name', 'spec.sources[].namespace', 'spec.rules[].kind', 'spec.rules[].name', 'spec.rules[].matches',
+    ],
+    HTTPRouteGroup: ['spec.matches[].name', 'spec.matches[].pathRegex', 'spec.matches[].methods', 'spec.matches[].headers'],
+    TCPRoute: ['spec.matches.ports'],
+  },
   emits: [
     'traffic-target/unserved-version', 'traffic-target/destination-port-ignored', 'traffic-target/rule-without-matches',
     'traffic-target/invalid-rule-kind', 'traffic-target/http-rules-on-tcp-port', 'traffic-target/tcp-route-port-scope',
@@ -64,10 +74,13 @@ export function translateTrafficTargets(input: RuleInput): RuleOutput {
   return out.output();
 }
 
-/** A route spec no honoured TrafficTarget references allowed nothing by itself: say so rather than drop it. */
+/**
+ * A route spec no honoured TrafficTarget references allowed nothing by itself: say so rather than drop it. An
+ * HTTPRouteGroup an Egress names is the egress rule's (its matches become the egress HTTPRoute's).
+ */
 function reportUnreferencedSpecs(inventory: Inventory, policies: readonly AccessPolicy[], out: Emitter): void {
   const effective = policies.filter((p) => p.sources.length > 0);
-  const used = new Set(effective.flatMap((p) => [...p.httpMatches.map((m) => m.object), ...p.tcpRoutes]));
+  const used = new Set([...effective.flatMap((p) => [...p.httpMatches.map((m) => m.object), ...p.tcpRoutes]), ...routeGroupsOfEgresses(inventory)]);
   for (const o of [...inventory.osm('HTTPRouteGroup'), ...inventory.osm('TCPRoute')]) {
     if (used.has(o)) continue;
     out.finding(finding('traffic-target/unreferenced-spec', o.locate(['metadata', 'name']), {

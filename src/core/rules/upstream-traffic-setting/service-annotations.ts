@@ -1,24 +1,17 @@
 import type { Service } from '../../inventory/model.ts';
-import { isRecord } from '../../values.ts';
 import type { Emitter } from '../emitter.ts';
 
 export type Annotations = readonly (readonly [key: string, value: string])[];
 
 /**
- * Adds annotations to a Service manifest with lossless `set-key` edits, one line each.
- *
- * Every edit intent is computed against the original text, so two intents that each have to create a missing
- * `metadata.annotations` mapping would both insert an `annotations:` key: a duplicate key, i.e. broken YAML. When
- * the Service has no `annotations` key at all, nothing is edited and `false` is returned; the caller raises a
- * finding with the lines to add by hand (an existing mapping, even `{}` or empty, takes any number of keys).
+ * Adds annotations to a Service manifest with lossless `set-key` edits, one line each. A Service without
+ * `metadata.annotations` is fine: the planner merges every set-key on the same mapping, so the missing mapping is
+ * created once, holding these and any other rule's annotations.
  */
-export function annotateService(out: Emitter, service: Service, annotations: Annotations): boolean {
-  const metadata = service.object.body['metadata'];
-  if (!isRecord(metadata) || !Object.hasOwn(metadata, 'annotations')) return false;
+export function annotateService(out: Emitter, service: Service, annotations: Annotations): void {
   for (const [key, value] of annotations) {
     out.edit({ type: 'set-key', doc: service.object.doc, path: ['metadata', 'annotations'], key, value });
   }
-  return true;
 }
 
 /** The annotations as the YAML a person pastes under `metadata:` of the Service. */

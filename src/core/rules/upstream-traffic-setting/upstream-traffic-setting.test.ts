@@ -348,11 +348,14 @@ describe('connection settings and circuit breaking', () => {
     expect(messages[0]).toContain('Dropped, no Linkerd equivalent: statTimeWindow: "1m", minRequestAmount: 10, degradedStatusCode: 503');
   });
 
-  it('does not create a second annotations mapping, and has nothing to write on 2.12', () => {
+  it('annotates a Service without an annotations mapping too (the planner creates it), and has nothing to write on 2.12', () => {
     const bare = FORTIO.replace('  annotations:\n    team: perf\n', '');
-    const unplaced = run({ 'app.yaml': bare, 'cb.yaml': CB });
-    expect(unplaced.edits).toEqual([]);
-    expect(unplaced.messages[1]).toContain('    balancer.linkerd.io/failure-accrual: "consecutive"');
+    const created = run({ 'app.yaml': bare, 'cb.yaml': CB });
+    expect(created.edits.map((e) => ('key' in e ? [e.doc, e.key] : [e.doc]))).toEqual([
+      ['app.yaml', 'balancer.linkerd.io/failure-accrual'], ['app.yaml', 'balancer.linkerd.io/failure-accrual-consecutive-max-failures'],
+      ['app.yaml', 'balancer.linkerd.io/failure-accrual-consecutive-min-penalty'], ['app.yaml', 'balancer.linkerd.io/failure-accrual-consecutive-max-penalty'],
+    ]);
+    expect(created.ids).toEqual(['upstream-traffic-setting/failure-accrual']);
     expect(run({ 'app.yaml': FORTIO, 'cb.yaml': CB }, { linkerdVersion: '2.12' }).edits).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ import {
   type LimitReading,
   type LocalHttpLimit,
 } from './rate-limit.ts';
-import { annotateService, annotationsInline, annotationsYaml, type Annotations } from './service-annotations.ts';
+import { annotateService, annotationsInline } from './service-annotations.ts';
 
 /**
  * UpstreamTrafficSetting (policy.openservicemesh.io/v1alpha1, osm-semantics §3.3) → what Linkerd can say of it:
@@ -39,11 +39,13 @@ import { annotateService, annotationsInline, annotationsYaml, type Annotations }
 export const upstreamTrafficSettingRule = defineRule({
   id: 'upstream-traffic-setting',
   consumes: ['UpstreamTrafficSetting'],
+  // The whole spec: the rule checks it against OSM's CRD schema (known-fields.ts): every field outside it is named by this rule.
+  fields: { UpstreamTrafficSetting: ['spec'] },
   emits: [
     'upstream-traffic-setting/never-applied', 'upstream-traffic-setting/target-not-found', 'upstream-traffic-setting/egress-host',
     'upstream-traffic-setting/rate-limit', 'upstream-traffic-setting/rate-limit-unavailable', 'upstream-traffic-setting/rate-limit-approximated',
     'upstream-traffic-setting/rate-limit-widened', 'upstream-traffic-setting/route-rate-limit', 'upstream-traffic-setting/tcp-rate-limit',
-    'upstream-traffic-setting/connection-settings', 'upstream-traffic-setting/failure-accrual', 'upstream-traffic-setting/annotations-unplaced',
+    'upstream-traffic-setting/connection-settings', 'upstream-traffic-setting/failure-accrual',
     'upstream-traffic-setting/unreleased-field', 'upstream-traffic-setting/unknown-field',
   ],
   translate: translateUpstreamTrafficSettings,
@@ -252,15 +254,9 @@ class Translation {
         `${fork}; Linkerd ${this.input.options.linkerdVersion} has no failure accrual (2.13+), so it is not translated. On 2.13+ it would be ${annotationsInline(annotations)} on Service ${service.name}.`);
       return;
     }
-    const placed = annotateService(this.out, service, annotations);
+    annotateService(this.out, service, annotations);
     this.report('upstream-traffic-setting/failure-accrual', setting, base,
       `${fork}. It becomes ${annotationsInline(annotations)} on Service ${service.name}: Linkerd stops sending to an endpoint after ${String(errors)} consecutive failures, where osm-edge opened the breaker for the whole upstream after that many errors in statTimeWindow.${droppedText}`);
-    if (!placed) this.reportUnplaced(setting, base, service, annotations);
-  }
-
-  private reportUnplaced(setting: K8sObject, path: NodePath, service: Service, annotations: Annotations): void {
-    this.report('upstream-traffic-setting/annotations-unplaced', setting, path,
-      `${formatRef(service.object.ref)} (${service.object.doc.file}) has no metadata.annotations, so these were not added. Add them:\n${annotationsYaml(annotations)}`);
   }
 
   private rateLimits(setting: K8sObject, spec: Readonly<Record<string, unknown>>, service: Service): void {
