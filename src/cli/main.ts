@@ -123,5 +123,10 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
 }
 
 if (import.meta.main) {
+  // `osm2linkerd translate . | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   process.exitCode = await run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
 }

@@ -14,8 +14,12 @@ export interface DifferenceScope {
   readonly serviceAccount?: string;
   /** Destination container port (number). */
   readonly port?: number;
-  /** Source identity `<sa>.<namespace>`, or `unmeshed` / `kubelet`. */
+  /** Source identity `<sa>.<namespace>`, or `unmeshed` / `kubelet`, or an `ingress:…` source. */
   readonly source?: string;
+  /** HTTP requests to exactly these paths (e.g. the probe paths a default probe route opens); TCP requests never match. */
+  readonly paths?: readonly string[];
+  /** HTTP requests with these methods. */
+  readonly methods?: readonly string[];
 }
 
 /** A one-line replacement a reviewer can apply (rendered as a ```suggestion block by the GitHub door). */

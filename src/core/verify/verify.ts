@@ -126,6 +126,8 @@ function coveringFindings(findings: readonly Finding[], request: AccessRequest):
     (s.namespace === undefined || s.namespace === request.namespace) &&
     (s.serviceAccount === undefined || s.serviceAccount === request.serviceAccount) &&
     (s.port === undefined || s.port === request.port) &&
-    (s.source === undefined || s.source === source);
+    (s.source === undefined || s.source === source) &&
+    (s.paths === undefined || (request.http !== undefined && s.paths.includes(request.http.path))) &&
+    (s.methods === undefined || (request.http !== undefined && s.methods.includes(request.http.method)));
   return [...new Set(findings.filter((f) => f.affects?.some(covers)).map((f) => f.id))];
 }

@@ -77,10 +77,11 @@ function reportDefaultProbeRoutes(out: Emitter, inventory: Inventory, workloads:
     const withServer = new Set(isDestination ? exposedPorts(inventory, w).filter((p) => p.protocol !== 'unsupported').map((p) => p.port) : []);
     const ports = [...new Set(w.probes.filter((p) => p.type === 'http' && p.port !== undefined && !withServer.has(p.port)).map((p) => p.port as number))];
     for (const port of ports) {
+      const paths = [...new Set(w.probes.filter((p) => p.type === 'http' && p.port === port).map((p) => p.path ?? '/'))].sort();
       out.finding(finding('probes/open-to-all-networks', w.object.locate(['kind']), {
         resource: formatRef(w.object.ref),
         message: `Port ${port} of ${w.name} has no Server, so under deny Linkerd answers its HTTP probe paths itself, for any client in the install's policyController.probeNetworks (default: every network).`,
-        affects: [{ namespace: w.namespace ?? '', serviceAccount: w.serviceAccount, port }],
+        affects: [{ namespace: w.namespace ?? '', serviceAccount: w.serviceAccount, port, paths, methods: ['GET'] }],
       }));
     }
   }

@@ -258,7 +258,7 @@ class PolicyTranslation {
     this.out.finding(finding('probes/open-to-all-networks', workload.object.locate(['kind']), {
       resource: formatRef(workload.object.ref),
       message: `Port ${port.port} of ${workload.name} gets Server ${server} for its IngressBackend, with no route: Linkerd answers GET ${paths.join(', ')} with its default probe route, for any client in the install's policyController.probeNetworks (default: every network).`,
-      affects: [{ namespace: workload.namespace ?? '', serviceAccount: workload.serviceAccount, port: port.port }],
+      affects: [{ namespace: workload.namespace ?? '', serviceAccount: workload.serviceAccount, port: port.port, paths, methods: ['GET'] }],
     }));
   }
 

@@ -297,7 +297,7 @@ class DestinationTranslation {
       this.out.finding(finding('probes/open-to-all-networks', workload.object.locate(['kind']), {
         resource: formatRef(workload.object.ref),
         message: `Probe paths ${paths.join(', ')} of ${workload.name}:${port.port} are authorized from every network (route ${route}): any client can GET them.`,
-        affects: this.scope(port.port),
+        affects: this.scope(port.port).map((s) => ({ ...s, paths, methods: ['GET'] })),
       }));
     }
   }
