@@ -2,10 +2,13 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import { isManifestCandidate } from '../core/index.ts';
 import { handleCommand } from './commands.ts';
 import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
-import { DeliveryLog, RepositoryQueue } from './queue.ts';
+import { ConcurrencyLimit, DeliveryLog, LruCache, RepositoryQueue } from './queue.ts';
 import { runMigration, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
 
 type Octokit = Context['octokit'];
+
+/** Repository runs one installation may have going at once: first PRs across a large organisation come a few at a time. */
+export const RUNS_PER_INSTALLATION = 2;
 
 export interface Osm2LinkerdApp {
   readonly appFn: ApplicationFunction;
@@ -13,6 +16,7 @@ export interface Osm2LinkerdApp {
   idle(): Promise<void>;
   /** Outcomes of finished runs, newest last (for logs, tests and the dry run). */
   readonly outcomes: RunOutcome[];
+  readonly perInstallation: ConcurrencyLimit;
 }
 
 interface RepositoryRef { readonly owner: string; readonly repo: string }
@@ -26,6 +30,8 @@ export function createApp(): Osm2LinkerdApp {
   const outcomes: RunOutcome[] = [];
   let queue: RepositoryQueue | undefined;
   const deliveries = new DeliveryLog();
+  const perInstallation = new ConcurrencyLimit(RUNS_PER_INSTALLATION);
+  const configCache = new LruCache<{ raw: unknown }>(1_000);
 
   const appFn: ApplicationFunction = (app: Probot) => {
     const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) };
@@ -34,48 +40,49 @@ export function createApp(): Osm2LinkerdApp {
     let botLogin: Promise<string> | undefined;
     const login = () => (botLogin ??= app.auth().then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`));
 
-    const scan = (octokit: Octokit, ref: RepositoryRef, request: RunRequest, defaultBranch?: string): void => {
+    const scan = (octokit: Octokit, ref: RepositoryRef, request: RunRequest, defaultBranch?: string, installation = 0): void => {
       const port = new OctokitRepository(octokit, ref.owner, ref.repo);
-      void runs.scan(`${ref.owner}/${ref.repo}`, async () => {
-        const ctx: RunContext = { port, botLogin: await login(), defaultBranch: defaultBranch ?? (await port.defaultBranch()), log };
+      void runs.scan(`${ref.owner}/${ref.repo}`, () => perInstallation.run(String(installation), async () => {
+        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: defaultBranch ?? (await port.defaultBranch()), log };
         outcomes.push(await runMigration(ctx, request));
-      });
+      }));
     };
     const once = (context: Context): boolean => deliveries.firstTime(context.id);
 
     app.on('installation.created', (context) => {
       if (!once(context)) return;
-      for (const r of context.payload.repositories ?? []) scan(context.octokit, split(r.full_name), {});
+      for (const r of context.payload.repositories ?? []) scan(context.octokit, split(r.full_name), {}, undefined, context.payload.installation.id);
     });
     app.on('installation_repositories.added', (context) => {
       if (!once(context)) return;
-      for (const r of context.payload.repositories_added) scan(context.octokit, split(r.full_name), {});
+      for (const r of context.payload.repositories_added) scan(context.octokit, split(r.full_name), {}, undefined, context.payload.installation.id);
     });
     app.on('push', async (context) => {
       const { payload } = context;
       if (!once(context) || payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
       if (payload.repository.name === '.github' && touches(payload.commits, (p) => p.endsWith('osm2linkerd.yml'))) {
         // An org-wide config changed: every repository of the installation is evaluated again.
+        configCache.forget(`${split(payload.repository.full_name).owner}/`);
         const repositories = await context.octokit.paginate(context.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-        for (const r of repositories) scan(context.octokit, { owner: r.owner.login, repo: r.name }, {}, r.default_branch);
+        for (const r of repositories) scan(context.octokit, { owner: r.owner.login, repo: r.name }, {}, r.default_branch, payload.installation?.id);
         return;
       }
       if (!touches(payload.commits, (p) => isManifestCandidate(p) || p === CONFIG_FILE)) {
         app.log.info(`${payload.repository.full_name}: push changes no manifest; skipped`);
         return;
       }
-      scan(context.octokit, split(payload.repository.full_name), {}, payload.repository.default_branch);
+      scan(context.octokit, split(payload.repository.full_name), {}, payload.repository.default_branch, payload.installation?.id);
     });
     app.on('pull_request.reopened', (context) => {
       // Someone reopened our closed pull request: that is a request to bring it up to date.
       const { pull_request: pr, repository: r } = context.payload;
       if (!once(context) || !(pr.body ?? '').includes('<!-- osm2linkerd:state ')) return;
-      scan(context.octokit, split(r.full_name), { force: true }, r.default_branch);
+      scan(context.octokit, split(r.full_name), { force: true }, r.default_branch, context.payload.installation?.id);
     });
     app.on('check_run.rerequested', (context) => {
       if (!once(context) || context.payload.check_run.name !== 'osm2linkerd') return;
       const r = context.payload.repository;
-      scan(context.octokit, { owner: r.owner.login, repo: r.name }, { recheck: true, force: true }, r.default_branch);
+      scan(context.octokit, { owner: r.owner.login, repo: r.name }, { recheck: true, force: true }, r.default_branch, context.payload.installation?.id);
     });
     app.on('issue_comment.created', (context) => {
       const { payload } = context;
@@ -83,13 +90,13 @@ export function createApp(): Osm2LinkerdApp {
       const r = payload.repository;
       const port = new OctokitRepository(context.octokit, r.owner.login, r.name);
       void runs.run(`${r.owner.login}/${r.name}`, async () => {
-        const ctx: RunContext = { port, botLogin: await login(), defaultBranch: r.default_branch, log };
+        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: r.default_branch, log };
         await handleCommand(ctx, { commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number });
       });
     });
   };
 
-  return { appFn, outcomes, idle: async () => { await queue?.idle(); } };
+  return { appFn, outcomes, perInstallation, idle: async () => { await queue?.idle(); } };
 }
 
 function split(fullName: string): RepositoryRef {

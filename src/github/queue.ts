@@ -57,3 +57,63 @@ export class DeliveryLog {
     return true;
   }
 }
+
+/**
+ * At most `max` tasks at once per key: an installation on a large organisation opens its first pull requests a few
+ * at a time instead of all at once (GitHub's secondary rate limits punish bursts of writes; Renovate staggers too).
+ */
+export class ConcurrencyLimit {
+  readonly #max: number;
+  readonly #active = new Map<string, number>();
+  readonly #waiting = new Map<string, (() => void)[]>();
+  /** The most tasks that ever ran at once for one key (observability and tests). */
+  highWater = 0;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    if ((this.#active.get(key) ?? 0) >= this.#max) await new Promise<void>((resolve) => this.#waiting.set(key, [...(this.#waiting.get(key) ?? []), resolve]));
+    const active = (this.#active.get(key) ?? 0) + 1;
+    this.#active.set(key, active);
+    this.highWater = Math.max(this.highWater, active);
+    try {
+      return await task();
+    } finally {
+      this.#active.set(key, (this.#active.get(key) ?? 1) - 1);
+      const next = this.#waiting.get(key)?.shift();
+      if (next) next();
+    }
+  }
+}
+
+/** A small least-recently-used map (config per default-branch commit). */
+export class LruCache<V> {
+  readonly #entries = new Map<string, V>();
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  get(key: string): V | undefined {
+    const value = this.#entries.get(key);
+    if (value !== undefined) {
+      this.#entries.delete(key);
+      this.#entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    if (this.#entries.size > this.#capacity) this.#entries.delete(this.#entries.keys().next().value ?? '');
+  }
+
+  /** Drops every entry whose key starts with `prefix` (an organisation's config changed). */
+  forget(prefix: string): void {
+    for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
+  }
+}

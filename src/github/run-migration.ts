@@ -13,8 +13,15 @@ export interface Log {
   warn(message: string): void;
 }
 
+/** Raw config per `<owner>/<repo>@<default-branch sha>`: the file cannot change without the sha changing. */
+export interface ConfigCache {
+  get(key: string): { raw: unknown } | undefined;
+  set(key: string, value: { raw: unknown }): void;
+}
+
 export interface RunContext {
   readonly port: RepositoryPort;
+  readonly configCache?: ConfigCache;
   /** `<app-slug>[bot]`: commits and comments by anyone else are a human's. */
   readonly botLogin: string;
   readonly defaultBranch: string;
@@ -50,7 +57,7 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const { port, log } = ctx;
   const base = await port.getBranch(ctx.defaultBranch);
   if (!base) return { status: 'no-osm', detail: `default branch ${ctx.defaultBranch} not found` };
-  const config = await readConfig(ctx);
+  const config = await readConfig(ctx, base.commitSha);
   if (!config) return { status: 'config-error', detail: `${CONFIG_FILE} is invalid: an issue says why; nothing changed` };
   const branch = branchName(config);
   if (branch === ctx.defaultBranch) throw new Error(`refusing to use the default branch ${branch} as the bot branch`);
@@ -90,7 +97,11 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   return { status, pullRequest: pr.number, detail: `PR #${pr.number} ${status}`, plan };
 }
 
-async function readConfig(ctx: RunContext): Promise<AppConfig | null> {
+async function readConfig(ctx: RunContext, baseSha: string): Promise<AppConfig | null> {
+  const key = `${ctx.port.owner}/${ctx.port.repo}@${baseSha}`;
+  const cached = ctx.configCache?.get(key);
+  // A cached config was valid, and the run that cached it closed any config issue.
+  if (cached) return parseAppConfigOrNull(cached.raw);
   let raw: unknown;
   let result: ConfigResult;
   try {
@@ -101,18 +112,28 @@ async function readConfig(ctx: RunContext): Promise<AppConfig | null> {
     raw = undefined;
     result = { ok: false, errors: [error.message] };
   }
-  if (raw === null) return result.ok ? result.config : null;
+  if (result.ok && raw === null) {
+    ctx.configCache?.set(key, { raw });
+    return result.config;
+  }
   const issues = (await ctx.port.listOwnOpenIssues(ctx.botLogin)).filter((i) => i.body.includes(CONFIG_ISSUE_MARKER));
   if (result.ok) {
     for (const issue of issues) await ctx.port.updateIssue(issue.id, { state: 'closed' });
+    ctx.configCache?.set(key, { raw });
     return result.config;
   }
+  // An invalid config is never cached: its issue is kept up to date on every run.
   const body = configIssueBody(CONFIG_FILE, result.errors);
   const open = issues[0];
   if (!open) await ctx.port.createIssue(CONFIG_ISSUE_TITLE, body);
   else if (normalise(open.body) !== normalise(body)) await ctx.port.updateIssue(open.id, { body });
   ctx.log.warn(`${ctx.port.owner}/${ctx.port.repo}: invalid ${CONFIG_FILE}: ${result.errors.join('; ')}`);
   return null;
+}
+
+function parseAppConfigOrNull(raw: unknown): AppConfig | null {
+  const result = parseAppConfig(raw);
+  return result.ok ? result.config : null;
 }
 
 export function optionsFor(config: AppConfig, choices: Choices): MigrationOptionsInput {

@@ -60,6 +60,21 @@ describe('install → one pull request', () => {
     expect(h.app.outcomes.at(-1)).toMatchObject({ status: 'no-osm', detail: expect.stringContaining('searched 2 files, read 1 YAML/JSON manifests') });
   });
 
+  it('an installation on many repositories opens their PRs a few at a time', async () => {
+    const h = await harness();
+    const repos = Array.from({ length: 5 }, (_, i) => h.github.addRepository('acme', `mesh-${i}`, bookstore()));
+    await h.deliver(installationCreated(...repos));
+    expect(repos.map((r) => r.pulls.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(h.app.perInstallation.highWater).toBe(2);
+  });
+
+  it('reads the config once per default-branch commit', async () => {
+    const { h, repo } = await installed({ ...bookstore(), '.github/osm2linkerd.yml': 'labels: [mesh]\n' });
+    repo.permissions.set('octocat', 'write');
+    await h.deliver(commentOnPullRequest(repo, 1, 'octocat', '/osm2linkerd rescan'));
+    expect(h.github.requests.filter((r) => r.path.endsWith('/contents/.github/osm2linkerd.yml'))).toHaveLength(1);
+  });
+
   it('scans repositories added to an installation', async () => {
     const h = await harness();
     const repo = h.github.addRepository('acme', 'later', bookstore());
