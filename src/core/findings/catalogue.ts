@@ -27,6 +27,11 @@ export const catalogue = {
     title: 'Namespace of an object is unknown',
     remediation: 'Set metadata.namespace, or list the file in a kustomization.yaml that sets namespace:. The translation does not assume "default".',
   },
+  'load/namespace-overridden': {
+    severity: 'info',
+    title: 'A kustomization overrides the namespace an object names',
+    remediation: 'kustomize replaces metadata.namespace with the kustomization\'s namespace:, so the generated resources follow the kustomization. If this file is also applied without kustomize, the two deployments differ: remove one of the namespaces.',
+  },
   'load/namespace-ambiguous': {
     severity: 'warning',
     title: 'Object is deployed to several namespaces',

@@ -46,6 +46,20 @@ describe('buildInventory', () => {
     expect(findings).toEqual([]);
   });
 
+  it('lets a kustomization namespace override metadata.namespace, as kustomize does, and says so', () => {
+    const named = DEPLOYMENT.replace('metadata: {name: api}', 'metadata: {name: api, namespace: written}');
+    const { inventory, findings } = inventoryOf({
+      'kustomization.yaml': 'resources: [deploy.yaml, ns.yaml]\nnamespace: deployed\n',
+      'deploy.yaml': named,
+      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: deployed\n',
+    });
+    expect(named).toContain('namespace: written');
+    expect(inventory.workloads[0]?.namespace).toBe('deployed');
+    expect(inventory.workloads[0]?.object.namespaceSource).toBe('kustomization');
+    expect(inventory.namespaces.map((n) => n.name)).toEqual(['deployed']);
+    expect(findings.map((f) => [f.id, f.line])).toEqual([['load/namespace-overridden', 3]]);
+  });
+
   it('never assumes "default": an unknown namespace is a finding', () => {
     const { inventory, findings } = inventoryOf({ 'deploy.yaml': DEPLOYMENT });
     expect(inventory.workloads[0]?.namespace).toBeUndefined();

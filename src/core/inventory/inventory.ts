@@ -68,12 +68,14 @@ function readObject(doc: LoadedDocument, kustomizeNamespaces: Set<string> | unde
   const at = (path: readonly (string | number)[]) => locate(doc, path);
   let namespace: string | undefined;
   let namespaceSource: K8sObject['namespaceSource'] = 'unknown';
-  if (ownNamespace) {
-    namespace = ownNamespace;
-    namespaceSource = 'metadata';
-  } else if (candidates.length > 0) {
+  // kustomize's namespace transformer overrides metadata.namespace of every namespaced object it builds, so a
+  // kustomization that lists the file decides where the object really lands.
+  if (candidates.length > 0 && isNamespaced(kind)) {
     namespace = candidates.length === 1 ? candidates[0] : undefined;
     namespaceSource = 'kustomization';
+  } else if (ownNamespace) {
+    namespace = ownNamespace;
+    namespaceSource = 'metadata';
   }
   const ref: ObjectRef = { apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}) };
   const object: K8sObject = { ref, body, doc, namespaceSource, candidateNamespaces: candidates, locate: at };
@@ -105,6 +107,12 @@ function namespaceFindings(o: K8sObject, ownNamespace: string | undefined): Find
   const line = o.locate(['metadata']);
   if (ownNamespace && /\$\{?[A-Za-z_]/.test(ownNamespace)) {
     return [finding('load/unexpanded-variable', line, { resource, message: `${resource} has namespace "${ownNamespace}", a variable that was never substituted; it is used as written.` })];
+  }
+  if (o.namespaceSource === 'kustomization' && ownNamespace && o.ref.namespace !== undefined && ownNamespace !== o.ref.namespace) {
+    return [finding('load/namespace-overridden', locate(o.doc, ['metadata', 'namespace']), {
+      resource,
+      message: `${resource} says metadata.namespace: ${ownNamespace}, but the kustomization that lists it sets namespace: ${o.ref.namespace}, which wins in kustomize: the translation uses ${o.ref.namespace}.`,
+    })];
   }
   if (o.namespaceSource === 'unknown') {
     return [finding('load/namespace-unknown', line, { resource, message: `${resource} sets no metadata.namespace and no kustomization.yaml lists it with a namespace: the namespace is unknown.` })];
