@@ -1,4 +1,5 @@
 import { annotationBatches, FINDING_MARKER, placeFindings, renderCheckRun, type Finding, type LineAnnotation, type MigrationPlan, type ReviewComment } from '../core/index.ts';
+import { statusOf } from './octokit-repository.ts';
 import type { CheckAnnotation, RepositoryPort } from './repository-port.ts';
 
 /** GitHub takes many comments per review, but a wall of them helps nobody; the rest are listed in the review body. */
@@ -32,14 +33,22 @@ export async function publishReview(port: RepositoryPort, botLogin: string, plan
   const inline = fresh.slice(0, MAX_REVIEW_COMMENTS);
   if (inline.length > 0 || (pr.isNew && placement.unanchored.length > 0)) {
     const body = reviewBody(plan, inline.length, fresh.slice(MAX_REVIEW_COMMENTS), pr.isNew ? placement.unanchored : []);
-    await port.createReview(pr.number, pr.headSha, body, inline.map(({ path, line, side, body: text }) => ({ path, line, side, body: text })));
+    try {
+      await port.createReview(pr.number, pr.headSha, body, inline.map(({ path, line, side, body: text }) => ({ path, line, side, body: text })));
+    } catch (error) {
+      // One anchor GitHub cannot resolve (its diff may lag a push by a moment) rejects the whole review: post the
+      // same review with every comment listed in its body instead, so the findings still reach the reviewer once.
+      if (statusOf(error) !== 422 || inline.length === 0) throw error;
+      await port.createReview(pr.number, pr.headSha, reviewBody(plan, 0, fresh, pr.isNew ? placement.unanchored : []), []);
+      return { annotations: [...placement.annotations], posted: 0 };
+    }
   }
   return { annotations: [...placement.annotations], posted: inline.length };
 }
 
 function reviewBody(plan: MigrationPlan, inline: number, overflow: readonly ReviewComment[], unanchored: readonly Finding[]): string {
   const lines = [`osm2linkerd: ${inline} places in this diff where Linkerd ${plan.summary.linkerdVersion} will behave differently from OSM.`];
-  if (overflow.length > 0) lines.push('', `${overflow.length} more (not posted inline to keep this review readable):`, ...overflow.map((c) => `- \`${c.findingId}\` ${c.path}:${c.line}`));
+  if (overflow.length > 0) lines.push('', `${overflow.length} ${inline > 0 ? 'more (not posted inline to keep this review readable)' : 'places (GitHub could not anchor them on the diff)'}:`, ...overflow.map((c) => `- \`${c.findingId}\` ${c.path}:${c.line}`));
   if (unanchored.length > 0) lines.push('', 'Findings without a line in this diff:', ...unanchored.map((f) => `- \`${f.id}\`${f.file ? ` ${f.file}:${f.line}` : ''}: ${f.message.replace(/\s*\n\s*/g, ' ')}`));
   return lines.join('\n');
 }

@@ -53,6 +53,17 @@ describe('install → one pull request', () => {
     expect(h.openApiViolations).toEqual([]);
   });
 
+  it('when GitHub rejects an anchor, the review is still posted once, with the comments listed in its body', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', bookstore());
+    h.github.fail({ method: 'POST', path: /\/reviews$/, status: 422, message: 'Unprocessable Entity' });
+    await h.deliver(installationCreated(repo));
+    expect(repo.reviews).toHaveLength(1);
+    expect(repo.reviewComments).toHaveLength(0);
+    expect(repo.reviews[0]?.body).toMatch(/\d+ places \(GitHub could not anchor them on the diff\)/);
+    expect(repo.checkRuns).toHaveLength(1);
+  });
+
   it('opens nothing where there is no OSM configuration, and says what it searched', async () => {
     const { h, repo } = await installed({ 'deploy/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n', 'README.md': '# hi\n' });
     expect(repo.pulls).toHaveLength(0);
