@@ -59,6 +59,22 @@ describe('the production image', () => {
     expect(manifest.default_events.sort()).toEqual(['check_run', 'issue_comment', 'pull_request', 'push']);
   });
 
+  it('`npm start` without credentials serves Probot\'s page that registers the app from app.yml', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['src/github/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+      stdio: 'pipe',
+    });
+    try {
+      const page = await poll(`http://127.0.0.1:${port}/probot`, 15_000);
+      expect(page).toContain('Register GitHub App');
+      expect(page).toContain('"default_permissions":{"contents":"write","pull_requests":"write","checks":"write","issues":"write","metadata":"read"}');
+    } finally {
+      child.kill();
+    }
+  });
+
   it('`npm start` serves the app: the health-check endpoint answers', async () => {
     const port = await freePort();
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
