@@ -25,7 +25,7 @@ export interface ServerSpec {
   readonly port: number | string;
   readonly proxyProtocol: ProxyProtocol;
   /** Server v1beta3 accessPolicy (2.16+); omitted means the CRD default, deny. */
-  readonly accessPolicy?: 'audit';
+  readonly accessPolicy?: 'audit' | 'all-authenticated';
 }
 
 export function buildServer(version: LinkerdVersion, s: ServerSpec): LinkerdResource {

@@ -2,6 +2,7 @@ import { finding, type Finding } from '../findings/finding.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { formatRef, type NodePath } from '../source.ts';
 import { asArray, asPortNumber, asRecord, asString, isRecord } from '../values.ts';
+import { stripAnchors } from './regex-literal.ts';
 
 /**
  * What OSM enforced for SMI access (osm-semantics §2.1-2.3, §6.3), read from TrafficTargets, HTTPRouteGroups and
@@ -20,6 +21,44 @@ export interface OsmHttpMatch {
   readonly object: K8sObject;
   /** Path of this match in its HTTPRouteGroup. */
   readonly path: NodePath;
+}
+
+/** Two matches accept exactly the same requests when their regexes, methods and headers are the same. */
+export function matchKey(match: OsmHttpMatch): string {
+  const headers = Object.entries(match.headers).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([match.pathRegex ?? '', [...match.methods].sort(), headers]);
+}
+
+/** Cores (anchors stripped) that match every path, which always starts with "/". */
+const EVERY_PATH = new Set(['.*', '/.*', '(/.*)?', '(?:/.*)?']);
+
+/**
+ * A pathRegex that every request path matches: none ("When pathRegex … not defined, they will be wildcarded",
+ * osm-semantics §2.2, inbound_traffic_policies.go:243-257), or one of the catch-all regexes.
+ */
+export function acceptsEveryPath(pathRegex: string | undefined): boolean {
+  return pathRegex === undefined || pathRegex === '' || EVERY_PATH.has(stripAnchors(pathRegex));
+}
+
+/** A match that accepts every request: any path, any method, no header condition. */
+export function acceptsEveryRequest(match: OsmHttpMatch): boolean {
+  return acceptsEveryPath(match.pathRegex) && match.methods.length === 0 && Object.keys(match.headers).length === 0;
+}
+
+/**
+ * The distinct matches OSM allowed to a destination ServiceAccount across every TrafficTarget naming it (the same
+ * match from several TrafficTargets or groups is one route), first occurrence kept.
+ */
+export function destinationMatches(policies: readonly AccessPolicy[], namespace: string | undefined, serviceAccount: string): OsmHttpMatch[] {
+  const byKey = new Map<string, OsmHttpMatch>();
+  for (const p of policies) {
+    if (p.namespace !== namespace || p.destination !== serviceAccount) continue;
+    for (const match of p.httpMatches) {
+      const key = matchKey(match);
+      if (!byKey.has(key)) byKey.set(key, match);
+    }
+  }
+  return [...byKey.values()];
 }
 
 /** A TrafficTarget OSM would honour, reduced to what it allows. */

@@ -18,3 +18,11 @@ export function regexLiteral(regex: string): string | undefined {
   }
   return out;
 }
+
+/** Full-match anchors at the ends change nothing under OSM's full-match semantics: dropped before classifying. */
+export function stripAnchors(regex: string): string {
+  let r = regex;
+  if (r.startsWith('^')) r = r.slice(1);
+  if (r.endsWith('$') && !r.endsWith('\\$')) r = r.slice(0, -1);
+  return r;
+}

@@ -1,7 +1,7 @@
 import { finding } from '../../findings/finding.ts';
-import type { Inventory, Workload } from '../../inventory/model.ts';
+import type { Workload } from '../../inventory/model.ts';
+import { httpProbePaths, planServers, type ServerPlan } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
-import { exposedPorts } from '../../osm/exposed-ports.ts';
 import { isMeshed, meshedNamespaces } from '../../osm/meshed.ts';
 import { formatRef } from '../../source.ts';
 import { Emitter } from '../emitter.ts';
@@ -23,7 +23,8 @@ export const defaultPolicyRule = defineRule({
   translate: translateDefaultPolicy,
 });
 
-export function translateDefaultPolicy({ inventory, meshMode }: RuleInput): RuleOutput {
+export function translateDefaultPolicy(input: RuleInput): RuleOutput {
+  const { inventory, meshMode } = input;
   const out = new Emitter();
   const model = readAccessModel(inventory);
   const meshed = meshedNamespaces(inventory, model);
@@ -54,7 +55,7 @@ export function translateDefaultPolicy({ inventory, meshMode }: RuleInput): Rule
       }));
     }
   }
-  reportDefaultProbeRoutes(out, inventory, meshedWorkloads, model.policies.map((p) => `${p.namespace ?? ''}/${p.destination}`));
+  reportDefaultProbeRoutes(out, meshedWorkloads, planServers(input));
   return out.output();
 }
 
@@ -70,14 +71,16 @@ function reportTcpProbes(out: Emitter, workloads: readonly Workload[]): void {
   }
 }
 
-/** HTTP probes on ports that get no Server are answered by Linkerd's default probe route, open to probeNetworks. */
-function reportDefaultProbeRoutes(out: Emitter, inventory: Inventory, workloads: readonly Workload[], destinations: readonly string[]): void {
+/**
+ * HTTP probes on ports that get no Server are answered by Linkerd's default probe route, open to probeNetworks. Ports
+ * with a Server (linkerd/servers.ts) are the business of the rule that emits it: it adds a probe route or says that
+ * its Server keeps the default one.
+ */
+function reportDefaultProbeRoutes(out: Emitter, workloads: readonly Workload[], servers: ServerPlan): void {
   for (const w of workloads) {
-    const isDestination = destinations.includes(`${w.namespace ?? ''}/${w.serviceAccount}`);
-    const withServer = new Set(isDestination ? exposedPorts(inventory, w).filter((p) => p.protocol !== 'unsupported').map((p) => p.port) : []);
-    const ports = [...new Set(w.probes.filter((p) => p.type === 'http' && p.port !== undefined && !withServer.has(p.port)).map((p) => p.port as number))];
+    const ports = [...new Set(w.probes.flatMap((p) => (p.type === 'http' && p.port !== undefined && !servers.at(w, p.port) ? [p.port] : [])))];
     for (const port of ports) {
-      const paths = [...new Set(w.probes.filter((p) => p.type === 'http' && p.port === port).map((p) => p.path ?? '/'))].sort();
+      const paths = httpProbePaths(w, port);
       out.finding(finding('probes/open-to-all-networks', w.object.locate(['kind']), {
         resource: formatRef(w.object.ref),
         message: `Port ${port} of ${w.name} has no Server, so under deny Linkerd answers its HTTP probe paths itself, for any client in the install's policyController.probeNetworks (default: every network).`,

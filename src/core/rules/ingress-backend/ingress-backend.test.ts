@@ -9,13 +9,10 @@ import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { applyChanges, migrate } from '../../migrate.ts';
 import { LINKERD_VERSIONS, resolveOptions, type MigrationOptionsInput } from '../../options.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
-import { exposedPorts } from '../../osm/exposed-ports.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
 import { loadRepository } from '../../load/load.ts';
 import { verify } from '../../verify/verify.ts';
-import { translateTrafficTargets } from '../traffic-target/traffic-target.ts';
 import { principalAccount, translateIngressBackends } from './ingress-backend.ts';
-import { serverName, trafficTargetServer } from './servers.ts';
 
 const SMI: MeshMode = { mode: 'smi', source: 'option' };
 const PERMISSIVE: MeshMode = { mode: 'permissive', source: 'option' };
@@ -507,25 +504,6 @@ spec:
       expect(p.verification.uncovered, linkerdVersion).toEqual([]);
       expect(differencesFrom(p, 'ingress:service/ingress-nginx/ingress-nginx-controller'), linkerdVersion).toEqual([]);
     }
-  });
-
-  it.each([
-    ['smi 2.20', SMI, '2.20'],
-    ['permissive 2.20 (audit Servers)', PERMISSIVE, '2.20'],
-    ['permissive 2.15 (traffic-target emits nothing)', PERMISSIVE, '2.15'],
-    ['smi 2.12', SMI, '2.12'],
-  ] as const)('predicts exactly the Servers traffic-target emits (%s)', (_name, mode, linkerdVersion) => {
-    const withOther = { ...files, 'other.yaml': app('other', 'bookstore', { port: 8080 }) };
-    const { inventory } = inventoryOf(withOther);
-    const input = { inventory, options: resolveOptions({ linkerdVersion }), meshMode: mode };
-    const emitted = translateTrafficTargets(input).resources.filter((r) => r.resource.kind === 'Server').map((r) => r.resource.metadata.name).sort();
-    const access = readAccessModel(inventory);
-    const predicted = inventory.workloads
-      .flatMap((w) => exposedPorts(inventory, w).filter((p) => trafficTargetServer(input, access, w, p).serves).map((p) => serverName(w, p)))
-      .sort();
-    expect(predicted).toEqual(emitted);
-    const mine = translateIngressBackends(input).resources.filter((r) => r.resource.kind === 'Server').map((r) => r.resource.metadata.name);
-    expect(mine.filter((n) => emitted.includes(n))).toEqual([]);
   });
 });
 

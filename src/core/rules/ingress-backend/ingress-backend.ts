@@ -1,7 +1,7 @@
 import type { FindingId } from '../../findings/catalogue.ts';
 import { finding, type DifferenceScope } from '../../findings/finding.ts';
 import type { Inventory, Service, Workload } from '../../inventory/model.ts';
-import { selects, resolveTargetPort } from '../../inventory/services.ts';
+import { selects } from '../../inventory/services.ts';
 import {
   buildAuthorizationPolicy,
   buildMeshTlsAuthentication,
@@ -12,16 +12,21 @@ import {
 } from '../../linkerd/build.ts';
 import { resourceName } from '../../linkerd/names.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
-import { readAccessModel, type AccessModel } from '../../osm/access-model.ts';
-import { exposedPorts, type ExposedPort } from '../../osm/exposed-ports.ts';
+import { httpProbePaths, planServers, type PlannedServer, type ServerPlan } from '../../linkerd/servers.ts';
+import type { ExposedPort } from '../../osm/exposed-ports.ts';
+import {
+  backendPorts,
+  readIngressBackends,
+  type IngressBackendPolicy,
+  type IngressBackendSource,
+  type IngressBackendTarget,
+} from '../../osm/ingress-backends.ts';
 import { injectionValue, SIDECAR_INJECTION } from '../../osm/meshed.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { ingressPrincipalLabel, ingressServiceLabel } from '../../verify/types.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
-import { readIngressBackends, type IngressBackendPolicy, type IngressBackendSource, type IngressBackendTarget } from './read.ts';
 import { meshControllerSnippet, meshTlsSnippet, serverSnippet } from './snippets.ts';
-import { proxyProtocolOf, serverName, trafficTargetServer } from './servers.ts';
 
 /**
  * IngressBackend (policy.openservicemesh.io/v1alpha1) → the Server of each backend port + AuthorizationPolicies that
@@ -62,8 +67,8 @@ export function translateIngressBackends(input: RuleInput): RuleOutput {
       message: `${formatRef(n.object.ref)} never took effect in OSM: ${n.reason}. It allowed nothing, so nothing is generated for it.`,
     }));
   }
-  const access = readAccessModel(input.inventory);
-  for (const policy of applied) new PolicyTranslation(input, out, policy, access).run();
+  const servers = planServers(input);
+  for (const policy of applied) new PolicyTranslation(input, out, policy, servers).run();
   return out.output();
 }
 
@@ -109,12 +114,13 @@ interface Controller {
   readonly accounts: readonly Account[];
 }
 
-/** Where a backend lands: a workload port (the Server is shared with traffic-target), or a Server the user creates. */
+/** Where a backend lands: a workload port and its Server (linkerd/servers.ts), or a Server the user creates. */
 interface Target {
   readonly backend: IngressBackendTarget;
   readonly server: string;
   readonly workload?: Workload;
   readonly port?: ExposedPort;
+  readonly planned?: PlannedServer;
 }
 
 class PolicyTranslation {
@@ -127,13 +133,13 @@ class PolicyTranslation {
   private readonly input: RuleInput;
   private readonly out: Emitter;
   private readonly policy: IngressBackendPolicy;
-  private readonly access: AccessModel;
+  private readonly servers: ServerPlan;
 
-  constructor(input: RuleInput, out: Emitter, policy: IngressBackendPolicy, access: AccessModel) {
+  constructor(input: RuleInput, out: Emitter, policy: IngressBackendPolicy, servers: ServerPlan) {
     this.input = input;
     this.out = out;
     this.policy = policy;
-    this.access = access;
+    this.servers = servers;
     this.resource = formatRef(policy.object.ref);
     this.controllers = policy.sources.flatMap((s) => (s.kind === 'Service' ? [this.controller(s)] : []));
     this.principals = policy.sources.flatMap((s) => (s.kind === 'AuthenticatedPrincipal' ? [s] : []));
@@ -181,17 +187,13 @@ class PolicyTranslation {
   // Backends → workload ports
 
   private targets(backend: IngressBackendTarget): Target[] {
-    const { inventory } = this.input;
-    const service = inventory.findService(this.policy.namespace, backend.name);
-    const workloads = service ? inventory.workloads.filter((w) => w.namespace === service.namespace && selects(service, w)) : [];
+    const { service, workloads, ports } = backendPorts(this.input.inventory, this.policy, backend);
     if (!service || workloads.length === 0) return [this.missingBackend(backend, service)];
-    const targets: Target[] = [];
-    for (const workload of workloads) {
-      // "backend.Port.Number != int(svc.TargetPort)": only a Service port whose targetPort is port.number matches.
-      const reached = service.ports.some((sp) => sp.protocol.toUpperCase() === 'TCP' && resolveTargetPort(sp, workload) === backend.port);
-      const port = reached ? exposedPorts(inventory, workload).find((e) => e.port === backend.port) : undefined;
-      if (port) targets.push({ backend, workload, port, server: serverName(workload, port) });
-    }
+    // Every reached port has a Server in the plan (this rule's need); it may be traffic-target's.
+    const targets = ports.flatMap(({ workload, port }): Target[] => {
+      const planned = this.servers.at(workload, port.port);
+      return planned ? [{ backend, workload, port, server: planned.name, planned }] : [];
+    });
     if (targets.length === 0) {
       const ports = service.ports.map((sp) => `${sp.port}→${String(sp.targetPort)}`).join(', ');
       this.note('ingress-backend/port-not-target-port', ['spec', 'backends', backend.index, 'port', 'number'],
@@ -223,15 +225,13 @@ class PolicyTranslation {
     const ns = this.policy.outNamespace;
     const permissive = meshMode.mode === 'permissive';
     let ownServer = true;
-    if (t.workload && t.port) {
-      const shared = trafficTargetServer(this.input, this.access, t.workload, t.port);
-      ownServer = !shared.serves;
+    if (t.workload && t.port && t.planned) {
+      // One Server per pod port: emitted here unless an earlier need (a TrafficTarget) owns it (linkerd/servers.ts).
+      ownServer = t.planned.owner === 'ingress-backend';
       if (ownServer) {
-        this.out.resource(buildServer(version, {
-          name: t.server, namespace: ns, podLabels: t.workload.selectorLabels, port: t.port.name ?? t.port.port, proxyProtocol: proxyProtocolOf(t.port),
-        }), this.policy.object);
-        this.reportProbeRoute(t.workload, t.port, t.server);
-      } else if (!shared.audit && proxyProtocolOf(t.port) !== 'opaque') {
+        this.out.resource(t.planned.resource, t.planned.origin);
+        this.reportProbeRoute(t.planned);
+      } else if (t.planned.accessPolicy !== 'audit' && t.planned.proxyProtocol !== 'opaque') {
         // The TrafficTarget routes on this Server answer 404 to every other request; OSM's ingress route was a
         // wildcard. A catch-all route lets the controller reach every path; it is named to sort after the
         // TrafficTarget routes, so one that ranks the same (any path, no method, no header) wins the name tie-break
@@ -251,13 +251,13 @@ class PolicyTranslation {
    * A Server without routes keeps Linkerd's default probe route: GET on each HTTP probe path, for any client in the
    * install's probeNetworks (linkerd-semantics §2.4, §2.6). OSM answered probes on its own listeners only.
    */
-  private reportProbeRoute(workload: Workload, port: ExposedPort, server: string): void {
-    if (proxyProtocolOf(port) === 'opaque') return;
-    const paths = [...new Set(workload.probes.filter((p) => p.type === 'http' && p.port === port.port).map((p) => p.path ?? '/'))].sort();
+  private reportProbeRoute({ workload, port, name, proxyProtocol }: PlannedServer): void {
+    if (proxyProtocol === 'opaque') return;
+    const paths = httpProbePaths(workload, port.port);
     if (paths.length === 0) return;
     this.out.finding(finding('probes/open-to-all-networks', workload.object.locate(['kind']), {
       resource: formatRef(workload.object.ref),
-      message: `Port ${port.port} of ${workload.name} gets Server ${server} for its IngressBackend, with no route: Linkerd answers GET ${paths.join(', ')} with its default probe route, for any client in the install's policyController.probeNetworks (default: every network).`,
+      message: `Port ${port.port} of ${workload.name} gets Server ${name} for its IngressBackend, with no route: Linkerd answers GET ${paths.join(', ')} with its default probe route, for any client in the install's policyController.probeNetworks (default: every network).`,
       affects: [{ namespace: workload.namespace ?? '', serviceAccount: workload.serviceAccount, port: port.port, paths, methods: ['GET'] }],
     }));
   }

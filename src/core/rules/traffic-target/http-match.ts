@@ -33,9 +33,3 @@ function headerMatch(name: string, value: string): NonNullable<RouteMatch['heade
     ? { name, value: literal, type: 'Exact' }
     : { name, value: `^(?:${value})$`, type: 'RegularExpression' };
 }
-
-/** Two matches accept exactly the same requests when their regexes, methods and headers are the same. */
-export function matchKey(match: OsmHttpMatch): string {
-  const headers = Object.entries(match.headers).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([match.pathRegex ?? '', [...match.methods].sort(), headers]);
-}

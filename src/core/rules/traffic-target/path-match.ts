@@ -5,7 +5,8 @@
  * the query string) must match the regex". So `/users` matches `/users` only, not `/users/42`.
  */
 
-import { regexLiteral } from '../../osm/regex-literal.ts';
+import { acceptsEveryPath } from '../../osm/access-model.ts';
+import { regexLiteral, stripAnchors } from '../../osm/regex-literal.ts';
 
 
 export type PathMatch =
@@ -30,21 +31,12 @@ const RUST_UNSUPPORTED: readonly [RegExp, string][] = [
   [/\\Q|\\E/, '\\Q…\\E quoting'],
 ];
 
-/** Full-match anchors at the ends change nothing under full-match semantics: drop them before classifying. */
-function stripAnchors(regex: string): string {
-  let r = regex;
-  if (r.startsWith('^')) r = r.slice(1);
-  if (r.endsWith('$') && !r.endsWith('\\$')) r = r.slice(0, -1);
-  return r;
-}
-
 export function translatePathRegex(pathRegex: string | undefined, isValidRe2: (r: string) => boolean): PathTranslation {
-  // "When pathRegex … not defined, they will be wildcarded" (osm-semantics §2.2, inbound_traffic_policies.go:243-257).
-  if (pathRegex === undefined || pathRegex === '') return { kind: 'any' };
+  // No pathRegex, or one every path matches (osm/access-model.ts decides, for every reader of OSM matches).
+  if (acceptsEveryPath(pathRegex) || pathRegex === undefined) return { kind: 'any' };
   if (!isValidRe2(pathRegex)) return { kind: 'invalid' };
   for (const [pattern, construct] of RUST_UNSUPPORTED) if (pattern.test(pathRegex)) return { kind: 'inexpressible', construct };
   const core = stripAnchors(pathRegex);
-  if (core === '.*' || core === '/.*' || core === '(/.*)?' || core === '(?:/.*)?') return { kind: 'any' };
   const literal = regexLiteral(core);
   if (literal !== undefined) {
     return literal.startsWith('/') ? { kind: 'match', match: { type: 'Exact', value: literal } } : { kind: 'never' };

@@ -6,18 +6,18 @@ import {
   buildNetworkAuthentication,
   buildServer,
   buildServerRoute,
-  type ProxyProtocol,
   type RouteMatch,
 } from '../../linkerd/build.ts';
 import { resourceName } from '../../linkerd/names.ts';
+import { httpProbePaths, planServers, type PlannedServer, type ServerPlan } from '../../linkerd/servers.ts';
 import { features } from '../../linkerd/versions.ts';
-import { readAccessModel, type AccessPolicy, type OsmHttpMatch } from '../../osm/access-model.ts';
+import { matchKey, readAccessModel, type AccessPolicy, type OsmHttpMatch } from '../../osm/access-model.ts';
 import { formatRef } from '../../source.ts';
 import { fullMatch } from '../../verify/regex-samples.ts';
 import { Emitter } from '../emitter.ts';
 import { routeGroupsOfEgresses } from '../egress/read-egress.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
-import { matchKey, translateHttpMatch } from './http-match.ts';
+import { translateHttpMatch } from './http-match.ts';
 import { contains, overlap } from './overlap.ts';
 import { exposedPorts, type ExposedPort } from '../../osm/exposed-ports.ts';
 
@@ -68,8 +68,9 @@ export function translateTrafficTargets(input: RuleInput): RuleOutput {
     }
     return out.output();
   }
+  const servers = planServers(input);
   for (const policies of groupByDestination(model.policies)) {
-    new DestinationTranslation(input, out, policies, audit).run();
+    new DestinationTranslation(input, out, policies, audit, servers).run();
   }
   return out.output();
 }
@@ -118,12 +119,14 @@ class DestinationTranslation {
   private readonly out: Emitter;
   private readonly policies: readonly AccessPolicy[];
   private readonly audit: boolean;
+  private readonly servers: ServerPlan;
 
-  constructor(input: RuleInput, out: Emitter, policies: readonly AccessPolicy[], audit: boolean) {
+  constructor(input: RuleInput, out: Emitter, policies: readonly AccessPolicy[], audit: boolean, servers: ServerPlan) {
     this.input = input;
     this.out = out;
     this.policies = policies;
     this.audit = audit;
+    this.servers = servers;
     this.inventory = input.inventory;
     this.first = policies[0] as AccessPolicy;
     this.namespace = this.first.namespace;
@@ -178,27 +181,22 @@ class DestinationTranslation {
       }));
     }
     for (const port of exposed) {
-      if (port.protocol === 'unsupported') continue;
-      const server = resourceName(workload.name, port.name ?? port.port);
+      // The Server of every port OSM programmed (servers.ts): traffic-target's need comes first, so it emits it.
+      const planned = this.servers.at(workload, port.port);
+      if (planned?.owner !== 'traffic-target') continue;
+      const server = this.emitServer(planned);
       this.reportTcpScoping(port.port);
-      if (port.protocol === 'tcp' || port.protocol === 'tcp-server-first') this.translateTcpPort(workload, port, server);
+      if (planned.proxyProtocol === 'opaque') this.translateTcpPort(workload, port, server);
       else this.translateHttpPort(workload, port, server);
     }
   }
 
-  private emitServer(workload: Workload, port: ExposedPort, name: string, proxyProtocol: ProxyProtocol): string {
-    return this.out.resource(buildServer(this.input.options.linkerdVersion, {
-      name,
-      namespace: this.outNamespace,
-      podLabels: workload.selectorLabels,
-      port: port.name ?? port.port,
-      proxyProtocol,
-      ...(this.audit ? { accessPolicy: 'audit' as const } : {}),
-    }), this.origin);
+  /** Returns the name the Server got (the Emitter renames a different resource under a name the rule already used). */
+  private emitServer(planned: PlannedServer): string {
+    return this.out.resource(planned.resource, planned.origin);
   }
 
-  private translateTcpPort(workload: Workload, port: ExposedPort, name: string): void {
-    const server = this.emitServer(workload, port, name, 'opaque');
+  private translateTcpPort(workload: Workload, port: ExposedPort, server: string): void {
     if (this.entries.length > 0) {
       this.out.finding(finding('traffic-target/http-rules-on-tcp-port', this.origin.locate(['spec', 'rules']), {
         resource: formatRef(this.origin.ref),
@@ -213,11 +211,7 @@ class DestinationTranslation {
     ]), this.origin);
   }
 
-  private translateHttpPort(workload: Workload, port: ExposedPort, name: string): void {
-    // OSM's undeclared default was HTTP with Envoy's codec detection (HTTP/1.1 or HTTP/2): Linkerd's `unknown`
-    // detects the same way and still applies HTTPRoutes (linkerd-reference §3.2).
-    const protocol: ProxyProtocol = port.protocol === 'grpc' ? 'HTTP/2' : port.declared ? 'HTTP/1' : 'unknown';
-    const server = this.emitServer(workload, port, name, protocol);
+  private translateHttpPort(workload: Workload, port: ExposedPort, server: string): void {
     if (port.protocol === 'grpc') {
       this.out.finding(finding('traffic-target/grpc-port', workload.object.locate(['kind']), {
         resource: formatRef(workload.object.ref),
@@ -260,7 +254,7 @@ class DestinationTranslation {
    * a GET + exact-path route authorized from the probe networks, plus every source an OSM route let make that request.
    */
   private emitProbeRoute(workload: Workload, port: ExposedPort, server: string, entries: readonly MatchEntry[]): void {
-    const paths = [...new Set(workload.probes.filter((p) => p.type === 'http' && p.port === port.port).map((p) => p.path ?? '/'))].sort();
+    const paths = httpProbePaths(workload, port.port);
     if (paths.length === 0) return;
     const { options } = this.input;
     const version = options.linkerdVersion;

@@ -1,31 +1,30 @@
 import { finding } from '../../findings/finding.ts';
 import type { FindingId } from '../../findings/catalogue.ts';
 import type { K8sObject, Service, Workload } from '../../inventory/model.ts';
-import { resolveTargetPort } from '../../inventory/services.ts';
-import { buildServer, type ProxyProtocol } from '../../linkerd/build.ts';
 import { resourceName } from '../../linkerd/names.ts';
-import type { LinkerdResource } from '../../linkerd/resources.ts';
+import { httpProbePaths, planServers, serverName, type PlannedServer, type ServerPlan } from '../../linkerd/servers.ts';
 import { features } from '../../linkerd/versions.ts';
-import { readAccessModel, type AccessModel, type OsmHttpMatch } from '../../osm/access-model.ts';
-import { exposedPorts, type ExposedPort } from '../../osm/exposed-ports.ts';
+import { destinationMatches, matchKey, readAccessModel, type AccessModel, type OsmHttpMatch } from '../../osm/access-model.ts';
+import type { ExposedPort } from '../../osm/exposed-ports.ts';
+import {
+  httpPortsBehind,
+  readSettingLimits,
+  resolveUpstreamTrafficSettings,
+  workloadLimit,
+  type AppliedLimit,
+  type LimitReading,
+  type LocalHttpLimit,
+  type ResolvedSetting,
+  type SettingLimits,
+} from '../../osm/upstream-traffic-settings.ts';
 import { formatRef, type NodePath } from '../../source.ts';
-import { asArray, asPortNumber, asRecord, asString, getIn, isRecord } from '../../values.ts';
+import { asRecord, asString, getIn, isRecord } from '../../values.ts';
 import { Emitter } from '../emitter.ts';
 import { goDurationMs, linkerdDuration } from '../retry/duration.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
-import { matchKey } from '../traffic-target/http-match.ts';
 import { contains } from '../traffic-target/overlap.ts';
 import { describeLeaves, fieldName, leafFields, unknownFields, type FieldSchema } from './known-fields.ts';
-import {
-  buildHttpLocalRateLimitPolicy,
-  isCatchAll,
-  limitLosses,
-  osmRoutePath,
-  perSecond,
-  readLocalHttpLimit,
-  type LimitReading,
-  type LocalHttpLimit,
-} from './rate-limit.ts';
+import { buildHttpLocalRateLimitPolicy, limitLosses, perSecond } from './rate-limit.ts';
 import { annotateService, annotationsInline } from './service-annotations.ts';
 
 /**
@@ -46,7 +45,7 @@ export const upstreamTrafficSettingRule = defineRule({
     'upstream-traffic-setting/rate-limit', 'upstream-traffic-setting/rate-limit-unavailable', 'upstream-traffic-setting/rate-limit-approximated',
     'upstream-traffic-setting/rate-limit-widened', 'upstream-traffic-setting/route-rate-limit', 'upstream-traffic-setting/tcp-rate-limit',
     'upstream-traffic-setting/connection-settings', 'upstream-traffic-setting/failure-accrual',
-    'upstream-traffic-setting/unreleased-field', 'upstream-traffic-setting/unknown-field',
+    'upstream-traffic-setting/unreleased-field', 'upstream-traffic-setting/unknown-field', 'probes/open-to-all-networks',
   ],
   translate: translateUpstreamTrafficSettings,
 });
@@ -96,11 +95,12 @@ export function translateUpstreamTrafficSettings(input: RuleInput): RuleOutput {
   return out.output();
 }
 
-/** A pod port behind the Service, and the Server name every rule gives it (traffic-target: `<workload>-<port name or number>`). */
+/** An HTTP pod port behind the Service, and its Server (linkerd/servers.ts) when it gets one. */
 interface ServedPort {
   readonly workload: Workload;
   readonly port: ExposedPort;
   readonly server: string;
+  readonly planned: PlannedServer | undefined;
 }
 
 type Target =
@@ -111,7 +111,8 @@ class Translation {
   private readonly input: RuleInput;
   private readonly out: Emitter;
   private readonly model: AccessModel;
-  private readonly hosts = new Map<string, K8sObject>();
+  private readonly resolved: ReadonlyMap<K8sObject, ResolvedSetting>;
+  private readonly servers: ServerPlan;
   /** Servers that already have a rate limit policy: Linkerd allows one per Server. */
   private readonly limited = new Map<string, { readonly setting: K8sObject; readonly rps: number }>();
 
@@ -119,6 +120,8 @@ class Translation {
     this.input = input;
     this.out = out;
     this.model = readAccessModel(input.inventory);
+    this.resolved = new Map(resolveUpstreamTrafficSettings(input.inventory).map((r) => [r.setting, r]));
+    this.servers = planServers(input);
   }
 
   private report(id: FindingId, setting: K8sObject, path: NodePath, message: string): void {
@@ -132,7 +135,7 @@ class Translation {
       this.report('upstream-traffic-setting/unknown-field', setting, path,
         `${fieldName(path)} of ${resource} is not a field of UpstreamTrafficSetting: OSM's API server pruned it, so it did nothing. Not translated.`);
     }
-    const target = this.resolve(setting, asString(spec['host']) ?? '');
+    const target = this.resolve(setting);
     if (!target) return;
     if (target.kind === 'egress') {
       this.reportEgress(setting, spec, target.egresses);
@@ -146,40 +149,29 @@ class Translation {
       return;
     }
     this.failureAccrual(setting, service);
-    this.rateLimits(setting, spec, service);
+    this.rateLimits(setting, service);
   }
 
-  /**
-   * Which Service OSM applied the setting to: `setting.Namespace == svc.Namespace && setting.Spec.Host == svc.FQDN()`,
-   * FQDN = `<name>.<namespace>.svc.cluster.local` (`pkg/policy/client.go:125-150`, osm-semantics §3.3). An Egress may
-   * reference it by name for any host instead (§3.2).
-   */
-  private resolve(setting: K8sObject, host: string): Target | undefined {
+  /** Which Service OSM applied the setting to (osm/upstream-traffic-settings.ts), or why it applied nowhere. */
+  private resolve(setting: K8sObject): Target | undefined {
     const resource = formatRef(setting.ref);
-    const labels = host.split('.');
-    if (labels.length < 2) {
+    const resolved = this.resolved.get(setting);
+    if (!resolved) return undefined;
+    const { host, target } = resolved;
+    if (target.kind === 'service' || target.kind === 'egress') return target;
+    if (target.kind === 'invalid-host') {
       this.report('upstream-traffic-setting/never-applied', setting, ['spec', 'host'],
         `${resource} has host ${JSON.stringify(host)}, which is not an FQDN: OSM's admission webhook rejected it ("invalid FQDN specified as host"). Nothing is translated.`);
-      return undefined;
-    }
-    // GetUpstreamTrafficSettingByHost looks across namespaces; an object of the same name passes (validators.go).
-    const first = this.hosts.get(host);
-    if (first && first.ref.name !== setting.ref.name) {
+    } else if (target.kind === 'duplicate-host') {
       this.report('upstream-traffic-setting/never-applied', setting, ['spec', 'host'],
-        `${resource} sets host ${host} like ${formatRef(first.ref)}: OSM's webhook admits one UpstreamTrafficSetting per host, so the later one (in repository order) was rejected. Nothing is translated from it.`);
-      return undefined;
+        `${resource} sets host ${host} like ${formatRef(target.first.ref)}: OSM's webhook admits one UpstreamTrafficSetting per host, so the later one (in repository order) was rejected. Nothing is translated from it.`);
+    } else {
+      const why = host === target.fqdn
+        ? `it is in namespace ${setting.ref.namespace ?? '?'} while Service ${target.name} is in ${target.namespace}, and OSM only reads settings from the Service's namespace`
+        : `OSM compared host with the Service FQDN (${target.fqdn}), so the host must be written exactly that way`;
+      this.report('upstream-traffic-setting/never-applied', setting, ['spec', 'host'],
+        `${resource} (host ${host}) never applied to a mesh Service: ${why}. No Egress references it either. Nothing is translated.`);
     }
-    if (!first) this.hosts.set(host, setting);
-    const [name = '', namespace = ''] = labels;
-    const fqdn = `${name}.${namespace}.svc.cluster.local`;
-    if (host === fqdn && (setting.ref.namespace === undefined || setting.ref.namespace === namespace)) return { kind: 'service', name, namespace };
-    const egresses = this.input.inventory.osm('Egress').filter((e) => e.ref.namespace === setting.ref.namespace && referencesSetting(e, setting.ref.name));
-    if (egresses.length > 0) return { kind: 'egress', egresses };
-    const why = host === fqdn
-      ? `it is in namespace ${setting.ref.namespace ?? '?'} while Service ${name} is in ${namespace}, and OSM only reads settings from the Service's namespace`
-      : `OSM compared host with the Service FQDN (${fqdn}), so the host must be written exactly that way`;
-    this.report('upstream-traffic-setting/never-applied', setting, ['spec', 'host'],
-      `${resource} (host ${host}) never applied to a mesh Service: ${why}. No Egress references it either. Nothing is translated.`);
     return undefined;
   }
 
@@ -259,14 +251,10 @@ class Translation {
       `${fork}. It becomes ${annotationsInline(annotations)} on Service ${service.name}: Linkerd stops sending to an endpoint after ${String(errors)} consecutive failures, where osm-edge opened the breaker for the whole upstream after that many errors in statTimeWindow.${droppedText}`);
   }
 
-  private rateLimits(setting: K8sObject, spec: Readonly<Record<string, unknown>>, service: Service): void {
+  private rateLimits(setting: K8sObject, service: Service): void {
     const resource = formatRef(setting.ref);
-    const vhostPath = ['spec', 'rateLimit', 'local', 'http'];
-    const vhost = readLocalHttpLimit(getIn(setting.body, vhostPath), vhostPath);
-    const routes = asArray(spec['httpRoutes']).map((raw, index) => {
-      const path = ['spec', 'httpRoutes', index, 'rateLimit', 'local'];
-      return { index, path: asString(asRecord(raw)['path']), reading: readLocalHttpLimit(getIn(setting.body, path), path) };
-    });
+    const settingLimits = readSettingLimits(setting);
+    const { vhost, routes } = settingLimits;
     for (const reading of [vhost, ...routes.map((r) => r.reading)]) this.reportIncomplete(setting, reading);
     for (const r of routes.filter((x) => x.reading.kind === 'none')) {
       this.report('upstream-traffic-setting/route-rate-limit', setting, ['spec', 'httpRoutes', r.index],
@@ -288,7 +276,7 @@ class Translation {
     }
     for (const workload of [...new Set(served.map((s) => s.workload))]) {
       const ports = served.filter((s) => s.workload === workload);
-      const effective = this.effectiveLimit(setting, vhost, routes, workload, ports);
+      const effective = this.effectiveLimit(setting, settingLimits, workload, ports);
       if (!effective) continue;
       for (const port of ports) this.emitLimit(setting, service, port, effective.limit, effective.via);
     }
@@ -301,89 +289,57 @@ class Translation {
   }
 
   /**
-   * The limit a workload's requests met in OSM. The virtual-host limit covers every route; a route-level limit
-   * replaces it for the requests of that route (Envoy uses the most specific per-filter config; inferred). A route
-   * limit matched a route when `path` equalled the route's regex as a string (`trafficpolicy.go:40-47`): in
-   * permissive mode the only route is `.*`; in SMI mode the routes are the allowed HTTPRouteGroup matches.
+   * The limit every request of a workload met in OSM (osm/upstream-traffic-settings.ts `workloadLimit`), and a
+   * finding for each route limit that does not become it. The same function decides whether the workload's ports get
+   * a Server for the limit (linkerd/servers.ts), so a policy is emitted exactly where the plan has a Server.
    */
-  private effectiveLimit(
-    setting: K8sObject,
-    vhost: LimitReading,
-    routes: readonly { readonly index: number; readonly path: string | undefined; readonly reading: LimitReading }[],
-    workload: Workload,
-    ports: readonly ServedPort[],
-  ): { readonly limit: LocalHttpLimit; readonly via: string } | undefined {
+  private effectiveLimit(setting: K8sObject, limits: SettingLimits, workload: Workload, ports: readonly ServedPort[]): AppliedLimit | undefined {
     const resource = formatRef(setting.ref);
     const permissive = this.input.meshMode.mode === 'permissive';
-    let effective = vhost.kind === 'limit' ? { limit: vhost.limit, via: 'rateLimit.local.http' } : undefined;
     const entries = permissive ? [] : this.destinationEntries(workload);
+    const { effective, routes } = workloadLimit(limits, entries.map((e) => e.match), permissive);
     const servers = ports.map((p) => p.server).join(', ');
-    for (const route of routes) {
+    for (const { route, outcome } of routes) {
       if (route.reading.kind !== 'limit') continue;
       const at = ['spec', 'httpRoutes', route.index, 'path'];
       const label = `httpRoutes[${route.index}] of ${resource} (path ${JSON.stringify(route.path ?? null)})`;
-      const matched = permissive ? (route.path === '.*' ? ['.*'] : []) : entries.filter((e) => osmRoutePath(e.match) === route.path);
-      if (matched.length === 0) {
+      if (outcome.kind === 'unmatched') {
         this.report('upstream-traffic-setting/route-rate-limit', setting, at, permissive
           ? `${label}: in permissive mode OSM's only inbound route on ${workload.name} has path ".*", so this path matched no route and its limit never applied. Not translated.`
           : `${label} equals no pathRegex of the HTTPRouteGroup matches allowed to ${workload.name} (OSM compared the strings), so its limit never applied. Not translated.`);
-        continue;
-      }
-      const only = entries[0];
-      if (permissive || (entries.length === 1 && only && isCatchAll(only.match))) {
+      } else if (outcome.kind === 'same-route') {
+        this.report('upstream-traffic-setting/route-rate-limit', setting, at,
+          `${label} names the same route on ${workload.name} as ${outcome.kept.via.replace('.rateLimit.local', '')}, whose limit is kept (the first entry is assumed to win; inferred). Not translated.`);
+      } else if (outcome.kind === 'port-wide') {
         // The only route takes every request: its limit is the whole Server's.
-        const via = `httpRoutes[${route.index}].rateLimit.local`;
-        if (effective?.via.startsWith('httpRoutes')) {
-          this.report('upstream-traffic-setting/route-rate-limit', setting, at,
-            `${label} names the same route on ${workload.name} as ${effective.via.replace('.rateLimit.local', '')}, whose limit is kept (the first entry is assumed to win; inferred). Not translated.`);
-          continue;
+        const { replaced } = outcome;
+        if (replaced) {
+          this.report('upstream-traffic-setting/rate-limit', setting, replaced.limit.path,
+            `${replaced.via} of ${resource} (${replaced.limit.requests} per ${replaced.limit.unit}) limited no request of ${workload.name}: httpRoutes[${route.index}].rateLimit.local replaced it on the only route there (Envoy uses the most specific per-filter config; inferred). It is not translated.`);
         }
-        if (effective) {
-          this.report('upstream-traffic-setting/rate-limit', setting, effective.limit.path,
-            `${effective.via} of ${resource} (${effective.limit.requests} per ${effective.limit.unit}) limited no request of ${workload.name}: ${via} replaced it on the only route there (Envoy uses the most specific per-filter config; inferred). It is not translated.`);
-        }
-        effective = { limit: route.reading.limit, via };
-        continue;
+      } else {
+        const keys = new Set(outcome.matches.map(matchKey));
+        const named = entries
+          .filter((e) => keys.has(e.key))
+          .flatMap((e) => ports.map((p) => `${routeName(p.server, e, entries)} (${e.match.group}/${e.match.name} on Server ${p.server})`));
+        this.report('upstream-traffic-setting/route-rate-limit', setting, at,
+          `${label} limited OSM's route(s) for ${named.join(', ')} to ${route.reading.limit.requests}/${route.reading.limit.unit}. Linkerd rate-limits a whole Server, not a route: requests on those HTTPRoutes get ${effective ? `the Server-wide limit from ${effective.via}` : 'no limit'} on ${servers}.`);
       }
-      const named = entries
-        .filter((e) => osmRoutePath(e.match) === route.path)
-        .flatMap((e) => ports.map((p) => `${routeName(p.server, e, entries)} (${e.match.group}/${e.match.name} on Server ${p.server})`));
-      this.report('upstream-traffic-setting/route-rate-limit', setting, at,
-        `${label} limited OSM's route(s) for ${named.join(', ')} to ${route.reading.limit.requests}/${route.reading.limit.unit}. Linkerd rate-limits a whole Server, not a route: requests on those HTTPRoutes get ${effective ? `the Server-wide limit from ${effective.via}` : 'no limit'} on ${servers}.`);
     }
     return effective;
   }
 
   /** Distinct HTTPRouteGroup matches allowed to the workload's ServiceAccount, as traffic-target collects them. */
   private destinationEntries(workload: Workload): RouteEntry[] {
-    const byKey = new Map<string, RouteEntry>();
-    for (const p of this.model.policies) {
-      if (p.namespace !== workload.namespace || p.destination !== workload.serviceAccount) continue;
-      for (const match of p.httpMatches) {
-        const key = matchKey(match);
-        if (!byKey.has(key)) byKey.set(key, { key, match });
-      }
-    }
-    return [...byKey.values()];
+    return destinationMatches(this.model.policies, workload.namespace, workload.serviceAccount).map((match) => ({ key: matchKey(match), match }));
   }
 
-  /** HTTP pod ports behind the Service (OSM built an HTTP inbound chain for them, osm-semantics §6.1, §6.5). */
+  /** HTTP pod ports behind the Service, with the Server each has in the plan. */
   private servedPorts(service: Service): ServedPort[] {
-    const { inventory } = this.input;
-    const result: ServedPort[] = [];
-    for (const workload of inventory.workloads) {
-      if (workload.namespace === undefined || !inventory.servicesSelecting(workload).includes(service)) continue;
-      const exposed = exposedPorts(inventory, workload);
-      for (const sp of service.ports) {
-        if (sp.protocol.toUpperCase() !== 'TCP' || (sp.osmProtocol !== 'http' && sp.osmProtocol !== 'grpc')) continue;
-        const target = resolveTargetPort(sp, workload);
-        const port = exposed.find((p) => p.port === target);
-        if (!port || (port.protocol !== 'http' && port.protocol !== 'grpc')) continue;
-        const server = resourceName(workload.name, port.name ?? port.port);
-        if (!result.some((r) => r.workload === workload && r.server === server)) result.push({ workload, port, server });
-      }
-    }
-    return result;
+    return httpPortsBehind(this.input.inventory, service).map(({ workload, port }) => {
+      const planned = this.servers.at(workload, port.port);
+      return { workload, port, planned, server: planned?.name ?? serverName(workload, port) };
+    });
   }
 
   private emitLimit(setting: K8sObject, service: Service, served: ServedPort, limit: LocalHttpLimit, via: string): void {
@@ -401,7 +357,7 @@ class Translation {
     }
     this.limited.set(key, { setting, rps: rate.requestsPerSecond });
     const namespace = setting.namespaceSource === 'kustomization' ? undefined : setting.ref.namespace;
-    const generated = this.ensureServer(setting, served, namespace);
+    const generated = this.emitServer(served);
     const name = this.out.resource(buildHttpLocalRateLimitPolicy(resourceName(setting.ref.name, server), namespace, server, rate.requestsPerSecond), setting);
     this.report('upstream-traffic-setting/rate-limit', setting, limit.path,
       `${via} of ${resource} (${limit.requests} per ${limit.unit}) becomes HTTPLocalRateLimitPolicy ${name}: total.requestsPerSecond ${rate.requestsPerSecond} on Server ${server} (port ${port.port} of ${workload.name}).${generated ? ` No TrafficTarget gave that port a Server, so ${generated}.` : ''}`);
@@ -418,35 +374,33 @@ class Translation {
   }
 
   /**
-   * The Server the policy targets: one Server per pod port, whichever rule needs it. traffic-target emits it when a
-   * TrafficTarget names the workload's ServiceAccount, ingress-backend when an IngressBackend names the port; else it
-   * is generated here with the same name and shape. Its accessPolicy keeps OSM's verdicts: permissive mode allowed
+   * The Server the policy targets: one Server per pod port, emitted by the first rule that needs it
+   * (linkerd/servers.ts): traffic-target when a TrafficTarget names the workload's ServiceAccount, ingress-backend when
+   * an IngressBackend reaches the port, else this rule. Its accessPolicy keeps OSM's verdicts: permissive mode allowed
    * every meshed client and no plaintext one (`all-authenticated`; osm-semantics §6.1-6.2); SMI mode without a
-   * TrafficTarget allowed no one (the CRD default, deny). Returns a description when it generated one.
+   * TrafficTarget allowed no one (the CRD default, deny). Returns a description when this rule emits it.
    */
-  private ensureServer(setting: K8sObject, served: ServedPort, namespace: string | undefined): string | undefined {
-    const { workload, port, server } = served;
-    if (this.model.policies.some((p) => p.namespace === workload.namespace && p.destination === workload.serviceAccount)) return undefined;
-    if (this.ingressBackendServes(workload, port)) return undefined;
-    const protocol: ProxyProtocol = port.protocol === 'grpc' ? 'HTTP/2' : port.declared ? 'HTTP/1' : 'unknown';
-    const built = buildServer(this.input.options.linkerdVersion, {
-      name: server, namespace, podLabels: workload.selectorLabels, port: port.name ?? port.port, proxyProtocol: protocol,
-    });
-    const permissive = this.input.meshMode.mode === 'permissive';
-    const resource: LinkerdResource = permissive ? { ...built, spec: { ...built.spec, accessPolicy: 'all-authenticated' } } : built;
-    this.out.resource(resource, setting);
-    return permissive
-      ? `Server ${server} is generated with accessPolicy: all-authenticated (OSM in permissive mode allowed every meshed client)`
-      : `Server ${server} is generated with the default accessPolicy deny (OSM in SMI mode allowed no client without a TrafficTarget)`;
+  private emitServer(served: ServedPort): string | undefined {
+    const { planned } = served;
+    if (planned?.owner !== 'upstream-traffic-setting') return undefined;
+    this.out.resource(planned.resource, planned.origin);
+    this.reportProbeRoute(planned);
+    return planned.accessPolicy === 'all-authenticated'
+      ? `Server ${planned.name} is generated with accessPolicy: all-authenticated (OSM in permissive mode allowed every meshed client)`
+      : `Server ${planned.name} is generated with the default accessPolicy deny (OSM in SMI mode allowed no client without a TrafficTarget)`;
   }
 
-  /** An IngressBackend backend (a Service selecting the workload, port.number = the pod port) makes ingress-backend emit the Server. */
-  private ingressBackendServes(workload: Workload, port: ExposedPort): boolean {
-    const { inventory } = this.input;
-    const services = inventory.servicesSelecting(workload);
-    return inventory.osm('IngressBackend').some((ib) => ib.ref.namespace === workload.namespace && asArray(asRecord(ib.body['spec'])['backends']).some((raw) => {
-      const backend = asRecord(raw);
-      return services.some((svc) => svc.name === backend['name']) && asPortNumber(getIn(backend, ['port', 'number'])) === port.port;
+  /**
+   * A Server without routes keeps Linkerd's default probe route: GET on each HTTP probe path, for any client in the
+   * install's probeNetworks (linkerd-semantics §2.4, §2.6). OSM answered probes on its own listeners only.
+   */
+  private reportProbeRoute({ workload, port, name, origin }: PlannedServer): void {
+    const paths = httpProbePaths(workload, port.port);
+    if (paths.length === 0) return;
+    this.out.finding(finding('probes/open-to-all-networks', workload.object.locate(['kind']), {
+      resource: formatRef(workload.object.ref),
+      message: `Port ${port.port} of ${workload.name} gets Server ${name} for the rate limit of ${formatRef(origin.ref)}, with no route: Linkerd answers GET ${paths.join(', ')} with its default probe route, for any client in the install's policyController.probeNetworks (default: every network).`,
+      affects: [{ namespace: workload.namespace ?? '', serviceAccount: workload.serviceAccount, port: port.port, paths, methods: ['GET'] }],
     }));
   }
 }
@@ -463,12 +417,4 @@ interface RouteEntry {
 function routeName(server: string, entry: RouteEntry, entries: readonly RouteEntry[]): string {
   const depth = entries.filter((other) => other.key !== entry.key && contains(other.match, entry.match)).length;
   return resourceName(server, ...(depth === 0 ? [] : [String(Math.max(0, 9 - depth))]), entry.match.group, entry.match.name);
-}
-
-/** Egress `spec.matches[]` entries of kind UpstreamTrafficSetting name settings in the Egress's namespace (§3.2). */
-function referencesSetting(egress: K8sObject, name: string): boolean {
-  return asArray(asRecord(egress.body['spec'])['matches']).some((m) => {
-    const match = asRecord(m);
-    return match['kind'] === 'UpstreamTrafficSetting' && match['name'] === name;
-  });
 }

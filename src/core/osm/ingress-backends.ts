@@ -1,7 +1,15 @@
-import type { K8sObject } from '../../inventory/model.ts';
-import type { NodePath } from '../../source.ts';
-import { asArray, asPortNumber, asRecord, asString, getIn } from '../../values.ts';
-import { isValidCidr } from '../../verify/cidr.ts';
+import type { Inventory, K8sObject, Service, Workload } from '../inventory/model.ts';
+import { resolveTargetPort, selects } from '../inventory/services.ts';
+import type { NodePath } from '../source.ts';
+import { asArray, asPortNumber, asRecord, asString, getIn } from '../values.ts';
+import { isValidCidr } from '../verify/cidr.ts';
+import { exposedPorts, type ExposedPort } from './exposed-ports.ts';
+
+/**
+ * The IngressBackends OSM applied and the pod ports their backends reached (osm-semantics §3.1, §6.6). Read by the
+ * ingress-backend rule and by linkerd/servers.ts (an IngressBackend backend needs a Server); `verify` keeps its own
+ * reading (verify/osm-ingress.ts) so that the check shares nothing with the translation.
+ */
 
 /** One `spec.backends[]` entry (osm-semantics §3.1): a Service of the IngressBackend's namespace and its targetPort. */
 export interface IngressBackendTarget {
@@ -153,4 +161,33 @@ function readPolicy(object: K8sObject): IngressBackendPolicy | NotApplied {
     sources,
     hasMatches: asArray(spec['matches']).length > 0,
   };
+}
+
+/** A pod port an IngressBackend backend reached: OSM's ingress filter chain listened on it. */
+export interface BackendPort {
+  readonly workload: Workload;
+  readonly port: ExposedPort;
+}
+
+export interface BackendPorts {
+  /** The backend Service, in the IngressBackend's namespace. */
+  readonly service: Service | undefined;
+  /** The workloads the Service selects. */
+  readonly workloads: readonly Workload[];
+  /** Their pod ports that `port.number` names: a TCP port of the Service must target it on that workload. */
+  readonly ports: readonly BackendPort[];
+}
+
+/** "backend.Port.Number != int(svc.TargetPort)": only a Service port whose targetPort is port.number matches. */
+export function backendPorts(inventory: Inventory, policy: IngressBackendPolicy, backend: IngressBackendTarget): BackendPorts {
+  const service = inventory.findService(policy.namespace, backend.name);
+  if (!service) return { service, workloads: [], ports: [] };
+  const workloads = inventory.workloads.filter((w) => w.namespace === service.namespace && selects(service, w));
+  const ports: BackendPort[] = [];
+  for (const workload of workloads) {
+    const reached = service.ports.some((sp) => sp.protocol.toUpperCase() === 'TCP' && resolveTargetPort(sp, workload) === backend.port);
+    const port = reached ? exposedPorts(inventory, workload).find((e) => e.port === backend.port) : undefined;
+    if (port) ports.push({ workload, port });
+  }
+  return { service, workloads, ports };
 }

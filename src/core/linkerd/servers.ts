@@ -1,0 +1,217 @@
+import { hash53 } from '../findings/finding.ts';
+import type { MeshMode } from '../inventory/mesh-mode.ts';
+import type { Inventory, K8sObject, Workload } from '../inventory/model.ts';
+import type { MigrationOptions } from '../options.ts';
+import { destinationMatches, readAccessModel, type AccessModel } from '../osm/access-model.ts';
+import { exposedPorts, type ExposedPort } from '../osm/exposed-ports.ts';
+import { backendPorts, readIngressBackends } from '../osm/ingress-backends.ts';
+import { httpPortsBehind, readSettingLimits, resolveUpstreamTrafficSettings, workloadLimit } from '../osm/upstream-traffic-settings.ts';
+import { buildServer, type ProxyProtocol, type ServerSpec } from './build.ts';
+import { resourceName } from './names.ts';
+import type { LinkerdResource } from './resources.ts';
+import { features } from './versions.ts';
+
+/**
+ * Which Linkerd Servers the migration generates: one per workload pod port that some OSM object needs a Server for,
+ * never two (two Servers selecting one pod port conflict, linkerd-semantics §4). The rules that emit Servers or
+ * attach to them (traffic-target, ingress-backend, upstream-traffic-setting) and default-policy, which reports the
+ * ports left without one, all ask this plan instead of guessing each other's decisions.
+ *
+ * A port needs a Server, in this fixed order:
+ *  1. `traffic-target`: the workload runs as the destination of a TrafficTarget OSM honoured, and the port is exposed
+ *     by a Service with a protocol OSM could program (not in permissive mode before 2.16: no audit Servers);
+ *  2. `ingress-backend`: an applied IngressBackend's backend reaches the port (`port.number` = a targetPort of it);
+ *  3. `upstream-traffic-setting`: an applied UpstreamTrafficSetting sets a local HTTP limit that every request to the
+ *     port met (2.17+: HTTPLocalRateLimitPolicy targets a Server).
+ * The first need owns the Server: only that rule emits it, from its object (which decides the file and whether the
+ * namespace is written), with its access policy (traffic-target in permissive mode: `audit`; an
+ * upstream-traffic-setting Server in permissive mode: `all-authenticated`; else the default, deny). Later needs
+ * attach their routes and policies to it by name.
+ */
+
+export type ServerNeed = 'traffic-target' | 'ingress-backend' | 'upstream-traffic-setting';
+
+/** The order needs are ranked in: the first need of a port emits its Server. */
+export const SERVER_NEEDS: readonly ServerNeed[] = ['traffic-target', 'ingress-backend', 'upstream-traffic-setting'];
+
+export interface PlannedServer {
+  /** `<workload>-<port name or number>`, unique in the namespace (a hash suffix when two different Servers would clash). */
+  readonly name: string;
+  readonly workload: Workload;
+  readonly port: ExposedPort;
+  readonly proxyProtocol: ProxyProtocol;
+  readonly accessPolicy?: ServerSpec['accessPolicy'];
+  /** Every rule that needs the Server, in SERVER_NEEDS order. */
+  readonly needs: readonly ServerNeed[];
+  /** The rule that emits it: `needs[0]`. */
+  readonly owner: ServerNeed;
+  /** The Server exactly as the owner emits it, and the object it is generated from. */
+  readonly resource: LinkerdResource;
+  readonly origin: K8sObject;
+}
+
+export interface ServerPlan {
+  /** In the order needs were found: traffic-target's, then ingress-backend's, then upstream-traffic-setting's. */
+  readonly servers: readonly PlannedServer[];
+  /** The Server of a workload's pod port, if it gets one. */
+  at(workload: Workload, port: number): PlannedServer | undefined;
+}
+
+export interface ServerPlanInput {
+  readonly inventory: Inventory;
+  readonly options: Pick<MigrationOptions, 'linkerdVersion'>;
+  readonly meshMode: MeshMode;
+}
+
+/** The readable name of a pod port's Server; `PlannedServer.name` is the one to use for Servers that exist. */
+export function serverName(workload: Workload, port: ExposedPort): string {
+  return resourceName(workload.name, port.name ?? port.port);
+}
+
+/**
+ * The Server protocol of a pod port: opaque for OSM's TCP protocols, HTTP/2 for gRPC, HTTP/1 when the Service
+ * declares HTTP; else `unknown`, which detects HTTP/1.1 or HTTP/2 as Envoy's codec detection did for OSM's undeclared
+ * default and still applies HTTPRoutes (linkerd-reference §3.2).
+ */
+export function proxyProtocolOf(port: ExposedPort): ProxyProtocol {
+  if (port.protocol === 'tcp' || port.protocol === 'tcp-server-first') return 'opaque';
+  if (port.protocol === 'grpc') return 'HTTP/2';
+  return port.declared && port.protocol === 'http' ? 'HTTP/1' : 'unknown';
+}
+
+/** The paths of a workload's HTTP probes on a pod port, sorted: what Linkerd's default probe route answers. */
+export function httpProbePaths(workload: Workload, port: number): string[] {
+  return [...new Set(workload.probes.filter((p) => p.type === 'http' && p.port === port).map((p) => p.path ?? '/'))].sort();
+}
+
+/** The object a need comes from and the namespace written on what it generates (none where kustomize sets it). */
+interface Source {
+  readonly object: K8sObject;
+  readonly namespace: string | undefined;
+}
+
+interface Draft {
+  server: PlannedServer;
+  readonly needs: ServerNeed[];
+}
+
+/** Pure: the same inventory, version and mode always give the same plan. */
+export function planServers(input: ServerPlanInput): ServerPlan {
+  const planner = new Planner(input);
+  const model = readAccessModel(input.inventory);
+  trafficTargetNeeds(input, model, planner);
+  ingressBackendNeeds(input, planner);
+  rateLimitNeeds(input, model, planner);
+  return planner.plan();
+}
+
+function trafficTargetNeeds({ inventory, options, meshMode }: ServerPlanInput, model: AccessModel, planner: Planner): void {
+  if (meshMode.mode === 'permissive' && !features(options.linkerdVersion).audit) return;
+  const destinations = new Set<string>();
+  for (const p of model.policies) {
+    const key = `${p.namespace ?? ''}/${p.destination}`;
+    if (destinations.has(key)) continue;
+    destinations.add(key);
+    // The first TrafficTarget naming the destination is where its generated resources go.
+    const source = { object: p.target, namespace: p.target.namespaceSource === 'kustomization' ? undefined : p.namespace };
+    for (const workload of inventory.workloadsRunningAs(p.namespace, p.destination)) {
+      for (const port of exposedPorts(inventory, workload)) {
+        if (port.protocol !== 'unsupported') planner.need('traffic-target', workload, port, source);
+      }
+    }
+  }
+}
+
+function ingressBackendNeeds({ inventory }: ServerPlanInput, planner: Planner): void {
+  for (const policy of readIngressBackends(inventory.osm('IngressBackend')).applied) {
+    const source = { object: policy.object, namespace: policy.outNamespace };
+    for (const backend of policy.backends) {
+      for (const { workload, port } of backendPorts(inventory, policy, backend).ports) planner.need('ingress-backend', workload, port, source);
+    }
+  }
+}
+
+function rateLimitNeeds({ inventory, options, meshMode }: ServerPlanInput, model: AccessModel, planner: Planner): void {
+  if (!features(options.linkerdVersion).localRateLimit) return;
+  const permissive = meshMode.mode === 'permissive';
+  for (const { setting, target } of resolveUpstreamTrafficSettings(inventory)) {
+    if (target.kind !== 'service') continue;
+    const service = inventory.findService(target.namespace, target.name);
+    if (!service) continue;
+    const limits = readSettingLimits(setting);
+    const ports = httpPortsBehind(inventory, service);
+    const source = { object: setting, namespace: setting.namespaceSource === 'kustomization' ? undefined : setting.ref.namespace };
+    for (const workload of new Set(ports.map((p) => p.workload))) {
+      const matches = destinationMatches(model.policies, workload.namespace, workload.serviceAccount);
+      if (!workloadLimit(limits, matches, permissive).effective) continue;
+      for (const p of ports.filter((x) => x.workload === workload)) planner.need('upstream-traffic-setting', workload, p.port, source);
+    }
+  }
+}
+
+/** What the owner's Server admits by itself; omitted = the CRD default, deny. */
+function accessPolicyOf(owner: ServerNeed, meshMode: MeshMode): ServerSpec['accessPolicy'] {
+  if (meshMode.mode !== 'permissive') return undefined;
+  // OSM enforced no TrafficTarget in permissive mode: their Servers audit instead of denying.
+  if (owner === 'traffic-target') return 'audit';
+  // Permissive mode let every meshed client in, and no plaintext one (osm-semantics §6.1-6.2).
+  if (owner === 'upstream-traffic-setting') return 'all-authenticated';
+  // ingress-backend admits every meshed identity with an AuthorizationPolicy of its own.
+  return undefined;
+}
+
+class Planner {
+  private readonly input: ServerPlanInput;
+  private readonly drafts: Draft[] = [];
+  private readonly byWorkload = new Map<Workload, Map<number, Draft>>();
+  /** Servers by namespace and name, to keep two different Servers from sharing a name. */
+  private readonly byName = new Map<string, LinkerdResource>();
+
+  constructor(input: ServerPlanInput) {
+    this.input = input;
+  }
+
+  need(need: ServerNeed, workload: Workload, port: ExposedPort, source: Source): void {
+    const ports = this.byWorkload.get(workload) ?? new Map<number, Draft>();
+    this.byWorkload.set(workload, ports);
+    const existing = ports.get(port.port);
+    if (existing) {
+      if (!existing.needs.includes(need)) existing.needs.push(need);
+      return;
+    }
+    const draft: Draft = { server: this.build(need, workload, port, source), needs: [need] };
+    ports.set(port.port, draft);
+    this.drafts.push(draft);
+  }
+
+  /** The Server as its owner writes it, under a name no different Server of the namespace has. */
+  private build(owner: ServerNeed, workload: Workload, port: ExposedPort, source: Source): PlannedServer {
+    const accessPolicy = accessPolicyOf(owner, this.input.meshMode);
+    const proxyProtocol = proxyProtocolOf(port);
+    const resource = (name: string) => buildServer(this.input.options.linkerdVersion, {
+      name, namespace: source.namespace, podLabels: workload.selectorLabels, port: port.name ?? port.port, proxyProtocol, ...(accessPolicy ? { accessPolicy } : {}),
+    });
+    // As the Emitter does within one rule: the same Server twice keeps its name, another one gets a content hash.
+    let built = resource(serverName(workload, port));
+    for (let clash = this.clash(workload, built); clash; clash = this.clash(workload, built)) {
+      built = resource(resourceName(built.metadata.name, hash53(JSON.stringify(built.spec)).slice(0, 5)));
+    }
+    const server: PlannedServer = {
+      name: built.metadata.name, workload, port, proxyProtocol, ...(accessPolicy ? { accessPolicy } : {}), needs: [owner], owner, resource: built, origin: source.object,
+    };
+    this.byName.set(`${workload.namespace ?? ''}/${server.name}`, built);
+    return server;
+  }
+
+  private clash(workload: Workload, resource: LinkerdResource): boolean {
+    const taken = this.byName.get(`${workload.namespace ?? ''}/${resource.metadata.name}`);
+    return taken !== undefined && JSON.stringify(taken) !== JSON.stringify(resource);
+  }
+
+  plan(): ServerPlan {
+    const servers = this.drafts.map((d) => ({ ...d.server, needs: [...d.needs].sort((a, b) => SERVER_NEEDS.indexOf(a) - SERVER_NEEDS.indexOf(b)) }));
+    const index = new Map<Workload, Map<number, PlannedServer>>();
+    for (const s of servers) index.set(s.workload, (index.get(s.workload) ?? new Map<number, PlannedServer>()).set(s.port.port, s));
+    return { servers, at: (workload, port) => index.get(workload)?.get(port) };
+  }
+}
