@@ -75,10 +75,12 @@ describe('translateDefaultPolicy', () => {
     expect(out.edits).toEqual([]);
   });
 
-  it('does nothing to the default policy in permissive mode', () => {
+  // osm-semantics §6.1: "A non-mesh client (plaintext) therefore matches no inbound mesh chain"; §6.2: permissive mode
+  // allows every meshed client. Linkerd's all-unauthenticated default would admit plaintext clients too.
+  it('keeps permissive mode to meshed clients: all-authenticated, not Linkerd\'s allow-all default', () => {
     const { inventory } = inventoryOf({ 'ns.yaml': NAMESPACE, 'd.yaml': deployment('api', 'shop') });
     const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: { mode: 'permissive', source: 'option' } });
-    expect(out.edits).toEqual([]);
-    expect(out.findings.map((f) => f.id)).toEqual(['probes/tcp-probe-always-passes']);
+    expect(out.edits.map((e) => (e.type === 'set-key' ? [e.key, e.value] : e.type))).toEqual([['config.linkerd.io/default-inbound-policy', 'all-authenticated']]);
+    expect(out.findings.map((f) => f.id).sort()).toEqual(['mesh-mode/default-authenticated', 'probes/open-to-all-networks', 'probes/tcp-probe-always-passes']);
   });
 });

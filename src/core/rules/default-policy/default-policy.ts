@@ -10,16 +10,21 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 export const DEFAULT_INBOUND_POLICY = 'config.linkerd.io/default-inbound-policy';
 
 /**
- * OSM in SMI mode denied every request no TrafficTarget allowed; Linkerd's install default is all-unauthenticated
- * (linkerd-semantics §4, "Default-allow"). Every meshed namespace keeps deny-by-default through the
- * `config.linkerd.io/default-inbound-policy: deny` annotation: on the Namespace manifest when the repository has
- * one, else on each meshed pod template. Under `deny`, Linkerd still answers kubelet HTTP probes on ports without a
- * Server, from the install's probeNetworks (§2.4): that is said, per probe.
+ * Linkerd's install default is all-unauthenticated (linkerd-semantics §4, "Default-allow"); OSM was never that open.
+ * In SMI mode it denied every request no TrafficTarget allowed, so meshed namespaces get
+ * `config.linkerd.io/default-inbound-policy: deny`. In permissive mode it let every meshed client in but no plaintext
+ * client, which has no inbound mesh filter chain (osm-semantics §6.1, §6.2), so they get `all-authenticated`.
+ * The annotation goes on the Namespace manifest when the repository has one, else on each meshed pod template. Under
+ * either, Linkerd still answers kubelet HTTP probes on ports without a Server, from the install's probeNetworks
+ * (§2.4): that is said, per probe.
  */
 export const defaultPolicyRule = defineRule({
   id: 'default-policy',
   consumes: [],
-  emits: ['mesh-mode/default-deny', 'mesh-mode/default-deny-unplaced', 'probes/open-to-all-networks', 'probes/tcp-probe-always-passes'],
+  emits: [
+    'mesh-mode/default-deny', 'mesh-mode/default-authenticated', 'mesh-mode/default-deny-unplaced', 'probes/open-to-all-networks',
+    'probes/tcp-probe-always-passes',
+  ],
   translate: translateDefaultPolicy,
 });
 
@@ -30,28 +35,33 @@ export function translateDefaultPolicy(input: RuleInput): RuleOutput {
   const meshed = meshedNamespaces(inventory, model);
   const meshedWorkloads = inventory.workloads.filter((w) => isMeshed(w, inventory, meshed));
   reportTcpProbes(out, meshedWorkloads);
-  if (meshMode.mode !== 'smi') return out.output();
+  const policy = meshMode.mode === 'smi' ? 'deny' : 'all-authenticated';
   const namespaces = new Set(meshedWorkloads.flatMap((w) => w.namespace ?? []));
   for (const ns of inventory.namespaces) if (meshed.has(ns.name)) namespaces.add(ns.name);
   for (const name of [...namespaces].sort()) {
     const manifest = inventory.findNamespace(name);
     if (manifest) {
-      out.edit({ type: 'set-key', doc: manifest.object.doc, path: ['metadata', 'annotations'], key: DEFAULT_INBOUND_POLICY, value: 'deny' });
-      out.finding(finding('mesh-mode/default-deny', manifest.object.locate(['metadata', 'name']), {
-        resource: formatRef(manifest.object.ref),
-        message: `Namespace ${name} was meshed in SMI mode (deny by default): it gets ${DEFAULT_INBOUND_POLICY}: deny.`,
-      }));
+      out.edit({ type: 'set-key', doc: manifest.object.doc, path: ['metadata', 'annotations'], key: DEFAULT_INBOUND_POLICY, value: policy });
+      out.finding(policy === 'deny'
+        ? finding('mesh-mode/default-deny', manifest.object.locate(['metadata', 'name']), {
+          resource: formatRef(manifest.object.ref),
+          message: `Namespace ${name} was meshed in SMI mode (deny by default): it gets ${DEFAULT_INBOUND_POLICY}: deny.`,
+        })
+        : finding('mesh-mode/default-authenticated', manifest.object.locate(['metadata', 'name']), {
+          resource: formatRef(manifest.object.ref),
+          message: `Namespace ${name} was meshed in permissive mode (every meshed client, no plaintext client): it gets ${DEFAULT_INBOUND_POLICY}: all-authenticated.`,
+        }));
       continue;
     }
     const workloads = meshedWorkloads.filter((w) => w.namespace === name);
     for (const w of workloads) {
-      out.edit({ type: 'set-key', doc: w.object.doc, path: [...w.podMetadataPath, 'annotations'], key: DEFAULT_INBOUND_POLICY, value: 'deny' });
+      out.edit({ type: 'set-key', doc: w.object.doc, path: [...w.podMetadataPath, 'annotations'], key: DEFAULT_INBOUND_POLICY, value: policy });
     }
     const first = workloads[0];
     if (first) {
       out.finding(finding('mesh-mode/default-deny-unplaced', first.object.locate(['metadata', 'name']), {
         resource: formatRef(first.object.ref),
-        message: `Namespace ${name} has no manifest in the repository: ${DEFAULT_INBOUND_POLICY}: deny was added to the pod templates of ${workloads.map((w) => w.name).join(', ')}.`,
+        message: `Namespace ${name} has no manifest in the repository: ${DEFAULT_INBOUND_POLICY}: ${policy} was added to the pod templates of ${workloads.map((w) => w.name).join(', ')}.`,
       }));
     }
   }

@@ -275,7 +275,7 @@ class MeshConfigTranslation {
     const option = meshMode.source === 'option' ? ` The --mesh-mode option overrides it: the translation uses ${meshMode.mode} mode.` : '';
     const audit = features(this.input.options.linkerdVersion).audit;
     this.report('mesh-config/traffic-policy-mode', path, value
-      ? `traffic.enablePermissiveTrafficPolicyMode: true (permissive): OSM allowed all traffic between meshed pods and ignored TrafficTargets. Linkerd keeps its default (allow); TrafficTargets become ${audit ? 'audit-mode policies (mesh-mode/permissive-audit)' : 'nothing, as this Linkerd has no audit mode (mesh-mode/audit-unavailable)'}.${option}`
+      ? `traffic.enablePermissiveTrafficPolicyMode: true (permissive): OSM allowed all traffic between meshed pods, no plaintext client, and ignored TrafficTargets. Meshed namespaces get config.linkerd.io/default-inbound-policy: all-authenticated (mesh-mode/default-authenticated); TrafficTargets become ${audit ? 'audit-mode policies (mesh-mode/permissive-audit)' : 'nothing, as this Linkerd has no audit mode (mesh-mode/audit-unavailable)'}.${option}`
       : `traffic.enablePermissiveTrafficPolicyMode: false (SMI mode): OSM denied what no TrafficTarget allowed; meshed namespaces get config.linkerd.io/default-inbound-policy: deny (mesh-mode/default-deny) and TrafficTargets become policies.${option}`);
   }
 
