@@ -17,7 +17,12 @@ export interface ReviewTarget {
  * resolved (their hidden fingerprint says which finding they carry). Anchors come from GitHub's own patches.
  */
 export async function publishReview(port: RepositoryPort, botLogin: string, plan: MigrationPlan, pr: ReviewTarget): Promise<{ annotations: LineAnnotation[]; posted: number }> {
-  const placement = placeFindings(plan.findings, plan.files, await port.pullRequestPatches(pr.number));
+  const patches = await port.pullRequestPatches(pr.number);
+  // Only warnings and errors interrupt a reviewer inline; notes on lines the PR leaves alone go to the check run, and
+  // every finding is listed in the PR body anyway.
+  const placement = placeFindings(plan.findings.filter((f) => f.severity !== 'info'), plan.files, patches);
+  const notes = placeFindings(plan.findings.filter((f) => f.severity === 'info'), plan.files, patches);
+  const annotations = [...placement.annotations, ...notes.annotations];
   const wanted = new Map(placement.comments.map((c) => [c.fingerprint, c]));
   const posted = new Set<string>();
   const existing = pr.isNew ? [] : (await port.listReviewComments(pr.number)).filter((c) => c.authorLogin === botLogin);
@@ -40,11 +45,12 @@ export async function publishReview(port: RepositoryPort, botLogin: string, plan
       // same review with every comment listed in its body instead, so the findings still reach the reviewer once.
       if (statusOf(error) !== 422 || inline.length === 0) throw error;
       await port.createReview(pr.number, pr.headSha, reviewBody(plan, 0, fresh, pr.isNew ? placement.unanchored : []), []);
-      return { annotations: [...placement.annotations], posted: 0 };
+      return { annotations, posted: 0 };
     }
   }
-  return { annotations: [...placement.annotations], posted: inline.length };
+  return { annotations, posted: inline.length };
 }
+
 
 function reviewBody(plan: MigrationPlan, inline: number, overflow: readonly ReviewComment[], unanchored: readonly Finding[]): string {
   const lines = [`osm2linkerd: ${inline} places in this diff where Linkerd ${plan.summary.linkerdVersion} will behave differently from OSM.`];

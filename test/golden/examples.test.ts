@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, renderText, renderUnifiedDiff } from '../../src/core/index.ts';
+import { dryRun } from '../../src/github/dry-run.ts';
 import { EXAMPLES, readTree } from '../support/shared.ts';
 
 /**
@@ -25,6 +26,9 @@ describe('examples/bookstore', () => {
   it('produces the reviewed diff', () => golden('migration.diff', renderUnifiedDiff(plan)));
 
   it('produces the reviewed findings and summary', () => golden('report.txt', renderText({ ...plan, files: [] })));
+
+  // The GitHub App's pull request for the same repository (npm run demo): body, diff, review, check, API calls.
+  it('opens the reviewed pull request', async () => golden('pull-request.txt', (await dryRun(files, {}, 'example/bookstore')).report));
 
   it('is equivalent to OSM: every difference is explained by a finding', () => {
     expect(plan.verification.requests).toBeGreaterThan(500);
