@@ -73,7 +73,8 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const output = outputHash(plan);
   log.info(`${port.owner}/${port.repo}: ${tree.length} files, ${candidates.length} manifests read, ${plan.summary.osmObjects} OSM objects, ${plan.files.length} files to change`);
 
-  if (![...files.values()].some(mentionsOsm)) return closeForNoOsm(ctx, existing, tree.length, candidates.length);
+  // OSM objects (also SMI examples without apiVersion), or openservicemesh.io keys in any manifest or values file.
+  if (plan.summary.osmObjects === 0 && ![...files.values()].some(mentionsOsm)) return closeForNoOsm(ctx, existing, tree.length, candidates.length);
   const reusable = existing && !existing.merged ? existing : null;
   let recheck = request.recheck ?? false;
   if (reusable && previous.output === output && !request.force && !recheck) {
