@@ -38,13 +38,25 @@ export function createApp(): Osm2LinkerdApp {
     const runs = new RepositoryQueue((key, error) => app.log.error({ err: error }, `osm2linkerd run for ${key} failed`));
     queue = runs;
     let botLogin: Promise<string> | undefined;
-    const login = () => (botLogin ??= app.auth().then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`));
+    // Asked once per process; a failed answer is forgotten so the next run asks again.
+    const login = () => (botLogin ??= app.auth()
+      .then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`)
+      .catch((error: unknown) => {
+        botLogin = undefined;
+        throw error;
+      }));
 
+    // A scan that joins one already waiting for the repository adds what it asks for (force, recheck) to it.
+    const waiting = new Map<string, RunRequest>();
     const scan = (octokit: Octokit, ref: RepositoryRef, request: RunRequest, defaultBranch?: string, installation = 0): void => {
       const port = new OctokitRepository(octokit, ref.owner, ref.repo);
-      void runs.scan(`${ref.owner}/${ref.repo}`, () => perInstallation.run(String(installation), async () => {
+      const key = `${ref.owner}/${ref.repo}`;
+      waiting.set(key, mergeRequests(waiting.get(key), request));
+      void runs.scan(key, () => perInstallation.run(String(installation), async () => {
+        const merged = waiting.get(key) ?? request;
+        waiting.delete(key);
         const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: defaultBranch ?? (await port.defaultBranch()), log };
-        outcomes.push(await runMigration(ctx, request));
+        outcomes.push(await runMigration(ctx, merged));
       }));
     };
     const once = (context: Context): boolean => deliveries.firstTime(context.id);
@@ -97,6 +109,11 @@ export function createApp(): Osm2LinkerdApp {
   };
 
   return { appFn, outcomes, perInstallation, idle: async () => { await queue?.idle(); } };
+}
+
+function mergeRequests(a: RunRequest | undefined, b: RunRequest): RunRequest {
+  if (!a) return b;
+  return { force: (a.force ?? false) || (b.force ?? false), recheck: (a.recheck ?? false) || (b.recheck ?? false) };
 }
 
 function split(fullName: string): RepositoryRef {

@@ -23,7 +23,8 @@ export async function handleCommand(ctx: RunContext, comment: CommandComment): P
   if (parsed.kind === 'none') return 'ignored';
   const { port } = ctx;
   const pr = await port.getPullRequest(comment.issueNumber);
-  if (!pr.body.includes(STATE_MARKER)) return 'ignored'; // not our pull request
+  // Ours: opened from a `<prefix>migrate` branch, carrying the state block (a PR body alone could be copied).
+  if (!pr.body.includes(STATE_MARKER) || !/(^|\/)migrate$/.test(pr.headRef)) return 'ignored';
   const mayWrite = WRITERS.has(await port.permissionOf(comment.author));
   const reply = (text: string) => upsertStickyComment(port, pr.number, ctx.botLogin, RESULT_MARKER, `@${comment.author} ${text}`);
   if (parsed.kind === 'error') {
@@ -54,8 +55,9 @@ async function execute(ctx: RunContext, command: Command, mayWrite: boolean, bod
     case 'rescan':
       return describe('rescan', await runMigration(ctx, { force: true }));
     case 'recreate': {
-      const discarded = await foreignCommits(ctx, pr);
+      // What was discarded comes from the run's own look at the branch, just before it reset it.
       const outcome = await runMigration(ctx, { force: true, recreate: true });
+      const discarded = outcome.discarded ?? [];
       const lost = discarded.length === 0 ? 'No commits by people were on the branch.' : `Discarded commits (still reachable by sha): ${discarded.map((c) => `\`${c}\``).join(', ')}.`;
       return `${describe('recreate', outcome)}\n\n${lost}`;
     }
@@ -92,10 +94,3 @@ function describe(what: string, outcome: RunOutcome): string {
   return `\`${PREFIX} ${what}\`: **${verdict}**. ${outcome.detail}.`;
 }
 
-async function foreignCommits(ctx: RunContext, prNumber: number): Promise<string[]> {
-  const pr = await ctx.port.getPullRequest(prNumber);
-  const base = await ctx.port.getBranch(ctx.defaultBranch);
-  if (!base) return [];
-  const { ahead } = await ctx.port.compare(base.commitSha, pr.headSha);
-  return ahead.filter((c) => c.authorLogin !== ctx.botLogin || c.committerLogin !== ctx.botLogin).map((c) => `${c.sha.slice(0, 7)} by ${c.authorLogin ?? 'unknown'}: ${c.message.split('\n')[0] ?? ''}`);
-}

@@ -16,6 +16,12 @@ interface UserLike { login?: string | null }
 
 export const CONFIG_FILE = '.github/osm2linkerd.yml';
 
+/**
+ * POSTs that create a comment, review or issue are not retried: when GitHub stored one but the answer was lost, a
+ * retry would post it twice. The next run finds what is missing by its marker or fingerprint and posts it then.
+ */
+const NOT_REPEATED = { retries: 0 };
+
 /** The RepositoryPort over GitHub's REST and GraphQL APIs (retries and throttling come from Probot's Octokit). */
 export class OctokitRepository implements RepositoryPort {
   readonly owner: string;
@@ -88,7 +94,7 @@ export class OctokitRepository implements RepositoryPort {
       return files.some((f) => f.config !== null) ? config : null;
     } catch (error) {
       // The config plugin throws on unparseable YAML: that is the user's file to fix, not a failed run.
-      if (error instanceof Error && error.message.includes('could not be parsed')) throw new ConfigFileError(error.message);
+      if (error instanceof Error && error.message.startsWith('[@probot/octokit-plugin-config]')) throw new ConfigFileError(error.message);
       throw error;
     }
   }
@@ -170,7 +176,7 @@ export class OctokitRepository implements RepositoryPort {
   }
 
   async createReview(number: number, commitSha: string, body: string, comments: readonly NewReviewComment[]): Promise<void> {
-    await this.#octokit.rest.pulls.createReview({ ...this.#r, pull_number: number, commit_id: commitSha, event: 'COMMENT', body, comments: [...comments] });
+    await this.#octokit.rest.pulls.createReview({ ...this.#r, pull_number: number, commit_id: commitSha, event: 'COMMENT', body, comments: [...comments], request: NOT_REPEATED });
   }
 
   async createCheckRun(input: { headSha: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number> {
@@ -200,7 +206,7 @@ export class OctokitRepository implements RepositoryPort {
   }
 
   async createIssueComment(number: number, body: string): Promise<number> {
-    const { data } = await this.#octokit.rest.issues.createComment({ ...this.#r, issue_number: number, body });
+    const { data } = await this.#octokit.rest.issues.createComment({ ...this.#r, issue_number: number, body, request: NOT_REPEATED });
     return data.id;
   }
 
@@ -224,12 +230,13 @@ export class OctokitRepository implements RepositoryPort {
   }
 
   async listOwnOpenIssues(botLogin: string): Promise<CommentInfo[]> {
-    const { data } = await this.#octokit.rest.issues.listForRepo({ ...this.#r, state: 'open', creator: botLogin, per_page: 100 });
-    return data.filter((i) => !i.pull_request).map((i) => ({ id: i.number, body: i.body ?? '', authorLogin: i.user?.login ?? null }));
+    // Not filtered with `creator=`: GitHub does not match app logins there everywhere; the newest 100 are enough.
+    const { data } = await this.#octokit.rest.issues.listForRepo({ ...this.#r, state: 'open', sort: 'created', direction: 'desc', per_page: 100 });
+    return data.filter((i) => !i.pull_request && i.user?.login === botLogin).map((i) => ({ id: i.number, body: i.body ?? '', authorLogin: i.user?.login ?? null }));
   }
 
   async createIssue(title: string, body: string): Promise<number> {
-    const { data } = await this.#octokit.rest.issues.create({ ...this.#r, title, body });
+    const { data } = await this.#octokit.rest.issues.create({ ...this.#r, title, body, request: NOT_REPEATED });
     return data.number;
   }
 
@@ -242,8 +249,8 @@ function blobsOf(tree: readonly GitTreeItem[], prefix: string): TreeFile[] {
   return tree.filter((t) => t.type === 'blob' && t.path && t.sha).map((t) => ({ path: `${prefix}${t.path ?? ''}`, sha: t.sha ?? '', size: t.size ?? 0 }));
 }
 
-function commitInfo(c: { sha: string; commit: { message: string }; author: UserLike | null; committer: UserLike | null }): CommitInfo {
-  return { sha: c.sha, message: c.commit.message, authorLogin: c.author?.login ?? null, committerLogin: c.committer?.login ?? null };
+function commitInfo(c: { sha: string; commit: { message: string; verification?: { verified: boolean } }; author: UserLike | null; committer: UserLike | null }): CommitInfo {
+  return { sha: c.sha, message: c.commit.message, authorLogin: c.author?.login ?? null, committerLogin: c.committer?.login ?? null, verified: c.commit.verification?.verified ?? false };
 }
 
 interface PullLike {

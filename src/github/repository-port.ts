@@ -18,6 +18,8 @@ export interface CommitInfo {
   readonly message: string;
   readonly authorLogin: string | null;
   readonly committerLogin: string | null;
+  /** GitHub verified the commit's signature (API commits of apps are signed by GitHub). */
+  readonly verified: boolean;
 }
 
 /** The commits on `head` that `base` lacks, and how far `head` is behind `base`. */

@@ -4,7 +4,7 @@ import { helpText } from './command-grammar.ts';
 import { branchName, CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, ConfigFileError, configIssueBody, parseAppConfig, type AppConfig, type ConfigResult } from './config.ts';
 import { CONFIG_FILE, statusOf } from './octokit-repository.ts';
 import { publishCheckRun, publishReview } from './publish-review.ts';
-import type { FileWrite, PullRequestInfo, RepositoryPort, TreeFile } from './repository-port.ts';
+import type { CommitInfo, FileWrite, PullRequestInfo, RepositoryPort, TreeFile } from './repository-port.ts';
 import { readState, writeState, type Choices, type PullRequestState } from './state.ts';
 import { BLOCKED_MARKER, normalise, upsertStickyComment } from './sticky-comment.ts';
 
@@ -46,6 +46,8 @@ export interface RunOutcome {
   readonly pullRequest?: number;
   readonly detail: string;
   readonly plan?: MigrationPlan;
+  /** Commits by people that `recreate` dropped from the branch (still reachable by sha). */
+  readonly discarded?: readonly string[];
 }
 
 /**
@@ -86,16 +88,20 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const treeSha = await port.createTree(base.treeSha, writesOf(plan));
   if (treeSha === base.treeSha) return { status: 'nothing-to-change', detail: 'OSM configuration found, but the translation changes no file', plan };
 
-  const pushed = await pushBranch(ctx, branch, base, treeSha, request.recreate ?? false, reusable);
-  if (pushed.kind === 'blocked') return { status: 'blocked', pullRequest: reusable?.number, detail: pushed.detail, plan };
-
   const state: PullRequestState = { choices, output };
+  const mergedHead = existing?.merged ? existing.headSha : undefined;
+  const pushed = await pushBranch(ctx, branch, base, treeSha, request.recreate ?? false, mergedHead);
+  if (pushed.kind === 'blocked') {
+    const number = await reportBlocked(ctx, config, branch, plan, state, reusable, pushed.commits);
+    return { status: 'blocked', pullRequest: number, detail: `someone else pushed to ${branch} (${pushed.commits.join('; ')})`, plan };
+  }
+
   const { pr, isNew } = await upsertPullRequest(ctx, config, branch, plan, state, reusable, pushed.headSha);
   const moved = pushed.kind === 'pushed' || isNew;
   const { annotations } = await publishReview(port, ctx.botLogin, plan, { number: pr.number, headSha: pushed.headSha, isNew });
   if (moved || recheck) await publishCheckRun(port, plan, pushed.headSha, annotations);
   const status: RunStatus = isNew ? 'opened' : moved ? 'updated' : 'unchanged';
-  return { status, pullRequest: pr.number, detail: `PR #${pr.number} ${status}`, plan };
+  return { status, pullRequest: pr.number, detail: `PR #${pr.number} ${status}`, plan, discarded: pushed.discarded };
 }
 
 async function readConfig(ctx: RunContext, baseSha: string): Promise<AppConfig | null> {
@@ -112,10 +118,6 @@ async function readConfig(ctx: RunContext, baseSha: string): Promise<AppConfig |
     if (!(error instanceof ConfigFileError)) throw error;
     raw = undefined;
     result = { ok: false, errors: [error.message] };
-  }
-  if (result.ok && raw === null) {
-    ctx.configCache?.set(key, { raw });
-    return result.config;
   }
   const issues = (await ctx.port.listOwnOpenIssues(ctx.botLogin)).filter((i) => i.body.includes(CONFIG_ISSUE_MARKER));
   if (result.ok) {
@@ -178,14 +180,19 @@ async function closeForNoOsm(ctx: RunContext, existing: PullRequestInfo | null, 
   return { status: 'closed', pullRequest: existing.number, detail: searched };
 }
 
-type PushResult = { kind: 'pushed' | 'same'; headSha: string } | { kind: 'blocked'; detail: string };
+type PushResult =
+  | { kind: 'pushed' | 'same'; headSha: string; discarded: readonly string[] }
+  | { kind: 'blocked'; headSha: string; commits: readonly string[] };
 
 /**
- * Brings the bot branch to `treeSha`. A branch that only has the bot's commits on the current base gets one more
- * commit (non-forced); one on an older base is rebuilt on the new base (forced). A commit by anyone else stops the run.
+ * Brings the bot branch to `treeSha` without ever losing a commit someone else made. A branch with only the app's
+ * commits gets one more commit on top: its parent is the branch head (and the new base, when the default branch
+ * moved), so every update is a fast-forward sent with `force: false`, and GitHub refuses it if the branch moved after
+ * we read it (a compare-and-swap). A commit by anyone else stops the run. Only `recreate`, asked for by a person,
+ * and a branch whose PR was merged (everything on it was accepted) are reset with a forced update.
  */
 async function pushBranch(
-  ctx: RunContext, branch: string, base: { commitSha: string }, treeSha: string, recreate: boolean, pr: PullRequestInfo | null,
+  ctx: RunContext, branch: string, base: { commitSha: string }, treeSha: string, recreate: boolean, mergedHead: string | undefined,
 ): Promise<PushResult> {
   const { port } = ctx;
   const message = 'Migrate from Open Service Mesh to Linkerd\n\nGenerated by osm2linkerd.';
@@ -193,34 +200,50 @@ async function pushBranch(
     const head = await port.getBranch(branch);
     if (!head) {
       const commit = await port.createCommit(message, treeSha, [base.commitSha]);
-      if ((await port.createBranch(branch, commit)) === 'created') return { kind: 'pushed', headSha: commit };
+      if ((await port.createBranch(branch, commit)) === 'created') return { kind: 'pushed', headSha: commit, discarded: [] };
       continue; // another run created it first: read it and update it instead
     }
     const comparison = await port.compare(base.commitSha, head.commitSha);
-    const foreign = comparison.ahead.filter((c) => c.authorLogin !== ctx.botLogin || c.committerLogin !== ctx.botLogin);
-    if (foreign.length > 0 && !recreate) return blocked(ctx, branch, foreign.map((c) => `${c.sha.slice(0, 7)} by ${c.authorLogin ?? 'unknown'}`), pr);
-    if (head.treeSha === treeSha && comparison.behindBy === 0) return { kind: 'same', headSha: head.commitSha };
-    const appends = comparison.behindBy === 0 && foreign.length === 0;
-    const commit = await port.createCommit(message, treeSha, [appends ? head.commitSha : base.commitSha]);
-    await port.updateBranch(branch, commit, !appends);
-    return { kind: 'pushed', headSha: commit };
+    const accepted = head.commitSha === mergedHead;
+    const foreign = accepted ? [] : comparison.ahead.filter((c) => !madeByApp(c, ctx.botLogin)).map(describeCommit);
+    if (foreign.length > 0 && !recreate) return { kind: 'blocked', headSha: head.commitSha, commits: foreign };
+    if (head.treeSha === treeSha && comparison.behindBy === 0 && !recreate) return { kind: 'same', headSha: head.commitSha, discarded: [] };
+    const reset = recreate || accepted;
+    const parents = reset ? [base.commitSha] : comparison.behindBy === 0 ? [head.commitSha] : [head.commitSha, base.commitSha];
+    const commit = await port.createCommit(message, treeSha, parents);
+    await port.updateBranch(branch, commit, reset);
+    return { kind: 'pushed', headSha: commit, discarded: recreate ? foreign : [] };
   }
   throw new Error(`branch ${branch} keeps changing under this run`);
 }
 
-async function blocked(ctx: RunContext, branch: string, commits: readonly string[], pr: PullRequestInfo | null): Promise<PushResult> {
-  const detail = `someone else pushed to ${branch} (${commits.join(', ')})`;
-  ctx.log.warn(`${ctx.port.owner}/${ctx.port.repo}: ${detail}; not overwriting`);
-  if (pr && pr.state === 'open') {
-    await upsertStickyComment(ctx.port, pr.number, ctx.botLogin, BLOCKED_MARKER, [
-      '### ✋ osm2linkerd stopped updating this pull request',
-      '',
-      `Commits not made by osm2linkerd are on \`${branch}\`: ${commits.map((c) => `\`${c}\``).join(', ')}. To keep them safe, this pull request is no longer regenerated.`,
-      '',
-      'To discard them and regenerate from the default branch, comment `/osm2linkerd recreate`.',
-    ].join('\n'));
-  }
-  return { kind: 'blocked', detail };
+/**
+ * The app's own commits: authored by the app, and committed by it or by GitHub itself (API commits of apps are
+ * signed by GitHub, whose committer is `web-flow`, and verified). Anything else is a person's.
+ */
+function madeByApp(c: CommitInfo, botLogin: string): boolean {
+  return c.authorLogin === botLogin && (c.committerLogin === botLogin || (c.committerLogin === 'web-flow' && c.verified));
+}
+
+function describeCommit(c: CommitInfo): string {
+  return `${c.sha.slice(0, 7)} by ${c.authorLogin ?? 'unknown'}: ${c.message.split('\n')[0] ?? ''}`;
+}
+
+/** Says once, on the pull request, why the app stopped; opens the PR from the branch as it is if there is none. */
+async function reportBlocked(
+  ctx: RunContext, config: AppConfig, branch: string, plan: MigrationPlan, state: PullRequestState, pr: PullRequestInfo | null, commits: readonly string[],
+): Promise<number> {
+  ctx.log.warn(`${ctx.port.owner}/${ctx.port.repo}: someone else pushed to ${branch} (${commits.join(', ')}); not overwriting`);
+  // Without an open PR nobody would hear of it, and recreate is typed on the PR: open it from the branch as it is.
+  const open = pr?.state === 'open' ? pr : (await upsertPullRequest(ctx, config, branch, plan, state, pr, '')).pr;
+  await upsertStickyComment(ctx.port, open.number, ctx.botLogin, BLOCKED_MARKER, [
+    '### ✋ osm2linkerd stopped updating this pull request',
+    '',
+    `Commits not made by osm2linkerd are on \`${branch}\`: ${commits.map((c) => `\`${c}\``).join(', ')}. To keep them safe, this pull request is no longer regenerated.`,
+    '',
+    'To discard them and regenerate from the default branch, comment `/osm2linkerd recreate`.',
+  ].join('\n'));
+  return open.number;
 }
 
 async function upsertPullRequest(
@@ -254,7 +277,13 @@ async function upsertPullRequest(
     return { pr: winner, isNew: false };
   }
   await port.addLabels(created.number, config.labels);
-  await port.requestReviewers(created.number, config.reviewers);
+  try {
+    await port.requestReviewers(created.number, config.reviewers);
+  } catch (error) {
+    // A reviewer who cannot be asked (not a collaborator, a misspelt team) must not stop the PR's review and check.
+    if (statusOf(error) !== 422) throw error;
+    ctx.log.warn(`${port.owner}/${port.repo}: could not request reviewers ${config.reviewers.join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   ctx.log.info(`${port.owner}/${port.repo}: opened PR #${created.number} at ${headSha.slice(0, 7)}`);
   return { pr: created, isNew: true };
 }

@@ -24,7 +24,6 @@ const STEPS: [string, string, RegExp][] = [
   ['create the commit', 'POST', /\/git\/commits$/],
   ['create the branch', 'POST', /\/git\/refs$/],
   ['open the PR', 'POST', /\/pulls$/],
-  ['post the review', 'POST', /\/reviews$/],
   ['create the check run', 'POST', /\/check-runs$/],
 ];
 
@@ -52,6 +51,28 @@ describe('GitHub failures', () => {
     expectConverged(github);
   });
 
+  it('a review GitHub stored but whose answer was lost is not posted twice: the next delivery finds it', async () => {
+    const { h, github } = await setup();
+    const repo = github.repository('acme/mesh');
+    github.fail({ method: 'POST', path: /\/reviews$/, status: 502, afterApplying: true });
+    await h.deliver(installationCreated(repo));
+    expect(repo.reviews).toHaveLength(1);
+    await h.deliver(pushToDefault(repo, ['bookstore/traffic-access.yaml']));
+    expectConverged(github);
+    const fingerprints = repo.reviewComments.map((c) => /fp=(\S+)/.exec(c.body)?.[1]);
+    expect(new Set(fingerprints).size).toBe(fingerprints.length);
+  });
+
+  it('a 502 when we post the review is not repeated blindly; the next delivery posts it once', async () => {
+    const { h, github } = await setup();
+    const repo = github.repository('acme/mesh');
+    github.fail({ method: 'POST', path: /\/reviews$/, status: 502 });
+    await h.deliver(installationCreated(repo));
+    expect(repo.reviews).toHaveLength(0);
+    await h.deliver(pushToDefault(repo, ['bookstore/traffic-access.yaml']));
+    expectConverged(github);
+  });
+
   it('a secondary rate limit (403 with retry-after) is waited out and retried', async () => {
     const { h, github } = await setup();
     github.fail({ method: 'POST', path: /\/pulls$/, status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '1' } });
@@ -68,7 +89,7 @@ describe('GitHub failures', () => {
     expectConverged(github);
   });
 
-  it.each(STEPS.slice(3))('when GitHub keeps failing as we %s, the next delivery converges: no orphan branch, no second PR', async (_step, method, path) => {
+  it.each([...STEPS.slice(3), ['post the review', 'POST', /\/reviews$/] as [string, string, RegExp]])('when GitHub keeps failing as we %s, the next delivery converges: no orphan branch, no second PR', async (_step, method, path) => {
     const { h, github } = await setup();
     const repo = github.repository('acme/mesh');
     github.fail({ method, path, status: 500, times: 10 });

@@ -163,6 +163,60 @@ describe('never overwrite a human', () => {
   });
 });
 
+describe('never overwrite a human: the edge cases', () => {
+  it('rebuilds on a moved default branch with a fast-forward (parents: branch head and new base), never a force push', async () => {
+    const { h, repo } = await installed();
+    const before = repo.headOf(BRANCH) ?? '';
+    repo.commitFiles('main', NEW_NAMESPACE, 'octocat');
+    await h.deliver(pushToDefault(repo, Object.keys(NEW_NAMESPACE)));
+    const update = h.github.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/git/refs/')).at(-1);
+    expect(update?.body).toMatchObject({ force: false });
+    const head = repo.git.commits.get(repo.headOf(BRANCH) ?? '');
+    expect(head?.parents).toEqual([before, repo.headOf('main')]);
+    expect(repo.patches(repo.pulls[0] ?? ({} as never)).has('extra/namespace.yaml')).toBe(true);
+  });
+
+  it('a person pushing between our read of the branch and our update keeps their commit (the update is refused)', async () => {
+    const { h, repo } = await installed();
+    repo.commitFiles('main', NEW_NAMESPACE, 'octocat');
+    let human = '';
+    h.github.beforeRequest = (method, path) => {
+      if (method === 'PATCH' && path.includes('/git/refs/') && !human) human = repo.commitFiles(BRANCH, { 'notes.yaml': 'x: 1\n' }, 'alice', 'racing');
+    };
+    await h.deliver(pushToDefault(repo, Object.keys(NEW_NAMESPACE)));
+    h.github.beforeRequest = undefined;
+    expect(repo.headOf(BRANCH)).toBe(human);
+    await h.deliver({ ...pushToDefault(repo, Object.keys(NEW_NAMESPACE)), id: 'again' });
+    expect(repo.headOf(BRANCH)).toBe(human);
+    expect(h.app.outcomes.at(-1)?.status).toBe('blocked');
+  });
+
+  it('after a merge, the branch (with a reviewer\'s commit in it) is reset for the next migration PR', async () => {
+    const { h, repo } = await installed();
+    repo.commitFiles(BRANCH, { 'notes.yaml': 'reviewed: true\n' }, 'alice', 'review fix-up');
+    const pr = repo.pulls[0];
+    if (pr) {
+      pr.state = 'closed';
+      pr.merged = true;
+    }
+    repo.commitFiles('main', Object.fromEntries([...repo.filesOn(BRANCH)]), 'octocat', 'squash merge');
+    repo.commitFiles('main', NEW_NAMESPACE, 'octocat');
+    await h.deliver(pushToDefault(repo, Object.keys(NEW_NAMESPACE)));
+    expect(h.app.outcomes.at(-1)?.status).toBe('opened');
+    expect(repo.pulls).toHaveLength(2);
+  });
+
+  it('a branch with a person\'s commit and no open PR gets the PR opened, with the note offering recreate', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', bookstore());
+    repo.commitFiles(BRANCH, { 'notes.yaml': 'x: 1\n' }, 'alice', 'early start');
+    await h.deliver(installationCreated(repo));
+    expect(repo.pulls).toHaveLength(1);
+    expect(repo.issueComments.filter((c) => c.body.includes('osm2linkerd:blocked'))).toHaveLength(1);
+    expect(repo.git.commits.get(repo.headOf(BRANCH) ?? '')?.author).toBe('alice');
+  });
+});
+
 describe('slash commands', () => {
   it('a reader is refused politely and nothing happens', async () => {
     const { h, repo } = await installed();
@@ -242,6 +296,22 @@ describe('life cycle', () => {
     expect(repo.pulls[0]?.state).toBe('open');
   });
 
+  it('a failed GET /app is asked again on the next delivery', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', bookstore());
+    h.github.fail({ method: 'GET', path: /^\/app$/, status: 401, message: 'Bad credentials' });
+    await h.deliver(installationCreated(repo));
+    expect(repo.pulls).toHaveLength(0);
+    await h.deliver(installationCreated(repo));
+    expect(repo.pulls).toHaveLength(1);
+  });
+
+  it('a re-run request that waits behind a push scan is not lost', async () => {
+    const { h, repo } = await installed();
+    await Promise.all([h.deliver(pushToDefault(repo)), h.deliver(pushToDefault(repo)), h.deliver(checkRunRerequested(repo))]);
+    expect(repo.checkRuns).toHaveLength(2);
+  });
+
   it('a re-requested check run posts the check again', async () => {
     const { h, repo } = await installed();
     await h.deliver(checkRunRerequested(repo));
@@ -266,6 +336,33 @@ describe('configuration', () => {
     expect(repo.issues[0]?.state).toBe('closed');
     expect(repo.pulls[0]).toMatchObject({ draft: true, labels: ['mesh', 'migration'] });
     expect(repo.filesOn(BRANCH).has('bookstore/traffic-access.yaml')).toBe(true);
+  });
+
+  it('deleting a broken config closes its issue', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', { ...bookstore(), '.github/osm2linkerd.yml': 'strategy: yolo\n' });
+    await h.deliver(installationCreated(repo));
+    repo.commitFiles('main', { '.github/osm2linkerd.yml': null }, 'octocat');
+    await h.deliver(pushToDefault(repo, ['.github/osm2linkerd.yml']));
+    expect(repo.issues.map((i) => i.state)).toEqual(['closed']);
+    expect(repo.pulls).toHaveLength(1);
+  });
+
+  it('a config the plugin cannot extend (bad _extends) opens the issue instead of failing every run', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', { ...bookstore(), '.github/osm2linkerd.yml': '_extends: "not a valid value!"\n' });
+    await h.deliver(installationCreated(repo));
+    expect(repo.pulls).toHaveLength(0);
+    expect(repo.issues).toHaveLength(1);
+  });
+
+  it('a reviewer GitHub cannot ask does not stop the review and the check', async () => {
+    const h = await harness();
+    const repo = h.github.addRepository('acme', 'mesh', { ...bookstore(), '.github/osm2linkerd.yml': 'reviewers: [nobody-here]\n' });
+    h.github.fail({ method: 'POST', path: /\/requested_reviewers$/, status: 422, message: 'Reviews may only be requested from collaborators.' });
+    await h.deliver(installationCreated(repo));
+    expect(repo.reviews).toHaveLength(1);
+    expect(repo.checkRuns).toHaveLength(1);
   });
 
   it('unparseable YAML in the config is reported the same way', async () => {

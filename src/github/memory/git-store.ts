@@ -7,6 +7,7 @@ export interface StoredCommit {
   readonly message: string;
   readonly author: string;
   readonly committer: string;
+  readonly verified: boolean;
 }
 
 /** Files of a tree by path; folders are implied by paths, as in a recursive tree listing. */
@@ -36,9 +37,9 @@ export class GitStore {
     return this.tree(new Map(Object.entries(files).map(([path, text]) => [path, this.blob(text)])));
   }
 
-  commit(tree: string, parents: readonly string[], message: string, author: string, committer = author): string {
+  commit(tree: string, parents: readonly string[], message: string, author: string, committer = author, verified = false): string {
     const sha = sha1(`commit\u0000${tree}\u0000${parents.join(',')}\u0000${message}\u0000${author}\u0000${committer}\u0000${this.#clock++}`);
-    this.commits.set(sha, { sha, tree, parents, message, author, committer });
+    this.commits.set(sha, { sha, tree, parents, message, author, committer, verified });
     return sha;
   }
 

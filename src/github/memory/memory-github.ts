@@ -36,6 +36,8 @@ export interface InjectedFailure {
   readonly status: number;
   readonly message?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** GitHub did the work, then the answer was lost (a 502 from a proxy, a dropped connection). */
+  readonly afterApplying?: boolean;
   times: number;
 }
 
@@ -124,6 +126,8 @@ export class MemoryGitHub {
   readonly repositories = new Map<string, MemoryRepository>();
   readonly requests: RecordedRequest[] = [];
   readonly failures: InjectedFailure[] = [];
+  /** Called before each request is answered: lets a test act as a person between two of the app's requests. */
+  beforeRequest: ((method: string, path: string) => void) | undefined;
   readonly #routes: [string, RegExp, Handler][] = [];
 
   constructor() {
@@ -160,6 +164,7 @@ export class MemoryGitHub {
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const query = Object.fromEntries(url.searchParams);
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, ''));
+    this.beforeRequest?.(method, path);
     const reply = this.#answer(method, url.pathname, path, { query, body });
     if (reply.status === 0) {
       this.requests.push({ method, path, query, body: text ? body : undefined, status: 0 });
@@ -175,8 +180,13 @@ export class MemoryGitHub {
     const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.path.test(path));
     if (failure) {
       failure.times--;
+      if (failure.afterApplying) this.#route(method, rawPath, path, req);
       return { status: failure.status, data: { message: failure.message ?? 'Server Error' }, headers: { ...failure.headers } };
     }
+    return this.#route(method, rawPath, path, req);
+  }
+
+  #route(method: string, rawPath: string, path: string, req: { query: Record<string, string>; body: Record<string, unknown> }): Reply & { headers?: Record<string, string> } {
     if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) return { status: 201, data: { token: 'ghs_memory', expires_at: '2999-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' } };
     if (method === 'GET' && path === '/app') return { status: 200, data: { id: 1, slug: APP_SLUG, name: APP_SLUG, owner: { login: 'osm2linkerd' } } };
     if (method === 'POST' && path === '/graphql') return this.#graphql(req.body);
@@ -212,13 +222,13 @@ export class MemoryGitHub {
     return { status: 200, data: { data: { repository: result } } };
   }
 
-  #route(method: string, pattern: string, handler: Handler): void {
+  #define(method: string, pattern: string, handler: Handler): void {
     const re = new RegExp(`^/repos/([^/]+)/([^/]+)${pattern.replace(/:(\w+)/g, '([^/]+)')}$`);
     this.#routes.push([method, re, handler]);
   }
 
   #defineRoutes(): void {
-    const r = this.#route.bind(this);
+    const r = this.#define.bind(this);
     r('GET', '', (repo) => ({ status: 200, data: repositoryJson(repo) }));
     r('GET', '/branches/:branch', (repo, m) => {
       const sha = repo.refs.get(m[3] ?? '');
@@ -242,7 +252,8 @@ export class MemoryGitHub {
       const tree = String(req.body.tree);
       const parents = (req.body.parents as string[] | undefined) ?? [];
       if (!repo.git.trees.has(tree) || parents.some((p) => !repo.git.commits.has(p))) return { status: 422, data: { message: 'Tree or parent SHA does not exist' } };
-      const sha = repo.git.commit(tree, parents, String(req.body.message), BOT_LOGIN);
+      // As on GitHub: an app's API commit is authored by the app and committed and signed by GitHub (web-flow).
+      const sha = repo.git.commit(tree, parents, String(req.body.message), BOT_LOGIN, 'web-flow', true);
       return { status: 201, data: commitJson(repo.git.commits.get(sha)) };
     });
     r('POST', '/git/refs', (repo, _m, req) => {
@@ -418,7 +429,10 @@ function commitJson(c: StoredCommit | undefined) {
   if (!c) return {};
   return {
     sha: c.sha, tree: { sha: c.tree }, parents: c.parents.map((sha) => ({ sha })), message: c.message,
-    commit: { message: c.message, author: { name: c.author, email: '' }, committer: { name: c.committer, email: '' }, tree: { sha: c.tree } },
+    commit: {
+      message: c.message, author: { name: c.author, email: '' }, committer: { name: c.committer, email: '' }, tree: { sha: c.tree },
+      verification: { verified: c.verified, reason: c.verified ? 'valid' : 'unsigned', signature: null, payload: null },
+    },
     author: userJson(c.author), committer: userJson(c.committer),
   };
 }
