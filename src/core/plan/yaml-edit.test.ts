@@ -153,6 +153,16 @@ describe('set-keys (set-keys on one mapping, merged by the planner)', () => {
   });
 });
 
+describe('JSON manifests', () => {
+  const setKeys = (...entries: [string, string][]): Make => (doc) => ({ type: 'set-keys', doc, path: ANN, entries: entries.map(([key, value]) => ({ key, value })) });
+  it('stay JSON: entries added to a double-quoted flow mapping are JSON too', () => {
+    const added = edit('{"metadata": {"name": "d"}}\n', setKeys(['retry.linkerd.io/http', '5xx']));
+    expect(JSON.parse(added)).toEqual({ metadata: { name: 'd', annotations: { 'retry.linkerd.io/http': '5xx' } } });
+    const appended = edit('{"metadata": {"annotations": {"a": "1"}}}\n', setKeys(['b', 'yes']));
+    expect(JSON.parse(appended)).toEqual({ metadata: { annotations: { a: '1', b: 'yes' } } });
+  });
+});
+
 describe('remove-list-items', () => {
   const removeItems = (...values: string[]): Make => (doc) => ({ type: 'remove-list-items', doc, path: ['resources'], values });
   it('removes several items, and leaves [] when none is left', () => {

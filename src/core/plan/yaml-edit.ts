@@ -81,12 +81,17 @@ function setKeys(text: string, intent: Intent<'set-keys'>): TextEdit[] {
     else if (!(isScalar(existing.value) && existing.value.value === entry.value)) edits.push(replaceValue(text, toEntry(text, existing), entry.value));
   }
   if (added.length === 0) return edits;
-  if (map.flow) return [...edits, ...(map.items.length > 0 ? [appendToFlowMap(text, map, added.map(flowEntry).join(', '))] : fillEmptyFlowMap(text, intent, map, added))];
+  if (map.flow) return [...edits, ...(map.items.length > 0 ? [appendToFlowMap(text, map, added.map((e) => flowEntry(e, jsonStyle(map))).join(', '))] : fillEmptyFlowMap(text, intent, map, added))];
   return [...edits, appendEntries(text, map, added)];
 }
 
-function flowEntry(entry: KeyValue): string {
-  return `${formatKey(entry.key)}: ${format(entry.value)}`;
+function flowEntry(entry: KeyValue, json = false): string {
+  return json ? `${JSON.stringify(entry.key)}: ${JSON.stringify(entry.value)}` : `${formatKey(entry.key)}: ${format(entry.value)}`;
+}
+
+/** A flow mapping written as JSON (double-quoted keys, e.g. a .json manifest) gets JSON entries, so it stays JSON. */
+function jsonStyle(map: YAMLMap): boolean {
+  return map.items.length > 0 && map.items.every((p) => isScalar(p.key) && p.key.type === Scalar.QUOTE_DOUBLE);
 }
 
 /** `{a: 1}` → `{a: 1, key: value}`: the entry goes right before the closing brace, the rest stays as written. */
@@ -169,7 +174,9 @@ function createMap(text: string, intent: Intent<'set-keys'>): TextEdit[] {
   if (parent.flow) {
     // `metadata: {labels: {…}}` gains `annotations: {key: value}` in the same flow style.
     if (findPair(parent, name)) refuse(`${where(intent.path)} is not a mapping`);
-    return [appendToFlowMap(text, parent, `${formatKey(name)}: {${intent.entries.map(flowEntry).join(', ')}}`)];
+    const json = jsonStyle(parent);
+    const holder = json ? JSON.stringify(name) : formatKey(name);
+    return [appendToFlowMap(text, parent, `${holder}: {${intent.entries.map((e) => flowEntry(e, json)).join(', ')}}`)];
   }
   const step = indentStep(text, intent.doc, parent);
   const line = (column: number) => intent.entries.map((e) => `${' '.repeat(column + step)}${flowEntry(e)}`).join(newline(text));

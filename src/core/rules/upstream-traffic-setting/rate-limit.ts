@@ -23,6 +23,9 @@ export function limitLosses(limit: LocalHttpLimit, rate: PerSecond): string[] {
   if (!rate.exact) {
     const per = limit.unit === 'hour' ? 3600 : 60;
     losses.push(`${limit.requests} requests per ${limit.unit} is not a whole number per second: requestsPerSecond ${rate.requestsPerSecond} lets up to ${rate.requestsPerSecond * per} through per ${limit.unit}`);
+  } else if (limit.unit !== 'second') {
+    // osm-semantics §3.3: OSM's bucket is refilled once per unit, so a whole unit's requests could come at once.
+    losses.push(`${limit.requests} requests per ${limit.unit} let a burst of ${limit.requests} through at once in OSM (its bucket refilled once per ${limit.unit}); Linkerd spreads it as ${rate.requestsPerSecond} per second and refuses the rest of such a burst`);
   }
   if (limit.burst !== undefined) {
     losses.push(`burst ${limit.burst} (OSM's bucket held requests + burst = ${limit.requests + limit.burst} tokens) has no Linkerd setting`);

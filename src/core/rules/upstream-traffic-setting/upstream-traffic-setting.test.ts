@@ -7,6 +7,7 @@ import { CORPUS, SCHEMAS } from '../../../../test/support/shared.ts';
 import { migrate } from '../../index.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
+import { limitLosses, perSecond } from './rate-limit.ts';
 import { LINKERD_VERSIONS, resolveOptions, type LinkerdVersion, type MigrationOptionsInput } from '../../options.ts';
 import { translateIngressBackends } from '../ingress-backend/ingress-backend.ts';
 import { translateTrafficTargets } from '../traffic-target/traffic-target.ts';
@@ -393,3 +394,13 @@ spec:
     http:
       circuitBreaking: {errorAmountThreshold: 3}
 `;
+
+describe('limitLosses', () => {
+  // osm-semantics §3.3: the local limit's bucket holds requests (+ burst) tokens, refilled once per unit.
+  it('says a per-minute limit that divides evenly still loses OSM\'s whole-minute burst', () => {
+    const limit = { requests: 120, unit: 'minute', responseHeadersToAdd: [], path: [] };
+    expect(limitLosses(limit, perSecond(limit))).toEqual([expect.stringContaining('let a burst of 120 through at once')]);
+    const perSecondLimit = { requests: 10, unit: 'second', responseHeadersToAdd: [], path: [] };
+    expect(limitLosses(perSecondLimit, perSecond(perSecondLimit))).toEqual([]);
+  });
+});
