@@ -73,6 +73,13 @@ describe('planFiles', () => {
     expect(findings.map((f) => [f.id, f.message])).toEqual([['plan/edit-failed', expect.stringContaining('config.linkerd.io/opaque-ports is also set to "5432"')]]);
   });
 
+  it('says when a rule overwrites a value someone wrote', () => {
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    openservicemesh.io/sidecar-injection: enabled\n    config.linkerd.io/default-inbound-policy: all-unauthenticated\n';
+    const plan = migrate(new Map([['ns.yaml', ns], ['app/access.yaml', TARGET]]), { meshMode: 'smi' });
+    expect(plan.files.find((f) => f.path === 'ns.yaml')?.content).toContain('config.linkerd.io/default-inbound-policy: deny');
+    expect(plan.findings.filter((f) => f.id === 'plan/value-replaced').map((f) => f.message)).toEqual([expect.stringContaining('was "all-unauthenticated" in ns.yaml and becomes "deny"')]);
+  });
+
   it('a removed file with nothing generated beside it leaves its kustomization lists, emptied lists become []', () => {
     const split = 'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: s, namespace: shop}\nspec:\n  service: web\n  backends: [{service: web-v1, weight: 100}]\n';
     const kustomization = 'namespace: shop\nresources:\n  - access.yaml\n  - mesh-config.yaml\n';

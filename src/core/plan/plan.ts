@@ -1,4 +1,5 @@
 import { finding, type Finding } from '../findings/finding.ts';
+import { getIn } from '../values.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { joinPath, kustomizationsListing } from '../inventory/kustomize.ts';
 import type { GeneratedResource } from '../linkerd/resources.ts';
@@ -186,9 +187,23 @@ function mergeSetKeys(intents: readonly EditIntent[], findings: Finding[]): Edit
   }
   for (const group of groups.values()) {
     const placeholder = merged[group.index];
-    if (placeholder?.type === 'set-keys') merged[group.index] = { ...placeholder, entries: group.entries };
+    if (placeholder?.type !== 'set-keys') continue;
+    merged[group.index] = { ...placeholder, entries: group.entries };
+    findings.push(...replacedValues({ ...placeholder, entries: group.entries }));
   }
   return merged;
+}
+
+/** A value someone wrote that a rule overwrites is said, never replaced silently. */
+function replacedValues(intent: Extract<EditIntent, { type: 'set-keys' }>): Finding[] {
+  const current = getIn(intent.doc.value, intent.path);
+  if (current === null || typeof current !== 'object' || Array.isArray(current)) return [];
+  return intent.entries.flatMap((entry) => {
+    const before = (current as Record<string, unknown>)[entry.key];
+    if (before === undefined || String(before) === entry.value) return [];
+    const at = { file: intent.doc.file, line: intent.doc.lineCounter.linePos(intent.doc.range[0]).line };
+    return [finding('plan/value-replaced', at, { message: `${entry.key} was ${JSON.stringify(before)} in ${intent.doc.file} and becomes "${entry.value}": the translation needs it; check that nothing relied on the old value.` })];
+  });
 }
 
 /** Removals from one sequence become one intent, so removing its last items leaves `[]` rather than a null. */

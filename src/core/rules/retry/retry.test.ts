@@ -80,6 +80,15 @@ describe('Linkerd 2.16+ retry annotations', () => {
     expect(messages.find((m) => m.startsWith('retry/not-expressible'))).toContain('retryBackoffBaseInterval "1s"');
   });
 
+  // linkerd-reference §5: a ServiceProfile for the Service takes precedence over its retry annotations.
+  it('says the annotations do nothing while the repository keeps a ServiceProfile for the Service', () => {
+    const profile = 'apiVersion: linkerd.io/v1alpha2\nkind: ServiceProfile\nmetadata: {name: httpbin.httpbin.svc.cluster.local, namespace: httpbin}\nspec: {routes: []}\n';
+    const { ids, messages } = run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin'), 'sp.yaml': profile });
+    expect(ids).toContain('retry/service-profile-overrides');
+    expect(messages.find((m) => m.startsWith('retry/service-profile-overrides'))).toContain('Linkerd ignores the retry annotations');
+    expect(run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') }).ids).not.toContain('retry/service-profile-overrides');
+  });
+
   it('lets the first Retry win per source and destination (corpus retry_policy guide)', () => {
     const { edits, messages } = run({ 'retry.yaml': GUIDE, 'mc.yaml': ENABLED, 's.yaml': service('bookstore', 'bookstore-v1') + '---' + service('bookstore', 'bookstore-v2') });
     // "The first matching policy wins" (osm-semantics §3.4): both Services get the first Retry's policy.

@@ -3,6 +3,7 @@ import type { FindingId } from '../../findings/catalogue.ts';
 import { meshFeatureFlags, type MeshFeatureFlags } from '../../inventory/mesh-config.ts';
 import type { Inventory, K8sObject, Service } from '../../inventory/model.ts';
 import { GENERATED_BY_LABEL, type LinkerdResource } from '../../linkerd/resources.ts';
+import { existingServiceProfile, serviceProfileName } from '../../linkerd/service-profiles.ts';
 import { features, SERVICE_PROFILE_API } from '../../linkerd/versions.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asArray, asRecord, asString } from '../../values.ts';
@@ -26,7 +27,7 @@ export const retryRule = defineRule({
   emits: [
     'retry/feature-disabled', 'retry/translated', 'retry/applies-to-all-clients', 'retry/not-expressible', 'retry/ineffective',
     'retry/invalid-reference', 'retry/destination-not-found', 'retry/conflicting-policies', 'retry/service-profile',
-    'retry/unknown-field',
+    'retry/unknown-field', 'retry/service-profile-overrides',
   ],
   translate: translateRetries,
 });
@@ -179,6 +180,13 @@ function annotate(input: RuleInput, out: Emitter, effective: readonly Candidate[
     report(out, 'retry/translated', c.retry, ['spec', 'retryPolicy'],
       `${formatRef(c.retry.ref)} becomes ${annotationsInline(annotations)} on ${formatRef(service.object.ref)}.${notes}`);
   }
+  const profile = existingServiceProfile(input.inventory, service);
+  if (profile) {
+    for (const c of effective) {
+      report(out, 'retry/service-profile-overrides', c.retry, ['spec', 'retryPolicy'],
+        `${formatRef(profile.ref)} exists for Service ${service.name}: Linkerd ignores the retry annotations while it does. Mark its routes isRetryable: true (and set its retryBudget), or delete it.`);
+    }
+  }
   return true;
 }
 
@@ -190,7 +198,7 @@ function annotate(input: RuleInput, out: Emitter, effective: readonly Candidate[
  */
 function serviceProfile(input: RuleInput, out: Emitter, effective: readonly Candidate[], service: Service, policy: TranslatedRetry): boolean {
   const namespace = service.namespace ?? '';
-  const name = `${service.name}.${namespace}.svc.cluster.local`;
+  const name = serviceProfileName(service);
   const say = (message: string) => {
     for (const c of effective) report(out, 'retry/service-profile', c.retry, ['spec', 'retryPolicy'], `${formatRef(c.retry.ref)}: ${message}`);
   };
@@ -202,7 +210,7 @@ function serviceProfile(input: RuleInput, out: Emitter, effective: readonly Cand
     say(`Service ${service.name} is the apex of a TrafficSplit; a ServiceProfile for it would override the split's HTTPRoute (or linkerd-smi's own ServiceProfile), so none is generated. Add isRetryable: true to the routes of the ServiceProfile that serves it.`);
     return false;
   }
-  const existing = input.inventory.objects.find((o) => o.ref.kind === 'ServiceProfile' && o.ref.name === name && o.ref.namespace === namespace);
+  const existing = existingServiceProfile(input.inventory, service);
   if (existing) {
     say(`the repository already has ServiceProfile ${formatRef(existing.ref)}; mark its routes isRetryable: true and set its retryBudget by hand (no second ServiceProfile is generated).`);
     return false;

@@ -349,6 +349,16 @@ describe('connection settings and circuit breaking', () => {
     expect(messages[0]).toContain('Dropped, no Linkerd equivalent: statTimeWindow: "1m", minRequestAmount: 10, degradedStatusCode: 503');
   });
 
+  // linkerd-reference §5: while a ServiceProfile exists for a Service, its failure-accrual annotations are ignored.
+  it('says the failure accrual does nothing next to a ServiceProfile: one in the repository, or the one a Retry gets before 2.16', () => {
+    const profile = 'apiVersion: linkerd.io/v1alpha2\nkind: ServiceProfile\nmetadata: {name: fortio.demo.svc.cluster.local, namespace: demo}\nspec: {routes: []}\n';
+    expect(run({ 'app.yaml': FORTIO, 'cb.yaml': CB, 'sp.yaml': profile }).ids).toContain('upstream-traffic-setting/service-profile-overrides');
+    const retry = 'apiVersion: policy.openservicemesh.io/v1alpha1\nkind: Retry\nmetadata: {name: r, namespace: demo}\nspec:\n  source: {kind: ServiceAccount, name: c, namespace: demo}\n  destinations: [{kind: Service, name: fortio, namespace: demo}]\n  retryPolicy: {retryOn: 5xx, numRetries: 3}\n';
+    const flags = 'apiVersion: config.openservicemesh.io/v1alpha2\nkind: MeshConfig\nmetadata: {name: osm-mesh-config, namespace: osm-system}\nspec:\n  featureFlags: {enableRetryPolicy: true}\n';
+    expect(run({ 'app.yaml': FORTIO, 'cb.yaml': CB, 'r.yaml': retry, 'mc.yaml': flags }, { linkerdVersion: '2.15' }).ids).toContain('upstream-traffic-setting/service-profile-overrides');
+    expect(run({ 'app.yaml': FORTIO, 'cb.yaml': CB, 'r.yaml': retry, 'mc.yaml': flags }).ids).not.toContain('upstream-traffic-setting/service-profile-overrides');
+  });
+
   it('annotates a Service without an annotations mapping too (the planner creates it), and has nothing to write on 2.12', () => {
     const bare = FORTIO.replace('  annotations:\n    team: perf\n', '');
     const created = run({ 'app.yaml': bare, 'cb.yaml': CB });

@@ -19,6 +19,7 @@ import {
 } from '../../osm/upstream-traffic-settings.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asRecord, asString, getIn, isRecord } from '../../values.ts';
+import { existingServiceProfile, retryServiceProfileLikely } from '../../linkerd/service-profiles.ts';
 import { Emitter } from '../emitter.ts';
 import { goDurationMs, linkerdDuration } from '../retry/duration.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
@@ -44,7 +45,7 @@ export const upstreamTrafficSettingRule = defineRule({
     'upstream-traffic-setting/never-applied', 'upstream-traffic-setting/target-not-found', 'upstream-traffic-setting/egress-host',
     'upstream-traffic-setting/rate-limit', 'upstream-traffic-setting/rate-limit-unavailable', 'upstream-traffic-setting/rate-limit-approximated',
     'upstream-traffic-setting/rate-limit-widened', 'upstream-traffic-setting/route-rate-limit', 'upstream-traffic-setting/tcp-rate-limit',
-    'upstream-traffic-setting/connection-settings', 'upstream-traffic-setting/failure-accrual',
+    'upstream-traffic-setting/connection-settings', 'upstream-traffic-setting/failure-accrual', 'upstream-traffic-setting/service-profile-overrides',
     'upstream-traffic-setting/unreleased-field', 'upstream-traffic-setting/unknown-field', 'probes/open-to-all-networks',
   ],
   translate: translateUpstreamTrafficSettings,
@@ -249,6 +250,12 @@ class Translation {
     annotateService(this.out, service, annotations);
     this.report('upstream-traffic-setting/failure-accrual', setting, base,
       `${fork}. It becomes ${annotationsInline(annotations)} on Service ${service.name}: Linkerd stops sending to an endpoint after ${String(errors)} consecutive failures, where osm-edge opened the breaker for the whole upstream after that many errors in statTimeWindow.${droppedText}`);
+    // A ServiceProfile for the Service (in the repository, or generated for a Retry before 2.16) switches it off.
+    const profile = existingServiceProfile(this.input.inventory, service);
+    if (profile || retryServiceProfileLikely(this.input.inventory, service, this.input.options.linkerdVersion)) {
+      this.report('upstream-traffic-setting/service-profile-overrides', setting, base,
+        `${profile ? formatRef(profile.ref) : `The ServiceProfile generated for the Retry of Service ${service.name} (Linkerd ${this.input.options.linkerdVersion} retries only through ServiceProfiles)`} takes precedence over the Service's annotations: Linkerd ignores the failure accrual while it exists.`);
+    }
   }
 
   private rateLimits(setting: K8sObject, service: Service): void {
