@@ -81,9 +81,13 @@ export function translateRetryPolicy(policy: Readonly<Record<string, unknown>>):
       message: `retryBackoffBaseInterval ${JSON.stringify(backoff)}: Envoy waited an exponential backoff from this base (up to 10 times it) between tries; Linkerd has no backoff setting, so it is dropped`,
     });
   }
-  const ineffective = retries === 0
+  // A field of the wrong type made OSM's API server reject the whole object (its CRD schema is structural).
+  const rejected = policy['perTryTimeout'] !== undefined && goDurationMs(asString(policy['perTryTimeout']) ?? '') === undefined
+    ? `perTryTimeout ${JSON.stringify(policy['perTryTimeout'])} is not a duration string, so OSM's API server rejected the Retry: it never applied`
+    : raw !== undefined && typeof raw !== 'number' ? `numRetries ${JSON.stringify(raw)} is not a number, so OSM's API server rejected the Retry: it never applied` : undefined;
+  const ineffective = rejected ?? (retries === 0
     ? 'numRetries is 0, so Envoy made no retry'
-    : known === 0 ? `retryOn ${JSON.stringify(policy['retryOn'] ?? '')} names no condition Envoy knows, so it made no retry` : undefined;
+    : known === 0 ? `retryOn ${JSON.stringify(policy['retryOn'] ?? '')} names no condition Envoy knows, so it made no retry` : undefined);
   return {
     http,
     grpc,

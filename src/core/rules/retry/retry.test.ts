@@ -187,6 +187,13 @@ describe('retryPolicy fields', () => {
     ]);
   });
 
+  // A structural CRD rejects a wrong-typed field: the object never existed in OSM, so nothing may be generated.
+  it('treats a Retry whose fields OSM\'s API server rejected as never applied', () => {
+    expect(translateRetryPolicy({ retryOn: '5xx', numRetries: 3, perTryTimeout: 100 }).ineffective).toContain('rejected the Retry');
+    expect(translateRetryPolicy({ retryOn: '5xx', numRetries: '3' }).ineffective).toContain('rejected the Retry');
+    expect(translateRetryPolicy({ retryOn: '5xx', numRetries: 3, perTryTimeout: '1s' }).ineffective).toBeUndefined();
+  });
+
   it('has no retries for an unknown-only retryOn, and no per-try timeout for 0s', () => {
     expect(translateRetryPolicy({ retryOn: 'bogus', numRetries: 3 }).ineffective).toContain('names no condition Envoy knows');
     expect(translateRetryPolicy({ retryOn: '5xx', numRetries: 3, perTryTimeout: '0s' }).perTryTimeout).toBeUndefined();
