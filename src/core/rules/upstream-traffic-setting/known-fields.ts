@@ -25,6 +25,26 @@ export function unknownFields(value: unknown, schema: FieldSchema, base: NodePat
   return found;
 }
 
+/**
+ * Paths (from `base`) of fields whose value has the wrong shape for the schema: a scalar where a mapping or a list
+ * belongs, or the reverse. A structural CRD makes the API server reject the whole object for these.
+ */
+export function wrongTypedFields(value: unknown, schema: FieldSchema, base: NodePath = []): NodePath[] {
+  if (!isRecord(value)) return [];
+  const found: NodePath[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const spec = schema[key];
+    const path = [...base, key];
+    if (spec === undefined || spec === true || child === null || child === undefined) continue;
+    if (Array.isArray(spec)) {
+      if (!Array.isArray(child)) found.push(path);
+      else child.forEach((item, i) => found.push(...(isRecord(item) ? wrongTypedFields(item, spec[0] as FieldSchema, [...path, i]) : [[...path, i]])));
+    } else if (!isRecord(child)) found.push(path);
+    else found.push(...wrongTypedFields(child, spec as FieldSchema, path));
+  }
+  return found;
+}
+
 /** `spec.httpRoutes[0].rateLimit` style, for messages. */
 export function fieldName(path: NodePath): string {
   return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');

@@ -405,6 +405,21 @@ spec:
       circuitBreaking: {errorAmountThreshold: 3}
 `;
 
+describe('objects OSM\'s API server rejected', () => {
+  // A structural CRD rejects a value of the wrong shape: the object never existed in OSM.
+  it('translates nothing from a setting with a wrong-typed field, and says which', () => {
+    const bad = setting(`
+  host: fortio.demo.svc.cluster.local
+  rateLimit:
+    local:
+      http: "100/s"`, 'bad');
+    const { ids, messages, edits } = run({ 'app.yaml': FORTIO, 'bad.yaml': bad });
+    expect(edits).toEqual([]);
+    expect(ids).toEqual(['upstream-traffic-setting/never-applied']);
+    expect(messages[0]).toContain('spec.rateLimit.local.http');
+  });
+});
+
 describe('limitLosses', () => {
   // osm-semantics §3.3: the local limit's bucket holds requests (+ burst) tokens, refilled once per unit.
   it('says a per-minute limit that divides evenly still loses OSM\'s whole-minute burst', () => {

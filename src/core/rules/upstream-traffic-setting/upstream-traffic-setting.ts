@@ -17,6 +17,7 @@ import {
   type ResolvedSetting,
   type SettingLimits,
 } from '../../osm/upstream-traffic-settings.ts';
+import { ignoredNamespace, ignoredNamespaceReason } from '../../osm/meshed.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asRecord, asString, getIn, isRecord } from '../../values.ts';
 import { existingServiceProfile, retryServiceProfileLikely } from '../../linkerd/service-profiles.ts';
@@ -24,7 +25,7 @@ import { Emitter } from '../emitter.ts';
 import { goDurationMs, linkerdDuration } from '../retry/duration.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { contains } from '../traffic-target/overlap.ts';
-import { describeLeaves, fieldName, leafFields, unknownFields, type FieldSchema } from './known-fields.ts';
+import { describeLeaves, fieldName, leafFields, unknownFields, wrongTypedFields, type FieldSchema } from './known-fields.ts';
 import { buildHttpLocalRateLimitPolicy, limitLosses, perSecond } from './rate-limit.ts';
 import { annotateService, annotationsInline } from './service-annotations.ts';
 
@@ -46,7 +47,8 @@ export const upstreamTrafficSettingRule = defineRule({
     'upstream-traffic-setting/rate-limit', 'upstream-traffic-setting/rate-limit-unavailable', 'upstream-traffic-setting/rate-limit-approximated',
     'upstream-traffic-setting/rate-limit-widened', 'upstream-traffic-setting/route-rate-limit', 'upstream-traffic-setting/tcp-rate-limit',
     'upstream-traffic-setting/connection-settings', 'upstream-traffic-setting/failure-accrual', 'upstream-traffic-setting/service-profile-overrides',
-    'upstream-traffic-setting/unreleased-field', 'upstream-traffic-setting/unknown-field', 'probes/open-to-all-networks',
+    'upstream-traffic-setting/unreleased-field', 'upstream-traffic-setting/unknown-field', 'upstream-traffic-setting/namespace-ignored',
+    'probes/open-to-all-networks',
   ],
   translate: translateUpstreamTrafficSettings,
 });
@@ -91,6 +93,15 @@ export function translateUpstreamTrafficSettings(input: RuleInput): RuleOutput {
   const run = new Translation(input, out);
   for (const setting of input.inventory.osm('UpstreamTrafficSetting')) {
     out.consume(setting);
+    // osm-semantics §5: no sidecar in an ignored namespace, so OSM never applied a setting there.
+    const ignored = ignoredNamespace(input.inventory, setting.ref.namespace);
+    if (ignored !== undefined) {
+      out.finding(finding('upstream-traffic-setting/namespace-ignored', setting.locate(['metadata', 'namespace']), {
+        resource: formatRef(setting.ref),
+        message: `OSM never applied ${formatRef(setting.ref)}: ${ignoredNamespaceReason(ignored)}. Nothing is generated for it.`,
+      }));
+      continue;
+    }
     run.translate(setting);
   }
   return out.output();
@@ -135,6 +146,12 @@ class Translation {
     for (const path of unknownFields(spec, SCHEMA, ['spec'])) {
       this.report('upstream-traffic-setting/unknown-field', setting, path,
         `${fieldName(path)} of ${resource} is not a field of UpstreamTrafficSetting: OSM's API server pruned it, so it did nothing. Not translated.`);
+    }
+    const wrong = wrongTypedFields(spec, SCHEMA, ['spec']);
+    if (wrong.length > 0) {
+      this.report('upstream-traffic-setting/never-applied', setting, wrong[0] ?? ['spec'],
+        `${wrong.map(fieldName).join(', ')} of ${resource} ${wrong.length > 1 ? 'have' : 'has'} the wrong type (a value where a mapping or list belongs, or the reverse): OSM's API server rejected the object, so it never applied. Nothing is translated.`);
+      return;
     }
     const target = this.resolve(setting);
     if (!target) return;
