@@ -194,8 +194,12 @@ function mergeSetKeys(intents: readonly EditIntent[], findings: Finding[]): Edit
   return merged;
 }
 
-/** A value someone wrote that a rule overwrites is said, never replaced silently. */
+/**
+ * An annotation someone wrote that a rule overwrites is said, never replaced silently. (Other fields a rule sets, such
+ * as a Service port's OSM appProtocol, are the OSM values being translated.)
+ */
 function replacedValues(intent: Extract<EditIntent, { type: 'set-keys' }>): Finding[] {
+  if (intent.path.at(-1) !== 'annotations') return [];
   const current = getIn(intent.doc.value, intent.path);
   if (current === null || typeof current !== 'object' || Array.isArray(current)) return [];
   return intent.entries.flatMap((entry) => {
