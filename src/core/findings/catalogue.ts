@@ -245,7 +245,7 @@ export const catalogue = {
   'ingress-backend/rejected-by-osm': {
     severity: 'warning',
     title: 'IngressBackend that never took effect in OSM',
-    remediation: 'OSM\'s admission webhook refuses an IngressBackend with a port.protocol other than http or https, an https backend skipping client certificate validation without an AuthenticatedPrincipal, a Service source without namespace, an IPRange that is not a CIDR, or a backend another IngressBackend already claims; a later document with the same name replaces an earlier one. It allowed nothing, so nothing is generated. Fix it if it was meant to work.',
+    remediation: 'OSM\'s admission webhook refuses an IngressBackend with a port.protocol other than http or https, an https backend skipping client certificate validation without an AuthenticatedPrincipal, a Service source without namespace, an IPRange that is not a CIDR, or a backend another IngressBackend already claims; a later document with the same name replaces an earlier one; OSM never injected in a namespace labelled openservicemesh.io/ignore, so an IngressBackend there, or one whose only sources are Services there, did nothing. It allowed nothing, so nothing is generated. Fix it if it was meant to work.',
   },
   'ingress-backend/backend-not-found': {
     severity: 'error',
@@ -302,10 +302,15 @@ export const catalogue = {
     title: 'AuthenticatedPrincipal that names no Linkerd identity',
     remediation: 'Only OSM identities of the form <serviceaccount>.<namespace>.cluster.local map to a Linkerd identity (<serviceaccount>.<namespace>.serviceaccount.identity.linkerd.<trust domain>). This principal is not translated, so the client that presented it is refused: add the controller\'s ServiceAccount to a MeshTLSAuthentication from the snippet and require it from an AuthorizationPolicy on the backend Server.',
   },
+  'ingress-backend/principal-not-controller': {
+    severity: 'warning',
+    title: 'AuthenticatedPrincipal does not spell the controller\'s ServiceAccount',
+    remediation: 'OSM issued the ingress controller\'s client certificate from MeshConfig certificate.ingressGateway, so its SAN need not match the ServiceAccount of the controller pods. OSM admitted the pods behind the Service source presenting that certificate; the translation authorizes their ServiceAccounts, not the account the SAN spells. If other pods held the certificate, add their ServiceAccount to the controllers MeshTLSAuthentication.',
+  },
   'ingress-backend/source-ignored': {
     severity: 'info',
     title: 'IngressBackend source kind OSM ignored',
-    remediation: 'OSM only reads Service, AuthenticatedPrincipal and IPRange sources; any other kind allowed nothing and is not translated. Remove it.',
+    remediation: 'OSM only reads Service, AuthenticatedPrincipal and IPRange sources, and a Service in a namespace labelled openservicemesh.io/ignore had no pods OSM knew; such a source allowed nothing and is not translated. Remove it.',
   },
   'ingress-backend/matches-not-implemented': {
     severity: 'warning',
@@ -320,7 +325,7 @@ export const catalogue = {
   'ingress-backend/shared-server': {
     severity: 'info',
     title: 'Ingress authorizations attached to the TrafficTarget Server',
-    remediation: 'The backend port already has a Server from the traffic-target rule, so the ingress AuthorizationPolicies target it (one Server per port) and a catch-all route lets the controller reach every path. Other clients now get 403 instead of 404 on paths no TrafficTarget route matches; nothing else changes for them.',
+    remediation: 'The backend port already has a Server from the traffic-target rule, so the ingress AuthorizationPolicies target it (one Server per port); being server-level, they count on every route of it. Unless a TrafficTarget route already matches every request, a catch-all route lets the controller reach every path, and other clients now get 403 instead of 404 on paths no TrafficTarget route matches; nothing else changes for them.',
   },
   'injection/annotation-rewritten': {
     severity: 'info',
@@ -345,7 +350,7 @@ export const catalogue = {
   'injection/ignore-label': {
     severity: 'warning',
     title: 'openservicemesh.io/ignore label removed',
-    remediation: 'The namespace was excluded from OSM injection. The label was removed; add linkerd.io/inject: disabled to the namespace if it must stay out of the mesh.',
+    remediation: 'OSM never injected pods in a namespace with this label. The label was removed; on a Namespace, linkerd.io/inject: disabled takes its place (its sidecar-injection annotation is rewritten to disabled, or the annotation is added), so the namespace stays out of the Linkerd mesh too. On a pod template the label did nothing in OSM.',
   },
   'injection/skip-inbound-replaces-defaults': {
     severity: 'info',
@@ -366,6 +371,21 @@ export const catalogue = {
     severity: 'info',
     title: 'osm-proxy-uuid label removed',
     remediation: 'The OSM injector adds this label to pods; a copy in a manifest is stale. It was removed.',
+  },
+  'injection/ignored-namespace': {
+    severity: 'info',
+    title: 'Injection annotation in a namespace OSM ignored becomes disabled',
+    remediation: 'The namespace is labelled openservicemesh.io/ignore: OSM\'s injector never saw its pods, whatever the annotation said, so linkerd.io/inject is written as disabled to keep them out of the Linkerd mesh too. If the namespace should now join the mesh, set enabled by hand and roll its workloads.',
+  },
+  'injection/namespace-not-monitored': {
+    severity: 'warning',
+    title: 'Namespace manifest without openservicemesh.io/monitored-by',
+    remediation: 'OSM injected pods and applied policies only in namespaces labelled openservicemesh.io/monitored-by. osm namespace add sets that label outside Git, so the namespace is translated as if monitored. If the label was never set on the cluster, OSM never meshed this namespace: set linkerd.io/inject: disabled on it and drop the policies translated for it.',
+  },
+  'plan/value-replaced': {
+    severity: 'warning',
+    title: 'An existing annotation value is overwritten',
+    remediation: 'The object already set this key to another value; the translation writes the value OSM\'s behaviour needs. If the old value was deliberate (tuned by hand for Linkerd already), put it back and accept the difference the other findings describe.',
   },
   'plan/edit-failed': {
     severity: 'warning',
@@ -479,13 +499,23 @@ export const catalogue = {
   },
   'egress/namespace-not-monitored': {
     severity: 'warning',
-    title: 'Egress in a namespace OSM did not monitor',
-    remediation: 'OSM reads policies only in namespaces labelled openservicemesh.io/monitored-by; this Egress had no effect and nothing is generated for it.',
+    title: 'Egress in a namespace OSM ignored',
+    remediation: 'The Egress is in a namespace labelled openservicemesh.io/ignore, where OSM never injected a pod: it had no effect and nothing is generated for it. (An Egress in a Namespace manifest without openservicemesh.io/monitored-by is translated, with injection/namespace-not-monitored.)',
   },
   'egress/default-deny-unplaced': {
     severity: 'warning',
     title: 'Egress default-deny could not be placed: no meshed namespace found',
     remediation: 'OSM denied outbound traffic to unknown destinations (traffic.enableEgress false), but the repository shows no meshed namespace to put an EgressNetwork in. Add `apiVersion: policy.linkerd.io/v1alpha1, kind: EgressNetwork, spec: {trafficPolicy: Deny}` to each meshed namespace (Linkerd 2.17+).',
+  },
+  'egress/tcp-subsumes-routes': {
+    severity: 'info',
+    title: 'http/https Egress rules subsumed by a tcp Egress on the same port',
+    remediation: 'OSM matched a tcp (or tcp-server-first) Egress port on the port and ipAddresses alone, whatever the SNI or Host, so every connection to that port went out and the narrower http/https rules there added nothing. Linkerd uses only the highest-ranked route kind on an EgressNetwork port (gRPC > HTTP > TLS > TCP), so an HTTPRoute or TLSRoute beside the TCPRoute would shrink it to those hosts. Only the TCPRoute is generated there, and the port is opaque. Narrow the tcp Egress if the hosts were meant to be the limit.',
+  },
+  'egress/replaced-by-later-document': {
+    severity: 'warning',
+    title: 'Egress or HTTPRouteGroup replaced by a later document with the same name',
+    remediation: 'Kubernetes keeps one object per kind, namespace and name: applied in repository order, the later document replaces this one, so it never took effect and only the later one is translated. Delete the earlier document, or rename it if both were meant to exist.',
   },
   'mesh-config/traffic-policy-mode': {
     severity: 'info',
@@ -662,6 +692,11 @@ export const catalogue = {
     title: 'Envoy connection setting dropped',
     remediation: 'OSM programmed these Envoy circuit breakers (connection, request and retry caps) and the connect timeout into every client. Linkerd has no concurrency caps: its circuit breaking is failure accrual, which ejects failing endpoints instead (balancer.linkerd.io/failure-accrual: consecutive on the Service, 2.13+). Add it by hand if that is what the caps were for.',
   },
+  'upstream-traffic-setting/service-profile-overrides': {
+    severity: 'warning',
+    title: 'A ServiceProfile makes Linkerd ignore the failure accrual annotations',
+    remediation: 'While a ServiceProfile exists for a Service, Linkerd ignores its balancer.linkerd.io/failure-accrual annotations. Delete the ServiceProfile (on 2.16+ retries move to annotations too), or accept that the circuit breaking is not translated.',
+  },
   'upstream-traffic-setting/failure-accrual': {
     severity: 'warning',
     title: 'osm-edge circuit breaking translated to failure accrual',
@@ -676,6 +711,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'Field unknown to the UpstreamTrafficSetting schema',
     remediation: 'OSM\'s API server pruned fields its CRD does not declare (for example outlierDetection, which no OSM version has), so this one did nothing and is not translated. Remove it.',
+  },
+  'upstream-traffic-setting/namespace-ignored': {
+    severity: 'warning',
+    title: 'UpstreamTrafficSetting in a namespace OSM ignored',
+    remediation: 'The UpstreamTrafficSetting is in a namespace labelled openservicemesh.io/ignore, where OSM never injected a pod: it had no effect and nothing is generated for it. Delete it.',
   },
   'retry/feature-disabled': {
     severity: 'warning',
@@ -717,6 +757,11 @@ export const catalogue = {
     title: 'Retry policies disagree for one Service',
     remediation: 'OSM used the first Retry that matched a source and destination, per source; Linkerd has one retry configuration per Service, for all clients. The message lists the candidates; nothing is generated for this Service until you pick one and add its annotations.',
   },
+  'retry/service-profile-overrides': {
+    severity: 'warning',
+    title: 'A ServiceProfile makes Linkerd ignore the retry annotations',
+    remediation: 'While a ServiceProfile exists for a Service, Linkerd takes retries (isRetryable routes and the retryBudget) from it and ignores the retry.linkerd.io annotations. Move the retry into the ServiceProfile, or delete the ServiceProfile if nothing else needs it.',
+  },
   'retry/service-profile': {
     severity: 'warning',
     title: 'Retries on Linkerd before 2.16 need a ServiceProfile',
@@ -726,6 +771,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'Field unknown to the Retry schema',
     remediation: 'OSM\'s API server pruned fields its CRD does not declare, so this one did nothing and is not translated. Remove it.',
+  },
+  'retry/namespace-ignored': {
+    severity: 'warning',
+    title: 'Retry in (or from) a namespace OSM ignored',
+    remediation: 'The Retry, or its source ServiceAccount, is in a namespace labelled openservicemesh.io/ignore, where OSM never injected a pod: no request was retried and no Linkerd retries are generated. Delete it.',
   },
   'other-kinds/mesh-root-certificate': {
     severity: 'warning',

@@ -123,7 +123,7 @@ function trafficTargetNeeds({ inventory, options, meshMode }: ServerPlanInput, m
 }
 
 function ingressBackendNeeds({ inventory }: ServerPlanInput, planner: Planner): void {
-  for (const policy of readIngressBackends(inventory.osm('IngressBackend')).applied) {
+  for (const policy of readIngressBackends(inventory.osm('IngressBackend'), inventory).applied) {
     const source = { object: policy.object, namespace: policy.outNamespace };
     for (const backend of policy.backends) {
       for (const { workload, port } of backendPorts(inventory, policy, backend).ports) planner.need('ingress-backend', workload, port, source);

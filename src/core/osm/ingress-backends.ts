@@ -4,6 +4,7 @@ import type { NodePath } from '../source.ts';
 import { asArray, asPortNumber, asRecord, asString, getIn } from '../values.ts';
 import { isValidCidr } from '../verify/cidr.ts';
 import { exposedPorts, type ExposedPort } from './exposed-ports.ts';
+import { ignoredNamespace, ignoredNamespaceReason } from './meshed.ts';
 
 /**
  * The IngressBackends OSM applied and the pod ports their backends reached (osm-semantics §3.1, §6.6). Read by the
@@ -38,6 +39,8 @@ export interface IngressBackendPolicy {
   readonly sources: readonly IngressBackendSource[];
   /** `spec.matches` is set: OSM never implemented it (TODO(#3779), `pkg/catalog/ingress.go:143-151`). */
   readonly hasMatches: boolean;
+  /** Service sources in an ignored namespace (osm-semantics §5): not in `sources`, they never took effect. */
+  readonly ignoredSources: readonly NotApplied[];
 }
 
 /** An IngressBackend that never took effect in OSM, and why. */
@@ -60,8 +63,10 @@ const SERVED = 'policy.openservicemesh.io/v1alpha1';
  * source without name or namespace, an IPRange `net.ParseCIDR` rejects, and a backend another IngressBackend already
  * claims (`pkg/validator/validators.go:103-152`); the CRD requires backends, sources, port number and protocol.
  * Two documents with one namespace and name are one object: the later replaces the earlier.
+ * OSM never injected in a namespace labelled openservicemesh.io/ignore (osm-semantics §5): an IngressBackend there
+ * never applied, and a Service source there is left out (`ignoredSources`; the whole object when it was the only source).
  */
-export function readIngressBackends(objects: readonly K8sObject[]): IngressBackends {
+export function readIngressBackends(objects: readonly K8sObject[], inventory: Inventory): IngressBackends {
   const notApplied: NotApplied[] = [];
   const latest = new Map<string, K8sObject>();
   for (const o of objects) latest.set(objectKey(o), o);
@@ -76,7 +81,7 @@ export function readIngressBackends(objects: readonly K8sObject[]): IngressBacke
       });
       continue;
     }
-    const read = readPolicy(object);
+    const read = readPolicy(object, inventory);
     if ('reason' in read) {
       notApplied.push(read);
       continue;
@@ -104,8 +109,10 @@ function claimKey(p: IngressBackendPolicy, b: IngressBackendTarget): string {
   return `${p.namespace ?? ''}/${b.name}/${b.port}`;
 }
 
-function readPolicy(object: K8sObject): IngressBackendPolicy | NotApplied {
+function readPolicy(object: K8sObject, inventory: Inventory): IngressBackendPolicy | NotApplied {
   const reject = (path: NodePath, reason: string): NotApplied => ({ object, path, reason });
+  const ignored = ignoredNamespace(inventory, object.ref.namespace);
+  if (ignored !== undefined) return reject(['metadata', 'namespace'], ignoredNamespaceReason(ignored));
   if (object.ref.apiVersion !== SERVED && object.ref.apiVersion.includes('/')) {
     return reject(['apiVersion'], `OSM serves IngressBackend only as ${SERVED}`);
   }
@@ -131,6 +138,14 @@ function readPolicy(object: K8sObject): IngressBackendPolicy | NotApplied {
     } else {
       sources.push({ index, kind: 'other', name, written: kind });
     }
+  }
+  // A Service source in an ignored namespace had no injected pods there (osm-semantics §5): left out, with a notice.
+  const ignoredSources = sources.flatMap((s): NotApplied[] => {
+    const ignored = s.kind === 'Service' ? ignoredNamespace(inventory, s.namespace) : undefined;
+    return ignored === undefined ? [] : [reject(['spec', 'sources', s.index], `Service source ${ignored}/${s.name}: ${ignoredNamespaceReason(ignored)}`)];
+  });
+  if (ignoredSources.length > 0 && ignoredSources.length === sources.length) {
+    return reject(['spec', 'sources'], `its only source${sources.length > 1 ? 's are Services' : ' is a Service'} in an ignored namespace (${ignoredSources.map((n) => n.reason).join('; ')})`);
   }
   const hasPrincipal = sources.some((s) => s.kind === 'AuthenticatedPrincipal');
   const backends: IngressBackendTarget[] = [];
@@ -158,7 +173,8 @@ function readPolicy(object: K8sObject): IngressBackendPolicy | NotApplied {
     namespace: object.ref.namespace,
     outNamespace: object.namespaceSource === 'kustomization' ? undefined : object.ref.namespace,
     backends,
-    sources,
+    sources: sources.filter((s) => !ignoredSources.some((n) => n.path[2] === s.index)),
+    ignoredSources,
     hasMatches: asArray(spec['matches']).length > 0,
   };
 }

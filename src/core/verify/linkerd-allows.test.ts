@@ -344,6 +344,22 @@ describe('Server with routes', () => {
     expect(decide(w, request(FRONTEND, '/x', 'GET', 8080, { 'user-agent': 'ab' })).reason).toMatch(/^route first /);
   });
 
+  it('ties are ordered by creation time, then name: applied apart and deciding differently, they are ambiguous', () => {
+    const first = route('a-open', 'web-http', [prefix('/')]);
+    const second = route('b-closed', 'web-http', [prefix('/')]);
+    const resources = [...base, first, second, policy('open', toRoute('a-open'), [])];
+    // Applied together (one file, one creation second): the name decides.
+    expect(decide(world(resources), request(OUTSIDE, '/x'))).toEqual({ allowed: true, reason: 'route a-open rule 0, authorized by AuthorizationPolicy open' });
+    // Applied apart: the older one wins, whichever it is.
+    const apart: LinkerdWorld = { ...world(resources), appliedTogether: (a, b) => (a === second) === (b === second) };
+    const tied = decide(apart, request(OUTSIDE, '/x'));
+    expect(tied.allowed).toBe(false);
+    expect(tied.reason).toBe('route a-open and route b-closed rank the same and decide differently: the older one wins (creation time, then name), ambiguous');
+    // Tied routes that decide alike are not ambiguous.
+    const alike = [...base, first, second, policy('open', toRoute('a-open'), []), policy('open-too', toRoute('b-closed'), [])];
+    expect(decide({ ...world(alike), appliedTogether: () => false }, request(OUTSIDE, '/x')).allowed).toBe(true);
+  });
+
   it('a rule without matches matches everything; query-param matches never match our requests', () => {
     const w = world([...base, route('r', 'web-http', [{ matches: [{ queryParams: [{ name: 'q', value: 'x' }] }] }, {}])]);
     expect(decide(w, request(FRONTEND, '/anything')).reason).toBe('route r rule 1: no authorization (403)');

@@ -31,6 +31,11 @@ export interface LinkerdWorld {
   readonly linkerdVersion: string;
   /** Pod annotation, else namespace annotation, else the cluster default. */
   defaultPolicy(namespace: string, workload: Workload): DefaultInboundPolicy;
+  /**
+   * Whether two resources are applied together, hence created in the same second (one file of the migrated
+   * repository). Omitted: all are. Routes that rank the same are ordered by creation time before the name.
+   */
+  readonly appliedTogether?: (a: LinkerdResource, b: LinkerdResource) => boolean;
 }
 
 const POLICY_GROUP = 'policy.linkerd.io';
@@ -263,7 +268,7 @@ function decideDefault(world: LinkerdWorld, request: AccessRequest, workload: Wo
   if (!request.http || opaqueDefault(workload, request.port)) {
     return authorize(authzs, request.source) ? allow(label) : deny(label);
   }
-  return decideRoutes(defaultRoutes(world, workload, request.port), authzs, request, request.http, undefined);
+  return decideRoutes(world, defaultRoutes(world, workload, request.port), authzs, request, request.http, undefined);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -282,7 +287,7 @@ function decideServer(world: LinkerdWorld, request: AccessRequest, workload: Wor
   const attached = attachedRoutes(world, server, request.namespace);
   // No route attached: the same default + probe routes as a port without a Server (ref §3.4).
   const routes = attached.length > 0 ? attached : defaultRoutes(world, workload, request.port);
-  return decideRoutes(routes, authzs, request, request.http, `server ${name}`);
+  return decideRoutes(world, routes, authzs, request, request.http, `server ${name}`);
 }
 
 /** AuthorizationPolicies targeting the Server or its Namespace, plus `accessPolicy` (ref §3.4, §3.6). */
@@ -405,6 +410,8 @@ interface Route {
   readonly authorizations: readonly Authorization[];
   /** Synthetic routes (default, probe) report their authorization only. */
   readonly synthetic: boolean;
+  /** The HTTPRoute it comes from (none for synthetic routes). */
+  readonly resource?: LinkerdResource;
 }
 
 /** The default catch-all route, plus the probe route: GET + exact path of each HTTP probe on the port (ref §3.3). */
@@ -424,7 +431,8 @@ function defaultRoutes(world: LinkerdWorld, workload: Workload, port: number): R
  */
 /**
  * The controller orders routes by creation timestamp, then name (ref §3.5). Resources applied together share a
- * timestamp (one-second resolution), so for a migration applied at once the name decides ties.
+ * timestamp (one-second resolution), so among them the name decides ties; decideRoutes flags ties with routes
+ * applied apart (`appliedTogether`).
  */
 function attachedRoutes(world: LinkerdWorld, server: LinkerdResource, namespace: string): Route[] {
   return inNamespace(world, 'HTTPRoute', namespace, [POLICY_GROUP, GATEWAY_GROUP])
@@ -460,7 +468,7 @@ function toRoute(world: LinkerdWorld, resource: LinkerdResource, namespace: stri
     (byName ? (asString(ref['kind']) ?? '').toLowerCase() === 'httproute' : refIs(ref, group, 'HTTPRoute')),
   );
   const hostnames = asArray(resource.spec['hostnames']).filter((h): h is string => typeof h === 'string');
-  return { label: `route ${name}`, hostnames, rules, authorizations, synthetic: false };
+  return { label: `route ${name}`, hostnames, rules, authorizations, synthetic: false, resource };
 }
 
 /** A match without a path is PathPrefix '/' (CRD default, proxy default, ref §3.9). */
@@ -490,6 +498,7 @@ function matchValid(m: RouteMatch): boolean {
  * Server for the reason; undefined on a default-policy port, whose only server-level authorization is the policy.
  */
 function decideRoutes(
+  world: LinkerdWorld,
   routes: readonly Route[],
   serverAuthzs: readonly Authorization[],
   request: AccessRequest,
@@ -500,6 +509,14 @@ function decideRoutes(
   // Only attached routes can miss: the default route matches everything.
   if (!chosen) return deny('no route (404)');
   const winner = authorize([...chosen.route.authorizations, ...serverAuthzs], request.source);
+  // Routes that rank the same are ordered by creation time, then name (ref §3.5): the name decides only for routes
+  // created in the same second, assumed of those applied together (one file). With a tied route from elsewhere that
+  // would decide differently, the outcome depends on which was applied first: refused, as an ambiguity.
+  const together = (r: Route) => !chosen.route.resource || !r.resource || (world.appliedTogether?.(chosen.route.resource, r.resource) ?? true);
+  const disagreeing = chosen.tied.filter((r) => !together(r) && (authorize([...r.authorizations, ...serverAuthzs], request.source) !== undefined) !== (winner !== undefined));
+  if (disagreeing.length > 0) {
+    return deny(`${[chosen.route, ...disagreeing].map((r) => r.label).join(' and ')} rank the same and decide differently: the older one wins (creation time, then name), ambiguous`);
+  }
   if (chosen.route.synthetic) return syntheticDecision(winner, serverAuthzs, server);
   const where = `${chosen.route.label} rule ${chosen.rule}`;
   return winner ? allow(`${where}, authorized by ${winner.label}`) : deny(`${where}: no authorization (403)`);
@@ -526,9 +543,12 @@ function compareScores(a: Score, b: Score): number {
   return 0;
 }
 
-/** Routes come in the controller's order (see attachedRoutes), so keeping the first on ties is the controller's choice. */
-function chooseRoute(routes: readonly Route[], http: HttpRequestShape): { route: Route; rule: number } | undefined {
-  let best: { route: Route; rule: number; score: Score } | undefined;
+/**
+ * Routes come in name order (see attachedRoutes), so keeping the first on ties is the controller's choice when the
+ * routes share a creation time; `tied` lists the other routes that rank the same, whose creation time may differ.
+ */
+function chooseRoute(routes: readonly Route[], http: HttpRequestShape): { route: Route; rule: number; tied: Route[] } | undefined {
+  let best: { route: Route; rule: number; score: Score; tied: Route[] } | undefined;
   for (const route of routes) {
     const host = hostScore(route.hostnames, http.headers['host']);
     if (!host) continue;
@@ -536,7 +556,9 @@ function chooseRoute(routes: readonly Route[], http: HttpRequestShape): { route:
       const match = ruleScore(matches, http);
       if (!match) return;
       const score = [...host, ...match];
-      if (!best || compareScores(score, best.score) > 0) best = { route, rule, score };
+      const order = best ? compareScores(score, best.score) : 1;
+      if (!best || order > 0) best = { route, rule, score, tied: [] };
+      else if (order === 0 && route !== best.route && !best.tied.includes(route)) best.tied.push(route);
     });
   }
   return best;

@@ -127,7 +127,9 @@ spec: {selector: {app: nginx}, ports: [{port: 80}]}
     const backend = inventory.workloads.find((w) => w.name === 'httpbin') as Workload;
     const meshed = ingressSources(readOsmIngress(inventory), inventory, backend, () => undefined);
     expect(meshed).toEqual([
-      { ...CONTROLLER, service: 'ingress-nginx/ingress-nginx', label: 'ingress:service/ingress-nginx/ingress-nginx' },
+      // Its certificate came from MeshConfig certificate.ingressGateway (osm-semantics §4.1): it presents the listed
+      // principal, not one spelled from its ServiceAccount, so OSM admitted it.
+      { ...CONTROLLER, principal: 'a.b.cluster.local', service: 'ingress-nginx/ingress-nginx', label: 'ingress:service/ingress-nginx/ingress-nginx' },
       { kind: 'ingress', label: 'ingress:principal/a.b.cluster.local', ip: '192.0.2.10', principal: 'a.b.cluster.local', identity: { serviceAccount: 'a', namespace: 'b' } },
       { kind: 'ingress', label: 'ingress:principal/a.b.cluster.local', ip: '172.16.0.1', principal: 'a.b.cluster.local', identity: { serviceAccount: 'a', namespace: 'b' } },
       { kind: 'unmeshed', ip: '172.16.0.1' },

@@ -132,7 +132,7 @@ const ELSEWHERE = ['192.0.2.10', '198.51.100.10', '203.0.113.10', '2001:db8::10'
 
 /**
  * The ingress clients to try against one backend workload (every port of it): the controller behind each Service
- * source (one per ServiceAccount of its pods), a client presenting each AuthenticatedPrincipal from outside every
+ * source (one per ServiceAccount of its pods, presenting a principal its https IngressBackends list), a client presenting each AuthenticatedPrincipal from outside every
  * range and from inside each IPRange, an unmeshed and a meshed client inside each IPRange, and an unmeshed one
  * outside. `meshedInLinkerd(ns, sa)` says whether pods of that ServiceAccount are meshed after the migration
  * (undefined: not in the repository, assumed meshed as the findings ask).
@@ -158,8 +158,16 @@ export function ingressSources(
     const base = { kind: 'ingress' as const, label: ingressServiceLabel(namespace, name), ip, service: key };
     const accounts = serviceAccountsBehind(inventory.findService(namespace, name), inventory);
     if (accounts.length === 0) sources.push(base);
-    // OSM named its identities <sa>.<namespace>.cluster.local; the controller's certificate is assumed to follow that.
-    for (const sa of accounts) sources.push({ ...base, principal: `${sa}.${namespace}.cluster.local`, ...identity(namespace, sa) });
+    // The controller's client certificate came from MeshConfig certificate.ingressGateway (osm-semantics §3.1,
+    // §4.1), whose SAN is whatever that config said, not its ServiceAccount: the controller is assumed to present a
+    // principal the https IngressBackends naming its Service list (its `<sa>.<namespace>.cluster.local` when one
+    // does), else that form.
+    const listed = [...new Set(rules.filter((r) => r.https && r.services.includes(key)).flatMap((r) => r.principals))].sort();
+    for (const sa of accounts) {
+      const own = `${sa}.${namespace}.cluster.local`;
+      const principal = listed.length === 0 || listed.includes(own) ? own : (listed[0] ?? own);
+      sources.push({ ...base, principal, ...identity(namespace, sa) });
+    }
   }
   const cidrs = [...new Set(rules.flatMap((r) => r.cidrs))];
   const insides = cidrs.flatMap((c) => addressInside(c) ?? []);

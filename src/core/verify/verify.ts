@@ -82,7 +82,8 @@ function linkerdMeshed(after: Inventory, before: Inventory, namespace: string, s
 
 /** One world per namespace: Linkerd policy objects only ever refer to objects of their own namespace. */
 function linkerdWorlds(after: Inventory, linkerdVersion: LinkerdVersion): (namespace: string) => LinkerdWorld {
-  const all = linkerdResources(after);
+  const files = new Map<LinkerdResource, string>();
+  const all = linkerdResources(after, files);
   const worlds = new Map<string, LinkerdWorld>();
   return (namespace) => {
     let world = worlds.get(namespace);
@@ -93,6 +94,8 @@ function linkerdWorlds(after: Inventory, linkerdVersion: LinkerdVersion): (names
         probeNetworks: INSTALL_PROBE_NETWORKS,
         linkerdVersion,
         defaultPolicy: (ns, workload) => defaultPolicyOf(after, ns, workload),
+        // One file is applied at once: its resources share a creation second; separate files may not.
+        appliedTogether: (a, b) => files.get(a) === files.get(b),
       };
       worlds.set(namespace, world);
     }
@@ -100,15 +103,19 @@ function linkerdWorlds(after: Inventory, linkerdVersion: LinkerdVersion): (names
   };
 }
 
-function linkerdResources(after: Inventory): LinkerdResource[] {
+function linkerdResources(after: Inventory, files: Map<LinkerdResource, string>): LinkerdResource[] {
   return after.objects
     .filter((o) => LINKERD_KINDS.has(o.ref.kind) && /linkerd\.io|gateway\.networking\.k8s\.io/.test(o.ref.apiVersion))
-    .map((o): LinkerdResource => ({
-      apiVersion: o.ref.apiVersion,
-      kind: o.ref.kind,
-      metadata: { name: o.ref.name, ...(o.ref.namespace !== undefined ? { namespace: o.ref.namespace } : {}) },
-      spec: asRecord(o.body['spec']),
-    }));
+    .map((o): LinkerdResource => {
+      const resource: LinkerdResource = {
+        apiVersion: o.ref.apiVersion,
+        kind: o.ref.kind,
+        metadata: { name: o.ref.name, ...(o.ref.namespace !== undefined ? { namespace: o.ref.namespace } : {}) },
+        spec: asRecord(o.body['spec']),
+      };
+      files.set(resource, o.doc.file);
+      return resource;
+    });
 }
 
 const POLICIES: readonly DefaultInboundPolicy[] = ['all-unauthenticated', 'all-authenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'];

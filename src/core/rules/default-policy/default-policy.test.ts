@@ -64,15 +64,26 @@ describe('translateDefaultPolicy', () => {
     expect(out.findings.map((f) => f.id)).toContain('mesh-mode/default-deny-unplaced');
   });
 
-  // osm-semantics §5: pod `disabled` is not injected; an unmonitored namespace is not meshed.
-  it('leaves unmeshed workloads and unmonitored namespaces alone', () => {
+  // osm-semantics §5: pod `disabled` is not injected; "Namespace excluded from injection even if monitored" (ignore).
+  it('leaves unmeshed workloads and ignored namespaces alone', () => {
     const { inventory } = inventoryOf({
-      'ns.yaml': NAMESPACE.replace('labels: {openservicemesh.io/monitored-by: osm}', 'labels: {}'),
-      'd.yaml': deployment('api', 'shop'),
+      'ns.yaml': NAMESPACE.replace('labels: {openservicemesh.io/monitored-by: osm}', 'labels: {openservicemesh.io/monitored-by: osm, openservicemesh.io/ignore: "true"}'),
+      'd.yaml': deployment('api', 'shop', '      annotations: {openservicemesh.io/sidecar-injection: enabled}'),
       'o.yaml': deployment('batch', 'other', '      annotations: {openservicemesh.io/sidecar-injection: disabled}'),
     });
     const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });
     expect(out.edits).toEqual([]);
+  });
+
+  // osm-semantics §5: monitored-by is often set by `osm namespace add`, outside Git: an unlabelled Namespace manifest is
+  // translated as if monitored (the injection rule warns once about it).
+  it('annotates an unlabelled Namespace manifest as if monitored', () => {
+    const { inventory } = inventoryOf({
+      'ns.yaml': NAMESPACE.replace('labels: {openservicemesh.io/monitored-by: osm}', 'labels: {}'),
+      'd.yaml': deployment('api', 'shop'),
+    });
+    const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });
+    expect(out.edits.map((e) => (e.type === 'set-key' ? [e.doc.file, e.key, e.value] : e.type))).toEqual([['ns.yaml', 'config.linkerd.io/default-inbound-policy', 'deny']]);
   });
 
   // osm-semantics §6.1: "A non-mesh client (plaintext) therefore matches no inbound mesh chain"; §6.2: permissive mode

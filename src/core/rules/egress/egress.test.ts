@@ -209,6 +209,97 @@ spec:
   });
 });
 
+// osm-semantics §3.2: "`https` ports are TCP proxied and matched on SNI = `hosts`"; "`tcp` / `tcp-server-first` ports
+// are matched on `ipAddresses` + port", whatever the SNI, so a tcp Egress let everything on its port out. Linkerd uses
+// only the highest-ranked route kind on a port (policy controller outbound `to_proto`: gRPC > HTTP > TLS > TCP).
+describe('a tcp Egress on the port of an http or https Egress', () => {
+  const TCP_443 = (ipAddresses: string) => `
+kind: Egress
+apiVersion: policy.openservicemesh.io/v1alpha1
+metadata:
+  name: any-443
+  namespace: curl
+spec:
+  sources:
+  - kind: ServiceAccount
+    name: curl
+    namespace: curl
+${ipAddresses ? `  ipAddresses:\n  - ${ipAddresses}\n` : ''}  ports:
+  - number: 443
+    protocol: tcp
+`;
+  const parent = (r: LinkerdResource) => (r.spec['parentRefs'] as { name: string; port: number }[])[0];
+
+  it('keeps only the TCPRoute on the port, opaque, when the tcp Egress has no ipAddresses', () => {
+    const out = translate({ 'mc.yaml': meshConfig('enableEgress: false'), 'egress.yaml': DEMO, 'tcp.yaml': TCP_443('') });
+    expect(byKind(out.resources, 'TLSRoute')).toEqual([]);
+    expect(byKind(out.resources, 'TCPRoute').map(parent)).toEqual([{ group: 'policy.linkerd.io', kind: 'EgressNetwork', name: 'egress', port: 443 }]);
+    expect(byKind(out.resources, 'EgressNetwork')[0]?.metadata.annotations).toEqual({ 'config.linkerd.io/opaque-ports': '443' });
+    // The http port 80 is not touched.
+    expect(byKind(out.resources, 'HTTPRoute').map(parent)).toEqual([expect.objectContaining({ name: 'egress', port: 80 })]);
+    const subsumed = out.findings.filter((f) => f.id === 'egress/tcp-subsumes-routes');
+    expect(subsumed).toHaveLength(1);
+    expect(subsumed[0]).toMatchObject({ severity: 'info', resource: 'Egress/curl/httpbin-443', file: 'egress.yaml' });
+    expect(subsumed[0]?.message).toContain('Egress/curl/any-443');
+  });
+
+  it('drops the TLSRoute a CIDR network inherits, and keeps it on the namespace-wide network', () => {
+    const out = translate({ 'mc.yaml': meshConfig('enableEgress: false'), 'egress.yaml': DEMO, 'tcp.yaml': TCP_443('198.51.100.0/24') });
+    const networks = byKind(out.resources, 'EgressNetwork');
+    const cidr = networks[1]?.metadata.name;
+    expect(networks[1]?.spec['networks']).toEqual([{ cidr: '198.51.100.0/24' }]);
+    expect(networks[1]?.metadata.annotations).toEqual({ 'config.linkerd.io/opaque-ports': '443' });
+    expect(networks[0]?.metadata.annotations).toBeUndefined();
+    expect(byKind(out.resources, 'TLSRoute').map(parent)).toEqual([expect.objectContaining({ name: 'egress', port: 443 })]);
+    expect(byKind(out.resources, 'TCPRoute').map(parent)).toEqual([expect.objectContaining({ name: cidr, port: 443 })]);
+    // Per (network, port): the HTTPRoute on port 80 of the CIDR network stays.
+    expect(byKind(out.resources, 'HTTPRoute').map((r) => parent(r)?.name)).toEqual(['egress', cidr]);
+    const subsumed = out.findings.filter((f) => f.id === 'egress/tcp-subsumes-routes');
+    expect(subsumed.map((f) => f.message)).toEqual([expect.stringContaining(`on EgressNetwork ${cidr}`)]);
+  });
+
+  it('drops the HTTPRoute of an http port that a tcp port of the same Egress covers', () => {
+    const out = translate({
+      'mc.yaml': meshConfig('enableEgress: false'),
+      'egress.yaml': DEMO.split('---')[0]?.replace('    protocol: http\n', '    protocol: http\n  - number: 80\n    protocol: tcp-server-first\n') ?? '',
+    });
+    expect(byKind(out.resources, 'HTTPRoute')).toEqual([]);
+    expect(byKind(out.resources, 'TCPRoute').map(parent)).toEqual([expect.objectContaining({ name: 'egress', port: 80 })]);
+    expect(byKind(out.resources, 'EgressNetwork')[0]?.metadata.annotations).toEqual({ 'config.linkerd.io/opaque-ports': '80' });
+    expect(out.findings.map((f) => f.id)).toContain('egress/tcp-subsumes-routes');
+  });
+});
+
+// In Kubernetes a later document with the same kind, namespace and name replaces the earlier one (kubectl apply order).
+describe('documents replaced by a later one', () => {
+  it('translates only the last Egress of a name, and reports the earlier one', () => {
+    const later = (DEMO.split('---')[2] ?? '').replace('  - httpbin.org', '  - api.github.com');
+    const out = translate({ 'mc.yaml': meshConfig('enableEgress: false'), 'egress.yaml': DEMO, 'later.yaml': later });
+    expect(byKind(out.resources, 'TLSRoute').map((r) => r.spec['hostnames'])).toEqual([['api.github.com']]);
+    const replaced = out.findings.filter((f) => f.id === 'egress/replaced-by-later-document');
+    expect(replaced).toEqual([expect.objectContaining({ resource: 'Egress/curl/httpbin-443', file: 'egress.yaml', severity: 'warning' })]);
+    expect(replaced[0]?.message).toContain('later.yaml:');
+    expect(out.findings.filter((f) => f.id === 'egress/translated')).toHaveLength(2);
+  });
+
+  it('takes the matches of the last HTTPRouteGroup of a name, and reports the earlier one', () => {
+    const group = 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata:\n  name: egress-http-route\n  namespace: curl\nspec:\n  matches:\n  - name: anything\n    pathRegex: /anything\n';
+    const out = translate({ 'mc.yaml': meshConfig('enableEgress: false'), 'egress.yaml': DEMO, 'z-group.yaml': group });
+    expect(byKind(out.resources, 'HTTPRoute')[0]?.spec['rules']).toEqual([{ matches: [{ path: { type: 'Exact', value: '/anything' } }] }]);
+    const replaced = out.findings.filter((f) => f.id === 'egress/replaced-by-later-document');
+    expect(replaced).toEqual([expect.objectContaining({ resource: 'HTTPRouteGroup/curl/egress-http-route', file: 'egress.yaml' })]);
+    expect(replaced[0]?.message).toContain('z-group.yaml:');
+  });
+
+  it('leaves the replaced HTTPRouteGroup to the egress rule in the whole migration', () => {
+    const group = 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata:\n  name: egress-http-route\n  namespace: curl\nspec:\n  matches:\n  - name: anything\n    pathRegex: /anything\n';
+    const plan = migrate(repo({ 'mc.yaml': meshConfig('enableEgress: false'), 'egress.yaml': DEMO, 'z-group.yaml': group }));
+    const ids = plan.findings.filter((f) => f.resource === 'HTTPRouteGroup/curl/egress-http-route').map((f) => f.id);
+    expect(ids).toContain('egress/replaced-by-later-document');
+    expect(ids).not.toContain('traffic-target/unreferenced-spec');
+  });
+});
+
 describe('what OSM refused or ignored', () => {
   // osm-semantics §3.2: apiGroup "must be group/version … The webhook compares against SchemeGroupVersion.String()".
   it('does not translate an Egress OSM\'s webhook rejects', () => {
@@ -308,8 +399,19 @@ spec:
   hosts: [api.example.com]
   ipAddresses: [203.0.113.0/24]
   ports: [{number: 80, protocol: http}, {number: 443, protocol: https}, {number: 6379, protocol: tcp}]
+---
+apiVersion: policy.openservicemesh.io/v1alpha1
+kind: Egress
+metadata: {name: tcp-443, namespace: shop}
+spec:
+  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
+  ipAddresses: [203.0.113.0/25]
+  ports: [{number: 443, protocol: tcp}]
 `,
     }, version);
+    // 203.0.113.0/25 inherits the mixed routes; its port 443 keeps only the TCPRoute.
+    expect(byKind(out.resources, 'TLSRoute')).toHaveLength(1);
+    expect(out.findings.map((f) => f.id)).toContain('egress/tcp-subsumes-routes');
     expect(out.resources.length).toBeGreaterThan(3);
     for (const { resource } of out.resources) {
       const validate = schema(version, `${resource.apiVersion.replace('/', '_')}_${resource.kind}.json`);

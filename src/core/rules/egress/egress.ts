@@ -47,7 +47,7 @@ export const egressRule = defineRule({
     'egress/unsupported-protocol', 'egress/host-not-expressible', 'egress/http-without-hosts', 'egress/gateway-api-required',
     'egress/namespace-not-monitored', 'egress/default-deny-unplaced', 'traffic-target/path-regex-translated',
     'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
-    'traffic-target/host-header',
+    'traffic-target/host-header', 'egress/tcp-subsumes-routes', 'egress/replaced-by-later-document',
   ],
   translate: translateEgress,
 });
@@ -177,8 +177,12 @@ interface Network {
   /** The name asked for; `emitted` is the one the Emitter gave it. */
   readonly wanted: string;
   readonly cidr?: string;
-  readonly opaque: Set<number>;
-  readonly detected: Set<number>;
+  /**
+   * Port → the Egress policies with a tcp or tcp-server-first port there. OSM matched those on port (+ ipAddresses)
+   * whatever the SNI or Host, and Linkerd uses only the highest-ranked route kind on a port (policy controller
+   * outbound `to_proto`: gRPC > HTTP > TLS > TCP), so such a port gets only the TCPRoute and is opaque.
+   */
+  readonly tcp: Map<number, EgressPolicy[]>;
   emitted: string;
 }
 
@@ -204,8 +208,8 @@ class NamespaceTranslation {
     this.place = place;
     const cidrs = [...new Set(this.policies.flatMap((p) => p.ipAddresses))].sort();
     this.networks = [
-      { wanted: CATCH_ALL_NETWORK, opaque: new Set(), detected: new Set(), emitted: CATCH_ALL_NETWORK },
-      ...cidrs.map((cidr) => ({ wanted: resourceName(CATCH_ALL_NETWORK, cidr), cidr, opaque: new Set<number>(), detected: new Set<number>(), emitted: '' })),
+      { wanted: CATCH_ALL_NETWORK, tcp: new Map(), emitted: CATCH_ALL_NETWORK },
+      ...cidrs.map((cidr) => ({ wanted: resourceName(CATCH_ALL_NETWORK, cidr), cidr, tcp: new Map<number, EgressPolicy[]>(), emitted: '' })),
     ];
   }
 
@@ -216,12 +220,17 @@ class NamespaceTranslation {
   run(): void {
     for (const p of this.policies) {
       for (const port of p.ports) {
-        for (const n of this.parents(p)) (port.protocol === 'tcp' || port.protocol === 'tcp-server-first' ? n.opaque : n.detected).add(port.number);
+        if (port.protocol !== 'tcp' && port.protocol !== 'tcp-server-first') continue;
+        for (const n of this.parents(p)) {
+          const owners = n.tcp.get(port.number) ?? [];
+          if (!owners.includes(p)) n.tcp.set(port.number, [...owners, p]);
+        }
       }
     }
     for (const n of this.networks) {
-      // tcp and tcp-server-first were plain tcp_proxy in OSM: no protocol detection, so the TCPRoute applies.
-      const opaque = [...n.opaque].filter((p) => !n.detected.has(p)).sort((a, b) => a - b);
+      // tcp and tcp-server-first were plain tcp_proxy in OSM: no protocol detection, so the TCPRoute applies (and
+      // http/https routes on the same port are left out, see `tcp`).
+      const opaque = [...n.tcp.keys()].sort((a, b) => a - b);
       const annotations = opaque.length > 0 ? { [OPAQUE_PORTS]: opaque.join(',') } : undefined;
       n.emitted = this.out.resource(buildEgressNetwork(n.wanted, this.place.namespace, this.trafficPolicy, n.cidr ? [n.cidr] : undefined, annotations), this.place.origin);
     }
@@ -247,7 +256,9 @@ class NamespaceTranslation {
     for (const port of p.ports) {
       for (const n of this.parents(p)) {
         const base = [p.object.ref.name, port.number, ...(n.cidr ? [n.cidr] : [])];
-        if (port.protocol === 'http') routes.push(...this.httpRoutes(p, port, n, base, hostnames));
+        const tcp = port.protocol === 'http' || port.protocol === 'https' ? n.tcp.get(port.number) : undefined;
+        if (tcp) this.reportSubsumed(p, port, n, tcp);
+        else if (port.protocol === 'http') routes.push(...this.httpRoutes(p, port, n, base, hostnames));
         else if (port.protocol === 'https') {
           if (p.hosts.length > 0 && hostnames.length === 0) continue;
           for (const [i, chunk] of chunks(hostnames, MAX_HOSTNAMES, true).entries()) {
@@ -261,11 +272,14 @@ class NamespaceTranslation {
       }
     }
     const networks = this.parents(p).map((n) => n.emitted).join(', ');
+    const subsumed = p.ports.some((port) => (port.protocol === 'http' || port.protocol === 'https') && this.parents(p).some((n) => n.tcp.has(port.number)));
     this.out.finding(finding('egress/translated', p.object.locate(['kind']), {
       resource,
       message: routes.length > 0
         ? `${resource}, for clients in ${this.namespace}: ${routes.join(', ')} on EgressNetwork ${networks} (trafficPolicy ${this.trafficPolicy}).`
-        : `${resource} allowed nothing OSM could route for clients in ${this.namespace}: no route is generated (EgressNetwork ${networks}, trafficPolicy ${this.trafficPolicy}).`,
+        : subsumed
+          ? `${resource}, for clients in ${this.namespace}: no route of its own; TCPRoutes of tcp Egress ports already allow its ports (EgressNetwork ${networks}, trafficPolicy ${this.trafficPolicy}).`
+          : `${resource} allowed nothing OSM could route for clients in ${this.namespace}: no route is generated (EgressNetwork ${networks}, trafficPolicy ${this.trafficPolicy}).`,
     }));
     if (gatewayRoutes && !features(this.context.input.options.linkerdVersion).gatewayApiInstalledByDefault) {
       this.out.finding(finding('egress/gateway-api-required', p.object.locate(['spec', 'ports']), {
@@ -280,6 +294,17 @@ class NamespaceTranslation {
         message: `${this.context.settings.from} is true: OSM sent the sources' plain HTTP on port(s) ${p.ports.filter((x) => x.protocol === 'http').map((x) => x.number).join(', ')} through the routes of ${resource} only (other hosts and paths got 404); EgressNetwork ${networks} allows them.`,
       }));
     }
+  }
+
+  /** An http/https port of `p` on a port where `tcp` policies allow every connection of the network. */
+  private reportSubsumed(p: EgressPolicy, port: EgressPort, n: Network, tcp: readonly EgressPolicy[]): void {
+    const by = tcp.map((t) => formatRef(t.object.ref)).join(', ');
+    const kind = port.protocol === 'http' ? 'HTTPRoute' : 'TLSRoute';
+    const matched = port.protocol === 'http' ? 'Host and path' : 'SNI';
+    this.out.finding(finding('egress/tcp-subsumes-routes', p.object.locate([...port.path, 'protocol']), {
+      resource: formatRef(p.object.ref),
+      message: `${formatRef(p.object.ref)} port ${port.number} (${port.protocol}) on EgressNetwork ${n.emitted}: ${by} allow${tcp.length > 1 ? '' : 's'} every connection to port ${port.number}${n.cidr ? ` of ${n.cidr}` : ''} as tcp, whatever the ${matched}, as in OSM. Linkerd uses only the highest-ranked route kind on a port, so no ${kind} is generated there (it would shrink the TCPRoute to these hosts) and the port is opaque.`,
+    }));
   }
 
   private httpRoutes(p: EgressPolicy, port: EgressPort, n: Network, base: readonly (string | number)[], hostnames: readonly string[]): string[] {

@@ -1,7 +1,8 @@
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { Inventory, K8sObject } from '../../inventory/model.ts';
 import { groupMatches, type OsmHttpMatch } from '../../osm/access-model.ts';
-import { MONITORED_BY } from '../../osm/meshed.ts';
+import { ignoredNamespace, ignoredNamespaceReason } from '../../osm/meshed.ts';
+import { inEffect, replacedDocuments } from '../../osm/replaced-documents.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asArray, asRecord, asString, isRecord } from '../../values.ts';
 import { isValidCidr } from '../../verify/cidr.ts';
@@ -9,7 +10,7 @@ import { isValidCidr } from '../../verify/cidr.ts';
 /**
  * What OSM did with an Egress (osm-semantics §3.2; `pkg/catalog/egress.go`, `pkg/envoy/lds/egress.go`,
  * `pkg/validator/validators.go` egressValidator), reduced to what it allowed. Egress objects OSM never honoured
- * (rejected, in an unmonitored namespace, with a missing UpstreamTrafficSetting, without a valid source) are left
+ * (rejected, in an ignored namespace, with a missing UpstreamTrafficSetting, without a valid source) are left
  * out, with a finding saying why.
  */
 
@@ -47,20 +48,44 @@ const PROTOCOLS: readonly EgressProtocol[] = ['http', 'https', 'tcp', 'tcp-serve
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * A later document with the kind, namespace and name of an earlier one replaces it (kubectl apply order): the
+ * replaced Egress and the replaced HTTPRouteGroups an Egress names are reported, not read.
+ */
 export function readEgressPolicies(inventory: Inventory, findings: Finding[]): EgressPolicy[] {
-  return inventory.osm('Egress').flatMap((o) => readEgress(inventory, o, findings) ?? []);
+  const egresses = inventory.osm('Egress');
+  const replaced = replacedDocuments(egresses);
+  const policies = egresses.flatMap((o) => {
+    const later = replaced.get(o);
+    if (later) {
+      findings.push(replacedFinding(o, later));
+      return [];
+    }
+    return readEgress(inventory, o, findings) ?? [];
+  });
+  for (const [group, later] of replacedRouteGroups(inventory)) findings.push(replacedFinding(group, later));
+  return policies;
+}
+
+function replacedFinding(object: K8sObject, later: K8sObject): Finding {
+  const resource = formatRef(object.ref);
+  return finding('egress/replaced-by-later-document', object.locate(['metadata', 'name']), {
+    resource,
+    message: `${object.ref.kind} ${resource} is replaced by a later document with the same namespace and name (${later.doc.file}:${later.locate(['metadata', 'name']).line}), as kubectl apply replaces it: only the later one is translated.`,
+  });
 }
 
 function readEgress(inventory: Inventory, egress: K8sObject, findings: Finding[]): EgressPolicy | undefined {
   const resource = formatRef(egress.ref);
   const spec = asRecord(egress.body['spec']);
   const namespace = egress.ref.namespace;
-  // Policy listers read monitored namespaces only (osm-semantics §1, pkg/policy/client.go:67-86).
-  const ns = namespace === undefined ? undefined : inventory.findNamespace(namespace);
-  if (ns && ns.labels[MONITORED_BY] === undefined) {
+  // No sidecar in an ignored namespace (osm-semantics §5). A Namespace manifest without monitored-by is translated as
+  // if monitored (the label is often set outside Git): injection/namespace-not-monitored warns once per namespace.
+  const ignored = ignoredNamespace(inventory, namespace);
+  if (ignored !== undefined) {
     findings.push(finding('egress/namespace-not-monitored', egress.locate(['metadata', 'namespace']), {
       resource,
-      message: `${resource} is in namespace ${namespace ?? ''}, which has no ${MONITORED_BY} label: OSM never read it.`,
+      message: `OSM never applied ${resource}: ${ignoredNamespaceReason(ignored)}.`,
     }));
     return undefined;
   }
@@ -209,8 +234,15 @@ function routeGroupNames(matches: readonly Readonly<Record<string, unknown>>[]):
  * Egress is the egress rule's to say. The traffic-target rule does not call these unreferenced.
  */
 export function routeGroupsOfEgresses(inventory: Inventory): Set<K8sObject> {
+  const result = usedRouteGroups(inventory);
+  // The earlier documents of those groups are reported by the egress rule (egress/replaced-by-later-document).
+  for (const [group] of replacedRouteGroups(inventory)) result.add(group);
+  return result;
+}
+
+function usedRouteGroups(inventory: Inventory): Set<K8sObject> {
   const result = new Set<K8sObject>();
-  for (const egress of inventory.osm('Egress')) {
+  for (const egress of inEffect(inventory.osm('Egress'))) {
     for (const { name } of routeGroupNames(asArray(asRecord(egress.body['spec'])['matches']).map(asRecord))) {
       const group = findInNamespace(inventory, 'HTTPRouteGroup', egress.ref.namespace, name);
       if (group) result.add(group);
@@ -219,8 +251,15 @@ export function routeGroupsOfEgresses(inventory: Inventory): Set<K8sObject> {
   return result;
 }
 
+/** Earlier documents of the HTTPRouteGroups an Egress in effect names, each with the document that replaces it. */
+function replacedRouteGroups(inventory: Inventory): [K8sObject, K8sObject][] {
+  const used = usedRouteGroups(inventory);
+  return [...replacedDocuments(inventory.osm('HTTPRouteGroup'))].filter(([, later]) => used.has(later));
+}
+
+/** The document in effect (the last of that kind, namespace and name) in the namespace, else one without namespace. */
 function findInNamespace(inventory: Inventory, kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
-  const candidates = inventory.osm(kind).filter((o) => o.ref.name === name);
+  const candidates = inEffect(inventory.osm(kind)).filter((o) => o.ref.name === name);
   return candidates.find((o) => o.ref.namespace === namespace) ?? candidates.find((o) => o.ref.namespace === undefined);
 }
 

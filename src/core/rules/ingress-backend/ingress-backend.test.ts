@@ -71,7 +71,7 @@ spec:
 }
 
 /** The ingress-nginx controller, installed in the repository (it is usually not). */
-function controller(podAnnotations?: string): string {
+function controller(podAnnotations?: string, serviceAccount = 'ingress-nginx'): string {
   return `
 apiVersion: apps/v1
 kind: Deployment
@@ -87,7 +87,7 @@ spec:
       labels:
         app.kubernetes.io/name: ingress-nginx
 ${podAnnotations ? `      annotations:\n${podAnnotations}\n` : ''}    spec:
-      serviceAccountName: ingress-nginx
+      serviceAccountName: ${serviceAccount}
       containers:
         - name: controller
           ports: [{name: http, containerPort: 80}]
@@ -349,6 +349,84 @@ describe('AuthenticatedPrincipal and https backends (osm-docs ingress_k8s_nginx,
   });
 });
 
+describe('https: the SAN came from MeshConfig certificate.ingressGateway, not the controller ServiceAccount (osm-semantics §3.1, §4.1)', () => {
+  // The corpus nginx https shape: the Service source and the SAN, here with the controller running as `ctrl`.
+  const files = (annotations?: string) => ({
+    ...BOOKSTORE,
+    'nginx.yaml': controller(annotations, 'ctrl'),
+    'ingress.yaml': ingressBackend('bookstore', 'bookstore', [{ name: 'bookstore', port: 3000, protocol: 'https', tls: '{skipClientCertValidation: false}' }], [
+      REPO_CONTROLLER, '{kind: AuthenticatedPrincipal, name: ingress-nginx.ingress-nginx.cluster.local}',
+    ]),
+  });
+
+  it('authorizes the ServiceAccount of the controller pods OSM admitted, says the SAN spells another, lists only what is authorized', () => {
+    const { byKind, find } = run(files());
+    expect(byKind('MeshTLSAuthentication').map((m) => [m.metadata.name, m.spec])).toEqual([
+      ['bookstore-controllers', { identityRefs: [{ kind: 'ServiceAccount', name: 'ctrl', namespace: 'ingress-nginx' }] }],
+    ]);
+    expect(byKind('AuthorizationPolicy').map((a) => [a.metadata.name, refsOf(a)])).toEqual([
+      ['bookstore-3000-ingress-controllers', ['MeshTLSAuthentication/bookstore-controllers']],
+    ]);
+    const [differs] = find('ingress-backend/principal-not-controller');
+    expect(differs).toMatchObject({ severity: 'warning', file: 'ingress.yaml', line: 15 });
+    expect(differs?.message).toContain('spells ServiceAccount ingress-nginx/ingress-nginx');
+    expect(differs?.message).toContain('certificate.ingressGateway');
+    expect(differs?.message).toContain('authorize ctrl.ingress-nginx (MeshTLSAuthentication bookstore-controllers), not ingress-nginx.ingress-nginx.');
+    const [https] = find('ingress-backend/https-backend');
+    expect(https?.message).toContain('ctrl.ingress-nginx.serviceaccount.identity.linkerd.cluster.local');
+    expect(https?.message).not.toContain('ingress-nginx.ingress-nginx.serviceaccount');
+    const [mesh] = find('ingress-backend/mesh-controller');
+    expect(mesh?.message).toContain('(ctrl.ingress-nginx)');
+    expect(mesh?.message).not.toContain('ingress-nginx.ingress-nginx');
+  });
+
+  it('the same SAN and ServiceAccount: no extra finding; with an IPRange the SAN account is kept for that range only', () => {
+    const same = run({ ...files(), 'nginx.yaml': controller() });
+    expect(same.find('ingress-backend/principal-not-controller')).toEqual([]);
+    expect(same.byKind('MeshTLSAuthentication').map((m) => m.metadata.name)).toEqual(['bookstore-controllers']);
+    const withRange = (annotations?: string) => ({
+      ...files(annotations),
+      'ingress.yaml': ingressBackend('bookstore', 'bookstore', [{ name: 'bookstore', port: 3000, protocol: 'https', tls: '{skipClientCertValidation: false}' }], [
+        REPO_CONTROLLER, '{kind: AuthenticatedPrincipal, name: ingress-nginx.ingress-nginx.cluster.local}', '{kind: IPRange, name: 10.0.0.0/8}',
+      ]),
+    });
+    const ranged = run(withRange());
+    expect(ranged.byKind('AuthorizationPolicy').map((a) => [a.metadata.name, refsOf(a)])).toEqual([
+      ['bookstore-3000-ingress-controllers', ['MeshTLSAuthentication/bookstore-controllers']],
+      ['bookstore-3000-ingress-principals', ['MeshTLSAuthentication/bookstore-principals', 'NetworkAuthentication/bookstore-networks']],
+    ]);
+    expect(ranged.find('ingress-backend/principal-not-controller')[0]?.message).toContain('for the clients OSM admitted from elsewhere (IPRange 10.0.0.0/8), ingress-nginx.ingress-nginx');
+    expect(plan(withRange('        linkerd.io/inject: ingress')).verification.uncovered).toEqual([]);
+  });
+
+  it('verify: OSM admitted the controller (it presented the listed SAN) and so does Linkerd once it is meshed', () => {
+    const meshed = plan(files('        linkerd.io/inject: ingress'));
+    expect(meshed.verification.uncovered).toEqual([]);
+    expect(differencesFrom(meshed, 'ingress:service/ingress-nginx/ingress-nginx-controller')).toEqual([]);
+    // A client presenting the SAN from elsewhere was outside the Service endpoints: refused by both.
+    expect(differencesFrom(meshed, 'ingress:principal/ingress-nginx.ingress-nginx.cluster.local')).toEqual([]);
+    const unmeshed = plan(files());
+    expect(unmeshed.verification.uncovered).toEqual([]);
+    const refused = differencesFrom(unmeshed, 'ingress:service/ingress-nginx/ingress-nginx-controller');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((d) => d.osm.allowed && !d.linkerd.allowed && d.coveredBy.includes('ingress-backend/mesh-controller'))).toBe(true);
+  });
+
+  it('verify fails for the old output (identity spelled from the SAN): the meshed controller is refused, uncovered', () => {
+    const input = repo(files('        linkerd.io/inject: ingress'));
+    const p = migrate(input, { meshMode: 'smi' });
+    const migrated = applyChanges(input, p.files);
+    const generated = migrated.get('ingress.linkerd.yaml') ?? '';
+    expect(generated).toContain('name: ctrl');
+    migrated.set('ingress.linkerd.yaml', generated.replace('name: ctrl', 'name: ingress-nginx'));
+    const { inventory } = buildInventory(loadRepository(input));
+    const report = verify({ inventory, model: readAccessModel(inventory), meshMode: SMI, migratedFiles: migrated, linkerdVersion: '2.20', findings: p.findings });
+    const controller = report.uncovered.filter((d) => d.request.source.kind === 'ingress' && d.request.source.label === 'ingress:service/ingress-nginx/ingress-nginx-controller');
+    expect(controller.length).toBeGreaterThan(0);
+    expect(controller.every((d) => d.osm.allowed && !d.linkerd.allowed)).toBe(true);
+  });
+});
+
 describe('IPRange and open backends', () => {
   it('IPRange (aks-docs httpbin, 10.0.0.0/8) → NetworkAuthentication; meshed pods in the range now get in, said and covered', () => {
     const files = {
@@ -469,33 +547,59 @@ spec:
     'ingress.yaml': ingressBackend('bookstore-external-access', 'bookstore', [{ name: 'bookstore', port: 3000 }], [REPO_CONTROLLER]),
   };
 
+  /** The same TrafficTarget without the `.*` match: no TrafficTarget route matches every request. */
+  const booksOnly = { ...files, 'access.yaml': GROUP.replace('    - {name: everything, pathRegex: ".*"}\n', '') + '---' + TARGET.replace('matches: [everything, books]', 'matches: [books]') };
+
   it('the AuthorizationPolicy targets traffic-target\'s Server; a catch-all route lets the controller reach every path', () => {
-    const { byKind, ids } = run(files);
+    const { byKind, ids, find } = run(booksOnly);
     expect(byKind('Server')).toEqual([]);
     expect((byKind('AuthorizationPolicy')[0]?.spec['targetRef'] as { name: string }).name).toBe('bookstore-http');
     expect(names(byKind('HTTPRoute'))).toEqual(['bookstore-http-zz-ingress']);
     expect(ids).toContain('ingress-backend/shared-server');
-    const p = plan(files);
+    expect(find('ingress-backend/shared-server')[0]?.message).toContain('catch-all route bookstore-http-zz-ingress');
+    const p = plan(booksOnly);
     const servers = p.resources.filter((r) => r.resource.kind === 'Server').map((r) => r.resource.metadata.name);
     expect(servers).toEqual(['bookstore-http']);
-  });
-
-  it('verify: every difference covered, including the ".*" route that ties with the catch-all (name tie-break)', () => {
-    const p = plan(files);
+    // GET /books picks the TrafficTarget route (longer path, a method): nothing ties with the catch-all.
     expect(p.verification.uncovered).toEqual([]);
-    // bookbuyer keeps its any-path route; the controller reaches paths no TrafficTarget route matches.
     expect(differencesFrom(p, 'bookbuyer.bookbuyer')).toEqual([]);
     expect(differencesFrom(p, 'ingress:service/ingress-nginx/ingress-nginx-controller')).toEqual([]);
   });
 
-  it('verify fails if the catch-all route won the tie (named to sort first): the check can fail', () => {
+  it('a TrafficTarget route matching every request (pathRegex ".*", no method): no catch-all to tie with it; the controller goes through it', () => {
+    const { byKind, find } = run(files);
+    expect(byKind('HTTPRoute')).toEqual([]);
+    const [shared] = find('ingress-backend/shared-server');
+    expect(shared?.message).toContain('Match routes/everything already gives it a route for every request');
+    expect(shared?.message).toContain('no catch-all route is added');
+    const p = plan(files);
+    expect(p.resources.filter((r) => r.resource.kind === 'HTTPRoute').map((r) => r.resource.metadata.name).sort())
+      .toEqual(['bookstore-http-8-routes-books', 'bookstore-http-routes-everything']);
+    expect(p.verification.uncovered).toEqual([]);
+    // bookbuyer keeps its any-path route; the server-level ingress policy admits the controller on it.
+    expect(differencesFrom(p, 'bookbuyer.bookbuyer')).toEqual([]);
+    expect(differencesFrom(p, 'ingress:service/ingress-nginx/ingress-nginx-controller')).toEqual([]);
+  });
+
+  it('verify flags the old catch-all that tied with the ".*" route: Linkerd orders ties by creation time first, so the name does not settle it', () => {
     const input = repo(files);
     const p = migrate(input, { meshMode: 'smi' });
     const migrated = applyChanges(input, p.files);
-    migrated.set('ingress.linkerd.yaml', (migrated.get('ingress.linkerd.yaml') ?? '').replaceAll('bookstore-http-zz-ingress', 'bookstore-http-0-ingress'));
+    // What the rule emitted before: a catch-all in the IngressBackend's file, ranking the same as the ".*" route.
+    const old = `---
+apiVersion: policy.linkerd.io/v1beta3
+kind: HTTPRoute
+metadata: {name: bookstore-http-zz-ingress, namespace: bookstore}
+spec:
+  parentRefs: [{group: policy.linkerd.io, kind: Server, name: bookstore-http}]
+  rules: [{matches: [{path: {type: PathPrefix, value: /}}]}]
+`;
+    migrated.set('ingress.linkerd.yaml', `${migrated.get('ingress.linkerd.yaml') ?? ''}${old}`);
     const { inventory } = buildInventory(loadRepository(input));
     const report = verify({ inventory, model: readAccessModel(inventory), meshMode: SMI, migratedFiles: migrated, linkerdVersion: '2.20', findings: p.findings });
-    expect(report.uncovered.some((d) => d.request.source.kind === 'meshed' && d.request.source.serviceAccount === 'bookbuyer')).toBe(true);
+    const bookbuyer = report.uncovered.filter((d) => d.request.source.kind === 'meshed' && d.request.source.serviceAccount === 'bookbuyer');
+    expect(bookbuyer.length).toBeGreaterThan(0);
+    expect(bookbuyer.every((d) => d.osm.allowed && !d.linkerd.allowed && d.linkerd.reason.includes('ambiguous'))).toBe(true);
   });
 
   it.each(['permissive', 'smi'] as const)('verify: %s mode on every version, with the shared or the own Server', (meshMode) => {

@@ -13,6 +13,7 @@ import {
 import { resourceName } from '../../linkerd/names.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { httpProbePaths, planServers, type PlannedServer, type ServerPlan } from '../../linkerd/servers.ts';
+import { acceptsEveryRequest, readAccessModel, type AccessModel, type OsmHttpMatch } from '../../osm/access-model.ts';
 import type { ExposedPort } from '../../osm/exposed-ports.ts';
 import {
   backendPorts,
@@ -33,7 +34,9 @@ import { meshControllerSnippet, meshTlsSnippet, serverSnippet } from './snippets
  * admit what OSM's ingress filter chain admitted (osm-semantics §3.1, §6.6). OSM left the controller outside the mesh
  * and checked its source IP (http) or an OSM-issued client certificate (https); Linkerd wants the controller meshed
  * (linkerd-blog: "having the ingress controller participate fully in the mesh"), so Service sources become the
- * controller's mesh identity, AuthenticatedPrincipals the identity their SAN names, IPRanges NetworkAuthentications.
+ * controller's mesh identity (on https too: the SAN came from MeshConfig certificate.ingressGateway, so the pods
+ * behind the Service, not the SAN, say who was admitted), AuthenticatedPrincipals the identity their SAN names for
+ * clients admitted from elsewhere, IPRanges NetworkAuthentications.
  * Both traffic modes: OSM applied IngressBackends in permissive mode too (§6.2).
  */
 export const ingressBackendRule = defineRule({
@@ -51,7 +54,7 @@ export const ingressBackendRule = defineRule({
     'ingress-backend/open-to-all', 'ingress-backend/ip-range', 'ingress-backend/https-backend',
     'ingress-backend/skip-client-cert-validation', 'ingress-backend/sni-hosts', 'ingress-backend/principal-not-translated',
     'ingress-backend/source-ignored', 'ingress-backend/matches-not-implemented', 'ingress-backend/permissive-mesh-clients',
-    'ingress-backend/shared-server', 'probes/open-to-all-networks',
+    'ingress-backend/shared-server', 'ingress-backend/principal-not-controller', 'probes/open-to-all-networks',
   ],
   translate: translateIngressBackends,
 });
@@ -60,15 +63,22 @@ export function translateIngressBackends(input: RuleInput): RuleOutput {
   const out = new Emitter();
   const objects = input.inventory.osm('IngressBackend');
   objects.forEach((o) => out.consume(o));
-  const { applied, notApplied } = readIngressBackends(objects);
+  const { applied, notApplied } = readIngressBackends(objects, input.inventory);
   for (const n of notApplied) {
     out.finding(finding('ingress-backend/rejected-by-osm', n.object.locate(n.path), {
       resource: formatRef(n.object.ref),
       message: `${formatRef(n.object.ref)} never took effect in OSM: ${n.reason}. It allowed nothing, so nothing is generated for it.`,
     }));
   }
+  for (const n of applied.flatMap((p) => p.ignoredSources)) {
+    out.finding(finding('ingress-backend/source-ignored', n.object.locate(n.path), {
+      resource: formatRef(n.object.ref),
+      message: `${n.reason}: this source of ${formatRef(n.object.ref)} never took effect in OSM and is not translated.`,
+    }));
+  }
   const servers = planServers(input);
-  for (const policy of applied) new PolicyTranslation(input, out, policy, servers).run();
+  const model = readAccessModel(input.inventory);
+  for (const policy of applied) new PolicyTranslation(input, out, policy, servers, model).run();
   return out.output();
 }
 
@@ -103,6 +113,21 @@ export function principalAccount(principal: string): Account | undefined {
   return m?.[1] !== undefined && m[3] !== undefined ? { name: m[1], namespace: m[3] } : undefined;
 }
 
+/**
+ * The TrafficTarget match whose route the traffic-target rule attaches to a workload port's Server and that accepts
+ * every request (any path, no method, no header: PathPrefix "/" alone). It emits that route when a source of a
+ * TrafficTarget carrying the match reaches the port through OSM's L4 RBAC (TCPRoute ports, or any).
+ */
+function catchAllMatch(model: AccessModel, workload: Workload, port: number): OsmHttpMatch | undefined {
+  const policies = model.policies.filter((p) => p.namespace === workload.namespace && p.destination === workload.serviceAccount);
+  const l4 = new Set(policies.filter((p) => p.ports === 'any' || p.ports.includes(port)).flatMap((p) => p.sources));
+  for (const p of policies) {
+    const match = p.httpMatches.find(acceptsEveryRequest);
+    if (match && p.sources.some((s) => l4.has(s))) return match;
+  }
+  return undefined;
+}
+
 type ServiceSource = Extract<IngressBackendSource, { kind: 'Service' }>;
 type PrincipalSource = Extract<IngressBackendSource, { kind: 'AuthenticatedPrincipal' }>;
 
@@ -134,9 +159,11 @@ class PolicyTranslation {
   private readonly out: Emitter;
   private readonly policy: IngressBackendPolicy;
   private readonly servers: ServerPlan;
+  private readonly model: AccessModel;
 
-  constructor(input: RuleInput, out: Emitter, policy: IngressBackendPolicy, servers: ServerPlan) {
+  constructor(input: RuleInput, out: Emitter, policy: IngressBackendPolicy, servers: ServerPlan, model: AccessModel) {
     this.input = input;
+    this.model = model;
     this.out = out;
     this.policy = policy;
     this.servers = servers;
@@ -232,15 +259,25 @@ class PolicyTranslation {
         this.out.resource(t.planned.resource, t.planned.origin);
         this.reportProbeRoute(t.planned);
       } else if (t.planned.accessPolicy !== 'audit' && t.planned.proxyProtocol !== 'opaque') {
-        // The TrafficTarget routes on this Server answer 404 to every other request; OSM's ingress route was a
-        // wildcard. A catch-all route lets the controller reach every path; it is named to sort after the
-        // TrafficTarget routes, so one that ranks the same (any path, no method, no header) wins the name tie-break
-        // (linkerd-reference §3.5) and keeps its own authorizations.
-        const route = this.out.resource(buildServerRoute(version, resourceName(t.server, 'zz-ingress'), ns, t.server, [
-          { matches: [{ path: { type: 'PathPrefix', value: '/' } }] },
-        ]), this.policy.object);
-        this.note('ingress-backend/shared-server', ['spec', 'backends', t.backend.index],
-          `Server ${t.server} (${t.workload.name}:${t.port.port}) is the one the traffic-target rule generates: the ingress AuthorizationPolicies attach to it, and catch-all route ${route} lets the controller reach paths no TrafficTarget route matches (other clients get 403 there instead of 404).`);
+        const covering = catchAllMatch(this.model, t.workload, t.port.port);
+        if (covering) {
+          // A TrafficTarget route on this Server already matches every request (PathPrefix "/", no method, no
+          // header): a catch-all of ours would tie with it, and Linkerd breaks that tie by creation time before the
+          // name (linkerd-semantics §2.7), so the older one would take every request. None is needed: the
+          // server-level ingress AuthorizationPolicies count on every route of the Server, that one included.
+          this.note('ingress-backend/shared-server', ['spec', 'backends', t.backend.index],
+            `Server ${t.server} (${t.workload.name}:${t.port.port}) is the one the traffic-target rule generates: the ingress AuthorizationPolicies attach to it and, being server-level, count on each of its routes. Match ${covering.group}/${covering.name} already gives it a route for every request, so the controller reaches every path through it and no catch-all route is added.`);
+        } else {
+          // The TrafficTarget routes on this Server answer 404 to every other request; OSM's ingress route was a
+          // wildcard. A catch-all route lets the controller reach every path. No TrafficTarget route matches every
+          // request here, so every request a TrafficTarget route matches picks that route (longer path, a method
+          // or a header ranks higher): nothing ties with the catch-all.
+          const route = this.out.resource(buildServerRoute(version, resourceName(t.server, 'zz-ingress'), ns, t.server, [
+            { matches: [{ path: { type: 'PathPrefix', value: '/' } }] },
+          ]), this.policy.object);
+          this.note('ingress-backend/shared-server', ['spec', 'backends', t.backend.index],
+            `Server ${t.server} (${t.workload.name}:${t.port.port}) is the one the traffic-target rule generates: the ingress AuthorizationPolicies attach to it, and catch-all route ${route} lets the controller reach paths no TrafficTarget route matches (other clients get 403 there instead of 404).`);
+        }
       }
     }
     if (permissive && ownServer) this.admitAllMeshed(t);
@@ -306,18 +343,56 @@ class PolicyTranslation {
           : { what: 'any-meshed', refs: [{ kind: 'MeshTLSAuthentication', name: this.anyMeshed() }] });
       }
     } else {
-      // Validated client certificates: the SAN decides, and OSM SANs map to Linkerd identities.
-      const accounts = this.principals.flatMap((p) => principalAccount(p.name) ?? []);
+      // Validated client certificates: OSM required a listed SAN AND a source IP of the Service endpoints or an
+      // IPRange. The SAN came from MeshConfig certificate.ingressGateway (osm-semantics §3.1, §4.1), not from the
+      // controller's ServiceAccount: the controller pods the repository has are what OSM admitted, so their
+      // ServiceAccounts are authorized, whatever the SAN spells.
+      const resolved = this.resolvedAccounts();
+      if (resolved.length > 0) policies.push({ what: 'controllers', refs: [this.meshTls('controllers', resolved)] });
+      // OSM SANs map to Linkerd identities for the clients admitted from elsewhere (IPRanges, a Service whose pods
+      // are unknown, or anywhere when no source narrowed the IPs).
+      const accounts = this.principalsAuthorized() ? this.principalAccounts() : [];
       if (accounts.length > 0) {
         const refs: AuthenticationRef[] = [this.meshTls('principals', accounts)];
-        // Source IPs narrowed the principals further; IPRanges alone can be kept (AND), Service endpoints cannot.
-        if (this.cidrs.length > 0 && this.controllers.length === 0) refs.push(this.networks('networks', this.cidrs));
+        // IPRanges can be kept (AND); endpoints of a Service whose pods are unknown cannot.
+        if (this.cidrs.length > 0 && !this.hasUnresolvedController()) refs.push(this.networks('networks', this.cidrs));
         policies.push({ what: 'principals', refs });
       }
     }
     for (const p of policies) {
       this.out.resource(buildAuthorizationPolicy(resourceName(t.server, 'ingress', p.what), this.policy.outNamespace, { kind: 'Server', name: t.server }, p.refs), this.policy.object);
     }
+  }
+
+  /** The ServiceAccounts of the controller pods behind the Service sources the repository resolves. */
+  private resolvedAccounts(): Account[] {
+    return this.controllers.flatMap((c) => c.accounts);
+  }
+
+  private hasUnresolvedController(): boolean {
+    return this.controllers.some((c) => c.accounts.length === 0);
+  }
+
+  /** The ServiceAccounts the AuthenticatedPrincipals spell (`<sa>.<ns>.cluster.local`). */
+  private principalAccounts(): Account[] {
+    return this.principals.flatMap((p) => principalAccount(p.name) ?? []);
+  }
+
+  /**
+   * On a validated https backend, whether the principals' ServiceAccounts are authorized: OSM admitted a client
+   * presenting the SAN from an IPRange, from a Service whose pods the repository lacks, or from anywhere when no
+   * source narrowed the IPs. From resolved controller pods only, their own ServiceAccounts stand for it.
+   */
+  private principalsAuthorized(): boolean {
+    return this.controllers.length === 0 || this.cidrs.length > 0 || this.hasUnresolvedController();
+  }
+
+  /** `<sa>.<ns>` of every identity the AuthorizationPolicies of a backend admit by ServiceAccount. */
+  private authorizedIdentities(b: IngressBackendTarget): string[] {
+    const accounts = this.ipOnly(b) || this.principals.length === 0
+      ? this.resolvedAccounts()
+      : [...this.resolvedAccounts(), ...(this.principalsAuthorized() ? this.principalAccounts() : [])];
+    return [...new Set(accounts.map((a) => `${a.name}.${a.namespace}`))];
   }
 
   private meshTls(what: string, accounts: readonly Account[]): AuthenticationRef {
@@ -392,28 +467,61 @@ class PolicyTranslation {
 
   private reportHttps(b: IngressBackendTarget, targets: readonly Target[]): void {
     const where = `${b.name}:${b.port}`;
-    const accounts = this.principals.flatMap((p) => principalAccount(p.name) ?? []);
-    const identities = accounts.map((a) => `${a.name}.${a.namespace}.serviceaccount.identity.linkerd.${this.input.options.trustDomain}`);
+    // Only what the AuthorizationPolicies of this backend really admit (see authorize).
+    const authorized = this.authorizedIdentities(b);
+    const identities = authorized.map((id) => `${id}.serviceaccount.identity.linkerd.${this.input.options.trustDomain}`);
+    const resolved = this.controllers.filter((c) => c.accounts.length > 0);
     const lines = [
       `Backend ${where} is https: OSM's sidecar terminated TLS with the backend's mesh certificate and required the controller's OSM-issued client certificate (MeshConfig certificate.ingressGateway)${this.principals.length > 0 ? ` with SAN ${this.principals.map((p) => p.name).join(' or ')}` : ''}.`,
       'With Linkerd: mesh the controller (linkerd.io/inject: ingress), make it send plain HTTP to the backend (remove backend-protocol HTTPS, proxy_ssl_* settings and the OSM client-certificate secret from the ingress configuration), and let the proxies do mTLS.',
-      identities.length > 0 ? `The AuthorizationPolicy requires the mesh identity ${identities.join(' or ')} (identityRefs, so any trust domain works).` : '',
-      this.controllers.length > 0 && accounts.length > 0
+      resolved.length > 0
+        ? `OSM admitted the pods behind ${resolved.map((c) => `Service ${c.source.namespace}/${c.source.name}`).join(', ')} presenting that certificate; they run as ${resolved.flatMap((c) => c.accounts).map((a) => `${a.namespace}/${a.name}`).join(', ')}, so that identity is authorized (the SAN named a certificate, not a ServiceAccount).`
+        : '',
+      identities.length > 0 ? `The AuthorizationPolicies require the mesh identity ${identities.join(' or ')} (identityRefs, so any trust domain works).` : '',
+      this.controllers.length > 0 && authorized.length > 0
         ? `OSM also required the connection to come from the endpoints of Service ${this.controllers.map((c) => `${c.source.namespace}/${c.source.name}`).join(', ')}; Linkerd checks the identity alone, from anywhere.`
         : '',
     ].filter((l) => l !== '');
-    // Differences: the principals' identities are admitted as mesh clients too, and from outside the Service IPs.
-    const sources = [
-      ...accounts.map((a) => `${a.name}.${a.namespace}`),
-      ...(this.controllers.length > 0 ? this.principals.filter((p) => principalAccount(p.name)).map((p) => ingressPrincipalLabel(p.name)) : []),
-    ];
-    this.note('ingress-backend/https-backend', ['spec', 'backends', b.index, 'port', 'protocol'], lines.join(' '), this.scopes(targets, sources));
+    // Differences: the authorized identities are admitted as mesh clients too, and from outside the Service IPs.
+    const principalLabels = this.controllers.length > 0
+      ? this.principals.filter((p) => {
+        const account = principalAccount(p.name);
+        return account !== undefined && authorized.includes(`${account.name}.${account.namespace}`);
+      }).map((p) => ingressPrincipalLabel(p.name))
+      : [];
+    this.note('ingress-backend/https-backend', ['spec', 'backends', b.index, 'port', 'protocol'], lines.join(' '), this.scopes(targets, [...authorized, ...principalLabels]));
+  }
+
+  /**
+   * An AuthenticatedPrincipal next to a resolved Service source: the SAN came from MeshConfig
+   * certificate.ingressGateway (osm-semantics §4.1), so it need not spell the controller pods' ServiceAccount. Those
+   * pods are authorized; say so when the SAN names another account, or none.
+   */
+  private reportPrincipalVsControllers(p: PrincipalSource, httpsTargets: readonly Target[]): void {
+    const resolved = this.resolvedAccounts();
+    const account = principalAccount(p.name);
+    if (resolved.length === 0 || (account && resolved.some((a) => a.name === account.name && a.namespace === account.namespace))) return;
+    const services = this.controllers.filter((c) => c.accounts.length > 0).map((c) => `Service ${c.source.namespace}/${c.source.name}`).join(', ');
+    const controllerIds = [...new Set(resolved.map((a) => `${a.name}.${a.namespace}`))];
+    const spelled = account ? `${account.name}.${account.namespace}` : undefined;
+    const controllersPolicy = `${controllerIds.join(', ')} (MeshTLSAuthentication ${resourceName(this.policy.name, 'controllers')})`;
+    const admitted = spelled !== undefined && this.principalsAuthorized()
+      ? `${controllersPolicy} and, for the clients OSM admitted from elsewhere (${this.cidrs.length > 0 ? `IPRange ${this.cidrs.join(', ')}` : 'a Service whose pods are not in the repository'}), ${spelled}`
+      : `${controllersPolicy}${spelled !== undefined ? `, not ${spelled}` : ''}`;
+    this.note('ingress-backend/principal-not-controller', ['spec', 'sources', p.index, 'name'], [
+      `AuthenticatedPrincipal ${p.name} ${account ? `spells ServiceAccount ${account.namespace}/${account.name}` : 'names no ServiceAccount'}, but the controller pods behind ${services} run as ${resolved.map((a) => `${a.namespace}/${a.name}`).join(', ')}.`,
+      `In OSM the SAN came from MeshConfig certificate.ingressGateway, not from a ServiceAccount, and OSM admitted those pods (their endpoint IPs presenting that certificate): the AuthorizationPolicies on ${[...new Set(httpsTargets.map((t) => t.server))].join(', ')} authorize ${admitted}.`,
+      `If pods running as another ServiceAccount held that certificate, add it to ${resourceName(this.policy.name, 'controllers')}.`,
+    ].join(' '));
   }
 
   private reportControllers(targets: readonly Target[]): void {
     const httpsTargets = targets.filter((t) => !this.ipOnly(t.backend));
     for (const p of this.principals) {
-      if (principalAccount(p.name) || httpsTargets.length === 0) continue;
+      if (httpsTargets.length === 0) continue;
+      this.reportPrincipalVsControllers(p, httpsTargets);
+      // A principal that names no identity: refused, unless only resolved controller pods could present it.
+      if (principalAccount(p.name) || (this.resolvedAccounts().length > 0 && !this.principalsAuthorized())) continue;
       const ns = this.policy.namespace ?? '<namespace>';
       this.note('ingress-backend/principal-not-translated', ['spec', 'sources', p.index, 'name'], [
         `AuthenticatedPrincipal ${p.name} is not an OSM identity of the form <serviceaccount>.<namespace>.cluster.local, so it names no Linkerd identity and is not translated: the client that presented it is refused. Add the controller's ServiceAccount to a MeshTLSAuthentication and require it from an AuthorizationPolicy on the backend Server(s) (${[...new Set(httpsTargets.map((t) => t.server))].join(', ')}):`,
@@ -444,6 +552,8 @@ class PolicyTranslation {
     const permissive = this.input.meshMode.mode === 'permissive';
     const unmeshed = (ws: readonly Workload[]) => ws.some((w) => !meshedAfterMigration(w, this.input.inventory));
     const byIdentityOnly = this.controllers.length > 0 || this.cidrs.length > 0;
+    // Only the identities some AuthorizationPolicy of these backends admits.
+    const identities = [...new Set(targets.flatMap((t) => this.authorizedIdentities(t.backend)))];
     const labels = [
       ...this.controllers
         .filter((c) => c.accounts.length > 0 && (permissive || unmeshed(c.workloads)))
@@ -451,12 +561,11 @@ class PolicyTranslation {
       ...this.principals
         .filter((p) => {
           const account = principalAccount(p.name);
-          return account && (permissive || byIdentityOnly || unmeshed(this.input.inventory.workloadsRunningAs(account.namespace, account.name)));
+          return account && identities.includes(`${account.name}.${account.namespace}`) &&
+            (permissive || byIdentityOnly || unmeshed(this.input.inventory.workloadsRunningAs(account.namespace, account.name)));
         })
         .map((p) => ingressPrincipalLabel(p.name)),
     ];
-    const principalAccounts = this.principals.flatMap((p) => principalAccount(p.name) ?? []);
-    const identities = [...this.controllers.flatMap((c) => c.accounts), ...principalAccounts].map((a) => `${a.name}.${a.namespace}`);
     const affects = [...this.scopes(targets, labels, false), ...this.scopes(targets, identities)];
     const names = this.controllers.map((c) => `Service ${c.source.namespace}/${c.source.name}`);
     const who = names.length > 0 ? `The ingress controller (${names.join(', ')})` : 'The ingress controller';

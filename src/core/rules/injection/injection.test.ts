@@ -12,7 +12,6 @@ metadata:
   name: shop
   labels:
     openservicemesh.io/monitored-by: osm
-    openservicemesh.io/ignore: "true"
   annotations:
     openservicemesh.io/sidecar-injection: "Yes"
     openservicemesh.io/metrics: enabled
@@ -58,13 +57,13 @@ describe('translateInjection', () => {
 
   it('removes the labels and annotations Linkerd has no use for, and the pod key on the Deployment itself', () => {
     const removed = intents.filter((e) => e.type === 'remove-key').map((e) => 'key' in e && e.key).sort();
-    expect(removed).toEqual(['openservicemesh.io/ignore', 'openservicemesh.io/inbound-port-exclusion-list', 'openservicemesh.io/metrics', 'openservicemesh.io/monitored-by', 'osm-proxy-uuid']);
+    expect(removed).toEqual(['openservicemesh.io/inbound-port-exclusion-list', 'openservicemesh.io/metrics', 'openservicemesh.io/monitored-by', 'osm-proxy-uuid']);
   });
 
   it('explains every change, keeps the inclusion list, and leaves unknown keys to the unhandled pass', () => {
     expect(out.findings.map((f) => f.id).sort()).toEqual([
       'injection/annotation-not-on-pod', 'injection/annotation-rewritten', 'injection/annotation-rewritten', 'injection/annotation-rewritten',
-      'injection/annotation-rewritten', 'injection/ignore-label', 'injection/ip-range-inclusion-unsupported', 'injection/metrics-removed',
+      'injection/annotation-rewritten', 'injection/ip-range-inclusion-unsupported', 'injection/metrics-removed',
       'injection/monitored-by-removed', 'injection/proxy-uuid-label', 'injection/skip-inbound-replaces-defaults',
     ]);
     expect(out.consumed.map((c) => c.path?.at(-1))).not.toContain('openservicemesh.io/sidecar-injection-typo');
@@ -73,7 +72,7 @@ describe('translateInjection', () => {
   it('refuses a value OSM refused', () => {
     const bad = inventoryOf({ 'ns.yaml': FILES['ns.yaml'].replace('"Yes"', 'enable') });
     const result = translateInjection({ inventory: bad.inventory, options: resolveOptions(), meshMode: { mode: 'smi', source: 'option' } });
-    expect(result.findings.find((f) => f.id === 'injection/invalid-value')).toMatchObject({ file: 'ns.yaml', line: 9, severity: 'error' });
+    expect(result.findings.find((f) => f.id === 'injection/invalid-value')).toMatchObject({ file: 'ns.yaml', line: 8, severity: 'error' });
   });
 });
 

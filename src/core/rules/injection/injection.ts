@@ -1,8 +1,8 @@
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { FindingId } from '../../findings/catalogue.ts';
 import { meshExclusions, unionList, type MeshExclusion } from '../../inventory/mesh-config.ts';
-import type { K8sObject } from '../../inventory/model.ts';
-import { injectionValue, MONITORED_BY, SIDECAR_INJECTION } from '../../osm/meshed.ts';
+import type { Inventory, K8sObject } from '../../inventory/model.ts';
+import { IGNORE, injectionValue, MONITORED_BY, namespaceMonitoring, SIDECAR_INJECTION } from '../../osm/meshed.ts';
 import { locate, type LoadedDocument } from '../../load/load.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asRecord, getIn } from '../../values.ts';
@@ -15,6 +15,9 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
  * A pod's exclusion list was a "Union with `MeshConfig.traffic…ExclusionList`" (§5) in OSM, while in Linkerd the pod's
  * `config.linkerd.io/skip-*` hides the namespace's: the rewritten line holds the union (the mesh-config rule leaves
  * those pods to this one).
+ * OSM injected only in monitored namespaces, never in ignored ones (§5): in a namespace labelled
+ * `openservicemesh.io/ignore` the result is `linkerd.io/inject: disabled`; a Namespace manifest without `monitored-by`
+ * is translated as if monitored (the label is often set by `osm namespace add`, outside Git), with one warning.
  */
 export const injectionRule = defineRule({
   id: 'injection',
@@ -22,7 +25,8 @@ export const injectionRule = defineRule({
   emits: [
     'injection/annotation-rewritten', 'injection/invalid-value', 'injection/monitored-by-removed', 'injection/metrics-removed',
     'injection/ignore-label', 'injection/skip-inbound-replaces-defaults', 'injection/ip-range-inclusion-unsupported',
-    'injection/annotation-not-on-pod', 'injection/proxy-uuid-label', 'unhandled/osm-annotation',
+    'injection/annotation-not-on-pod', 'injection/proxy-uuid-label', 'injection/ignored-namespace', 'injection/namespace-not-monitored',
+    'unhandled/osm-annotation',
   ],
   translate: translateInjection,
 });
@@ -39,7 +43,7 @@ const POD_ONLY = new Set([...Object.keys(POD_RENAMES), INCLUSION_LIST, SIDECAR_I
 /** Labels and annotations removed outright: Linkerd has no counterpart (finding says what replaces them). */
 const REMOVALS: readonly { field: 'labels' | 'annotations'; key: string; id: FindingId }[] = [
   { field: 'labels', key: MONITORED_BY, id: 'injection/monitored-by-removed' },
-  { field: 'labels', key: 'openservicemesh.io/ignore', id: 'injection/ignore-label' },
+  { field: 'labels', key: IGNORE, id: 'injection/ignore-label' },
   { field: 'annotations', key: 'openservicemesh.io/metrics', id: 'injection/metrics-removed' },
   { field: 'labels', key: 'osm-proxy-uuid', id: 'injection/proxy-uuid-label' },
 ];
@@ -51,6 +55,8 @@ interface Place {
   readonly isPod: boolean;
   /** A Namespace's metadata: sidecar-injection counts there too. */
   readonly isNamespace: boolean;
+  /** The namespace is labelled openservicemesh.io/ignore (osm-semantics §5): OSM injected nothing there. */
+  readonly ignored: boolean;
 }
 
 /** The mesh-wide exclusion values, by OSM pod annotation key. */
@@ -62,12 +68,34 @@ export function translateInjection({ inventory }: RuleInput): RuleOutput {
   const podTemplates = new Map(inventory.workloads.map((w) => [w.object, w.podMetadataPath]));
   for (const object of inventory.objects) {
     const template = podTemplates.get(object);
-    const places: Place[] = [{ object, metadata: ['metadata'], isPod: object.ref.kind === 'Pod', isNamespace: object.ref.kind === 'Namespace' }];
-    if (template && template.length > 1) places.push({ object, metadata: template, isPod: true, isNamespace: false });
+    const isNamespace = object.ref.kind === 'Namespace';
+    const ignored = namespaceMonitoring(inventory, isNamespace ? object.ref.name : object.ref.namespace) === 'ignored';
+    const places: Place[] = [{ object, metadata: ['metadata'], isPod: object.ref.kind === 'Pod', isNamespace, ignored }];
+    if (template && template.length > 1) places.push({ object, metadata: template, isPod: true, isNamespace: false, ignored });
     for (const place of places) translatePlace(place, meshWide, out);
   }
   for (const doc of inventory.otherDocuments) translateValues(doc, meshWide, out);
+  warnUnlabelled(inventory, out);
   return out.output();
+}
+
+/**
+ * One warning per Namespace manifest without `monitored-by` where the migration translates something OSM-related:
+ * OSM acted there only if the label was set outside Git (osm-semantics §5).
+ */
+function warnUnlabelled(inventory: Inventory, out: Emitter): void {
+  const osmKeys = (record: Readonly<Record<string, string>>) => Object.keys(record).some((k) => OSM_KEY.test(k));
+  for (const ns of inventory.namespaces) {
+    if (namespaceMonitoring(inventory, ns.name) !== 'unlabelled') continue;
+    const relevant = osmKeys(ns.annotations) || osmKeys(ns.labels)
+      || inventory.osmObjects.some((o) => o.ref.namespace === ns.name)
+      || inventory.workloads.some((w) => w.namespace === ns.name && osmKeys(w.podAnnotations));
+    if (!relevant) continue;
+    out.finding(finding('injection/namespace-not-monitored', ns.object.locate(['metadata']), {
+      resource: formatRef(ns.object.ref),
+      message: `${formatRef(ns.object.ref)} has no ${MONITORED_BY} label: OSM injected pods and applied policies here only if the label was set outside Git (osm namespace add). It is translated as if monitored; if it was not, OSM never meshed it, so set linkerd.io/inject: disabled on it and drop the policies translated for it.`,
+    }));
+  }
 }
 
 /**
@@ -121,13 +149,36 @@ function translatePlace(place: Place, meshWide: MeshWide, out: Emitter): void {
     const map = asRecord(getIn(place.object.body, [...place.metadata, removal.field]));
     if (!(removal.key in map)) continue;
     out.edit({ type: 'remove-key', doc: place.object.doc, path: [...place.metadata, removal.field], key: removal.key });
-    report(out, place, removal.field, removal.key, removal.id, `${removal.key} removed from ${formatRef(place.object.ref)}.`);
+    const keepOut = removal.key === IGNORE && place.isNamespace ? keepIgnoredOut(place, annotations, out) : '';
+    report(out, place, removal.field, removal.key, removal.id, `${removal.key} removed from ${formatRef(place.object.ref)}${keepOut}.`);
   }
 }
 
-/** `enabled`/`yes`/`true` → enabled, `disabled`/`no`/`false` → disabled; anything else failed OSM's admission. */
+/**
+ * An ignored Namespace stays out of the mesh: its sidecar-injection becomes `disabled` (rewriteInjection), else
+ * `linkerd.io/inject: disabled` is added unless the manifest already sets linkerd.io/inject. Says what was done.
+ */
+function keepIgnoredOut(place: Place, annotations: Readonly<Record<string, unknown>>, out: Emitter): string {
+  if (SIDECAR_INJECTION in annotations) return `; its ${SIDECAR_INJECTION} becomes linkerd.io/inject: "disabled", as OSM never injected there`;
+  if ('linkerd.io/inject' in annotations) return '';
+  out.edit({ type: 'set-key', doc: place.object.doc, path: [...place.metadata, 'annotations'], key: 'linkerd.io/inject', value: 'disabled' });
+  return '; linkerd.io/inject: "disabled" is added in its place, as OSM never injected there';
+}
+
+/**
+ * `enabled`/`yes`/`true` → enabled, `disabled`/`no`/`false` → disabled; anything else failed OSM's admission. In an
+ * ignored namespace the webhook never saw the pods (osm-semantics §5: "The namespace must be monitored (and not
+ * ignored) first"): every value becomes disabled.
+ */
 function rewriteInjection(place: Place, value: string, out: Emitter): void {
   const decision = injectionValue(value);
+  if (place.ignored && decision !== 'disabled') {
+    rename(place, SIDECAR_INJECTION, 'linkerd.io/inject', 'disabled', out);
+    const namespace = place.isNamespace ? place.object.ref.name : place.object.ref.namespace ?? '';
+    report(out, place, 'annotations', SIDECAR_INJECTION, 'injection/ignored-namespace',
+      `${SIDECAR_INJECTION}: "${value}" on ${formatRef(place.object.ref)} becomes linkerd.io/inject: "disabled": namespace ${namespace} is labelled ${IGNORE}, so OSM never injected its pods, and Linkerd keeps them out of the mesh too.`);
+    return;
+  }
   if (decision === 'invalid' || decision === undefined) {
     report(out, place, 'annotations', SIDECAR_INJECTION, 'injection/invalid-value', `${SIDECAR_INJECTION}: "${value}" on ${formatRef(place.object.ref)} is not a value OSM accepted; it is not translated.`);
     return;

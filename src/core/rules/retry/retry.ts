@@ -5,6 +5,7 @@ import type { Inventory, K8sObject, Service } from '../../inventory/model.ts';
 import { GENERATED_BY_LABEL, type LinkerdResource } from '../../linkerd/resources.ts';
 import { existingServiceProfile, serviceProfileName } from '../../linkerd/service-profiles.ts';
 import { features, SERVICE_PROFILE_API } from '../../linkerd/versions.ts';
+import { ignoredNamespace, ignoredNamespaceReason } from '../../osm/meshed.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asArray, asRecord, asString } from '../../values.ts';
 import { Emitter } from '../emitter.ts';
@@ -27,7 +28,7 @@ export const retryRule = defineRule({
   emits: [
     'retry/feature-disabled', 'retry/translated', 'retry/applies-to-all-clients', 'retry/not-expressible', 'retry/ineffective',
     'retry/invalid-reference', 'retry/destination-not-found', 'retry/conflicting-policies', 'retry/service-profile',
-    'retry/unknown-field', 'retry/service-profile-overrides',
+    'retry/unknown-field', 'retry/namespace-ignored', 'retry/service-profile-overrides',
   ],
   translate: translateRetries,
 });
@@ -57,6 +58,14 @@ export function translateRetries(input: RuleInput): RuleOutput {
   const byDestination = new Map<string, Candidate[]>();
   for (const retry of inventory.osm('Retry')) {
     out.consume(retry);
+    // osm-semantics §5: no sidecar in an ignored namespace, so a Retry there (or from a source there) never applied.
+    const sourceNamespace = asString(asRecord(asRecord(retry.body['spec'])['source'])['namespace']);
+    const ignored = ignoredNamespace(inventory, retry.ref.namespace, sourceNamespace);
+    if (ignored !== undefined) {
+      report(out, 'retry/namespace-ignored', retry, ignored === retry.ref.namespace ? ['metadata', 'namespace'] : ['spec', 'source', 'namespace'],
+        `OSM never applied ${formatRef(retry.ref)}: ${ignoredNamespaceReason(ignored)}. No request was retried; nothing is generated.`);
+      continue;
+    }
     for (const c of readRetry(out, retry, flags)) {
       const key = `${c.namespace}/${c.service}`;
       byDestination.set(key, [...(byDestination.get(key) ?? []), c]);

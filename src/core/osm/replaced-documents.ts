@@ -1,0 +1,27 @@
+import type { K8sObject } from '../inventory/model.ts';
+
+/**
+ * Kubernetes keeps one object per kind, namespace and name: applied in repository order (`kubectl apply`), a later
+ * document with the same key replaces the earlier one (the approach of osm/ingress-backends.ts). Returns each
+ * replaced document with the document that finally replaces it; documents missing from the map are the ones in effect.
+ */
+export function replacedDocuments(objects: readonly K8sObject[]): ReadonlyMap<K8sObject, K8sObject> {
+  const latest = new Map<string, K8sObject>();
+  for (const o of objects) latest.set(documentKey(o), o);
+  const replaced = new Map<K8sObject, K8sObject>();
+  for (const o of objects) {
+    const last = latest.get(documentKey(o));
+    if (last && last !== o) replaced.set(o, last);
+  }
+  return replaced;
+}
+
+/** The documents in effect: the last of each kind, namespace and name, in repository order. */
+export function inEffect(objects: readonly K8sObject[]): K8sObject[] {
+  const replaced = replacedDocuments(objects);
+  return objects.filter((o) => !replaced.has(o));
+}
+
+function documentKey(o: K8sObject): string {
+  return `${o.ref.kind}/${o.ref.namespace ?? ''}/${o.ref.name}`;
+}
