@@ -31,6 +31,17 @@ ${extra}`;
 }
 
 describe('readAccessModel', () => {
+  it('reads the HTTPRouteGroup in effect when two documents share its name (the later replaces the earlier)', () => {
+    const later = GROUP.replace('pathRegex: /items', 'pathRegex: /orders');
+    const { inventory } = inventoryOf({
+      'a.yaml': GROUP,
+      'b.yaml': later,
+      't.yaml': target(`    rules:\n      - {kind: HTTPRouteGroup, name: routes, matches: [list]}`),
+    });
+    const paths = readAccessModel(inventory).policies.flatMap((p) => p.httpMatches.map((m) => m.pathRegex));
+    expect(paths).toEqual(['/orders']);
+  });
+
   it('reads sources, the L4 port set and the named matches', () => {
     const { inventory } = inventoryOf({
       'g.yaml': GROUP,

@@ -1,5 +1,6 @@
 import { finding, type Finding } from '../findings/finding.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
+import { inEffect } from './replaced-documents.ts';
 import { formatRef, type NodePath } from '../source.ts';
 import { asArray, asPortNumber, asRecord, asString, isRecord } from '../values.ts';
 import { stripAnchors } from './regex-literal.ts';
@@ -207,7 +208,8 @@ function readSources(target: K8sObject, spec: Readonly<Record<string, unknown>>,
 
 /** Rules are looked up in the TrafficTarget's namespace (osm-semantics §2.1.5). */
 function findSpec(inventory: Inventory, kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
-  const candidates = inventory.osm(kind).filter((o) => o.ref.name === name);
+  // Two documents with one name: the later one is what the cluster holds (kubectl apply order).
+  const candidates = inEffect(inventory.osm(kind)).filter((o) => o.ref.name === name);
   return candidates.find((o) => o.ref.namespace === namespace) ?? candidates.find((o) => o.ref.namespace === undefined);
 }
 
