@@ -89,6 +89,14 @@ describe('Linkerd 2.16+ retry annotations', () => {
     expect(run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') }).ids).not.toContain('retry/service-profile-overrides');
   });
 
+  it('says gRPC retry conditions need a GRPCRoute on the Service', () => {
+    const grpc = DEMO.replace(/retryOn: .*/, 'retryOn: "5xx,unavailable"');
+    const { messages } = run({ 'retry.yaml': grpc, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
+    expect(messages.filter((m) => m.includes('retry.linkerd.io/grpc applies to gRPC routes'))).toHaveLength(1);
+    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata: {name: r, namespace: httpbin}\nspec:\n  parentRefs: [{name: httpbin, kind: Service, group: core}]\n';
+    expect(run({ 'retry.yaml': grpc, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin'), 'r.yaml': route }).messages.some((m) => m.includes('applies to gRPC routes'))).toBe(false);
+  });
+
   it('lets the first Retry win per source and destination (corpus retry_policy guide)', () => {
     const { edits, messages } = run({ 'retry.yaml': GUIDE, 'mc.yaml': ENABLED, 's.yaml': service('bookstore', 'bookstore-v1') + '---' + service('bookstore', 'bookstore-v2') });
     // "The first matching policy wins" (osm-semantics §3.4): both Services get the first Retry's policy.

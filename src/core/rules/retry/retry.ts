@@ -176,6 +176,12 @@ function translateDestination(input: RuleInput, out: Emitter, candidates: readon
   }
 }
 
+/** A GRPCRoute (Gateway API) in the repository with the Service as a parent. */
+function hasGrpcRoute(input: RuleInput, service: Service): boolean {
+  return input.inventory.objects.some((o) => o.ref.kind === 'GRPCRoute' && (o.ref.namespace ?? service.namespace) === service.namespace
+    && asArray(asRecord(o.body['spec'])['parentRefs']).some((p) => asString(asRecord(p)['name']) === service.name && (asString(asRecord(p)['kind']) ?? 'Service') === 'Service'));
+}
+
 /** Retry annotations on the Service. True: the retries are configured. */
 function annotate(input: RuleInput, out: Emitter, effective: readonly Candidate[], service: Service, annotations: readonly [string, string][]): boolean {
   annotateService(out, service, annotations);
@@ -188,6 +194,12 @@ function annotate(input: RuleInput, out: Emitter, effective: readonly Candidate[
   for (const c of effective) {
     report(out, 'retry/translated', c.retry, ['spec', 'retryPolicy'],
       `${formatRef(c.retry.ref)} becomes ${annotationsInline(annotations)} on ${formatRef(service.object.ref)}.${notes}`);
+  }
+  if (annotations.some(([key]) => key === 'retry.linkerd.io/grpc') && !hasGrpcRoute(input, service)) {
+    for (const c of effective) {
+      report(out, 'retry/not-expressible', c.retry, ['spec', 'retryPolicy', 'retryOn'],
+        `${formatRef(c.retry.ref)}: retry.linkerd.io/grpc applies to gRPC routes, and the repository has no GRPCRoute with Service ${service.name} as parent; without one Linkerd routes the calls as HTTP and retries them on HTTP statuses only (linkerd-reference §5.2).`);
+    }
   }
   const profile = existingServiceProfile(input.inventory, service);
   if (profile) {
