@@ -168,7 +168,11 @@ export class OctokitRepository implements RepositoryPort {
 
   async listReviewComments(number: number): Promise<CommentInfo[]> {
     const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, { ...this.#r, pull_number: number, per_page: 100 });
-    return comments.map((c) => ({ id: c.id, body: c.body, authorLogin: c.user.login }));
+    return comments.map((c) => ({ id: c.id, body: c.body, authorLogin: c.user.login, nodeId: c.node_id }));
+  }
+
+  async minimizeComment(nodeId: string): Promise<void> {
+    await this.#octokit.graphql('mutation ($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: RESOLVED}) { minimizedComment { isMinimized } } }', { id: nodeId });
   }
 
   async updateReviewComment(id: number, body: string): Promise<void> {

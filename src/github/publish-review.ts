@@ -32,7 +32,10 @@ export async function publishReview(port: RepositoryPort, botLogin: string, plan
     posted.add(fp);
     const next = wanted.get(fp);
     if (next && next.body !== comment.body) await port.updateReviewComment(comment.id, next.body);
-    if (!next && !comment.body.startsWith(RESOLVED)) await port.updateReviewComment(comment.id, `${RESOLVED}\n\n${comment.body}`);
+    if (!next && !comment.body.startsWith(RESOLVED)) {
+      await port.updateReviewComment(comment.id, `${RESOLVED}\n\n${comment.body}`);
+      if (comment.nodeId) await port.minimizeComment(comment.nodeId);
+    }
   }
   const fresh = placement.comments.filter((c) => !posted.has(c.fingerprint));
   const inline = fresh.slice(0, MAX_REVIEW_COMMENTS);

@@ -43,6 +43,8 @@ export interface CommentInfo {
   readonly id: number;
   readonly body: string;
   readonly authorLogin: string | null;
+  /** GraphQL node id (review comments: to minimise a resolved one). */
+  readonly nodeId?: string;
 }
 
 /** A new file content, or the removal of a file. */
@@ -95,6 +97,8 @@ export interface RepositoryPort {
   pullRequestPatches(number: number): Promise<Map<string, string | undefined>>;
   listReviewComments(number: number): Promise<CommentInfo[]>;
   updateReviewComment(id: number, body: string): Promise<void>;
+  /** Hides a comment as resolved (GraphQL minimizeComment), so outdated comments do not crowd the conversation. */
+  minimizeComment(nodeId: string): Promise<void>;
   createReview(number: number, commitSha: string, body: string, comments: readonly NewReviewComment[]): Promise<void>;
   createCheckRun(input: { headSha: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number>;
   /** Whether the app's check run exists on a commit. */

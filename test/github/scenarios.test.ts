@@ -282,6 +282,20 @@ describe('life cycle', () => {
     expect(repo.issueComments.at(-1)?.body).toContain('no longer holds OSM configuration');
   });
 
+  it('marks a comment whose finding went away as resolved and minimises it, instead of leaving it or posting again', async () => {
+    const { h, repo } = await installed();
+    const before = repo.reviewComments.filter((c) => c.path === 'bookstore/ingress-backend.yaml');
+    expect(before.length).toBeGreaterThan(0);
+    const kustomization = repo.filesOn('main').get('bookstore/kustomization.yaml') ?? '';
+    repo.commitFiles('main', { 'bookstore/ingress-backend.yaml': null, 'bookstore/ingress.yaml': null, 'bookstore/kustomization.yaml': kustomization.replace(/^.*ingress.*\n/gm, '') }, 'octocat', 'drop the ingress');
+    await h.deliver(pushToDefault(repo, ['bookstore/ingress-backend.yaml']));
+    for (const c of before) {
+      expect(c.body).toMatch(/^✅ \*\*Resolved\*\*/);
+      expect(c.minimized).toBe(true);
+    }
+    expect(repo.reviews).toHaveLength(1);
+  });
+
   it('a PR closed without merging stays closed until the input changes', async () => {
     const { h, repo } = await installed();
     const pr = repo.pulls[0];

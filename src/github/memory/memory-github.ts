@@ -24,7 +24,7 @@ export interface PullRequestRecord {
   labels: string[]; reviewers: string[]; createdAt: number;
 }
 export interface ReviewRecord { id: number; pull: number; body: string; event: string; commitId: string; comments: number }
-export interface ReviewCommentRecord { id: number; pull: number; path: string; line: number; side: string; body: string; user: string }
+export interface ReviewCommentRecord { id: number; pull: number; path: string; line: number; side: string; body: string; user: string; minimized?: boolean }
 export interface IssueCommentRecord { id: number; issue: number; body: string; user: string }
 export interface IssueRecord { number: number; title: string; body: string; state: 'open' | 'closed'; user: string }
 export interface CheckRunRecord { id: number; headSha: string; name: string; conclusion: string; title: string; summary: string; annotations: unknown[] }
@@ -210,6 +210,7 @@ export class MemoryGitHub {
   #graphql(body: Record<string, unknown>): Reply {
     const query = String(body.query ?? '');
     const variables = (body.variables ?? {}) as Record<string, string>;
+    if (/^\s*mutation\b[\s\S]*minimizeComment/.test(query)) return this.#minimize(variables.id ?? '');
     const repo = this.repositories.get(`${variables.owner}/${variables.repo}`);
     if (!repo) return { status: 200, data: { data: null, errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a Repository' }] } };
     const result: Record<string, unknown> = {};
@@ -220,6 +221,17 @@ export class MemoryGitHub {
       result[m[1] ?? ''] = text === undefined ? null : { text, isTruncated: false, isBinary: false };
     }
     return { status: 200, data: { data: { repository: result } } };
+  }
+
+  #minimize(nodeId: string): Reply {
+    for (const repo of this.repositories.values()) {
+      const comment = repo.reviewComments.find((c) => `RC_${c.id}` === nodeId);
+      if (comment) {
+        comment.minimized = true;
+        return { status: 200, data: { data: { minimizeComment: { minimizedComment: { isMinimized: true } } } } };
+      }
+    }
+    return { status: 200, data: { data: null, errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${nodeId}'` }] } };
   }
 
   #define(method: string, pattern: string, handler: Handler): void {
@@ -470,7 +482,7 @@ function pullJson(repo: MemoryRepository, p: PullRequestRecord) {
 }
 
 function reviewCommentJson(c: ReviewCommentRecord) {
-  return { id: c.id, path: c.path, line: c.line, side: c.side, body: c.body, user: userJson(c.user) };
+  return { id: c.id, node_id: `RC_${c.id}`, path: c.path, line: c.line, side: c.side, body: c.body, user: userJson(c.user) };
 }
 
 function issueCommentJson(c: IssueCommentRecord) {
