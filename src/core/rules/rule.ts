@@ -49,4 +49,3 @@ export function defineRule(rule: Rule): Rule {
   return rule;
 }
 
-export const EMPTY_OUTPUT: RuleOutput = { resources: [], edits: [], findings: [], consumed: [] };
