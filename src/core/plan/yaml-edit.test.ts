@@ -130,8 +130,9 @@ describe('remove-key', () => {
     expect(edit('metadata:\r\n  annotations:\r\n    a: x\r\n    b: y', removeKey('b'))).toBe('metadata:\r\n  annotations:\r\n    a: x\r\n');
   });
 
-  it('refuses flow mappings, keys sharing their line, and missing keys', () => {
-    expect(refusal(y('metadata:', '  annotations: {a: x, b: y}'), removeKey('a'))).toMatch(/flow style/);
+  it('edits flow mappings in place, and refuses keys sharing their line and missing keys', () => {
+    expect(edit(y('metadata:', '  annotations: {a: x, b: y}'), removeKey('a'))).toBe(y('metadata:', '  annotations: {b: y}'));
+    expect(edit(y('metadata:', '  annotations: {a: x}'), removeKey('a'))).toBe(y('metadata:', '  annotations: {}'));
     expect(refusal(y('items:', '- a: 1', '  b: 2'), removeKey('a', ['items', 0]))).toMatch(/shares its line/);
     expect(refusal(POD, removeKey('nope'))).toMatch(/no key nope/);
   });
@@ -160,6 +161,16 @@ describe('JSON manifests', () => {
     expect(JSON.parse(added)).toEqual({ metadata: { name: 'd', annotations: { 'retry.linkerd.io/http': '5xx' } } });
     const appended = edit('{"metadata": {"annotations": {"a": "1"}}}\n', setKeys(['b', 'yes']));
     expect(JSON.parse(appended)).toEqual({ metadata: { annotations: { a: '1', b: 'yes' } } });
+  });
+});
+
+describe('remove-key in flow mappings', () => {
+  it('takes the entry and one comma, and keeps JSON JSON', () => {
+    expect(edit('metadata: {labels: {a: x, openservicemesh.io/monitored-by: osm, b: y}}\n', removeKey('openservicemesh.io/monitored-by', ['metadata', 'labels'])))
+      .toBe('metadata: {labels: {a: x, b: y}}\n');
+    const json = '{"metadata": {"name": "ns", "labels": {"app": "x", "openservicemesh.io/monitored-by": "osm"}}}\n';
+    expect(JSON.parse(edit(json, removeKey('openservicemesh.io/monitored-by', ['metadata', 'labels'])))).toEqual({ metadata: { name: 'ns', labels: { app: 'x' } } });
+    expect(refusal('metadata: {labels: {a: x, # c\n  b: y}}\n', removeKey('a', ['metadata', 'labels']))).toMatch(/comments/);
   });
 });
 

@@ -59,6 +59,8 @@ function renameKey(text: string, intent: Intent<'rename-key'>): TextEdit[] {
 }
 
 function removeKey(text: string, intent: Intent<'remove-key'>): TextEdit[] {
+  const flow = mapAt(intent.doc, intent.path);
+  if (flow.flow) return [removeFlowEntry(text, flow, intent.key)];
   const map = blockMapAt(intent.doc, intent.path);
   const entry = entryOf(text, map, intent.key);
   if (!ownsLine(text, entry.keyStart)) refuse(`${intent.key} shares its line with other content`);
@@ -293,6 +295,21 @@ function removeFlowItem(text: string, seq: YAMLSeq, item: Scalar): TextEdit {
   // Take one comma along: the one after the item, or before it when it is the last one.
   if (next !== undefined) return { start, end: rangeOf(next)[0], text: '' };
   if (previous !== undefined) return { start: rangeOf(previous)[1], end, text: '' };
+  return { start, end, text: '' };
+}
+
+/** `{a: 1, b: 2}` → `{a: 1}`: the entry goes with one comma (after it, or before it when it is the last one). */
+function removeFlowEntry(text: string, map: YAMLMap, key: string): TextEdit {
+  if (!map.range || text.slice(map.range[0], map.range[1]).includes('#')) refuse('the flow mapping holds comments');
+  const pair = findPair(map, key) ?? refuse(`no ${key} in the mapping`);
+  if (anchored(pair.value)) refuse(`the value of ${key} has an anchor that aliases may use`);
+  const index = map.items.indexOf(pair);
+  const start = rangeOf(pair.key)[0];
+  const end = pair.value === null ? rangeOf(pair.key)[1] : rangeOf(pair.value)[1];
+  const next = map.items[index + 1];
+  const previous = map.items[index - 1];
+  if (next !== undefined) return { start, end: rangeOf(next.key)[0], text: '' };
+  if (previous !== undefined) return { start: previous.value === null ? rangeOf(previous.key)[1] : rangeOf(previous.value)[1], end, text: '' };
   return { start, end, text: '' };
 }
 
