@@ -248,6 +248,11 @@ describe('set-key', () => {
 describe('remove-document', () => {
   const THREE = y('# first', 'a: 1', '---', '# second', 'b: 2', '--- # third', 'c: 3');
 
+  it('takes the line break of a document that ends in an empty value along', () => {
+    expect(edit(y('a: 1', '---', 'spec:'), removeDoc, 1)).toBe(y('a: 1'));
+    expect(edit(y('spec:', '---', 'a: 1'), removeDoc, 0)).toBe(y('a: 1'));
+  });
+
   it('removes a document with one separator, leaving the others byte for byte', () => {
     expect(edit(THREE, removeDoc, 1)).toBe(y('# first', 'a: 1', '--- # third', 'c: 3'));
     expect(edit(THREE, removeDoc, 2)).toBe(y('# first', 'a: 1', '---', '# second', 'b: 2'));

@@ -107,7 +107,9 @@ function appendToFlowMap(text: string, map: YAMLMap, entry: string): TextEdit {
 }
 
 function removeDocument(text: string, intent: Intent<'remove-document'>): TextEdit[] {
-  const [start, , end] = intent.doc.document.range;
+  const [start, , rangeEnd] = intent.doc.document.range;
+  // A document ending in an empty value (`spec:`) ends before its line break: take the rest of that line along.
+  const end = rangeEnd + (/^[ \t]*\r?\n/.exec(text.slice(rangeEnd))?.[0].length ?? 0);
   // The only document: what is left (comments, markers) was about it, and an empty file says so.
   if (onlyComments(text.slice(0, start)) && onlyComments(text.slice(end))) return [{ start: 0, end: text.length, text: '' }];
   // A document that opens with `---` takes its own separator along (its range runs up to the next one's). The first
