@@ -9,6 +9,8 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /** Files per GraphQL query: well under GitHub's node limits, and one request per 100 manifests. */
 const BLOBS_PER_QUERY = 100;
+/** Bytes of blob text per GraphQL answer: large manifests get smaller batches, so no answer grows past a few MB. */
+const BYTES_PER_QUERY = 4 * 1024 * 1024;
 
 interface GitTreeItem { path?: string; type?: string; sha?: string; size?: number }
 interface BlobNode { text: string | null; isTruncated: boolean; isBinary: boolean | null }
@@ -67,14 +69,13 @@ export class OctokitRepository implements RepositoryPort {
     return files;
   }
 
-  async readTexts(commitSha: string, paths: readonly string[]): Promise<Map<string, string>> {
+  async readTexts(commitSha: string, files: readonly TreeFile[]): Promise<Map<string, string>> {
     const texts = new Map<string, string>();
-    for (let i = 0; i < paths.length; i += BLOBS_PER_QUERY) {
-      const batch = paths.slice(i, i + BLOBS_PER_QUERY);
-      const fields = batch.map((p, j) => `f${j}: object(expression: ${JSON.stringify(`${commitSha}:${p}`)}) { ... on Blob { text isTruncated isBinary } }`);
+    for (const batch of batches(files)) {
+      const fields = batch.map((f, j) => `f${j}: object(expression: ${JSON.stringify(`${commitSha}:${f.path}`)}) { ... on Blob { text isTruncated isBinary } }`);
       const query = `query ($owner: String!, $repo: String!) { repository(owner: $owner, name: $repo) { ${fields.join(' ')} } }`;
       const result = await this.#octokit.graphql<{ repository: Record<string, BlobNode | null> }>(query, this.#r);
-      for (const [j, path] of batch.entries()) {
+      for (const [j, { path }] of batch.entries()) {
         const node = result.repository[`f${j}`];
         if (!node || node.isBinary || node.text === null) continue;
         texts.set(path, node.isTruncated ? await this.#readLargeBlob(commitSha, path) : node.text);
@@ -247,6 +248,24 @@ export class OctokitRepository implements RepositoryPort {
   async updateIssue(number: number, fields: { body?: string; state?: 'open' | 'closed' }): Promise<void> {
     await this.#octokit.rest.issues.update({ ...this.#r, issue_number: number, ...fields });
   }
+}
+
+/** Up to BLOBS_PER_QUERY files and BYTES_PER_QUERY bytes per batch (a single larger file gets a batch of its own). */
+export function batches(files: readonly TreeFile[]): TreeFile[][] {
+  const result: TreeFile[][] = [];
+  let current: TreeFile[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (current.length > 0 && (current.length >= BLOBS_PER_QUERY || bytes + file.size > BYTES_PER_QUERY)) {
+      result.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += file.size;
+  }
+  if (current.length > 0) result.push(current);
+  return result;
 }
 
 function blobsOf(tree: readonly GitTreeItem[], prefix: string): TreeFile[] {

@@ -76,8 +76,8 @@ export interface RepositoryPort {
   getBranch(branch: string): Promise<BranchHead | null>;
   /** Every file of a commit's tree (one recursive read; a truncated answer is completed folder by folder). */
   listFiles(commitSha: string): Promise<TreeFile[]>;
-  /** Texts of files of a commit, read in batches (never one request per file). */
-  readTexts(commitSha: string, paths: readonly string[]): Promise<Map<string, string>>;
+  /** Texts of files of a commit, read in batches (never one request per file); sizes keep each answer bounded. */
+  readTexts(commitSha: string, files: readonly TreeFile[]): Promise<Map<string, string>>;
   /** The app's config file with org `.github` fallback and `_extends`, from the default branch; null when absent. */
   readConfig(path: string): Promise<unknown>;
   createTree(baseTreeSha: string, writes: readonly FileWrite[]): Promise<string>;

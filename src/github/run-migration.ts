@@ -70,7 +70,7 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const tree = await port.listFiles(base.commitSha);
   const options = optionsFor(config, choices);
   const candidates = selectCandidates(tree, config, choices);
-  const files = await port.readTexts(base.commitSha, candidates.map((f) => f.path));
+  const files = await port.readTexts(base.commitSha, candidates);
   const plan = migrate(files, options);
   const output = outputHash(plan);
   log.info(`${port.owner}/${port.repo}: ${tree.length} files, ${candidates.length} manifests read, ${plan.summary.osmObjects} OSM objects, ${plan.files.length} files to change`);
