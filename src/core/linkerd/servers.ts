@@ -95,8 +95,21 @@ interface Draft {
   readonly needs: ServerNeed[];
 }
 
-/** Pure: the same inventory, version and mode always give the same plan. */
+/** Pure: the same inventory, version and mode always give the same plan (so four rules share one). */
 export function planServers(input: ServerPlanInput): ServerPlan {
+  const key = `${input.options.linkerdVersion}|${input.meshMode.mode}`;
+  const byKey = plans.get(input.inventory) ?? new Map<string, ServerPlan>();
+  plans.set(input.inventory, byKey);
+  const known = byKey.get(key);
+  if (known) return known;
+  const plan = buildPlan(input);
+  byKey.set(key, plan);
+  return plan;
+}
+
+const plans = new WeakMap<Inventory, Map<string, ServerPlan>>();
+
+function buildPlan(input: ServerPlanInput): ServerPlan {
   const planner = new Planner(input);
   const model = readAccessModel(input.inventory);
   trafficTargetNeeds(input, model, planner);

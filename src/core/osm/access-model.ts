@@ -90,10 +90,17 @@ export function identityOf(serviceAccount: string, namespace: string): string {
 const SERVED_ACCESS = new Set(['access.smi-spec.io/v1alpha3', 'access.smi-spec.io/v1alpha2']);
 
 export function readAccessModel(inventory: Inventory): AccessModel {
+  // Every rule and the verify step ask for it: read once per inventory (it is a pure function of it).
+  const known = models.get(inventory);
+  if (known) return known;
   const findings: Finding[] = [];
   const policies = inventory.osm('TrafficTarget').flatMap((target) => readTarget(inventory, target, findings) ?? []);
-  return { policies, findings };
+  const model = { policies, findings };
+  models.set(inventory, model);
+  return model;
 }
+
+const models = new WeakMap<Inventory, AccessModel>();
 
 /** v1alpha1 has no `spec`: destination, sources and specs sit at the top level (osm-semantics §2.1). */
 function targetSpec(target: K8sObject): { spec: Readonly<Record<string, unknown>>; base: NodePath; rulesKey: string } {

@@ -5,6 +5,7 @@ import { asArray, asPortNumber, asRecord, asString, getIn } from '../values.ts';
 import { isValidCidr } from '../verify/cidr.ts';
 import { exposedPorts, type ExposedPort } from './exposed-ports.ts';
 import { ignoredNamespace, ignoredNamespaceReason } from './meshed.ts';
+import { replacedDocuments } from './replaced-documents.ts';
 
 /**
  * The IngressBackends OSM applied and the pod ports their backends reached (osm-semantics §3.1, §6.6). Read by the
@@ -68,16 +69,15 @@ const SERVED = 'policy.openservicemesh.io/v1alpha1';
  */
 export function readIngressBackends(objects: readonly K8sObject[], inventory: Inventory): IngressBackends {
   const notApplied: NotApplied[] = [];
-  const latest = new Map<string, K8sObject>();
-  for (const o of objects) latest.set(objectKey(o), o);
+  const replaced = replacedDocuments(objects);
   const claims = new Map<string, IngressBackendPolicy>();
   const applied: IngressBackendPolicy[] = [];
   for (const object of objects) {
-    const replacement = latest.get(objectKey(object));
-    if (replacement !== object) {
+    const replacement = replaced.get(object);
+    if (replacement) {
       notApplied.push({
         object, path: ['metadata', 'name'],
-        reason: `a later document with the same namespace and name (${replacement?.doc.file}:${replacement?.locate(['metadata', 'name']).line}) replaces it`,
+        reason: `a later document with the same namespace and name (${replacement.doc.file}:${replacement.locate(['metadata', 'name']).line}) replaces it`,
       });
       continue;
     }
@@ -99,10 +99,6 @@ export function readIngressBackends(objects: readonly K8sObject[], inventory: In
     applied.push(read);
   }
   return { applied, notApplied };
-}
-
-function objectKey(o: K8sObject): string {
-  return `${o.ref.namespace ?? ''}/${o.ref.name}`;
 }
 
 function claimKey(p: IngressBackendPolicy, b: IngressBackendTarget): string {

@@ -1,5 +1,5 @@
 import { asString } from '../../values.ts';
-import { goDurationMs, linkerdDuration, type LinkerdDuration } from './duration.ts';
+import { goDurationMs, linkerdDuration, type LinkerdDuration } from '../../linkerd/duration.ts';
 
 /**
  * OSM's `retryPolicy` (osm-semantics §3.4: `retryOn` a comma list of Envoy x-envoy-retry-on values, `perTryTimeout`,

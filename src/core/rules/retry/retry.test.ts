@@ -8,7 +8,7 @@ import { migrate } from '../../index.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { LINKERD_VERSIONS, resolveOptions, type LinkerdVersion, type MigrationOptionsInput } from '../../options.ts';
-import { goDurationMs, linkerdDuration } from './duration.ts';
+import { goDurationMs, linkerdDuration } from '../../linkerd/duration.ts';
 import { retryAnnotations, translateRetryPolicy } from './retry-policy.ts';
 import { translateRetries } from './retry.ts';
 

@@ -10,8 +10,8 @@ import { formatRef, type NodePath } from '../../source.ts';
 import { asArray, asRecord, asString } from '../../values.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
-import { fieldName, unknownFields, type FieldSchema } from '../upstream-traffic-setting/known-fields.ts';
-import { annotateService, annotationsInline, annotationsYaml } from '../upstream-traffic-setting/service-annotations.ts';
+import { fieldName, unknownFields, type FieldSchema } from '../crd-fields.ts';
+import { annotateService, annotationsInline, annotationsYaml } from '../service-annotations.ts';
 import { retryAnnotations, translateRetryPolicy, type TranslatedRetry } from './retry-policy.ts';
 
 /**

@@ -22,12 +22,12 @@ import { formatRef, type NodePath } from '../../source.ts';
 import { asRecord, asString, getIn, isRecord } from '../../values.ts';
 import { existingServiceProfile, retryServiceProfileLikely } from '../../linkerd/service-profiles.ts';
 import { Emitter } from '../emitter.ts';
-import { goDurationMs, linkerdDuration } from '../retry/duration.ts';
+import { goDurationMs, linkerdDuration } from '../../linkerd/duration.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { contains } from '../traffic-target/overlap.ts';
-import { describeLeaves, fieldName, leafFields, unknownFields, wrongTypedFields, type FieldSchema } from './known-fields.ts';
+import { describeLeaves, fieldName, leafFields, unknownFields, wrongTypedFields, type FieldSchema } from '../crd-fields.ts';
 import { buildHttpLocalRateLimitPolicy, limitLosses, perSecond } from './rate-limit.ts';
-import { annotateService, annotationsInline } from './service-annotations.ts';
+import { annotateService, annotationsInline } from '../service-annotations.ts';
 
 /**
  * UpstreamTrafficSetting (policy.openservicemesh.io/v1alpha1, osm-semantics §3.3) → what Linkerd can say of it:
@@ -40,7 +40,7 @@ import { annotateService, annotationsInline } from './service-annotations.ts';
 export const upstreamTrafficSettingRule = defineRule({
   id: 'upstream-traffic-setting',
   consumes: ['UpstreamTrafficSetting'],
-  // The whole spec: the rule checks it against OSM's CRD schema (known-fields.ts): every field outside it is named by this rule.
+  // The whole spec: the rule checks it against OSM's CRD schema (crd-fields.ts): every field outside it is named by this rule.
   fields: { UpstreamTrafficSetting: ['spec'] },
   emits: [
     'upstream-traffic-setting/never-applied', 'upstream-traffic-setting/target-not-found', 'upstream-traffic-setting/egress-host',

@@ -1,5 +1,5 @@
-import type { NodePath } from '../../source.ts';
-import { isRecord } from '../../values.ts';
+import type { NodePath } from '../source.ts';
+import { isRecord } from '../values.ts';
 
 /**
  * The fields a CRD schema declares: `true` for a leaf (any value), a nested schema for a mapping, `[schema]` for a

@@ -1,5 +1,5 @@
-import type { Service } from '../../inventory/model.ts';
-import type { Emitter } from '../emitter.ts';
+import type { Service } from '../inventory/model.ts';
+import type { Emitter } from './emitter.ts';
 
 export type Annotations = readonly (readonly [key: string, value: string])[];
 
