@@ -49,13 +49,23 @@ export const catalogue = {
   },
   'mesh-mode/permissive-audit': {
     severity: 'warning',
-    title: 'Permissive mode: TrafficTargets translated in audit mode',
-    remediation: 'OSM ignored TrafficTargets in permissive mode. The generated Servers use accessPolicy: audit, so nothing is denied yet; watch the proxy logs for authz.name=audit, then switch to deny when the policies are right.',
+    title: 'Permissive mode: TrafficTargets translated in audit mode (wider than OSM)',
+    remediation: 'Chosen with permissiveAccess: audit. OSM ignored TrafficTargets in permissive mode but refused plaintext and unmeshed clients (they match no inbound mesh chain). The generated Servers use accessPolicy: audit, which admits every client, so clients OSM refused are admitted too. Watch the proxy logs for authz.name=audit, then switch the Servers to deny when the policies are right; the default, permissiveAccess: exact, admits only meshed clients, as OSM did.',
+  },
+  'mesh-mode/permissive-authenticated': {
+    severity: 'info',
+    title: 'Permissive mode kept exactly: TrafficTarget Servers with accessPolicy: all-authenticated',
+    remediation: 'OSM ignored TrafficTargets in permissive mode, let every meshed client reach every route and refused plaintext clients. The generated Servers use accessPolicy: all-authenticated, which admits the same clients, plus a catch-all route so no request is answered 404. The translated AuthorizationPolicies take effect once accessPolicy is switched to deny (OSM\'s SMI mode); permissiveAccess: audit logs what they would deny instead, but also admits plaintext clients.',
   },
   'mesh-mode/audit-unavailable': {
     severity: 'warning',
     title: 'Permissive mode on a Linkerd without audit: TrafficTargets not translated',
     remediation: 'OSM ignored TrafficTargets in permissive mode, and Linkerd before 2.16 has no audit mode, so enforcing them would deny traffic OSM allowed. Target Linkerd 2.16+ to get audit-mode policies, or switch the mode to smi to enforce them.',
+  },
+  'mesh-mode/access-policy-unavailable': {
+    severity: 'info',
+    title: 'Permissive mode on a Linkerd without Server accessPolicy: TrafficTargets not translated',
+    remediation: 'OSM ignored TrafficTargets in permissive mode. Before 2.16 a Server has no accessPolicy, so a Server translated from them would deny the meshed clients OSM admitted. No Server is generated: the namespace or pod default config.linkerd.io/default-inbound-policy: all-authenticated (mesh-mode/default-authenticated) admits every meshed client and no plaintext one, as OSM did. Target Linkerd 2.16+ to get the TrafficTargets translated, or switch the mode to smi to enforce them.',
   },
   'mesh-mode/default-deny': {
     severity: 'info',
@@ -520,7 +530,7 @@ export const catalogue = {
   'mesh-config/traffic-policy-mode': {
     severity: 'info',
     title: 'MeshConfig traffic policy mode read',
-    remediation: 'Permissive mode (enablePermissiveTrafficPolicyMode: true) ignored TrafficTargets: they are translated in audit mode (mesh-mode/permissive-audit). SMI mode denied by default: the default-policy rule keeps that with config.linkerd.io/default-inbound-policy: deny (mesh-mode/default-deny).',
+    remediation: 'Permissive mode (enablePermissiveTrafficPolicyMode: true) ignored TrafficTargets: their Servers admit every meshed client (mesh-mode/permissive-authenticated), or every client with permissiveAccess: audit (mesh-mode/permissive-audit). SMI mode denied by default: the default-policy rule keeps that with config.linkerd.io/default-inbound-policy: deny (mesh-mode/default-deny).',
   },
   'mesh-config/egress-passthrough': {
     severity: 'info',
