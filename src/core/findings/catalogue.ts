@@ -652,6 +652,16 @@ export const catalogue = {
     title: 'Flagger canary uses the OSM provider',
     remediation: 'Switch spec.provider to gatewayapi:v1 (HTTPRoute weights, Linkerd 2.18+) or linkerd (TrafficSplit through linkerd-smi), and mesh the Flagger load tester.',
   },
+  'surroundings/argo-rollouts-smi': {
+    severity: 'warning',
+    title: 'Argo Rollout shifts traffic through SMI TrafficSplits',
+    remediation: 'Argo Rollouts writes the TrafficSplit of a Rollout with trafficRouting.smi at run time, so it is not in Git to translate. Linkerd serves TrafficSplit only with the deprecated linkerd-smi extension: without it Argo cannot write the split and the canary traffic shifting fails. Switch to the Argo Rollouts Gateway API plugin (trafficRouting.plugins argoproj-labs/gatewayAPI) with an HTTPRoute whose parent is the root Service (Linkerd 2.14+), or install linkerd-smi.',
+  },
+  'surroundings/ingress-crd': {
+    severity: 'warning',
+    title: 'Ingress-controller route (Traefik, Contour, NGINX, Emissary) in front of meshed Services',
+    remediation: 'Under OSM the ingress controller stayed outside the mesh and reached its backends through an IngressBackend. Under Linkerd the backends\' Servers refuse an unmeshed controller: mesh it (ingress mode plus an l5d-dst-override header when it sends to pod endpoints, as Traefik and Contour do; linkerd.io/inject: enabled when it sends to the Service) and authorize its ServiceAccount on the backends.',
+  },
   'upstream-traffic-setting/never-applied': {
     severity: 'warning',
     title: 'UpstreamTrafficSetting that OSM never applied',
