@@ -392,6 +392,16 @@ export const catalogue = {
     title: 'Namespace manifest without openservicemesh.io/monitored-by',
     remediation: 'OSM injected pods and applied policies only in namespaces labelled openservicemesh.io/monitored-by. osm namespace add sets that label outside Git, so the namespace is translated as if monitored. If the label was never set on the cluster, OSM never meshed this namespace: set linkerd.io/inject: disabled on it and drop the policies translated for it.',
   },
+  'injection/namespace-inject-added': {
+    severity: 'warning',
+    title: 'linkerd.io/inject: enabled added to a Namespace whose OSM injection was set outside Git',
+    remediation: 'osm namespace add annotates the namespace in the cluster, not in Git, so the manifest carries no injection annotation while the migration treats its pods as meshed. Without linkerd.io/inject their pods would run without a Linkerd proxy after OSM is removed and every generated policy would be inert (plaintext from anyone). The annotation is added; restart the workloads to inject them. If OSM never meshed this namespace, remove it and the policies generated for it.',
+  },
+  'injection/namespace-inject-outside-git': {
+    severity: 'warning',
+    title: 'Namespace injection must be set outside Git: kubectl annotate namespace <ns> linkerd.io/inject=enabled',
+    remediation: 'The migration treats these pods as meshed, their pod templates make no injection choice, and the repository has no manifest for their namespace: OSM\'s injection was set in the cluster (osm namespace add), and Linkerd\'s must be too. Run kubectl annotate namespace <ns> linkerd.io/inject=enabled and restart the workloads, or add the namespace manifest to the repository. If skipped, the pods run without a proxy after OSM is removed and every generated policy is inert: they accept plaintext from anyone.',
+  },
   'plan/value-replaced': {
     severity: 'warning',
     title: 'An existing annotation value is overwritten',
