@@ -2,7 +2,7 @@ import { finding } from '../../findings/finding.ts';
 import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
 import { planServers } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
-import { isMeshed, meshedNamespaces, namespaceMonitoring, SIDECAR_INJECTION } from '../../osm/meshed.ts';
+import { meshedNamespaces, namespaceMonitoring, SIDECAR_INJECTION, treatedAsMeshed } from '../../osm/meshed.ts';
 import { formatRef } from '../../source.ts';
 import type { Emitter } from '../emitter.ts';
 import type { RuleInput } from '../rule.ts';
@@ -55,10 +55,8 @@ function relyingOnNamespace(input: RuleInput): Map<string | undefined, Workload[
   const meshed = meshedNamespaces(inventory, model);
   const withServer = new Set(planServers(input).servers.map((s) => s.workload));
   const result = new Map<string | undefined, Workload[]>();
-  for (const w of inventory.workloads) {
+  for (const w of treatedAsMeshed(inventory, meshed, withServer)) {
     if (SIDECAR_INJECTION in w.podAnnotations || LINKERD_INJECT in w.podAnnotations) continue;
-    if (!isMeshed(w, inventory, meshed) && !withServer.has(w)) continue;
-    if (w.namespace !== undefined && namespaceMonitoring(inventory, w.namespace) === 'ignored') continue;
     result.set(w.namespace, [...(result.get(w.namespace) ?? []), w]);
   }
   for (const ns of [...meshed].sort()) {
