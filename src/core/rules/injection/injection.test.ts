@@ -184,6 +184,8 @@ spec: {}
     const message = ours(out)[0]?.message ?? '';
     expect(message).toContain('kubectl annotate namespace shop linkerd.io/inject=enabled');
     expect(message).toContain('its pods run without a Linkerd proxy once OSM is removed, and every policy generated for them is inert');
+    // verify cannot know whether these pods get a proxy: the step explains every difference that hangs on it.
+    expect(ours(out)[0]?.affects).toEqual([{ namespace: 'shop' }]);
   });
 
   it('asks for the namespace a namespace-less file is applied to when a Server is generated for its pods', () => {
