@@ -206,6 +206,13 @@ spec: {}
     expect(out.edits.filter((e) => e.type === 'set-key' && e.key === 'linkerd.io/inject').map((e) => e.type === 'set-key' && e.value)).toEqual(['disabled']);
   });
 
+  // The Argo Rollout of corpus repos/c089: `workloadRef` to a Deployment whose pod template asks for the sidecar.
+  it('reads a Rollout with workloadRef as the pods of the Deployment it references, which decide injection', () => {
+    const rollout = 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: api, namespace: shop}\nspec:\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n';
+    const pod = '\n      annotations: {openservicemesh.io/sidecar-injection: enabled}';
+    expect(ours(run({ 'api.yaml': deployment('shop', pod), 'rollout.yaml': rollout, 'tt.yaml': target('shop') }))).toEqual([]);
+  });
+
   it('says nothing for workloads the migration does not treat as meshed', () => {
     expect(ours(run({ 'ns.yaml': bareNamespace, 'api.yaml': deployment('shop') }))).toEqual([]);
   });

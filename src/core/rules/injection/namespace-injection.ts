@@ -4,6 +4,7 @@ import { planServers } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
 import { meshedNamespaces, namespaceMonitoring, SIDECAR_INJECTION, treatedAsMeshed } from '../../osm/meshed.ts';
 import { formatRef } from '../../source.ts';
+import { getIn } from '../../values.ts';
 import type { Emitter } from '../emitter.ts';
 import type { RuleInput } from '../rule.ts';
 
@@ -56,6 +57,8 @@ function relyingOnNamespace(input: RuleInput): Map<string | undefined, Workload[
   const withServer = new Set(planServers(input).servers.map((s) => s.workload));
   const result = new Map<string | undefined, Workload[]>();
   for (const w of treatedAsMeshed(inventory, meshed, withServer)) {
+    // A Rollout with workloadRef has no pod template: its pods are the referenced workload's, which is checked itself.
+    if (w.kind !== 'Pod' && getIn(w.object.body, w.podMetadataPath.slice(0, -1)) === undefined) continue;
     if (SIDECAR_INJECTION in w.podAnnotations || LINKERD_INJECT in w.podAnnotations) continue;
     result.set(w.namespace, [...(result.get(w.namespace) ?? []), w]);
   }
