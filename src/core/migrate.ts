@@ -36,9 +36,13 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...modeFindings, ...ruleFindings,
     ...unhandledFindings(inventory, consumed, fieldPatterns()), ...filePlan.findings,
   ];
-  const migratedFiles = applyChanges(included, filePlan.files);
+  // verify checks the deployed repository: the translation of the live versions only, without the other views' files.
+  const deployedOutputs = outputs.slice(0, rules.length);
+  const deployedPlan = views.length > 1
+    ? planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files
+    : filePlan.files;
   const verification = verify({
-    inventory: deployed, model: readAccessModel(deployed), meshMode, migratedFiles: withoutOtherViews(migratedFiles, views), linkerdVersion: options.linkerdVersion, findings: explained,
+    inventory: deployed, model: readAccessModel(deployed), meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(deployed, verification)]);
   return {

@@ -163,6 +163,20 @@ describe('one object in several files (issue 7 item 1)', () => {
     expect(plan.findings.find((f) => f.id === 'inventory/object-in-several-files' && f.file === 'apps/split.yaml')?.message).toContain('Archive/split.yaml');
   });
 
+  it('an unreached split of the same apex under another name never decides what the deployed one gets', () => {
+    const plan = migrate(repo({
+      'Archive/old-split.yaml': SPLIT([50, 50]).replace('name: bookstore-split', 'name: bookstore-split-old'),
+      'apps/services.yaml': SERVICES,
+      'apps/split.yaml': SPLIT([75, 25]),
+      'clusters/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps}\nspec:\n  path: ./apps\n',
+    }), { linkerdVersion: '2.14' });
+    expect(weightsOf(plan, 'apps/split.linkerd.yaml')).toEqual(['bookstore-v1=75', 'bookstore-v2=25']);
+    // Translated in place as if it were applied: its own view lets it be the split of its apex.
+    expect(weightsOf(plan, 'Archive/old-split.linkerd.yaml')).toEqual(['bookstore-v1=50', 'bookstore-v2=50']);
+    expect(plan.findings.filter((f) => f.id === 'traffic-split/duplicate-apex')).toEqual([]);
+    expect(deletedWithoutReplacement(plan)).toEqual([]);
+  });
+
   it('puts what a version changes in another object\'s translation beside the version', () => {
     const target = (group: string) => `
       apiVersion: access.smi-spec.io/v1alpha3

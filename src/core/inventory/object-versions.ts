@@ -58,7 +58,9 @@ export function translationViews(inventory: Inventory): TranslationView[] {
         const own = layer.filter((o) => o.doc.file === file);
         const ownKeys = new Set(own.map(objectKey));
         const context = layer.filter((o) => o.doc.file !== file && !mainKeys.has(objectKey(o)) && !ownKeys.has(objectKey(o)));
-        views.push({ objects: [...main.filter((o) => !ownKeys.has(objectKey(o))), ...own, ...context], own: new Set(own) });
+        // Its own objects come first: where OSM let the first of two competing objects win (two TrafficSplits of one
+        // apex), the view translates its own, and what the deployed objects get is decided in the first view only.
+        views.push({ objects: [...own, ...context, ...main.filter((o) => !ownKeys.has(objectKey(o)))], own: new Set(own) });
       }
       const taken = new Set(layer);
       rest = rest.filter((o) => !taken.has(o));
