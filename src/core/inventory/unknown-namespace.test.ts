@@ -77,6 +77,11 @@ describe('unknown namespaces', () => {
     expect(condition?.message).toContain('OSM applied this TrafficTarget only in namespace team-a = destination.namespace');
     const unknown = plan.findings.find((f) => f.id === 'load/namespace-unknown' && f.resource === 'TrafficTarget/web-to-api');
     expect(unknown?.message).toContain('`kubectl -n` in a script is not evidence');
+    const script = plan.findings.filter((f) => f.id === 'inventory/script-namespace-not-evidence').map((f) => `${f.resource} ${f.message.slice(0, 72)}`);
+    expect(script).toEqual([
+      'TrafficTarget/web-to-api deploy.sh:3 applies policies/target.yaml with `kubectl -n $ns`. A script',
+      'HTTPRouteGroup/api-routes deploy.sh:3 applies policies/target.yaml with `kubectl -n $ns`. A script',
+    ]);
   });
 
   it('never takes namespace-less IngressBackends of different files for one object', () => {
