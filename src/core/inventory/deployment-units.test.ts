@@ -177,6 +177,13 @@ describe('one object in several files (issue 7 item 1)', () => {
     expect(deletedWithoutReplacement(plan)).toEqual([]);
   });
 
+  it('a cluster-scoped object needs no namespace to be one object: both Namespace files are versions, both edited', () => {
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bookstore\n  annotations:\n    openservicemesh.io/sidecar-injection: enabled\n';
+    const plan = migrate(repo({ 'base/ns.yaml': ns, 'old/ns.yaml': ns }));
+    expect(plan.findings.filter((f) => f.id === 'inventory/object-in-several-files').map((f) => f.file)).toEqual(['base/ns.yaml', 'old/ns.yaml']);
+    for (const path of ['base/ns.yaml', 'old/ns.yaml']) expect(plan.files.find((f) => f.path === path)?.content).toContain('linkerd.io/inject: enabled');
+  });
+
   it('puts what a version changes in another object\'s translation beside the version', () => {
     const target = (group: string) => `
       apiVersion: access.smi-spec.io/v1alpha3

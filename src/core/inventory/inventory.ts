@@ -114,7 +114,7 @@ const CLUSTER_SCOPED = new Set([
   'APIService', 'ClusterIssuer',
 ]);
 
-function isNamespaced(kind: string): boolean {
+export function isNamespaced(kind: string): boolean {
   return !CLUSTER_SCOPED.has(kind);
 }
 
