@@ -36,7 +36,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const explained: Finding[] = [
     ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...scriptNamespaceFindings(load, inventory), ...modeFindings, ...ruleFindings,
     ...unhandledFindings(inventory, consumed, fieldPatterns()), ...filePlan.findings,
-  ];
+  ].map((f) => (inventory.deploymentUnits.unreached.has(f.file) && f.id !== 'inventory/not-deployed' ? { ...f, message: `${f.message} (Nothing in the repository deploys ${f.file}.)` } : f));
   // verify checks the deployed repository: the translation of the live versions only, without the other views' files.
   const deployedOutputs = outputs.slice(0, rules.length);
   const deployedPlan = views.length > 1

@@ -161,6 +161,10 @@ describe('one object in several files (issue 7 item 1)', () => {
       file: 'Archive/split.yaml', message: expect.stringContaining('Flux Kustomization apps (path ./apps)'),
     });
     expect(plan.findings.find((f) => f.id === 'inventory/object-in-several-files' && f.file === 'apps/split.yaml')?.message).toContain('Archive/split.yaml');
+    // Every finding on the archive says that nothing deploys it.
+    const archived = plan.findings.filter((f) => f.file === 'Archive/split.yaml' && f.id !== 'inventory/not-deployed');
+    expect(archived.length).toBeGreaterThan(0);
+    for (const f of archived) expect(f.message).toContain('(Nothing in the repository deploys Archive/split.yaml.)');
   });
 
   it('an unreached split of the same apex under another name never decides what the deployed one gets', () => {
