@@ -28,7 +28,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   // What the repository deploys, one version of each object: mesh mode and verify read this view.
   const deployed = inventoryOf(views[0]?.objects ?? [], inventory);
   const { meshMode, findings: modeFindings } = decideMeshMode(deployed, options);
-  const outputs = translateViews(views, inventory, options, meshMode);
+  const outputs = translateViews(views, inventory, deployed, options, meshMode);
   const consumed = outputs.flatMap((o) => o.consumed);
   const resources = outputs.flatMap((o) => o.resources);
   const ruleFindings = outputs.flatMap((o) => o.findings);
@@ -63,7 +63,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
  * beside the version; the edits of its documents, the findings in its file and what it consumes. So a version or an
  * unreached file is translated in place, with the same resource names, and never decides what another file gets.
  */
-function translateViews(views: readonly TranslationView[], whole: Inventory, options: MigrationOptions, meshMode: MeshMode): RuleOutput[] {
+function translateViews(views: readonly TranslationView[], whole: Inventory, deployedInventory: Inventory, options: MigrationOptions, meshMode: MeshMode): RuleOutput[] {
   const outputs: RuleOutput[] = [];
   const findingKeys = new Set<string>();
   const keyOf = (f: Finding) => `${f.id}\u0000${f.file}\u0000${f.line}\u0000${f.message}`;
@@ -79,7 +79,7 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, opt
   // A deployed resource another version changes belongs beside the deployed version it depends on.
   const versionHome = new Map<string, K8sObject>();
   for (const [i, view] of views.entries()) {
-    const inventory = inventoryOf(view.objects, whole);
+    const inventory = i === 0 ? deployedInventory : inventoryOf(view.objects, whole);
     const own = [...view.own];
     const ownDocs = new Set(own.map((o) => o.doc));
     const ownFiles = new Set(own.map((o) => o.doc.file));
