@@ -84,6 +84,7 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, dep
     const ownDocs = new Set(own.map((o) => o.doc));
     const ownFiles = new Set(own.map((o) => o.doc.file));
     const home = own[0];
+    const deployedVersion = own.some((o) => !whole.deploymentUnits.unreached.has(o.doc.file));
     const replacedVersion = own.map((o) => deployedByKey.get(objectKey(o))).find((o) => o !== undefined);
     for (const rule of rules) {
       const out = rule.translate({ inventory, options, meshMode });
@@ -99,7 +100,8 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, dep
       outputs.push({
         resources: out.resources.flatMap((r) => (view.own.has(r.origin) ? [r] : changed(r) ? [{ resource: r.resource, origin: home }] : [])),
         edits: out.edits.filter((e) => ownDocs.has(e.doc)),
-        findings: out.findings.filter((f) => ownFiles.has(f.file)).filter(fresh),
+        // What an unreached file would change elsewhere is not said on deployed files: it decides nothing for them.
+        findings: out.findings.filter((f) => (deployedVersion || ownFiles.has(f.file)) && fresh(f)).map((f) => conditional(f, ownFiles, home.doc.file)),
         consumed: out.consumed.filter((c) => view.own.has(c.object)),
       });
     }
@@ -112,6 +114,18 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, dep
       return homeOf ? { resource: r.resource, origin: homeOf } : r;
     }),
   }));
+}
+
+/**
+ * A finding of another view holds only with that view's versions applied. verify checks the deployed view, so the
+ * finding explains none of its differences (no `affects`); outside the version's own file it says which version it
+ * is about rather than being dropped.
+ */
+function conditional(f: Finding, ownFiles: ReadonlySet<string>, versionFile: string): Finding {
+  const message = ownFiles.has(f.file) ? f.message : `${f.message} (When ${versionFile} is the version applied.)`;
+  return finding(f.id, { file: f.file, line: f.line }, {
+    message, remediation: f.remediation, resource: f.resource, ...(f.suggestion ? { suggestion: f.suggestion } : {}),
+  });
 }
 
 function resourceKey(r: LinkerdResource): string {

@@ -212,4 +212,13 @@ describe('one object in several files (issue 7 item 1)', () => {
     expect(paths('shop/target.linkerd.yaml')).not.toContain('/v1');
     expect(deletedWithoutReplacement(plan)).toEqual([]);
   });
+
+  it('says what a version changes elsewhere on the object it affects, for that version, and lets it explain no verify difference', () => {
+    const target = 'apiVersion: access.smi-spec.io/v1alpha3\nkind: TrafficTarget\nmetadata: {name: t, namespace: shop}\nspec:\n  destination: {kind: ServiceAccount, name: api, namespace: shop}\n  sources: [{kind: ServiceAccount, name: web, namespace: shop}]\n  rules: [{kind: HTTPRouteGroup, name: routes, matches: [m]}]\n';
+    const group = (match: string) => `apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata: {name: routes, namespace: shop}\nspec:\n  matches: [{name: ${match}, pathRegex: /v1}]\n`;
+    const plan = migrate(repo({ 'shop/target.yaml': target, 'shop/routes-old.yaml': group('renamed'), 'shop/routes.yaml': group('m') }));
+    const missing = plan.findings.filter((f) => f.id === 'traffic-target/match-name-not-found');
+    expect(missing).toEqual([expect.objectContaining({ file: 'shop/target.yaml', message: expect.stringContaining('(When shop/routes-old.yaml is the version applied.)') })]);
+    expect(missing[0]?.affects).toBeUndefined();
+  });
 });
