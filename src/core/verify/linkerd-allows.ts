@@ -2,7 +2,7 @@ import { RE2JS } from 're2js';
 import type { Workload } from '../inventory/model.ts';
 import type { LinkerdResource } from '../linkerd/resources.ts';
 import { asArray, asRecord, asString, isRecord } from '../values.ts';
-import { inCidr } from './cidr.ts';
+import { inCidr } from '../primitives/cidr.ts';
 import type { AccessRequest, Decision, HttpRequestShape, RequestSource } from './types.ts';
 
 /**

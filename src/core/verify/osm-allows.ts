@@ -4,7 +4,7 @@ import type { AccessModel, OsmHttpMatch } from '../osm/access-model.ts';
 import { identityOf } from '../osm/access-model.ts';
 import { exposedPorts } from '../osm/exposed-ports.ts';
 import { osmIngressDecision, type OsmIngress } from './osm-ingress.ts';
-import { fullMatch } from './regex-samples.ts';
+import { fullMatch } from '../primitives/regex-samples.ts';
 import type { AccessRequest, Decision, HttpRequestShape } from './types.ts';
 
 /**

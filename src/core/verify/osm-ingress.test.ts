@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inventoryOf } from '../../../test/support/repo.ts';
 import type { Workload } from '../inventory/model.ts';
-import { addressInside, inCidr } from './cidr.ts';
+import { addressInside, inCidr } from '../primitives/cidr.ts';
 import { ingressSources, osmIngressDecision, readOsmIngress } from './osm-ingress.ts';
 import type { AccessRequest, RequestSource } from './types.ts';
 

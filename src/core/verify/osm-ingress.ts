@@ -2,8 +2,9 @@ import type { Inventory, K8sObject, Service, Workload } from '../inventory/model
 import { resolveTargetPort, selects } from '../inventory/services.ts';
 import { formatRef } from '../source.ts';
 import { asArray, asPortNumber, asRecord, asString, getIn } from '../values.ts';
-import { addressInside, inCidr, isValidCidr } from './cidr.ts';
-import { ingressPrincipalLabel, ingressServiceLabel, type AccessRequest, type Decision, type IngressSource, type RequestSource } from './types.ts';
+import { addressInside, inCidr, isValidCidr } from '../primitives/cidr.ts';
+import { ingressPrincipalLabel, ingressServiceLabel } from '../primitives/source-labels.ts';
+import { type AccessRequest, type Decision, type IngressSource, type RequestSource } from './types.ts';
 
 /**
  * What OSM's IngressBackends let in (osm-semantics §3.1, §6.6), read straight from the manifests: the reference the

@@ -1,8 +1,8 @@
 import type { Inventory, Workload } from '../inventory/model.ts';
 import type { AccessModel, OsmHttpMatch } from '../osm/access-model.ts';
 import { exposedPorts } from '../osm/exposed-ports.ts';
-import { regexLiteral } from '../osm/regex-literal.ts';
-import { samplePaths } from './regex-samples.ts';
+import { regexLiteral } from '../primitives/regex-literal.ts';
+import { samplePaths } from '../primitives/regex-samples.ts';
 import type { AccessRequest, HttpRequestShape, RequestSource } from './types.ts';
 
 const MESHED_IP = '10.1.0.10';

@@ -27,16 +27,6 @@ export interface IngressSource {
   readonly identity?: { readonly serviceAccount: string; readonly namespace: string };
 }
 
-/** How findings and differences name the ingress controller behind an IngressBackend Service source. */
-export function ingressServiceLabel(namespace: string, name: string): string {
-  return `ingress:service/${namespace}/${name}`;
-}
-
-/** How findings and differences name a client presenting an AuthenticatedPrincipal of an IngressBackend. */
-export function ingressPrincipalLabel(principal: string): string {
-  return `ingress:principal/${principal}`;
-}
-
 export interface HttpRequestShape {
   readonly method: string;
   /** Path without query string. */
