@@ -4,7 +4,6 @@ import { decideMeshMode } from './inventory/mesh-mode.ts';
 import type { Inventory } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
-import { readAccessModel } from './osm/access-model.ts';
 import { planFiles } from './plan/plan.ts';
 import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from './plan/types.ts';
 import { rules } from './rules/registry.ts';
@@ -31,7 +30,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   ];
   const migratedFiles = applyChanges(included, filePlan.files);
   const verification = verify({
-    inventory, model: readAccessModel(inventory), meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
+    inventory, meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(inventory, verification)]);
   return {
