@@ -133,6 +133,12 @@ function summarize(
     filesModified: files.filter((f) => f.action === 'modify').length,
     filesDeleted: files.filter((f) => f.action === 'delete').length,
     findings: { error: count('error'), warning: count('warning'), info: count('info') },
-    verification: { requests: verification.requests, differences: verification.differences.length, uncovered: verification.uncovered.length },
+    verification: {
+      requests: verification.requests,
+      differences: verification.differences.length,
+      uncovered: verification.uncovered.length,
+      accessChanges: verification.accessChanges.length,
+      unknowns: verification.unknowns.length,
+    },
   };
 }
