@@ -78,6 +78,8 @@ function warnOutsideGit(namespace: string, workloads: readonly Workload[], inven
   out.finding(finding('injection/namespace-inject-outside-git', at.locate(['kind']), {
     resource: formatRef(at.ref),
     message: `Namespace ${namespace} has no manifest in the repository and the migration treats its pods as meshed (${reasons(workloads)}); OSM's injection there was set outside Git (osm namespace add), so Linkerd's must be too: kubectl annotate namespace ${namespace} ${LINKERD_INJECT}=enabled (then restart its workloads). ${CONSEQUENCE}`,
+    // verify cannot know whether the command is run: it compares both outcomes, and this explains the proxy-less one.
+    affects: [{ namespace }],
   }));
 }
 
