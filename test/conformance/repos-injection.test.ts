@@ -46,9 +46,11 @@ describe('whole repositories: injection set outside Git', () => {
       expect(step[0]?.message).toContain('OSM\'s injection was set outside Git (osm namespace add)');
       expect(step[0]?.message).toContain('linkerd.io/inject: enabled is added');
     }
-    // The line edited is the one added: nothing else in the manifest changes.
+    // Only lines are added, beside the injection the default policy of a namespace meshed in permissive mode.
     const bookstore = plan.files.find((f) => f.path === 'manifests/bookstore.yaml');
-    expect(bookstore?.content.replace('  annotations:\n    linkerd.io/inject: enabled\n', '')).toBe(files.get('manifests/bookstore.yaml'));
+    const added = '  annotations:\n    linkerd.io/inject: enabled\n    config.linkerd.io/default-inbound-policy: all-authenticated\n';
+    expect(bookstore?.content).toContain(added);
+    expect(bookstore?.content.replace(added, '')).toBe(files.get('manifests/bookstore.yaml'));
   });
 
   it('c089_devops-workshop-deployment: the pod template carries the injection, so Linkerd\'s goes there and nothing is asked', () => {

@@ -184,6 +184,8 @@ spec: {}
     const message = ours(out)[0]?.message ?? '';
     expect(message).toContain('kubectl annotate namespace shop linkerd.io/inject=enabled');
     expect(message).toContain('its pods run without a Linkerd proxy once OSM is removed, and every policy generated for them is inert');
+    // verify cannot know whether these pods get a proxy: the step explains every difference that hangs on it.
+    expect(ours(out)[0]?.affects).toEqual([{ namespace: 'shop' }]);
   });
 
   it('asks for the namespace a namespace-less file is applied to when a Server is generated for its pods', () => {
@@ -202,6 +204,13 @@ spec: {}
     const out = run({ 'ns.yaml': ignored, 'api.yaml': deployment('shop'), 'tt.yaml': target('shop') });
     expect(ours(out)).toEqual([]);
     expect(out.edits.filter((e) => e.type === 'set-key' && e.key === 'linkerd.io/inject').map((e) => e.type === 'set-key' && e.value)).toEqual(['disabled']);
+  });
+
+  // The Argo Rollout of corpus repos/c089: `workloadRef` to a Deployment whose pod template asks for the sidecar.
+  it('reads a Rollout with workloadRef as the pods of the Deployment it references, which decide injection', () => {
+    const rollout = 'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: api, namespace: shop}\nspec:\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n';
+    const pod = '\n      annotations: {openservicemesh.io/sidecar-injection: enabled}';
+    expect(ours(run({ 'api.yaml': deployment('shop', pod), 'rollout.yaml': rollout, 'tt.yaml': target('shop') }))).toEqual([]);
   });
 
   it('says nothing for workloads the migration does not treat as meshed', () => {

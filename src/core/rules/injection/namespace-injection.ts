@@ -2,8 +2,9 @@ import { finding } from '../../findings/finding.ts';
 import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
 import { planServers } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
-import { isMeshed, meshedNamespaces, namespaceMonitoring, SIDECAR_INJECTION } from '../../osm/meshed.ts';
+import { meshedNamespaces, namespaceMonitoring, SIDECAR_INJECTION, treatedAsMeshed } from '../../osm/meshed.ts';
 import { formatRef } from '../../source.ts';
+import { getIn } from '../../values.ts';
 import type { Emitter } from '../emitter.ts';
 import type { RuleInput } from '../rule.ts';
 
@@ -55,10 +56,10 @@ function relyingOnNamespace(input: RuleInput): Map<string | undefined, Workload[
   const meshed = meshedNamespaces(inventory, model);
   const withServer = new Set(planServers(input).servers.map((s) => s.workload));
   const result = new Map<string | undefined, Workload[]>();
-  for (const w of inventory.workloads) {
+  for (const w of treatedAsMeshed(inventory, meshed, withServer)) {
+    // A Rollout with workloadRef has no pod template: its pods are the referenced workload's, which is checked itself.
+    if (w.kind !== 'Pod' && getIn(w.object.body, w.podMetadataPath.slice(0, -1)) === undefined) continue;
     if (SIDECAR_INJECTION in w.podAnnotations || LINKERD_INJECT in w.podAnnotations) continue;
-    if (!isMeshed(w, inventory, meshed) && !withServer.has(w)) continue;
-    if (w.namespace !== undefined && namespaceMonitoring(inventory, w.namespace) === 'ignored') continue;
     result.set(w.namespace, [...(result.get(w.namespace) ?? []), w]);
   }
   for (const ns of [...meshed].sort()) {
@@ -78,7 +79,7 @@ function warnOutsideGit(namespace: string, workloads: readonly Workload[], inven
   out.finding(finding('injection/namespace-inject-outside-git', at.locate(['kind']), {
     resource: formatRef(at.ref),
     message: `Namespace ${namespace} has no manifest in the repository and the migration treats its pods as meshed (${reasons(workloads)}); OSM's injection there was set outside Git (osm namespace add), so Linkerd's must be too: kubectl annotate namespace ${namespace} ${LINKERD_INJECT}=enabled (then restart its workloads). ${CONSEQUENCE}`,
-    // verify cannot know whether the command is run: it compares both outcomes, and this explains the proxy-less one.
+    // Whether its pods get a proxy is decided outside Git: every difference that hangs on it is this step's.
     affects: [{ namespace }],
   }));
 }
