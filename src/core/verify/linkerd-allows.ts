@@ -722,25 +722,27 @@ function headerSample(h: HeaderMatch): string {
   return samplePaths(h.value).matching[0] ?? '';
 }
 
-const IDENTITY_PATTERN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\./;
+const EXACT_IDENTITY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\./;
+const NAMESPACE_IDENTITY = /^\*\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\./;
 
 /**
- * The client identities the namespace's Linkerd authorizations name (MeshTLSAuthentication identities and
- * identityRefs, ServiceAccount refs of AuthorizationPolicies), as `<sa>.<namespace>`; a namespace-wide or `*.ns`
- * matcher stands for a ServiceAccount nobody else uses in it.
+ * The client identities named by the authorizations that apply to one pod port (those on its Servers, on their
+ * Namespace and on the routes attached to them), as `<sa>.<namespace>`; a `*.<ns>` matcher stands for a ServiceAccount
+ * nobody else uses in that namespace. Only these can behave differently from an unnamed client, so only these join
+ * the matrix (a Server selecting the wrong pods brings its clients along).
  */
-export function authorizedIdentities(world: LinkerdWorld, namespace: string): string[] {
+export function authorizedIdentities(world: LinkerdWorld, namespace: string, port: number, workload: Workload): string[] {
   const out = new Set<string>();
-  const add = (identity: string) => {
-    const exact = IDENTITY_PATTERN.exec(identity);
-    if (exact?.[1] !== undefined && exact[3] !== undefined) out.add(`${exact[1]}.${exact[3]}`);
-    const wildcard = /^\*\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\./.exec(identity);
-    if (wildcard?.[1] !== undefined) out.add(`osm2linkerd-other.${wildcard[1]}`);
-  };
-  for (const mtls of inNamespace(world, 'MeshTLSAuthentication', namespace)) meshTlsIdentities(mtls)?.forEach(add);
-  for (const policy of inNamespace(world, 'AuthorizationPolicy', namespace)) {
-    for (const ref of asArray(policy.spec['requiredAuthenticationRefs']).map(asRecord)) {
-      if (refIs(ref, CORE_GROUP, 'ServiceAccount')) out.add(`${asString(ref['name']) ?? ''}.${asString(ref['namespace']) ?? namespace}`);
+  for (const server of serversFor(world, namespace, port, workload)) {
+    const authzs = [...serverAuthorizations(world, server, namespace), ...attachedRoutes(world, server, namespace).flatMap((r) => r.authorizations)];
+    for (const authz of authzs) {
+      if (authz.identities === 'unauthenticated') continue;
+      for (const matcher of authz.identities) {
+        const exact = EXACT_IDENTITY.exec(matcher);
+        if (exact?.[1] !== undefined && exact[3] !== undefined) out.add(`${exact[1]}.${exact[3]}`);
+        const wide = NAMESPACE_IDENTITY.exec(matcher);
+        if (wide?.[1] !== undefined) out.add(`osm2linkerd-other.${wide[1]}`);
+      }
     }
   }
   return [...out].sort();

@@ -61,9 +61,9 @@ export function requestsFor(input: MatrixInput): AccessRequest[] {
 
 /**
  * The identities named for this destination behave differently from each other; every other identity behaves like
- * one of them. So: those OSM grants it, those the destination namespace's Linkerd authorizations name (a Server
- * selecting the wrong pods opens them to another workload's clients), and one identity nobody names from the
- * destination's namespace and one from elsewhere (namespace-wide or wildcard grants).
+ * one of them. So: those OSM grants it, those the Linkerd authorizations of its ports name (a Server selecting the
+ * wrong pods opens them to another workload's clients), and one identity nobody names from the destination's
+ * namespace and one from elsewhere (namespace-wide or wildcard grants).
  */
 export function sourceIdentities(osmNamed: Iterable<string>, linkerdNamed: Iterable<string>, everyone: Iterable<string>, namespace: string): string[] {
   const named = new Set([...osmNamed, ...linkerdNamed]);

@@ -49,7 +49,6 @@ export function verify(input: VerifyInput): VerificationReport {
   const counterpart = counterparts(after);
   const everyone = new Set(access.identities);
   for (const w of before.workloads) if (w.namespace) everyone.add(`${w.serviceAccount}.${w.namespace}`);
-  const linkerdNamed = memo((namespace: string) => authorizedIdentities(worlds(namespace), namespace));
   const meshedInLinkerd = (namespace: string, serviceAccount: string) => {
     const running = before.workloadsRunningAs(namespace, serviceAccount);
     if (running.length === 0) return undefined;
@@ -85,7 +84,12 @@ export function verify(input: VerifyInput): VerificationReport {
       ports,
       osmMatches: osmMeshed ? grants.flatMap((g) => g.matches) : [],
       linkerdSamples: samples,
-      identities: sourceIdentities(grants.flatMap((g) => g.sources), linkerdNamed(namespace), everyone, namespace),
+      identities: sourceIdentities(
+        grants.flatMap((g) => g.sources),
+        injection.injection === 'disabled' ? [] : ports.flatMap(({ port }) => authorizedIdentities(world, namespace, port, migrated)),
+        everyone,
+        namespace,
+      ),
       extraSources: osmMeshed ? ingressSources(ingress, before, workload, meshedInLinkerd) : [],
     });
     let differs = false;
