@@ -83,7 +83,7 @@ export interface AccessModel {
   readonly findings: readonly Finding[];
 }
 
-export function identityOf(serviceAccount: string, namespace: string): string {
+function identityOf(serviceAccount: string, namespace: string): string {
   return `${serviceAccount}.${namespace}`;
 }
 
