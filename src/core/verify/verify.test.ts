@@ -321,6 +321,16 @@ describe('verify catches the issue 7 translations', () => {
     expect(fixed.differences).toEqual([]);
   });
 
+  it('every pod template is a destination: a pod OSM left out of the mesh and Linkerd injects is compared too', () => {
+    const optedOut = deployment('legacy', { app: 'legacy' }).replace('      labels: {app: legacy}', '      labels: {app: legacy}\n      annotations: {openservicemesh.io/sidecar-injection: disabled}');
+    const before: Files = { 'ns.yaml': OSM_NS, 'legacy.yaml': optedOut, 'svc.yaml': service('legacy', { app: 'legacy' }) };
+    // The OSM annotation removed and nothing put in its place: the namespace's linkerd.io/inject now meshes it.
+    const old = check(before, { 'ns.yaml': LINKERD_NS, 'legacy.yaml': optedOut.replace('\n      annotations: {openservicemesh.io/sidecar-injection: disabled}', '') });
+    expect(narrower(old)).toContain('unmeshed → apps/legacy:8080');
+    const fixed = check(before, { 'ns.yaml': LINKERD_NS, 'legacy.yaml': optedOut.replace('openservicemesh.io/sidecar-injection', 'linkerd.io/inject') });
+    expect(fixed.differences).toEqual([]);
+  });
+
   it('a workload whose namespace nobody states is reported, not compared', () => {
     const report = check({ ...namespaceLess, 'loose.yaml': deployment('loose', { app: 'loose' }, 'matchLabels: {app: loose}', '') }, { 'ns.yaml': LINKERD_NS });
     expect(report.unknowns).toContainEqual({ kind: 'namespace-unknown', workload: 'Deployment/loose', file: 'loose.yaml' });
