@@ -42,7 +42,7 @@ export function ingressCrd(o: K8sObject, meshedService: MeshedServiceTest): Hit 
     id: 'surroundings/ingress-crd',
     path: first.path,
     message: [
-      `${formatRef(o.ref)} routes to meshed Services (${names}). Under OSM its controller stayed outside the mesh and reached them through an IngressBackend; under Linkerd the Servers of these pods admit only the identities their AuthorizationPolicies name (or, by default policy, meshed clients), so an unmeshed controller is refused.`,
+      `${formatRef(o.ref)} routes to meshed Services (${names}). Under OSM its controller stayed outside the mesh and reached them through an IngressBackend; under Linkerd the Servers of these pods admit only the identities their AuthorizationPolicies name (or, by default policy, meshed clients), so an unmeshed controller is refused unless a NetworkAuthentication admits its addresses (an IPRange source of an IngressBackend).`,
       REPLACEMENT[known.controller](meshed),
       'Then authorize the controller\'s ServiceAccount on the backends\' Servers (an IngressBackend that names the controller\'s Service is translated to exactly that, see its ingress-backend findings).',
     ].join('\n'),
