@@ -1,11 +1,13 @@
 import { finding, sortFindings, type Finding } from './findings/finding.ts';
 import { buildInventory } from './inventory/inventory.ts';
+import { buildKustomizations } from './inventory/kustomize-build.ts';
 import { decideMeshMode } from './inventory/mesh-mode.ts';
 import type { Inventory } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
 import { readAccessModel } from './osm/access-model.ts';
-import { planFiles } from './plan/plan.ts';
+import { planOverlays } from './plan/overlays.ts';
+import { planFiles, removedObjects } from './plan/plan.ts';
 import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from './plan/types.ts';
 import { rules } from './rules/registry.ts';
 import type { RuleOutput } from './rules/rule.ts';
@@ -21,13 +23,26 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const load = loadRepository(included);
   const { inventory, findings: inventoryFindings } = buildInventory(load);
   const { meshMode, findings: modeFindings } = decideMeshMode(inventory, options);
-  const outputs: RuleOutput[] = rules.map((rule) => rule.translate({ inventory, options, meshMode }));
+  const translate = (inv: Inventory): RuleOutput[] => rules.map((rule) => rule.translate({ inventory: inv, options, meshMode }));
+  const outputs = translate(inventory);
   const consumed = outputs.flatMap((o) => o.consumed);
   const resources = outputs.flatMap((o) => o.resources);
   const ruleFindings = outputs.flatMap((o) => o.findings);
-  const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options });
+  const kustomize = buildKustomizations(inventory);
+  const overlays = planOverlays({
+    inventory,
+    builds: kustomize.builds,
+    base: { resources, findings: ruleFindings },
+    translate: (inv) => {
+      const out = translate(inv);
+      return { resources: out.flatMap((o) => o.resources), findings: out.flatMap((o) => o.findings) };
+    },
+    removed: options.strategy === 'forklift' ? removedObjects(consumed) : new Set(),
+  });
+  const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options, overlays });
   const explained: Finding[] = [
-    ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings, ...unhandledFindings(inventory, consumed, fieldPatterns()), ...filePlan.findings,
+    ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings, ...unhandledFindings(inventory, consumed, fieldPatterns()),
+    ...kustomize.findings, ...overlays.findings, ...filePlan.findings,
   ];
   const migratedFiles = applyChanges(included, filePlan.files);
   const verification = verify({

@@ -3,7 +3,7 @@ import { locate } from '../load/load.ts';
 import { finding, type Finding } from '../findings/finding.ts';
 import { apiGroup, type ObjectRef } from '../source.ts';
 import { asRecord, asString, isRecord } from '../values.ts';
-import { isKustomizationFile, namespacesByFile, readKustomization } from './kustomize.ts';
+import { isKustomizationFile, kustomizationFindings, namespacesByFile, patchFiles, readKustomization, resourceFiles } from './kustomize.ts';
 import {
   OSM_GROUPS,
   type Inventory,
@@ -40,14 +40,24 @@ export function buildInventory(load: LoadResult): InventoryResult {
     } else manifestDocs.push(doc);
   }
   const namespaces = namespacesByFile(kustomizations, new Set(load.files.keys()));
+  findings.push(...kustomizations.flatMap(kustomizationFindings));
+  // A file a kustomization reads as a patch is a fragment of another object, never an object of its own (unless some
+  // kustomization also lists it as a resource).
+  const listed = resourceFiles(kustomizations);
+  const patches = new Set([...patchFiles(kustomizations)].filter((f) => !listed.has(f)));
   const objects: K8sObject[] = [];
   const otherDocuments: LoadedDocument[] = [];
+  const patchDocuments: LoadedDocument[] = [];
   for (const doc of manifestDocs) {
+    if (patches.has(doc.file)) {
+      patchDocuments.push(doc);
+      continue;
+    }
     const read = readObject(doc, namespaces.get(doc.file), findings);
     if (read.length > 0) objects.push(...read);
     else if (isRecord(doc.value)) otherDocuments.push(doc);
   }
-  return { inventory: indexInventory(objects, kustomizations, otherDocuments), findings };
+  return { inventory: indexInventory(objects, kustomizations, otherDocuments, patchDocuments), findings };
 }
 
 function isKustomizationKind(value: unknown): boolean {
@@ -89,7 +99,7 @@ const CLUSTER_SCOPED = new Set([
   'APIService', 'ClusterIssuer',
 ]);
 
-function isNamespaced(kind: string): boolean {
+export function isNamespaced(kind: string): boolean {
   return !CLUSTER_SCOPED.has(kind);
 }
 
@@ -123,7 +133,21 @@ function namespaceFindings(o: K8sObject, ownNamespace: string | undefined): Find
   return [];
 }
 
-function indexInventory(objects: readonly K8sObject[], kustomizations: readonly Kustomization[], otherDocuments: readonly LoadedDocument[]): Inventory {
+/**
+ * The same repository with some objects replaced by other versions of them (an overlay's patched objects); an object
+ * mapped to undefined is left out (a patch deleted it).
+ */
+export function replaceObjects(inventory: Inventory, replacements: ReadonlyMap<K8sObject, K8sObject | undefined>): Inventory {
+  const objects = inventory.objects.flatMap((o) => (replacements.has(o) ? (replacements.get(o) ?? []) : [o]));
+  return indexInventory(objects, inventory.kustomizations, inventory.otherDocuments, inventory.patchDocuments);
+}
+
+function indexInventory(
+  objects: readonly K8sObject[],
+  kustomizations: readonly Kustomization[],
+  otherDocuments: readonly LoadedDocument[],
+  patchDocuments: readonly LoadedDocument[],
+): Inventory {
   const workloads = objects.flatMap((o) => readWorkload(o) ?? []);
   const services = objects.flatMap((o) => readService(o) ?? []);
   const namespaces: NamespaceObject[] = objects
@@ -143,6 +167,7 @@ function indexInventory(objects: readonly K8sObject[], kustomizations: readonly 
     namespaces,
     kustomizations,
     otherDocuments,
+    patchDocuments,
     osmObjects,
     osm: (kind) => byKind.get(kind) ?? [],
     workloadsRunningAs: (namespace, sa) => bySa.get(`${namespace ?? ''}/${sa}`) ?? [],
