@@ -92,6 +92,8 @@ function mergeList(base: Value, patch: readonly Value[], path: readonly string[]
   const key = mergeKeyOf(path);
   if (key === undefined || !Array.isArray(base)) return stripDirectives(patch, path);
   const result: Value[] = [...(base as Value[])];
+  // kustomize (v5.5, checked with `kubectl kustomize`) puts the items only the patch has before the base's items.
+  const added: Value[] = [];
   for (const item of patch) {
     if (!isRecord(item) || item[key] === undefined) throw new NotExact(`an item of ${describe(path)} has no ${key}, the list's merge key`);
     const at = result.findIndex((b) => isRecord(b) && b[key] === item[key]);
@@ -100,9 +102,9 @@ function mergeList(base: Value, patch: readonly Value[], path: readonly string[]
       continue;
     }
     if (at >= 0) result[at] = mergeMapping(result[at] as Mapping, item, [...path, String(item[key])], true);
-    else result.push(mergeMapping({}, item, [...path, String(item[key])], true));
+    else added.push(mergeMapping({}, item, [...path, String(item[key])], true));
   }
-  return result;
+  return [...added, ...result];
 }
 
 /** A replaced list is taken as written, but a directive inside it has no meaning kustomize would apply: not exact. */
