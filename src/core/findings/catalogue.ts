@@ -49,7 +49,7 @@ export const catalogue = {
   },
   'kustomize/patch-not-exact': {
     severity: 'warning',
-    title: 'A kustomize patch of an OSM object cannot be applied exactly',
+    title: 'A kustomize patch cannot be applied exactly',
     remediation: 'The migration could not compute what this patch makes of its target (an unsupported patch directive, selector or operation, or a path that does not exist). The overlay\'s translation is not computed from it: translate what the overlay deploys by hand, or rewrite the patch as a plain strategic-merge or JSON 6902 add/replace/remove.',
   },
   'kustomize/patch-target-missing': {
@@ -61,11 +61,6 @@ export const catalogue = {
     severity: 'info',
     title: 'An overlay patches an OSM object: its translation is patched too',
     remediation: 'What the overlay deploys is its base with its patches applied. The Linkerd resources of the patched object are patched the same way in the generated patch file the overlay now lists; review both the base and the overlay output.',
-  },
-  'kustomize/inline-patch-of-osm-object': {
-    severity: 'error',
-    title: 'An inline kustomize patch targets an OSM object the migration removes',
-    remediation: 'The OSM object is removed from the base, so the inline patch no longer finds its target and the build fails. Delete the inline patch from the kustomization: the overlay\'s translation is in the generated Linkerd patch file it now lists.',
   },
   'mesh-mode/assumed-smi': {
     severity: 'warning',

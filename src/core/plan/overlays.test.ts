@@ -257,3 +257,45 @@ describe('kustomization entries beyond the repository root (issue 11)', () => {
     expect(inventory.osm('IngressBackend').map((o) => o.ref.namespace)).toEqual([undefined]);
   });
 });
+
+describe('inline patches and coexist', () => {
+  const inline = repo({
+    ...BASE,
+    'prod/kustomization.yaml': `
+      resources:
+        - ../base
+      patches:
+        - target: {kind: IngressBackend, name: web}
+          patch: |-
+            - op: replace
+              path: /spec/sources/0/name
+              value: 10.4.0.0/16
+      patchesStrategicMerge:
+        - |-
+          apiVersion: v1
+          kind: Namespace
+          metadata:
+            name: shop
+            labels: {team: payments}
+    `,
+  });
+
+  it('an inline patch of an OSM object leaves the kustomization; its Linkerd patch is listed instead', () => {
+    const plan = migrate(inline);
+    const after = applyChanges(inline, plan.files);
+    expect(networks(built(after, 'prod'))).toEqual([[{ cidr: '10.4.0.0/16' }]]);
+    expect(after.get('prod/kustomization.yaml')).not.toContain('10.4.0.0/16');
+    expect(after.get('prod/kustomization.yaml')).toContain('team: payments');
+    expect(plan.findings.filter((f) => f.id === 'kustomize/overlay-translated').map((f) => [f.file, f.line])).toEqual([['prod/kustomization.yaml', 5]]);
+  });
+
+  it('coexist keeps the OSM objects and their patches, and adds the Linkerd patch beside them', () => {
+    const plan = migrate(FILES, { strategy: 'coexist' });
+    const after = applyChanges(FILES, plan.files);
+    for (const dir of kustomizationDirs(FILES)) expect(kustomizeBuild(after, dir), dir).toMatchObject({ ok: true });
+    const prod = built(after, 'prod');
+    expect(networks(prod)).toEqual([[{ cidr: '10.1.0.0/16' }]]);
+    expect(prod.find((o) => o['kind'] === 'IngressBackend')?.['spec']).toMatchObject({ sources: [{ kind: 'IPRange', name: '10.1.0.0/16' }] });
+    expect(after.get('prod/kustomization.yaml')).toContain('- ingress-patch.yaml');
+  });
+});

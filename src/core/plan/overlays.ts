@@ -196,11 +196,8 @@ function listingIntents(k: Kustomization, stage: PatchStage, removed: ReadonlySe
     if (generated !== undefined && patch.file !== undefined && patch.field === 'patchesStrategicMerge' && patch.entry !== undefined) {
       return [{ type: 'replace-list-item', doc: k.doc, path: list, old: patch.entry, value: generated }];
     }
-    if (generated !== undefined && patch.file !== undefined && patch.field === 'patches') {
-      return [
-        { type: 'set-key', doc: k.doc, path: [patch.field, patch.index], key: 'path', value: generated },
-        ...(patch.target ? [{ type: 'remove-key', doc: k.doc, path: [patch.field, patch.index], key: 'target' } as const] : []),
-      ];
+    if (generated !== undefined && patch.field === 'patches') {
+      return [{ type: 'replace-list-entry', doc: k.doc, path: list, index: patch.index, entry: { key: 'path', value: generated } }];
     }
     intents.push({ type: 'remove-list-entry', doc: k.doc, path: list, index: patch.index });
   } else if (goneDocs.length > 0) {

@@ -33,6 +33,7 @@ function editsFor(text: string, intent: EditIntent): TextEdit[] {
     case 'remove-list-item': return removeListItems(text, { ...intent, type: 'remove-list-items', values: [intent.value] });
     case 'remove-list-items': return removeListItems(text, intent);
     case 'remove-list-entry': return removeListEntry(text, intent);
+    case 'replace-list-entry': return replaceListEntry(text, intent);
     case 'add-list-mapping': return addListMapping(text, intent);
   }
 }
@@ -172,14 +173,24 @@ function removeListItems(text: string, intent: Intent<'remove-list-items'>): Tex
 
 /** A whole item of a block sequence, scalar or mapping (a kustomization's `patches:` entry), with its lines. */
 function removeListEntry(text: string, intent: Intent<'remove-list-entry'>): TextEdit[] {
-  const seq = seqAt(intent.doc, intent.path);
-  if (seq.flow) return refuse(`the sequence at ${where(intent.path)} is a flow sequence`);
-  const item = seq.items[intent.index];
-  if (!(isScalar(item) || isMap(item)) || !item.range) return refuse(`no item ${intent.index} in the sequence at ${where(intent.path)}`);
-  if (anchored(item)) refuse(`item ${intent.index} has an anchor that aliases may use`);
-  if (dashPrefix(text, item.range[0]) === undefined) refuse('the sequence item shares its line with other content');
-  const removal = { start: lineStart(text, item.range[0]), end: lineEndAfter(text, item.range[1]), text: '' };
+  const { seq, removal } = listEntry(text, intent.doc, intent.path, intent.index);
   return seq.items.length > 1 ? [removal] : [markEmpty(text, intent.doc, intent.path, '[]'), removal];
+}
+
+function replaceListEntry(text: string, intent: Intent<'replace-list-entry'>): TextEdit[] {
+  const { removal, dash } = listEntry(text, intent.doc, intent.path, intent.index);
+  return [{ ...removal, text: `${dash}${flowEntry(intent.entry)}${newline(text)}` }];
+}
+
+/** The lines of one item of a block sequence (from its dash to the end of its last line). */
+function listEntry(text: string, doc: Doc, path: NodePath, index: number): { seq: YAMLSeq; removal: TextEdit; dash: string } {
+  const seq = seqAt(doc, path);
+  if (seq.flow) return refuse(`the sequence at ${where(path)} is a flow sequence`);
+  const item = seq.items[index];
+  if (!(isScalar(item) || isMap(item)) || !item.range) return refuse(`no item ${index} in the sequence at ${where(path)}`);
+  if (anchored(item)) refuse(`item ${index} has an anchor that aliases may use`);
+  const dash = dashPrefix(text, item.range[0]) ?? refuse('the sequence item shares its line with other content');
+  return { seq, dash, removal: { start: lineStart(text, item.range[0]), end: lineEndAfter(text, item.range[1]), text: '' } };
 }
 
 function addListMapping(text: string, intent: Intent<'add-list-mapping'>): TextEdit[] {
