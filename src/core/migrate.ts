@@ -1,13 +1,16 @@
 import { finding, sortFindings, type Finding } from './findings/finding.ts';
-import { buildInventory } from './inventory/inventory.ts';
+import { buildInventory, inventoryOf } from './inventory/inventory.ts';
 import { buildKustomizations } from './inventory/kustomize-build.ts';
-import { decideMeshMode } from './inventory/mesh-mode.ts';
-import type { Inventory } from './inventory/model.ts';
+import { notDeployedFindings, objectKey, translationViews, versionFindings, type TranslationView } from './inventory/object-versions.ts';
+import { decideMeshMode, type MeshMode } from './inventory/mesh-mode.ts';
+import type { Inventory, K8sObject } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
 import { readAccessModel } from './osm/access-model.ts';
 import { planOverlays } from './plan/overlays.ts';
+import { generatedPath } from './plan/placement.ts';
 import { planFiles, removedObjects } from './plan/plan.ts';
+import type { GeneratedResource, LinkerdResource } from './linkerd/resources.ts';
 import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from './plan/types.ts';
 import { rules } from './rules/registry.ts';
 import type { RuleOutput } from './rules/rule.ts';
@@ -22,33 +25,41 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const included = new Map([...files].filter(([path]) => !isExcluded(path, options.exclude)));
   const load = loadRepository(included);
   const { inventory, findings: inventoryFindings } = buildInventory(load);
-  const { meshMode, findings: modeFindings } = decideMeshMode(inventory, options);
-  const translate = (inv: Inventory): RuleOutput[] => rules.map((rule) => rule.translate({ inventory: inv, options, meshMode }));
-  const outputs = translate(inventory);
+  const views = translationViews(inventory);
+  // What the repository deploys, one version of each object: mesh mode and verify read this view.
+  const deployed = inventoryOf(views[0]?.objects ?? [], inventory);
+  const { meshMode, findings: modeFindings } = decideMeshMode(deployed, options);
+  const outputs = translateViews(views, inventory, options, meshMode);
   const consumed = outputs.flatMap((o) => o.consumed);
   const resources = outputs.flatMap((o) => o.resources);
   const ruleFindings = outputs.flatMap((o) => o.findings);
+  // An overlay deploys the deployed view's objects with its patches applied: its translation is that view's, patched.
   const kustomize = buildKustomizations(inventory);
+  const deployedTranslation = outputs.slice(0, rules.length);
   const overlays = planOverlays({
-    inventory,
+    inventory: deployed,
     builds: kustomize.builds,
-    base: { resources, findings: ruleFindings },
+    base: { resources: deployedTranslation.flatMap((o) => o.resources), findings: deployedTranslation.flatMap((o) => o.findings) },
     translate: (inv) => {
-      const out = translate(inv);
+      const out = rules.map((rule) => rule.translate({ inventory: inv, options, meshMode }));
       return { resources: out.flatMap((o) => o.resources), findings: out.flatMap((o) => o.findings) };
     },
     removed: options.strategy === 'forklift' ? removedObjects(consumed) : new Set(),
   });
   const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options, overlays });
   const explained: Finding[] = [
-    ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings, ...unhandledFindings(inventory, consumed, fieldPatterns()),
-    ...kustomize.findings, ...overlays.findings, ...filePlan.findings,
+    ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...modeFindings, ...ruleFindings,
+    ...unhandledFindings(inventory, consumed, fieldPatterns()), ...kustomize.findings, ...overlays.findings, ...filePlan.findings,
   ];
-  const migratedFiles = applyChanges(included, filePlan.files);
+  // verify checks the deployed repository: the translation of the live versions only, without the other views' files.
+  const deployedOutputs = outputs.slice(0, rules.length);
+  const deployedPlan = views.length > 1
+    ? planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files
+    : filePlan.files;
   const verification = verify({
-    inventory, model: readAccessModel(inventory), meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
+    inventory: deployed, model: readAccessModel(deployed), meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
   });
-  const findings = sortFindings([...explained, ...uncoveredFindings(inventory, verification)]);
+  const findings = sortFindings([...explained, ...uncoveredFindings(deployed, verification)]);
   return {
     files: filePlan.files,
     findings,
@@ -57,6 +68,76 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     options,
     summary: summarize(inventory, options, meshMode.mode, filePlan.files, findings, verification, resources.length),
   };
+}
+
+/**
+ * Runs the rules once per view (inventory/object-versions.ts). The first view is the deployed repository and gives
+ * everything. Another view gives what its file's versions change: the resources they are the origin of, and every
+ * resource of a deployed origin that comes out different (an HTTPRoute whose HTTPRouteGroup is this version), placed
+ * beside the version; the edits of its documents, the findings in its file and what it consumes. So a version or an
+ * unreached file is translated in place, with the same resource names, and never decides what another file gets.
+ */
+function translateViews(views: readonly TranslationView[], whole: Inventory, options: MigrationOptions, meshMode: MeshMode): RuleOutput[] {
+  const outputs: RuleOutput[] = [];
+  const findingKeys = new Set<string>();
+  const keyOf = (f: Finding) => `${f.id}\u0000${f.file}\u0000${f.line}\u0000${f.message}`;
+  const fresh = (f: Finding) => {
+    const known = findingKeys.has(keyOf(f));
+    findingKeys.add(keyOf(f));
+    return !known;
+  };
+  const deployed = views[0]?.objects ?? [];
+  const deployedObjects = new Set(deployed);
+  const deployedByKey = new Map(deployed.map((o) => [objectKey(o), o]));
+  const deployedResources = new Map<string, string>();
+  // A deployed resource another version changes belongs beside the deployed version it depends on.
+  const versionHome = new Map<string, K8sObject>();
+  for (const [i, view] of views.entries()) {
+    const inventory = inventoryOf(view.objects, whole);
+    const own = [...view.own];
+    const ownDocs = new Set(own.map((o) => o.doc));
+    const ownFiles = new Set(own.map((o) => o.doc.file));
+    const home = own[0];
+    const replacedVersion = own.map((o) => deployedByKey.get(objectKey(o))).find((o) => o !== undefined);
+    for (const rule of rules) {
+      const out = rule.translate({ inventory, options, meshMode });
+      if (i === 0 || home === undefined) {
+        out.resources.forEach((r) => deployedResources.set(resourceKey(r.resource), JSON.stringify(r.resource)));
+        outputs.push({ ...out, findings: out.findings.filter(fresh) });
+        continue;
+      }
+      const changed = (r: GeneratedResource) => deployedObjects.has(r.origin) && deployedResources.get(resourceKey(r.resource)) !== JSON.stringify(r.resource);
+      for (const r of out.resources) {
+        if (replacedVersion && !versionHome.has(resourceKey(r.resource)) && changed(r)) versionHome.set(resourceKey(r.resource), replacedVersion);
+      }
+      outputs.push({
+        resources: out.resources.flatMap((r) => (view.own.has(r.origin) ? [r] : changed(r) ? [{ resource: r.resource, origin: home }] : [])),
+        edits: out.edits.filter((e) => ownDocs.has(e.doc)),
+        findings: out.findings.filter((f) => ownFiles.has(f.file)).filter(fresh),
+        consumed: out.consumed.filter((c) => view.own.has(c.object)),
+      });
+    }
+  }
+  const mainOutputs = views.length > 0 ? rules.length : 0;
+  return outputs.map((out, i) => (i >= mainOutputs ? out : {
+    ...out,
+    resources: out.resources.map((r) => {
+      const homeOf = versionHome.get(resourceKey(r.resource));
+      return homeOf ? { resource: r.resource, origin: homeOf } : r;
+    }),
+  }));
+}
+
+function resourceKey(r: LinkerdResource): string {
+  return `${r.apiVersion}/${r.kind}/${r.metadata.namespace ?? ''}/${r.metadata.name}`;
+}
+
+/** verify checks the deployed view: files holding only other versions or unreached objects, and their translations, are left out. */
+function withoutOtherViews(files: ReadonlyMap<string, string>, views: readonly TranslationView[]): Map<string, string> {
+  const deployedFiles = new Set((views[0]?.objects ?? []).map((o) => o.doc.file));
+  const others = new Set(views.slice(1).flatMap((v) => [...v.own].map((o) => o.doc.file)).filter((f) => !deployedFiles.has(f)));
+  const translations = new Set([...others].map(generatedPath));
+  return new Map([...files].filter(([path]) => !others.has(path) && !translations.has(path)));
 }
 
 /** Each consumed kind's known spec fields, from the rule that owns the kind. */

@@ -62,6 +62,21 @@ export const catalogue = {
     title: 'An overlay patches an OSM object: its translation is patched too',
     remediation: 'What the overlay deploys is its base with its patches applied. The Linkerd resources of the patched object are patched the same way in the generated patch file the overlay now lists; review both the base and the overlay output.',
   },
+  'inventory/namespace-from-deployment-unit': {
+    severity: 'info',
+    title: 'Namespace given by a Flux Kustomization or an Argo CD Application',
+    remediation: 'The object names no namespace (or Flux overrides it) and the GitOps entry point that deploys it sets one: the translation uses it, and the generated resources omit metadata.namespace so the same entry point places them. If the file is also applied some other way, set metadata.namespace.',
+  },
+  'inventory/object-in-several-files': {
+    severity: 'warning',
+    title: 'One object is defined in several files',
+    remediation: 'Documents with the same kind, namespace and name in different files are versions of one Kubernetes object (canary stages applied in turn, an archived copy): whichever is applied last is live. Each file is translated in place with the same resource names, so applying a generated file replaces the previous version as applying its source did. Keep only the versions you still apply.',
+  },
+  'inventory/not-deployed': {
+    severity: 'info',
+    title: 'Nothing in the repository deploys this file',
+    remediation: 'No kustomization root, Flux Kustomization path, Argo CD Application path or Helm chart reaches this file (an archive, an example). It is translated in place, but it decides nothing for the files that are deployed. Delete it if it is obsolete; if something outside the repository applies it, check the findings of its translation.',
+  },
   'mesh-mode/assumed-smi': {
     severity: 'warning',
     title: 'No MeshConfig found: SMI (deny-by-default) mode assumed',
@@ -136,6 +151,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'TrafficTarget namespace differs from its destination namespace',
     remediation: 'OSM drops a TrafficTarget whose metadata.namespace is not spec.destination.namespace, so it allowed nothing and nothing is generated. Move it to the destination namespace if it was meant to work.',
+  },
+  'traffic-target/namespace-condition': {
+    severity: 'warning',
+    title: 'TrafficTarget without a namespace: OSM honoured it only in its destination namespace',
+    remediation: 'OSM dropped a TrafficTarget applied in any namespace but spec.destination.namespace. The generated resources carry no namespace, like their source: apply the generated file only in the destination namespace (where the source took effect), or set metadata.namespace on both.',
   },
   'traffic-target/route-group-not-found': {
     severity: 'error',
@@ -406,6 +426,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'An existing annotation value is overwritten',
     remediation: 'The object already set this key to another value; the translation writes the value OSM\'s behaviour needs. If the old value was deliberate (tuned by hand for Linkerd already), put it back and accept the difference the other findings describe.',
+  },
+  'plan/file-kept': {
+    severity: 'warning',
+    title: 'OSM file kept: its translation is not written beside it',
+    remediation: 'Every OSM object in this file was translated, but not into a file of its own (it is one version of an object several files define, and its translation lives elsewhere). The planner never deletes a file without writing its replacement: remove the OSM documents by hand once the Linkerd resources are applied.',
   },
   'plan/edit-failed': {
     severity: 'warning',
