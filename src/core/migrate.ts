@@ -1,6 +1,7 @@
 import { finding, sortFindings, type Finding } from './findings/finding.ts';
 import { buildInventory, inventoryOf } from './inventory/inventory.ts';
 import { buildKustomizations } from './inventory/kustomize-build.ts';
+import { scriptNamespaceFindings } from './inventory/script-applies.ts';
 import { notDeployedFindings, objectKey, translationViews, versionFindings, type TranslationView } from './inventory/object-versions.ts';
 import { decideMeshMode, type MeshMode } from './inventory/mesh-mode.ts';
 import type { Inventory, K8sObject } from './inventory/model.ts';
@@ -48,7 +49,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   });
   const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options, overlays });
   const explained: Finding[] = [
-    ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...modeFindings, ...ruleFindings,
+    ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...scriptNamespaceFindings(load, inventory), ...modeFindings, ...ruleFindings,
     ...unhandledFindings(inventory, consumed, fieldPatterns()), ...kustomize.findings, ...overlays.findings, ...filePlan.findings,
   ];
   // verify checks the deployed repository: the translation of the live versions only, without the other views' files.

@@ -72,6 +72,11 @@ export const catalogue = {
     title: 'One object is defined in several files',
     remediation: 'Documents with the same kind, namespace and name in different files are versions of one Kubernetes object (canary stages applied in turn, an archived copy): whichever is applied last is live. Each file is translated in place with the same resource names, so applying a generated file replaces the previous version as applying its source did. Keep only the versions you still apply.',
   },
+  'inventory/script-namespace-not-evidence': {
+    severity: 'info',
+    title: 'A script applies the file with kubectl -n: not evidence of its namespace',
+    remediation: 'A script may apply a file once per namespace, with a variable, or not at all, so its `kubectl -n` places nothing: the object keeps an unknown namespace and its Linkerd resources carry none, so they land where the file is applied. Apply the generated file with the same command, or set metadata.namespace.',
+  },
   'inventory/not-deployed': {
     severity: 'info',
     title: 'Nothing in the repository deploys this file',

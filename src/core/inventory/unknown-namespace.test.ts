@@ -75,8 +75,17 @@ describe('unknown namespaces', () => {
     const condition = plan.findings.find((f) => f.id === 'traffic-target/namespace-condition');
     expect(condition).toMatchObject({ file: 'policies/target.yaml', severity: 'warning' });
     expect(condition?.message).toContain('OSM applied this TrafficTarget only in namespace team-a = destination.namespace');
+    // verify cannot know where the namespace-less translation is applied: the difference it sees is explained by it.
+    expect(plan.verification.differences.length).toBeGreaterThan(0);
+    expect(plan.verification.uncovered).toEqual([]);
+    expect(plan.verification.differences.every((d) => d.coveredBy.includes('traffic-target/namespace-condition'))).toBe(true);
     const unknown = plan.findings.find((f) => f.id === 'load/namespace-unknown' && f.resource === 'TrafficTarget/web-to-api');
     expect(unknown?.message).toContain('`kubectl -n` in a script is not evidence');
+    const script = plan.findings.filter((f) => f.id === 'inventory/script-namespace-not-evidence').map((f) => `${f.resource} ${f.message.slice(0, 72)}`);
+    expect(script).toEqual([
+      'TrafficTarget/web-to-api deploy.sh:3 applies policies/target.yaml with `kubectl -n $ns`. A script',
+      'HTTPRouteGroup/api-routes deploy.sh:3 applies policies/target.yaml with `kubectl -n $ns`. A script',
+    ]);
   });
 
   it('never takes namespace-less IngressBackends of different files for one object', () => {

@@ -10,7 +10,7 @@ const RULES_DIR = fileURLToPath(new URL('.', import.meta.url));
 const STAGE_FINDINGS: readonly FindingId[] = [
   'load/yaml-syntax-error', 'load/helm-template-osm-reference', 'load/namespace-unknown', 'load/namespace-ambiguous', 'load/namespace-overridden',
   'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'plan/value-replaced', 'plan/file-kept',
-  'inventory/namespace-from-deployment-unit', 'inventory/object-in-several-files', 'inventory/not-deployed', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
+  'inventory/namespace-from-deployment-unit', 'inventory/object-in-several-files', 'inventory/not-deployed', 'inventory/script-namespace-not-evidence', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
   'verify/uncovered-difference',
   'kustomize/entry-outside-repository', 'kustomize/patch-not-exact', 'kustomize/patch-target-missing', 'kustomize/overlay-translated',
 ];
