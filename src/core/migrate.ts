@@ -40,10 +40,10 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const overlays = planOverlays({
     inventory: deployed,
     builds: kustomize.builds,
-    base: { resources: deployedTranslation.flatMap((o) => o.resources), findings: deployedTranslation.flatMap((o) => o.findings) },
+    base: { resources: deployedTranslation.flatMap((o) => o.resources), edits: deployedTranslation.flatMap((o) => o.edits), findings: deployedTranslation.flatMap((o) => o.findings) },
     translate: (inv) => {
       const out = rules.map((rule) => rule.translate({ inventory: inv, options, meshMode }));
-      return { resources: out.flatMap((o) => o.resources), findings: out.flatMap((o) => o.findings) };
+      return { resources: out.flatMap((o) => o.resources), edits: out.flatMap((o) => o.edits), findings: out.flatMap((o) => o.findings) };
     },
     removed: options.strategy === 'forklift' ? removedObjects(consumed) : new Set(),
   });

@@ -299,3 +299,47 @@ describe('inline patches and coexist', () => {
     expect(after.get('prod/kustomization.yaml')).toContain('- ingress-patch.yaml');
   });
 });
+
+describe('a patch that sets OSM keys on a non-OSM object is translated in the patch', () => {
+  const files = repo({
+    ...BASE,
+    'base/namespace.yaml': `
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: shop
+    `,
+    'prod/kustomization.yaml': `
+      resources:
+        - ../base
+      patches:
+        - path: mesh-namespace.yaml
+    `,
+    // The overlay meshes the namespace its base leaves alone (what `osm namespace add` writes).
+    'prod/mesh-namespace.yaml': `
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: shop
+        labels:
+          openservicemesh.io/monitored-by: osm
+        annotations:
+          openservicemesh.io/sidecar-injection: enabled
+    `,
+  });
+
+  it('the OSM annotation is rewritten on its own line of the patch, and the overlay builds a Linkerd-injected namespace', () => {
+    const plan = migrate(files);
+    const after = applyChanges(files, plan.files);
+    const patch = plan.files.find((f) => f.path === 'prod/mesh-namespace.yaml');
+    expect(patch?.action).toBe('modify');
+    expect(patch?.content).toContain('linkerd.io/inject: enabled');
+    expect(patch?.content).not.toContain('openservicemesh.io/sidecar-injection');
+    for (const dir of kustomizationDirs(files)) expect(kustomizeBuild(after, dir), dir).toMatchObject({ ok: true });
+    const namespace = built(after, 'prod').find((o) => o['kind'] === 'Namespace');
+    expect(JSON.stringify(namespace)).not.toContain('openservicemesh.io');
+    expect(namespace?.['metadata']).toMatchObject({ annotations: { 'linkerd.io/inject': 'enabled' } });
+    // The base namespace is not meshed, in OSM or after.
+    expect(after.get('base/namespace.yaml')).toBe(files.get('base/namespace.yaml'));
+  });
+});

@@ -1,11 +1,12 @@
 import { stringify } from 'yaml';
 import { finding, type Finding } from '../findings/finding.ts';
 import { replaceObjects } from '../inventory/inventory.ts';
+import { locate, type LoadedDocument } from '../load/load.ts';
 import { joinPath } from '../inventory/kustomize.ts';
 import type { KustomizationBuild, PatchDocument, PatchStage } from '../inventory/kustomize-build.ts';
 import type { Inventory, K8sObject, Kustomization, KustomizePatch } from '../inventory/model.ts';
 import type { GeneratedResource, LinkerdResource } from '../linkerd/resources.ts';
-import { isRecord } from '../values.ts';
+import { getIn, isRecord } from '../values.ts';
 import type { EditIntent } from './edit-intent.ts';
 import { generatedPath } from './placement.ts';
 
@@ -14,6 +15,7 @@ type Body = Readonly<Record<string, unknown>>;
 /** What the rules make of a repository: enough of RuleOutput to compare two versions of it. */
 export interface Translation {
   readonly resources: readonly GeneratedResource[];
+  readonly edits: readonly EditIntent[];
   readonly findings: readonly Finding[];
 }
 
@@ -50,18 +52,20 @@ export function planOverlays(input: OverlayInput): OverlayPlan {
     if (!build.stages.some((s) => s.changes.size > 0 || touchesRemoved(s, input.removed))) continue;
     const k = build.kustomization;
     let bodies = new Map(build.inputs);
-    let previous = translationOf(input, bodies);
+    let previous = translationOf(input, bodies, new Map());
     const addedResources: string[] = [];
     for (const stage of build.stages) {
       let current = previous;
+      const homes = patchHomes(stage);
       if (stage.changes.size > 0) {
         bodies = new Map(bodies);
         for (const [object, change] of stage.changes) bodies.set(object, change.after);
-        current = translationOf(input, bodies);
+        current = translationOf(input, bodies, homes);
+        intents.push(...patchDocumentEdits(previous, current, homes));
       }
       const diff = diffTranslations(previous.resources, current.resources, new Set(build.inputs.keys()));
       const where = stage.documents[0]?.at ?? { file: k.file, line: 1 };
-      findings.push(...newFindings(previous.findings, current.findings, where));
+      findings.push(...newFindings(previous.findings, current.findings, where, k, new Set(stage.documents.map((d) => d.at.file))));
       const path = stagePath(k, stage.patch);
       if (diff.patches.length > 0) files.set(path, renderPatchFile(k, stage.patch, diff.patches));
       if (diff.added.length > 0) {
@@ -87,18 +91,50 @@ function touchesRemoved(stage: PatchStage, removed: ReadonlySet<K8sObject>): boo
   return [...stage.targets.values()].some((set) => [...set].some((o) => removed.has(o)));
 }
 
-/** The repository's translation with the objects of one build at the bodies the build has given them so far. */
-function translationOf(input: OverlayInput, bodies: ReadonlyMap<K8sObject, Body | undefined>): Translation {
+/**
+ * The repository's translation with the objects of one build at the bodies the build has given them so far. An
+ * object a strategic-merge patch file changed is read from that patch document (`homes`): the rules' edits of it (an
+ * OSM annotation the patch sets, renamed in place) then land in the patch, where the overlay wrote the value.
+ */
+function translationOf(input: OverlayInput, bodies: ReadonlyMap<K8sObject, Body | undefined>, homes: ReadonlyMap<K8sObject, LoadedDocument>): Translation {
   const replacements = new Map<K8sObject, K8sObject | undefined>();
   for (const [object, body] of bodies) {
     if (body === object.body) continue;
-    replacements.set(object, body === undefined ? undefined : { ...object, body });
+    const home = homes.get(object);
+    const at = home ? { doc: home, locate: (path: readonly (string | number)[]) => locate(home, path) } : {};
+    replacements.set(object, body === undefined ? undefined : { ...object, ...at, body });
   }
   if (replacements.size === 0) return input.base;
   const translation = input.translate(replaceObjects(input.inventory, replacements));
   // Generated resources name their origin: map a replaced version back to the object the repository holds.
   const original = new Map([...replacements].flatMap(([o, r]) => (r ? [[r, o] as const] : [])));
-  return { findings: translation.findings, resources: translation.resources.map((g) => ({ ...g, origin: original.get(g.origin) ?? g.origin })) };
+  return { ...translation, resources: translation.resources.map((g) => ({ ...g, origin: original.get(g.origin) ?? g.origin })) };
+}
+
+/** Which strategic-merge patch document (in a file) last changed each object this stage changed. */
+function patchHomes(stage: PatchStage): Map<K8sObject, LoadedDocument> {
+  const homes = new Map<K8sObject, LoadedDocument>();
+  for (const document of stage.documents) {
+    if (!document.doc || !isRecord(document.value)) continue;
+    for (const object of stage.targets.get(document) ?? []) if (stage.changes.has(object)) homes.set(object, document.doc);
+  }
+  return homes;
+}
+
+/**
+ * The rules' edits of a patch document, when they are the patch's own: a key the patch writes (an OSM annotation
+ * renamed or removed), or a key added that the earlier translation did not add (the overlay meshes a namespace its
+ * base does not, so the namespace gets its Linkerd annotations in the overlay's patch).
+ */
+function patchDocumentEdits(previous: Translation, current: Translation, homes: ReadonlyMap<K8sObject, LoadedDocument>): EditIntent[] {
+  const docs = new Set(homes.values());
+  const signature = (e: EditIntent) => JSON.stringify(['path' in e ? e.path : [], 'key' in e ? e.key : '', 'value' in e ? e.value : '', 'newKey' in e ? e.newKey : '']);
+  const earlier = new Set(previous.edits.map(signature));
+  return current.edits.filter((e) => {
+    if (!docs.has(e.doc) || !('key' in e) || !('path' in e)) return false;
+    if (getIn(e.doc.value, [...e.path, e.key]) !== undefined) return true;
+    return e.type === 'set-key' && !earlier.has(signature(e));
+  });
 }
 
 interface TranslationDiff {
@@ -157,12 +193,12 @@ function mergePatch(a: Body, b: Body): Record<string, unknown> | undefined {
   return Object.keys(patch).length === 0 ? undefined : patch;
 }
 
-/** Findings the patched version raises and the unpatched one did not, said on the patch's line. */
-function newFindings(before: readonly Finding[], after: readonly Finding[], where: { file: string; line: number }): Finding[] {
+/** Findings the patched version raises and the unpatched one did not, said on the patch's line (or its own line in the patch). */
+function newFindings(before: readonly Finding[], after: readonly Finding[], where: { file: string; line: number }, k: Kustomization, patchFiles: ReadonlySet<string>): Finding[] {
   const seen = new Set(before.map((f) => `${f.id}\u0000${f.message}`));
   return after
     .filter((f) => !seen.has(`${f.id}\u0000${f.message}`))
-    .map((f) => ({ ...f, file: where.file, line: where.line, message: `In the build of ${where.file}: ${f.message}` }));
+    .map((f) => ({ ...f, ...(patchFiles.has(f.file) ? {} : { file: where.file, line: where.line }), message: `In the build of ${k.file}: ${f.message}` }));
 }
 
 function stagePath(k: Kustomization, patch: KustomizePatch): string {
