@@ -198,7 +198,13 @@ function newFindings(before: readonly Finding[], after: readonly Finding[], wher
   const seen = new Set(before.map((f) => `${f.id}\u0000${f.message}`));
   return after
     .filter((f) => !seen.has(`${f.id}\u0000${f.message}`))
-    .map((f) => ({ ...f, ...(patchFiles.has(f.file) ? {} : { file: where.file, line: where.line }), message: `In the build of ${k.file}: ${f.message}` }));
+    .map((f) => {
+      const message = `In the build of ${k.file}: ${f.message}`;
+      if (patchFiles.has(f.file)) return { ...f, message };
+      // Moved to the patch's line: a suggested replacement of the original line would not apply there.
+      const moved: Finding = { id: f.id, severity: f.severity, file: where.file, line: where.line, resource: f.resource, message, remediation: f.remediation, docsUrl: f.docsUrl };
+      return f.affects ? { ...moved, affects: f.affects } : moved;
+    });
 }
 
 function stagePath(k: Kustomization, patch: KustomizePatch): string {
