@@ -92,7 +92,10 @@ export function buildKustomizations(inventory: Inventory): KustomizeBuildResult 
     }
     const inputs = new Map(items.map((i) => [i.object, i.body]));
     const stages: PatchStage[] = [];
-    for (const patch of k.patches) {
+    // A Component's patches apply to the resources of the kustomization that includes it, which this model does not
+    // follow: they are left alone (neither applied here nor reported as matching nothing).
+    const component = asRecord(k.doc.value)['kind'] === 'Component';
+    for (const patch of component ? [] : k.patches) {
       const documents = patchDocuments(k, patch, docsByFile);
       const stage = applyPatch(k, patch, documents, items, opaque, findings);
       items = stage.items;

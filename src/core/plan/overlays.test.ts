@@ -343,3 +343,44 @@ describe('a patch that sets OSM keys on a non-OSM object is translated in the pa
     expect(after.get('base/namespace.yaml')).toBe(files.get('base/namespace.yaml'));
   });
 });
+
+describe('patch targets', () => {
+  it('a patch that matches nothing the kustomization builds is reported on its line', () => {
+    const files = repo({
+      ...BASE,
+      'prod/kustomization.yaml': `
+        resources:
+          - ../base
+        patchesStrategicMerge:
+          - patch.yaml
+      `,
+      'prod/patch.yaml': `
+        apiVersion: policy.openservicemesh.io/v1alpha1
+        kind: IngressBackend
+        metadata:
+          name: api
+          namespace: shop
+        spec:
+          sources: []
+      `,
+    });
+    const found = migrate(files).findings.filter((f) => f.id === 'kustomize/patch-target-missing');
+    expect(found.map((f) => [f.file, f.line])).toEqual([['prod/patch.yaml', 1]]);
+  });
+
+  it('a base the migration cannot read (a remote one) may hold the target: no finding, and the patch file stays a patch', () => {
+    const files = repo({
+      'prod/kustomization.yaml': `
+        resources:
+          - https://github.com/example/shop//base?ref=v1
+        patchesStrategicMerge:
+          - patch.yaml
+      `,
+      'prod/patch.yaml': BASE['base/ingress.yaml'],
+    });
+    const plan = migrate(files);
+    expect(plan.findings.filter((f) => f.id.startsWith('kustomize/'))).toEqual([]);
+    expect(plan.files.find((f) => f.path === 'prod/patch.yaml')).toBeUndefined();
+    expect(plan.resources).toEqual([]);
+  });
+});
