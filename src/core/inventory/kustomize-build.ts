@@ -96,7 +96,7 @@ export function buildKustomizations(inventory: Inventory): KustomizeBuildResult 
     // follow: they are left alone (neither applied here nor reported as matching nothing).
     const component = asRecord(k.doc.value)['kind'] === 'Component';
     for (const patch of component ? [] : k.patches) {
-      const documents = patchDocuments(k, patch, docsByFile);
+      const documents = patchDocuments(k, patch, docsByFile, findings);
       const stage = applyPatch(k, patch, documents, items, opaque, findings);
       items = stage.items;
       stages.push(stage.stage);
@@ -110,15 +110,30 @@ export function buildKustomizations(inventory: Inventory): KustomizeBuildResult 
   return { builds: new Map([...builds].map(([k, v]) => [k, v.build])), findings };
 }
 
-function patchDocuments(k: Kustomization, patch: KustomizePatch, docsByFile: ReadonlyMap<string, readonly LoadedDocument[]>): PatchDocument[] {
+function patchDocuments(k: Kustomization, patch: KustomizePatch, docsByFile: ReadonlyMap<string, readonly LoadedDocument[]>, findings: Finding[]): PatchDocument[] {
   const entryPath = patch.field === 'patchesStrategicMerge' ? [patch.field, patch.index] : [patch.field, patch.index, patch.file ? 'path' : 'patch'];
   if (patch.inline !== undefined) {
     const at = locate(k.doc, entryPath);
-    return parseAllDocuments(patch.inline).flatMap((d) => (Array.isArray(d) ? [] : [{ value: d.toJS() as unknown, at }]));
+    const values = parseInline(patch.inline);
+    if (values === undefined) {
+      findings.push(finding('kustomize/patch-not-exact', at, { message: `The inline patch #${patch.index + 1} of ${patch.field} in ${k.file} is not valid YAML (or expands too many aliases), so what it changes is unknown.` }));
+      return [];
+    }
+    return values.map((value) => ({ value, at }));
   }
   return (docsByFile.get(patch.file ?? '') ?? [])
     .filter((doc) => doc.value !== null && doc.value !== undefined)
     .map((doc) => ({ value: doc.value, doc, at: locate(doc, []) }));
+}
+
+function parseInline(text: string): unknown[] | undefined {
+  const parsed = parseAllDocuments(text, { prettyErrors: false });
+  if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length > 0)) return undefined;
+  try {
+    return parsed.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 function applyPatch(

@@ -103,6 +103,12 @@ describe('patch target selectors', () => {
     expect(selects({ namespace: 'sh.p', labelSelector: 'tier=front,!canary' }, candidate)).toBe(true);
     expect(selects({ labelSelector: 'tier!=front' }, candidate)).toBe(false);
   });
+  it('name patterns are RE2 (as Go compiles them): a backtracking pattern on a long name answers at once', () => {
+    const long = { ...candidate, name: `${'a'.repeat(5000)}!` };
+    expect(selects({ name: '(a+)+$' }, long)).toBe(false);
+    expect(selects({ name: '(a|aa)+!' }, long)).toBe(true);
+  });
+
   it('set-based selectors are reported as unknown, not guessed', () => {
     expect(selects({ labelSelector: 'tier in (front,back)' }, candidate)).toBeUndefined();
   });

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { apiGroup } from '../source.ts';
 import { isRecord } from '../values.ts';
 import type { PatchTarget } from './model.ts';
@@ -251,12 +252,16 @@ export function selects(target: PatchTarget, c: PatchCandidate): boolean | undef
   return labels === undefined || annotations === undefined ? undefined : true;
 }
 
-/** kustomize compiles name and namespace selectors as regexes matched against the whole value. */
-function anchored(pattern: string): RegExp {
+/**
+ * kustomize compiles name and namespace selectors as Go regexes anchored at both ends: RE2, so a hostile pattern
+ * cannot backtrack. A pattern RE2 rejects matches only itself, literally.
+ */
+function anchored(pattern: string): { test(value: string): boolean } {
   try {
-    return new RegExp(`^(?:${pattern})$`);
+    const re = RE2JS.compile(`^(?:${pattern})$`);
+    return { test: (value: string) => re.matches(value) };
   } catch {
-    return { test: (value: string) => value === pattern } as RegExp;
+    return { test: (value: string) => value === pattern };
   }
 }
 
