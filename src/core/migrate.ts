@@ -30,17 +30,17 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   // What the repository deploys, one version of each object: mesh mode and verify read this view.
   const deployed = inventoryOf(views[0]?.objects ?? [], inventory);
   const { meshMode, findings: modeFindings } = decideMeshMode(deployed, options);
-  const outputs = translateViews(views, inventory, options, meshMode);
+  const outputs = translateViews(views, inventory, deployed, options, meshMode);
   const consumed = outputs.flatMap((o) => o.consumed);
   const resources = outputs.flatMap((o) => o.resources);
   const ruleFindings = outputs.flatMap((o) => o.findings);
   // An overlay deploys the deployed view's objects with its patches applied: its translation is that view's, patched.
   const kustomize = buildKustomizations(inventory);
-  const deployedTranslation = outputs.slice(0, rules.length);
+  const deployedOutputs = outputs.slice(0, rules.length);
   const overlays = planOverlays({
     inventory: deployed,
     builds: kustomize.builds,
-    base: { resources: deployedTranslation.flatMap((o) => o.resources), edits: deployedTranslation.flatMap((o) => o.edits), findings: deployedTranslation.flatMap((o) => o.findings) },
+    base: { resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), findings: deployedOutputs.flatMap((o) => o.findings) },
     translate: (inv) => {
       const out = rules.map((rule) => rule.translate({ inventory: inv, options, meshMode }));
       return { resources: out.flatMap((o) => o.resources), edits: out.flatMap((o) => o.edits), findings: out.flatMap((o) => o.findings) };
@@ -51,9 +51,8 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const explained: Finding[] = [
     ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...scriptNamespaceFindings(load, inventory), ...modeFindings, ...ruleFindings,
     ...unhandledFindings(inventory, consumed, fieldPatterns()), ...kustomize.findings, ...overlays.findings, ...filePlan.findings,
-  ];
+  ].map((f) => (inventory.deploymentUnits.unreached.has(f.file) && f.id !== 'inventory/not-deployed' ? { ...f, message: `${f.message} (Nothing in the repository deploys ${f.file}.)` } : f));
   // verify checks the deployed repository: the translation of the live versions only, without the other views' files.
-  const deployedOutputs = outputs.slice(0, rules.length);
   const deployedPlan = views.length > 1
     ? planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files
     : filePlan.files;
@@ -78,7 +77,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
  * beside the version; the edits of its documents, the findings in its file and what it consumes. So a version or an
  * unreached file is translated in place, with the same resource names, and never decides what another file gets.
  */
-function translateViews(views: readonly TranslationView[], whole: Inventory, options: MigrationOptions, meshMode: MeshMode): RuleOutput[] {
+function translateViews(views: readonly TranslationView[], whole: Inventory, deployedInventory: Inventory, options: MigrationOptions, meshMode: MeshMode): RuleOutput[] {
   const outputs: RuleOutput[] = [];
   const findingKeys = new Set<string>();
   const keyOf = (f: Finding) => `${f.id}\u0000${f.file}\u0000${f.line}\u0000${f.message}`;
@@ -94,11 +93,12 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, opt
   // A deployed resource another version changes belongs beside the deployed version it depends on.
   const versionHome = new Map<string, K8sObject>();
   for (const [i, view] of views.entries()) {
-    const inventory = inventoryOf(view.objects, whole);
+    const inventory = i === 0 ? deployedInventory : inventoryOf(view.objects, whole);
     const own = [...view.own];
     const ownDocs = new Set(own.map((o) => o.doc));
     const ownFiles = new Set(own.map((o) => o.doc.file));
     const home = own[0];
+    const deployedVersion = own.some((o) => !whole.deploymentUnits.unreached.has(o.doc.file));
     const replacedVersion = own.map((o) => deployedByKey.get(objectKey(o))).find((o) => o !== undefined);
     for (const rule of rules) {
       const out = rule.translate({ inventory, options, meshMode });
@@ -114,7 +114,8 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, opt
       outputs.push({
         resources: out.resources.flatMap((r) => (view.own.has(r.origin) ? [r] : changed(r) ? [{ resource: r.resource, origin: home }] : [])),
         edits: out.edits.filter((e) => ownDocs.has(e.doc)),
-        findings: out.findings.filter((f) => ownFiles.has(f.file)).filter(fresh),
+        // What an unreached file would change elsewhere is not said on deployed files: it decides nothing for them.
+        findings: out.findings.filter((f) => (deployedVersion || ownFiles.has(f.file)) && fresh(f)).map((f) => conditional(f, ownFiles, home.doc.file)),
         consumed: out.consumed.filter((c) => view.own.has(c.object)),
       });
     }
@@ -127,6 +128,18 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, opt
       return homeOf ? { resource: r.resource, origin: homeOf } : r;
     }),
   }));
+}
+
+/**
+ * A finding of another view holds only with that view's versions applied. verify checks the deployed view, so the
+ * finding explains none of its differences (no `affects`); outside the version's own file it says which version it
+ * is about rather than being dropped.
+ */
+function conditional(f: Finding, ownFiles: ReadonlySet<string>, versionFile: string): Finding {
+  const message = ownFiles.has(f.file) ? f.message : `${f.message} (When ${versionFile} is the version applied.)`;
+  return finding(f.id, { file: f.file, line: f.line }, {
+    message, remediation: f.remediation, resource: f.resource, ...(f.suggestion ? { suggestion: f.suggestion } : {}),
+  });
 }
 
 function resourceKey(r: LinkerdResource): string {

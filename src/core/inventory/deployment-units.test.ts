@@ -161,6 +161,10 @@ describe('one object in several files (issue 7 item 1)', () => {
       file: 'Archive/split.yaml', message: expect.stringContaining('Flux Kustomization apps (path ./apps)'),
     });
     expect(plan.findings.find((f) => f.id === 'inventory/object-in-several-files' && f.file === 'apps/split.yaml')?.message).toContain('Archive/split.yaml');
+    // Every finding on the archive says that nothing deploys it.
+    const archived = plan.findings.filter((f) => f.file === 'Archive/split.yaml' && f.id !== 'inventory/not-deployed');
+    expect(archived.length).toBeGreaterThan(0);
+    for (const f of archived) expect(f.message).toContain('(Nothing in the repository deploys Archive/split.yaml.)');
   });
 
   it('an unreached split of the same apex under another name never decides what the deployed one gets', () => {
@@ -175,6 +179,13 @@ describe('one object in several files (issue 7 item 1)', () => {
     expect(weightsOf(plan, 'Archive/old-split.linkerd.yaml')).toEqual(['bookstore-v1=50', 'bookstore-v2=50']);
     expect(plan.findings.filter((f) => f.id === 'traffic-split/duplicate-apex')).toEqual([]);
     expect(deletedWithoutReplacement(plan)).toEqual([]);
+  });
+
+  it('a cluster-scoped object needs no namespace to be one object: both Namespace files are versions, both edited', () => {
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bookstore\n  annotations:\n    openservicemesh.io/sidecar-injection: enabled\n';
+    const plan = migrate(repo({ 'base/ns.yaml': ns, 'old/ns.yaml': ns }));
+    expect(plan.findings.filter((f) => f.id === 'inventory/object-in-several-files').map((f) => f.file)).toEqual(['base/ns.yaml', 'old/ns.yaml']);
+    for (const path of ['base/ns.yaml', 'old/ns.yaml']) expect(plan.files.find((f) => f.path === path)?.content).toContain('linkerd.io/inject: enabled');
   });
 
   it('puts what a version changes in another object\'s translation beside the version', () => {
@@ -200,5 +211,14 @@ describe('one object in several files (issue 7 item 1)', () => {
     expect(paths('shop/routes-old.linkerd.yaml')).not.toContain('/v2');
     expect(paths('shop/target.linkerd.yaml')).not.toContain('/v1');
     expect(deletedWithoutReplacement(plan)).toEqual([]);
+  });
+
+  it('says what a version changes elsewhere on the object it affects, for that version, and lets it explain no verify difference', () => {
+    const target = 'apiVersion: access.smi-spec.io/v1alpha3\nkind: TrafficTarget\nmetadata: {name: t, namespace: shop}\nspec:\n  destination: {kind: ServiceAccount, name: api, namespace: shop}\n  sources: [{kind: ServiceAccount, name: web, namespace: shop}]\n  rules: [{kind: HTTPRouteGroup, name: routes, matches: [m]}]\n';
+    const group = (match: string) => `apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata: {name: routes, namespace: shop}\nspec:\n  matches: [{name: ${match}, pathRegex: /v1}]\n`;
+    const plan = migrate(repo({ 'shop/target.yaml': target, 'shop/routes-old.yaml': group('renamed'), 'shop/routes.yaml': group('m') }));
+    const missing = plan.findings.filter((f) => f.id === 'traffic-target/match-name-not-found');
+    expect(missing).toEqual([expect.objectContaining({ file: 'shop/target.yaml', message: expect.stringContaining('(When shop/routes-old.yaml is the version applied.)') })]);
+    expect(missing[0]?.affects).toBeUndefined();
   });
 });

@@ -26,7 +26,7 @@ export interface K8sObject {
   readonly doc: LoadedDocument;
   /** How the namespace was found; `unknown` means ref.namespace is undefined. */
   readonly namespaceSource: NamespaceSource;
-  /** Every namespace the object is deployed to when several kustomizations list it. */
+  /** Every namespace the object is deployed to when several kustomizations (or GitOps entry points) place it. */
   readonly candidateNamespaces: readonly string[];
   /** Line of a node inside the object (or of its closest existing ancestor). */
   locate(path: NodePath): SourceLocation;

@@ -1,5 +1,6 @@
 import { finding, type Finding } from '../findings/finding.ts';
 import { formatRef } from '../source.ts';
+import { isNamespaced } from './inventory.ts';
 import { dirname } from './kustomize.ts';
 import type { Inventory, K8sObject } from './model.ts';
 
@@ -12,11 +13,11 @@ import type { Inventory, K8sObject } from './model.ts';
  */
 
 /**
- * kind/namespace/name. An object without a known namespace is keyed by its file as well: two namespace-less documents
- * of different files may be applied to different namespaces, so they are never taken for one object.
+ * kind/namespace/name. A namespaced object without a known namespace is keyed by its file as well: two namespace-less
+ * documents of different files may be applied to different namespaces, so they are never taken for one object.
  */
 export function objectKey(o: K8sObject): string {
-  const namespace = o.ref.namespace ?? `?${o.doc.file}`;
+  const namespace = o.ref.namespace ?? (isNamespaced(o.ref.kind) ? `?${o.doc.file}` : '');
   return `${o.ref.kind}/${namespace}/${o.ref.name}`;
 }
 

@@ -109,13 +109,8 @@ function filesFullyRemoved(load: LoadResult, removedKeys: ReadonlySet<string>): 
 export function filesWithoutReplacement(candidates: ReadonlySet<string>, created: ReadonlyMap<string, string>, inventory: Inventory): Set<string> {
   const filesByKey = new Map<string, Set<string>>();
   for (const o of inventory.objects) filesByKey.set(objectKey(o), (filesByKey.get(objectKey(o)) ?? new Set()).add(o.doc.file));
-  const kept = new Set<string>();
-  for (const file of candidates) {
-    if (created.has(generatedPath(file))) continue;
-    const versioned = inventory.objects.some((o) => o.doc.file === file && (filesByKey.get(objectKey(o))?.size ?? 0) > 1);
-    if (versioned) kept.add(file);
-  }
-  return kept;
+  const versionedFiles = new Set(inventory.objects.filter((o) => (filesByKey.get(objectKey(o))?.size ?? 0) > 1).map((o) => o.doc.file));
+  return new Set([...candidates].filter((file) => !created.has(generatedPath(file)) && versionedFiles.has(file)));
 }
 
 function keptFinding(file: string): Finding {
