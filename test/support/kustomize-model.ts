@@ -34,7 +34,10 @@ function build(files: ReadonlyMap<string, string>, dir: string, stack: readonly 
   if (stack.includes(dir)) throw new BuildError(`cycle through ${dir}`);
   const file = FILE_NAMES.map((n) => join(dir, n)).find((p) => files.has(p));
   if (file === undefined) throw new BuildError(`${dir || '.'} has no kustomization`);
-  const k = (parseAllDocuments(files.get(file) ?? '')[0]?.toJS() ?? {}) as Obj;
+  const parsed = parseAllDocuments(files.get(file) ?? '')[0];
+  if (parsed && (parsed.errors.length > 0 || parsed.warnings.length > 0)) throw new BuildError(`${file} is not valid YAML: ${[...parsed.errors, ...parsed.warnings][0]?.message ?? ''}`);
+  const k = (parsed?.toJS() ?? {}) as Obj;
+  if (typeof k !== 'object' || Array.isArray(k)) throw new BuildError(`${file} is not a mapping`);
   let objects: Obj[] = [];
   const listed = new Set<string>();
   for (const entry of [...list(k['resources']), ...list(k['bases']), ...list(k['components'])]) {

@@ -24,8 +24,8 @@ export type EditIntent =
   | { readonly type: 'remove-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly value: string }
   /** Remove the item at `index` (a string or a mapping) from the block sequence at `path`. */
   | { readonly type: 'remove-list-entry'; readonly doc: LoadedDocument; readonly path: NodePath; readonly index: number }
-  /** Replace the item at `index` of the block sequence at `path` by a one-line mapping item (`- key: value`). */
-  | { readonly type: 'replace-list-entry'; readonly doc: LoadedDocument; readonly path: NodePath; readonly index: number; readonly entry: KeyValue }
+  /** Replace the item at `index` of the block sequence at `path` by a one-line item: a string, or a mapping (`- key: value`). */
+  | { readonly type: 'replace-list-entry'; readonly doc: LoadedDocument; readonly path: NodePath; readonly index: number; readonly entry: KeyValue | string }
   /** Append a one-line mapping item (`- key: value`) to the block sequence at `path`. */
   | { readonly type: 'add-list-mapping'; readonly doc: LoadedDocument; readonly path: NodePath; readonly entry: KeyValue }
   /** Several removals from one sequence: the planner merges them so emptying a list leaves `[]`, not a null. */

@@ -384,3 +384,29 @@ describe('patch targets', () => {
     expect(plan.resources).toEqual([]);
   });
 });
+
+describe('an inline strategic-merge patch of an OSM object, last in its list', () => {
+  it('is replaced by its Linkerd patch in one edit, and the overlay builds the narrower range', () => {
+    const files = repo({
+      ...BASE,
+      'prod/kustomization.yaml': `
+        resources:
+          - ../base
+        patchesStrategicMerge:
+          - |-
+            apiVersion: policy.openservicemesh.io/v1alpha1
+            kind: IngressBackend
+            metadata:
+              name: web
+            spec:
+              sources:
+                - kind: IPRange
+                  name: 10.5.0.0/16
+      `,
+    });
+    const plan = migrate(files);
+    const after = applyChanges(files, plan.files);
+    expect(after.get('prod/kustomization.yaml')).toBe('resources:\n  - ../base\npatchesStrategicMerge:\n  - kustomization-patchesStrategicMerge-1.linkerd.yaml\n');
+    expect(networks(built(after, 'prod'))).toEqual([[{ cidr: '10.5.0.0/16' }]]);
+  });
+});

@@ -238,8 +238,12 @@ function listingIntents(k: Kustomization, stage: PatchStage, removed: ReadonlySe
     if (generated !== undefined && patch.file !== undefined && patch.field === 'patchesStrategicMerge' && patch.entry !== undefined) {
       return [{ type: 'replace-list-item', doc: k.doc, path: list, old: patch.entry, value: generated }];
     }
+    // An inline entry is replaced in one edit too (a removal and an addition at the same place would overlap).
     if (generated !== undefined && patch.field === 'patches') {
       return [{ type: 'replace-list-entry', doc: k.doc, path: list, index: patch.index, entry: { key: 'path', value: generated } }];
+    }
+    if (generated !== undefined && patch.field === 'patchesStrategicMerge') {
+      return [{ type: 'replace-list-entry', doc: k.doc, path: list, index: patch.index, entry: generated }];
     }
     intents.push({ type: 'remove-list-entry', doc: k.doc, path: list, index: patch.index });
   } else if (goneDocs.length > 0) {

@@ -179,7 +179,8 @@ function removeListEntry(text: string, intent: Intent<'remove-list-entry'>): Tex
 
 function replaceListEntry(text: string, intent: Intent<'replace-list-entry'>): TextEdit[] {
   const { removal, dash } = listEntry(text, intent.doc, intent.path, intent.index);
-  return [{ ...removal, text: `${dash}${flowEntry(intent.entry)}${newline(text)}` }];
+  const item = typeof intent.entry === 'string' ? format(intent.entry) : flowEntry(intent.entry);
+  return [{ ...removal, text: `${dash}${item}${newline(text)}` }];
 }
 
 /** The lines of one item of a block sequence (from its dash to the end of its last line). */
