@@ -25,7 +25,7 @@ export const catalogue = {
   'load/namespace-unknown': {
     severity: 'warning',
     title: 'Namespace of an object is unknown',
-    remediation: 'Set metadata.namespace, or list the file in a kustomization.yaml that sets namespace:. The translation does not assume "default".',
+    remediation: 'Set metadata.namespace, list the file in a kustomization.yaml that sets namespace:, or deploy it from a Flux Kustomization with targetNamespace or an Argo CD Application with destination.namespace. The translation does not assume "default", nor the namespace a script passes to kubectl -n: the generated resources carry no namespace either, so apply them exactly where you apply their source.',
   },
   'load/namespace-overridden': {
     severity: 'info',

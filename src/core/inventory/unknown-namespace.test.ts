@@ -114,6 +114,16 @@ describe('unknown namespaces', () => {
     }
   });
 
+  it('never lets namespace-less TrafficSplits of different files compete for one apex', () => {
+    const split = (name: string, weight: number) => `apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: ${name}}\nspec:\n  service: bookstore\n  backends: [{service: bookstore-v1, weight: ${weight}}, {service: bookstore-v2, weight: ${100 - weight}}]\n`;
+    const services = ['bookstore', 'bookstore-v1', 'bookstore-v2'].map((n) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${n}}\nspec:\n  selector: {app: bookstore}\n  ports: [{port: 14001, appProtocol: http}]\n`).join('---\n');
+    const plan = migrate(repo({ 'deploy.sh': SCRIPT, 'services.yaml': services, 'policies/a-split.yaml': split('split-a', 90), 'policies/b-split.yaml': split('split-b', 10) }), { linkerdVersion: '2.14' });
+    expect(plan.findings.map((f) => f.id)).not.toContain('traffic-split/duplicate-apex');
+    for (const [path, weight] of [['policies/a-split.linkerd.yaml', 'weight: 90'], ['policies/b-split.linkerd.yaml', 'weight: 10']] as const) {
+      expect(plan.files.find((f) => f.path === path)?.content).toContain(weight);
+    }
+  });
+
   it('takes an Argo CD destination.namespace as evidence where a script is not', () => {
     const plan = migrate(repo({
       'argocd-application.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: hello}\nspec:\n  source: {path: .}\n  destination: {namespace: default}\n',

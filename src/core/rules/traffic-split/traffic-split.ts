@@ -44,7 +44,8 @@ export function translateTrafficSplits({ inventory, options }: RuleInput): RuleO
     const spec = asRecord(split.body['spec']);
     const namespace = split.ref.namespace;
     const apexName = apexServiceName(asString(spec['service']) ?? '', namespace);
-    const apexKey = `${namespace ?? ''}/${apexName}`;
+    // Without a namespace, splits of different files may be applied to different namespaces: they never compete.
+    const apexKey = `${namespace ?? `?${split.doc.file}`}/${apexName}`;
     const first = seenApex.get(apexKey);
     if (first) {
       out.finding(finding('traffic-split/duplicate-apex', split.locate(['spec', 'service']), {
