@@ -1,13 +1,15 @@
 import { finding, sortFindings, type Finding } from './findings/finding.ts';
 import { buildInventory, inventoryOf } from './inventory/inventory.ts';
+import { buildKustomizations } from './inventory/kustomize-build.ts';
 import { scriptNamespaceFindings } from './inventory/script-applies.ts';
 import { notDeployedFindings, objectKey, translationViews, versionFindings, type TranslationView } from './inventory/object-versions.ts';
 import { decideMeshMode, type MeshMode } from './inventory/mesh-mode.ts';
 import type { Inventory, K8sObject } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
+import { planOverlays } from './plan/overlays.ts';
 import { generatedPath } from './plan/placement.ts';
-import { planFiles } from './plan/plan.ts';
+import { planFiles, removedObjects } from './plan/plan.ts';
 import type { GeneratedResource, LinkerdResource } from './linkerd/resources.ts';
 import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from './plan/types.ts';
 import { rules } from './rules/registry.ts';
@@ -31,13 +33,25 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const consumed = outputs.flatMap((o) => o.consumed);
   const resources = outputs.flatMap((o) => o.resources);
   const ruleFindings = outputs.flatMap((o) => o.findings);
-  const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options });
+  // An overlay deploys the deployed view's objects with its patches applied: its translation is that view's, patched.
+  const kustomize = buildKustomizations(inventory);
+  const deployedOutputs = outputs.slice(0, rules.length);
+  const overlays = planOverlays({
+    inventory: deployed,
+    builds: kustomize.builds,
+    base: { resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), findings: deployedOutputs.flatMap((o) => o.findings) },
+    translate: (inv) => {
+      const out = rules.map((rule) => rule.translate({ inventory: inv, options, meshMode }));
+      return { resources: out.flatMap((o) => o.resources), edits: out.flatMap((o) => o.edits), findings: out.flatMap((o) => o.findings) };
+    },
+    removed: options.strategy === 'forklift' ? removedObjects(consumed) : new Set(),
+  });
+  const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options, overlays });
   const explained: Finding[] = [
     ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...scriptNamespaceFindings(load, inventory), ...modeFindings, ...ruleFindings,
-    ...unhandledFindings(inventory, consumed, fieldPatterns()), ...filePlan.findings,
+    ...unhandledFindings(inventory, consumed, fieldPatterns()), ...kustomize.findings, ...overlays.findings, ...filePlan.findings,
   ].map((f) => (inventory.deploymentUnits.unreached.has(f.file) && f.id !== 'inventory/not-deployed' ? { ...f, message: `${f.message} (Nothing in the repository deploys ${f.file}.)` } : f));
   // verify checks the deployed repository: the translation of the live versions only, without the other views' files.
-  const deployedOutputs = outputs.slice(0, rules.length);
   const deployedPlan = views.length > 1
     ? planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files
     : filePlan.files;

@@ -42,6 +42,26 @@ export const catalogue = {
     title: 'Unexpanded variable in a namespace or name',
     remediation: 'The manifest contains a shell or template variable ($VAR, ${VAR}). Substitute it before migrating, or check the generated names by hand.',
   },
+  'kustomize/entry-outside-repository': {
+    severity: 'warning',
+    title: 'A kustomization lists a path outside the repository',
+    remediation: 'The entry climbs above the repository root (`../`), so neither what it deploys nor the namespace it gets can be read, and nothing there is translated. Migrate that repository too, or vendor the base into this one.',
+  },
+  'kustomize/patch-not-exact': {
+    severity: 'warning',
+    title: 'A kustomize patch cannot be applied exactly',
+    remediation: 'The migration could not compute what this patch makes of its target (an unsupported patch directive, selector or operation, or a path that does not exist). The overlay\'s translation is not computed from it: translate what the overlay deploys by hand, or rewrite the patch as a plain strategic-merge or JSON 6902 add/replace/remove.',
+  },
+  'kustomize/patch-target-missing': {
+    severity: 'warning',
+    title: 'A kustomize patch matches nothing the kustomization builds',
+    remediation: 'kustomize fails on a patch whose target it cannot find (before and after the migration). Fix the patch\'s name/namespace or target selector.',
+  },
+  'kustomize/overlay-translated': {
+    severity: 'info',
+    title: 'An overlay patches an OSM object: its translation is patched too',
+    remediation: 'What the overlay deploys is its base with its patches applied. The Linkerd resources of the patched object are patched the same way in the generated patch file the overlay now lists; review both the base and the overlay output.',
+  },
   'inventory/namespace-from-deployment-unit': {
     severity: 'info',
     title: 'Namespace given by a Flux Kustomization or an Argo CD Application',

@@ -3,7 +3,7 @@ import { locate } from '../load/load.ts';
 import { finding, type Finding } from '../findings/finding.ts';
 import { apiGroup, type ObjectRef } from '../source.ts';
 import { asRecord, asString, isRecord } from '../values.ts';
-import { isKustomizationFile, namespacesByFile, readKustomization } from './kustomize.ts';
+import { isKustomizationFile, kustomizationFindings, namespacesByFile, patchFiles, readKustomization, resourceFiles } from './kustomize.ts';
 import { readDeploymentUnits, type DeploymentUnits, type NamespaceEvidence } from './deployment-units.ts';
 import {
   OSM_GROUPS,
@@ -41,21 +41,31 @@ export function buildInventory(load: LoadResult): InventoryResult {
     } else manifestDocs.push(doc);
   }
   const namespaces = namespacesByFile(kustomizations, new Set(load.files.keys()));
+  findings.push(...kustomizations.flatMap(kustomizationFindings));
+  // A file a kustomization reads as a patch is a fragment of another object, never an object of its own (unless some
+  // kustomization also lists it as a resource).
+  const listed = resourceFiles(kustomizations);
+  const patches = new Set([...patchFiles(kustomizations)].filter((f) => !listed.has(f)));
   const deploymentUnits = readDeploymentUnits(load, kustomizations);
   const objects: K8sObject[] = [];
   const otherDocuments: LoadedDocument[] = [];
+  const patchDocuments: LoadedDocument[] = [];
   for (const doc of manifestDocs) {
+    if (patches.has(doc.file)) {
+      patchDocuments.push(doc);
+      continue;
+    }
     const evidence = deploymentUnits.unitsOf(doc.file).flatMap((u) => u.namespace ?? []);
     const read = readObject(doc, namespaces.get(doc.file), evidence, findings);
     if (read.length > 0) objects.push(...read);
     else if (isRecord(doc.value)) otherDocuments.push(doc);
   }
-  return { inventory: indexInventory(objects, kustomizations, deploymentUnits, otherDocuments), findings };
+  return { inventory: indexInventory(objects, kustomizations, deploymentUnits, otherDocuments, patchDocuments), findings };
 }
 
 /** The same repository model over a subset of its objects (one view of what is applied together). */
 export function inventoryOf(objects: readonly K8sObject[], base: Inventory): Inventory {
-  return indexInventory(objects, base.kustomizations, base.deploymentUnits, base.otherDocuments);
+  return indexInventory(objects, base.kustomizations, base.deploymentUnits, base.otherDocuments, base.patchDocuments);
 }
 
 function isKustomizationKind(value: unknown): boolean {
@@ -162,11 +172,20 @@ function namespaceFindings(o: K8sObject, ownNamespace: string | undefined, evide
   return [];
 }
 
+/**
+ * The same repository with some objects replaced by other versions of them (an overlay's patched objects); an object
+ * mapped to undefined is left out (a patch deleted it).
+ */
+export function replaceObjects(inventory: Inventory, replacements: ReadonlyMap<K8sObject, K8sObject | undefined>): Inventory {
+  return inventoryOf(inventory.objects.flatMap((o) => (replacements.has(o) ? (replacements.get(o) ?? []) : [o])), inventory);
+}
+
 function indexInventory(
   objects: readonly K8sObject[],
   kustomizations: readonly Kustomization[],
   deploymentUnits: DeploymentUnits,
   otherDocuments: readonly LoadedDocument[],
+  patchDocuments: readonly LoadedDocument[],
 ): Inventory {
   const workloads = objects.flatMap((o) => readWorkload(o) ?? []);
   const services = objects.flatMap((o) => readService(o) ?? []);
@@ -188,6 +207,7 @@ function indexInventory(
     kustomizations,
     deploymentUnits,
     otherDocuments,
+    patchDocuments,
     osmObjects,
     osm: (kind) => byKind.get(kind) ?? [],
     workloadsRunningAs: (namespace, sa) => bySa.get(`${namespace ?? ''}/${sa}`) ?? [],

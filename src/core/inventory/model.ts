@@ -105,7 +105,34 @@ export interface Kustomization {
   readonly namespace?: string;
   /** Entries of resources: (and the deprecated bases:) as written. */
   readonly resources: readonly string[];
+  /** Its patches (patchesStrategicMerge, patches, patchesJson6902), in the order kustomize applies them. */
+  readonly patches: readonly KustomizePatch[];
   readonly doc: LoadedDocument;
+}
+
+/** Which objects a `patches`/`patchesJson6902` entry applies to (kustomize's selector; `name`/`namespace` are regexes). */
+export interface PatchTarget {
+  readonly group?: string;
+  readonly version?: string;
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly annotationSelector?: string;
+}
+
+/** One patch a kustomization lists: a file it names, or inline text. Patches are never resources. */
+export interface KustomizePatch {
+  readonly field: 'patchesStrategicMerge' | 'patches' | 'patchesJson6902';
+  /** Index of the entry in its field's list. */
+  readonly index: number;
+  /** The entry's path as written, when it names a file. */
+  readonly entry?: string;
+  /** Repository path of the patch file (a path starting with `../` lies outside the repository). */
+  readonly file?: string;
+  /** Inline patch text. */
+  readonly inline?: string;
+  readonly target?: PatchTarget;
 }
 
 /** Everything the rules read: built once, read-only. */
@@ -120,6 +147,8 @@ export interface Inventory {
   readonly deploymentUnits: DeploymentUnits;
   /** Documents that are not Kubernetes objects (Helm values files, config fragments): OSM keys in them still count. */
   readonly otherDocuments: readonly LoadedDocument[];
+  /** Documents of files kustomizations use as patches: never objects of their own. */
+  readonly patchDocuments: readonly LoadedDocument[];
   /** OSM and SMI objects (by group), in repository order. */
   readonly osmObjects: readonly K8sObject[];
   /** OSM/SMI objects of one kind. */

@@ -1,3 +1,4 @@
+import { asRecord } from '../values.ts';
 import type { Inventory, Workload } from '../inventory/model.ts';
 import type { AccessModel } from './access-model.ts';
 
@@ -92,4 +93,17 @@ export function isMeshed(workload: Workload, inventory: Inventory, meshed: Reado
 export function treatedAsMeshed(inventory: Inventory, meshed: ReadonlySet<string>, withServer: ReadonlySet<Workload>): Workload[] {
   return inventory.workloads.filter((w) => isMeshed(w, inventory, meshed)
     || (withServer.has(w) && (w.namespace === undefined || namespaceMonitoring(inventory, w.namespace) !== 'ignored')));
+}
+
+/**
+ * A kustomize patch that sets this Namespace's OSM or Linkerd injection: the overlay, not the base manifest, decides
+ * whether the namespace is meshed, so the base manifest is left as it is (another overlay may deploy it unmeshed).
+ */
+export function injectionDecidedByPatch(inventory: Inventory, namespace: string): boolean {
+  return inventory.patchDocuments.some((doc) => {
+    const body = asRecord(doc.value);
+    const metadata = asRecord(body['metadata']);
+    const annotations = asRecord(metadata['annotations']);
+    return body['kind'] === 'Namespace' && metadata['name'] === namespace && (SIDECAR_INJECTION in annotations || 'linkerd.io/inject' in annotations);
+  });
 }

@@ -22,6 +22,12 @@ export type EditIntent =
   | { readonly type: 'replace-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly old: string; readonly value: string }
   /** Remove the string item equal to `value` from the sequence at `path`. */
   | { readonly type: 'remove-list-item'; readonly doc: LoadedDocument; readonly path: NodePath; readonly value: string }
+  /** Remove the item at `index` (a string or a mapping) from the block sequence at `path`. */
+  | { readonly type: 'remove-list-entry'; readonly doc: LoadedDocument; readonly path: NodePath; readonly index: number }
+  /** Replace the item at `index` of the block sequence at `path` by a one-line item: a string, or a mapping (`- key: value`). */
+  | { readonly type: 'replace-list-entry'; readonly doc: LoadedDocument; readonly path: NodePath; readonly index: number; readonly entry: KeyValue | string }
+  /** Append a one-line mapping item (`- key: value`) to the block sequence at `path`. */
+  | { readonly type: 'add-list-mapping'; readonly doc: LoadedDocument; readonly path: NodePath; readonly entry: KeyValue }
   /** Several removals from one sequence: the planner merges them so emptying a list leaves `[]`, not a null. */
   | { readonly type: 'remove-list-items'; readonly doc: LoadedDocument; readonly path: NodePath; readonly values: readonly string[] };
 

@@ -20,6 +20,8 @@ export interface FilePlanInput {
   readonly edits: readonly EditIntent[];
   readonly consumed: readonly Consumed[];
   readonly options: MigrationOptions;
+  /** Linkerd patch files of kustomize overlays and the kustomization edits that list them (plan/overlays.ts). */
+  readonly overlays?: { readonly files: ReadonlyMap<string, string>; readonly intents: readonly EditIntent[] };
 }
 
 export interface FilePlan {
@@ -36,6 +38,7 @@ export function planFiles(input: FilePlanInput): FilePlan {
   const byOrigin = groupByOriginFile(input.resources);
   const created = new Map<string, string>();
   for (const [source, resources] of byOrigin) created.set(generatedPath(source), renderGeneratedFile(source, resources));
+  for (const [path, content] of input.overlays?.files ?? []) if (!created.has(path)) created.set(path, content);
   // A file with a syntax error is left exactly as it is (its load finding says so); its valid documents still translate.
   const broken = new Set(input.load.findings.filter((f) => f.id === 'load/yaml-syntax-error').map((f) => f.file));
   const removable = input.options.strategy === 'forklift' ? removableDocuments(input.consumed).filter((d) => !broken.has(d.file)) : [];
@@ -49,7 +52,7 @@ export function planFiles(input: FilePlanInput): FilePlan {
     ...removed.map((doc): EditIntent => ({ type: 'remove-document', doc })),
   ];
   const deletedFiles = new Set([...emptied].filter((f) => !kept.has(f)));
-  intents.push(...kustomizationIntents(input.inventory, byOrigin, deletedFiles, removedKeys));
+  intents.push(...kustomizationIntents(input.inventory, byOrigin, deletedFiles, removedKeys), ...(input.overlays?.intents ?? []));
   const modified = applyIntents(input.load, intents, findings);
   const files: FileChange[] = [];
   for (const [path, content] of created) {
@@ -75,6 +78,11 @@ function removableDocuments(consumed: readonly Consumed[]): LoadedDocument[] {
   const seen = new Map<string, LoadedDocument>();
   for (const c of consumed) if (!c.path && isOsmApi(c.object)) seen.set(docKey(c.object.doc), c.object.doc);
   return [...seen.values()];
+}
+
+/** The objects forklift removes (patches of them lose their target). */
+export function removedObjects(consumed: readonly Consumed[]): Set<K8sObject> {
+  return new Set(consumed.filter((c) => !c.path && isOsmApi(c.object)).map((c) => c.object));
 }
 
 function isOsmApi(object: K8sObject): boolean {

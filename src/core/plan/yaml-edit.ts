@@ -32,6 +32,9 @@ function editsFor(text: string, intent: EditIntent): TextEdit[] {
     case 'replace-list-item': return replaceListItem(text, intent);
     case 'remove-list-item': return removeListItems(text, { ...intent, type: 'remove-list-items', values: [intent.value] });
     case 'remove-list-items': return removeListItems(text, intent);
+    case 'remove-list-entry': return removeListEntry(text, intent);
+    case 'replace-list-entry': return replaceListEntry(text, intent);
+    case 'add-list-mapping': return addListMapping(text, intent);
   }
 }
 
@@ -166,6 +169,45 @@ function removeListItems(text: string, intent: Intent<'remove-list-items'>): Tex
   });
   if (seq.items.length > new Set(items).size) return removals;
   return [markEmpty(text, intent.doc, intent.path, '[]'), ...removals];
+}
+
+/** A whole item of a block sequence, scalar or mapping (a kustomization's `patches:` entry), with its lines. */
+function removeListEntry(text: string, intent: Intent<'remove-list-entry'>): TextEdit[] {
+  const { seq, removal } = listEntry(text, intent.doc, intent.path, intent.index);
+  return seq.items.length > 1 ? [removal] : [markEmpty(text, intent.doc, intent.path, '[]'), removal];
+}
+
+function replaceListEntry(text: string, intent: Intent<'replace-list-entry'>): TextEdit[] {
+  const { removal, dash } = listEntry(text, intent.doc, intent.path, intent.index);
+  const item = typeof intent.entry === 'string' ? format(intent.entry) : flowEntry(intent.entry);
+  return [{ ...removal, text: `${dash}${item}${newline(text)}` }];
+}
+
+/** The lines of one item of a block sequence (from its dash to the end of its last line). */
+function listEntry(text: string, doc: Doc, path: NodePath, index: number): { seq: YAMLSeq; removal: TextEdit; dash: string } {
+  const seq = seqAt(doc, path);
+  if (seq.flow) return refuse(`the sequence at ${where(path)} is a flow sequence`);
+  const item = seq.items[index];
+  if (!(isScalar(item) || isMap(item)) || !item.range) return refuse(`no item ${index} in the sequence at ${where(path)}`);
+  if (anchored(item)) refuse(`item ${index} has an anchor that aliases may use`);
+  const dash = dashPrefix(text, item.range[0]) ?? refuse('the sequence item shares its line with other content');
+  return { seq, dash, removal: { start: lineStart(text, item.range[0]), end: lineEndAfter(text, item.range[1]), text: '' } };
+}
+
+function addListMapping(text: string, intent: Intent<'add-list-mapping'>): TextEdit[] {
+  const name = intent.path.at(-1);
+  const parent = nodeAt(intent.doc, intent.path.slice(0, -1));
+  if (typeof name === 'string' && isMap(parent) && !parent.flow && !findPair(parent, name)) {
+    // No such list yet: add it, with the item, after the parent's last entry.
+    const column = keyColumn(text, parent);
+    const at = lineEndAfter(text, pairEnd(lastEntry(text, parent)));
+    return [insertLine(text, at, `${' '.repeat(column)}${formatKey(name)}:${newline(text)}${' '.repeat(column)}- ${flowEntry(intent.entry)}`)];
+  }
+  const seq = seqAt(intent.doc, intent.path);
+  const last = seq.items.at(-1);
+  if (seq.flow || !(isScalar(last) || isMap(last)) || !last.range) return refuse(`the sequence at ${where(intent.path)} is not a block sequence with items`);
+  const dash = dashPrefix(text, last.range[0]) ?? refuse('the sequence item shares its line with other content');
+  return [insertLine(text, lineEndAfter(text, last.range[1]), `${dash}${flowEntry(intent.entry)}`)];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ const STAGE_FINDINGS: readonly FindingId[] = [
   'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'plan/value-replaced', 'plan/file-kept',
   'inventory/namespace-from-deployment-unit', 'inventory/object-in-several-files', 'inventory/not-deployed', 'inventory/script-namespace-not-evidence', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
   'verify/uncovered-difference',
+  'kustomize/entry-outside-repository', 'kustomize/patch-not-exact', 'kustomize/patch-target-missing', 'kustomize/overlay-translated',
 ];
 
 describe('rule registry', () => {

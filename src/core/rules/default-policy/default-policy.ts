@@ -2,7 +2,7 @@ import { finding } from '../../findings/finding.ts';
 import type { Workload } from '../../inventory/model.ts';
 import { httpProbePaths, planServers, type ServerPlan } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
-import { meshedNamespaces, treatedAsMeshed } from '../../osm/meshed.ts';
+import { injectionDecidedByPatch, meshedNamespaces, treatedAsMeshed } from '../../osm/meshed.ts';
 import { formatRef } from '../../source.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
@@ -42,6 +42,8 @@ export function translateDefaultPolicy(input: RuleInput): RuleOutput {
   for (const ns of inventory.namespaces) if (meshed.has(ns.name)) namespaces.add(ns.name);
   for (const name of [...namespaces].sort()) {
     const manifest = inventory.findNamespace(name);
+    // Where an overlay's patch meshes the namespace, the patch's translation carries its policy (plan/overlays.ts).
+    if (manifest && injectionDecidedByPatch(inventory, name) && !manifest.annotations['openservicemesh.io/sidecar-injection']) continue;
     if (manifest) {
       out.edit({ type: 'set-key', doc: manifest.object.doc, path: ['metadata', 'annotations'], key: DEFAULT_INBOUND_POLICY, value: policy });
       out.finding(policy === 'deny'

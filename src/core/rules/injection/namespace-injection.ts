@@ -2,7 +2,7 @@ import { finding } from '../../findings/finding.ts';
 import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
 import { planServers } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
-import { meshedNamespaces, namespaceMonitoring, SIDECAR_INJECTION, treatedAsMeshed } from '../../osm/meshed.ts';
+import { injectionDecidedByPatch, meshedNamespaces, namespaceMonitoring, SIDECAR_INJECTION, treatedAsMeshed } from '../../osm/meshed.ts';
 import { formatRef } from '../../source.ts';
 import { getIn } from '../../values.ts';
 import type { Emitter } from '../emitter.ts';
@@ -36,7 +36,7 @@ export function translateNamespaceInjection(input: RuleInput, out: Emitter): voi
     // A manifest that decides injection itself (its own sidecar-injection is rewritten, linkerd.io/inject is kept),
     // or is ignored by OSM, is left as it says.
     if (SIDECAR_INJECTION in manifest.annotations || LINKERD_INJECT in manifest.annotations) continue;
-    if (namespaceMonitoring(inventory, namespace) === 'ignored') continue;
+    if (namespaceMonitoring(inventory, namespace) === 'ignored' || injectionDecidedByPatch(inventory, namespace)) continue;
     out.edit({ type: 'set-key', doc: manifest.object.doc, path: ['metadata', 'annotations'], key: LINKERD_INJECT, value: 'enabled' });
     out.finding(finding('injection/namespace-inject-added', manifest.object.locate(['metadata', 'name']), {
       resource: formatRef(manifest.object.ref),
