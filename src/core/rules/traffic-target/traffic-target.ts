@@ -45,7 +45,7 @@ export const trafficTargetRule = defineRule({
     'traffic-target/route-group-not-found', 'traffic-target/tcp-route-not-found', 'traffic-target/match-name-not-found',
     'traffic-target/source-kind-unsupported', 'traffic-target/source-namespace-missing', 'traffic-target/path-regex-translated',
     'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
-    'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/server-conflict', 'traffic-target/grpc-port',
+    'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/grpc-port',
     'traffic-target/unreferenced-spec', 'mesh-mode/permissive-audit', 'mesh-mode/audit-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
   ],
   translate: translateTrafficTargets,
