@@ -177,6 +177,21 @@ export const catalogue = {
     title: 'Overlapping routes with different sources',
     remediation: 'OSM allowed a request when any matching route allowed the source; Linkerd authorizes against the one most specific route. Requests that match both routes are allowed only to the sources of the winning route. Merge the matches or give both routes the same sources.',
   },
+  'traffic-target/overlap-intersection': {
+    severity: 'info',
+    title: 'Overlapping routes get an intersection route with both sides\' sources',
+    remediation: 'OSM allowed a request when any matching route allowed the source; Linkerd checks only the route that wins. The requests two overlapping matches both accept get their own HTTPRoute, inside both (so it wins them), authorized for the sources of both. Nothing to do; keep the generated route together with the two it comes from.',
+  },
+  'traffic-target/prefix-as-regex': {
+    severity: 'info',
+    title: 'Contained prefix route written as a regular expression so it wins',
+    remediation: 'Linkerd ranks a RegularExpression or Exact path by the whole request path and a PathPrefix by the prefix\'s own length, so a PathPrefix route inside a broader regular-expression route would lose every longer path and its sources would get 403. The inner route is emitted as the equivalent anchored regular expression: both then tie on the path and the name decides (the inner route\'s name sorts first). Keep the generated names.',
+  },
+  'traffic-target/empty-header-value': {
+    severity: 'info',
+    title: 'Empty header value matched with a regular expression',
+    remediation: 'OSM matched the header with the full-match regex "", which accepts only an empty value of a header that is present. An HTTPRoute header value must not be empty (minLength 1), so the match is written as RegularExpression ^$, which accepts exactly the same values. Nothing to do.',
+  },
   'traffic-target/server-conflict': {
     severity: 'error',
     title: 'Two Servers would select the same pod port',
