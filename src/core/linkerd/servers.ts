@@ -66,6 +66,8 @@ export interface ServerPlan {
   readonly servers: readonly PlannedServer[];
   /** The Server of a workload's pod port, if it gets one. */
   at(workload: Workload, port: number): PlannedServer | undefined;
+  /** A pod port some rule needed a Server for that is withheld: it would select another ServiceAccount's pods. */
+  withheld(workload: Workload, port: number): boolean;
   /** What selection decided: selectors narrowed, Servers withheld, pod ports two Servers claim. */
   readonly findings: readonly Finding[];
 }
@@ -239,18 +241,21 @@ class Planner {
 
   plan(): ServerPlan {
     const findings: Finding[] = [];
-    const kept = this.drafts.filter((d) => {
+    const withheld = new Set<Draft>();
+    for (const d of this.drafts) {
       const foreign = d.selection.unresolved.filter((w) => w.serviceAccount !== d.server.workload.serviceAccount);
       if (d.selection.added.length > 0) findings.push(narrowedFinding(d));
-      if (foreign.length === 0) return true;
+      if (foreign.length === 0) continue;
       findings.push(withheldFinding(d, foreign));
-      return false;
-    });
+      withheld.add(d);
+    }
+    const kept = this.drafts.filter((d) => !withheld.has(d));
     const servers = kept.map((d) => ({ ...d.server, needs: [...d.needs].sort((a, b) => SERVER_NEEDS.indexOf(a) - SERVER_NEEDS.indexOf(b)) }));
     findings.push(...portConflicts(this.input.inventory, servers));
     const index = new Map<Workload, Map<number, PlannedServer>>();
     for (const s of servers) index.set(s.workload, (index.get(s.workload) ?? new Map<number, PlannedServer>()).set(s.port.port, s));
-    return { servers, at: (workload, port) => index.get(workload)?.get(port), findings };
+    const isWithheld = (workload: Workload, port: number) => [...withheld].some((d) => d.server.workload === workload && d.server.port.port === port);
+    return { servers, at: (workload, port) => index.get(workload)?.get(port), withheld: isWithheld, findings };
   }
 }
 

@@ -233,3 +233,23 @@ describe('an empty header value', () => {
     }
   });
 });
+
+describe('probe routes and OSM routes that accept the kubelet\'s GET', () => {
+  const probed = WORKLOAD.replace('ports: [{name: http, containerPort: 8080}]}', 'ports: [{name: http, containerPort: 8080}], readinessProbe: {httpGet: {path: /healthz, port: 8080}}}');
+  const run = (regex: string) => {
+    const plan = migrate(repo({
+      'w.yaml': probed,
+      'g.yaml': `apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata: {name: routes, namespace: shop}\nspec:\n  matches:\n    - {name: m, pathRegex: "${regex}", methods: [GET]}\n`,
+      't.yaml': target('t', 'client', 'm'),
+    }), { meshMode: 'smi' });
+    return plan.findings.filter((f) => f.id === 'probes/overlaps-route');
+  };
+
+  it('a GET route whose path ranks as high as the Exact probe path (a regex) is reported', () => {
+    expect(run('/health.*')).toHaveLength(1);
+  });
+
+  it('a GET route on a shorter prefix loses to the probe route on the path: nothing to report', () => {
+    expect(run('(/.*)?')).toEqual([]);
+  });
+});

@@ -20,7 +20,7 @@ import { routeGroupsOfEgresses } from '../egress/read-egress.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { translateHttpMatch } from './http-match.ts';
 import { contains, intersection, overlap } from './overlap.ts';
-import { asRegularExpression, outerCanWin } from './precedence.ts';
+import { asRegularExpression, compareRanks, outerCanWin, rankOf } from './precedence.ts';
 import { exposedPorts, type ExposedPort } from '../../osm/exposed-ports.ts';
 
 /**
@@ -226,7 +226,7 @@ class DestinationTranslation {
       .map((e) => ({ ...e, sources: new Set([...e.sources].filter((s) => l4.has(s))) }))
       .filter((e) => translateHttpMatch(e.match).ok);
     const { effective, forms } = this.authorizedRoutes(routed, port.port);
-    this.emitProbeRoute(workload, port, server, effective);
+    this.emitProbeRoute(workload, port, server, effective, forms);
     if (this.audit) {
       // In audit mode every request must still reach a route, or Linkerd answers 404 where OSM allowed it.
       this.out.resource(buildServerRoute(this.input.options.linkerdVersion, resourceName(server, 'all'), this.outNamespace, server, [
@@ -273,7 +273,7 @@ class DestinationTranslation {
    * (linkerd-semantics §2.6), while OSM always let them through its own probe listeners. So every HTTP probe gets
    * a GET + exact-path route authorized from the probe networks, plus every source an OSM route let make that request.
    */
-  private emitProbeRoute(workload: Workload, port: ExposedPort, server: string, entries: readonly MatchEntry[]): void {
+  private emitProbeRoute(workload: Workload, port: ExposedPort, server: string, entries: readonly MatchEntry[], forms: ReadonlyMap<string, RouteMatch[]>): void {
     const paths = httpProbePaths(workload, port.port);
     if (paths.length === 0) return;
     const { options } = this.input;
@@ -294,7 +294,10 @@ class DestinationTranslation {
       const hit = paths.filter((p) => probeRequest(e, p));
       if (hit.length === 0 || e.sources.size === 0) continue;
       e.sources.forEach((s) => meshSources.add(s));
-      if (e.match.methods.includes('GET')) {
+      // The probe route (Exact path, GET) loses the kubelet's request only to a route that ranks as high (precedence.ts).
+      const form = forms.get(e.key)?.[0];
+      const probeRank = (p: string) => rankOf({ path: { type: 'Exact', value: p }, method: 'GET' }, p);
+      if (form && hit.some((p) => compareRanks(rankOf(form, p), probeRank(p)) >= 0)) {
         this.out.finding(finding('probes/overlaps-route', e.match.object.locate(e.match.path), {
           resource: formatRef(e.match.object.ref),
           message: `Match ${e.match.name} also accepts the kubelet's GET ${hit.join(', ')} on ${workload.name}:${port.port} as specifically as probe route ${route}.`,
@@ -559,8 +562,8 @@ function unionContaining(entries: readonly MatchEntry[]): MatchEntry[] {
 }
 
 /**
- * When a route's match lies inside another's and both rank the same (same path length, method and header count),
- * Linkerd falls back to the oldest route, then the name: resources applied together share a timestamp, so the name
+ * When a route's match lies inside another's and both rank the same (precedence.ts: same path length, then header
+ * count, query-param count and method match), Linkerd falls back to the oldest route, then the name: resources applied together share a timestamp, so the name
  * decides. Contained routes get a digit prefix that sorts before letters, deeper ones before shallower ones.
  */
 function tieBreakPrefix(entry: MatchEntry, entries: readonly MatchEntry[]): string[] {
