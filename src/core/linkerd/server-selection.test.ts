@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { repo } from '../../../test/support/repo.ts';
+import { SCHEMAS } from '../../../test/support/shared.ts';
 import { migrate } from '../migrate.ts';
+import { LINKERD_VERSIONS } from '../options.ts';
 import type { LinkerdResource } from './resources.ts';
 
 /**
@@ -91,8 +96,8 @@ function identitiesReaching(resources: readonly LinkerdResource[], labels: Recor
     .sort();
 }
 
-function run(files: Record<string, string>) {
-  const plan = migrate(repo(files), { meshMode: 'smi' });
+function run(files: Record<string, string>, linkerdVersion: (typeof LINKERD_VERSIONS)[number] = '2.20') {
+  const plan = migrate(repo(files), { meshMode: 'smi', linkerdVersion });
   const resources = plan.resources.map((r) => r.resource);
   return { plan, resources, servers: resources.filter((r) => r.kind === 'Server'), ids: plan.findings.map((f) => f.id) };
 }
@@ -120,6 +125,16 @@ describe('Server pod selection over the whole inventory', () => {
     const narrowed = plan.findings.find((f) => f.id === 'server-selection/narrowed');
     expect(narrowed).toMatchObject({ file: 'beta.yaml', severity: 'info' });
     expect(narrowed?.message).toContain('track DoesNotExist');
+  });
+
+  it.each(LINKERD_VERSIONS)('the narrowed Servers are schema-valid for Linkerd %s', (version) => {
+    const { servers } = run(overlapping, version);
+    expect(servers.length).toBe(2);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    for (const s of servers) {
+      const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, `linkerd-${version}`, `${s.apiVersion.replace('/', '_')}_Server.json`), 'utf8')) as object);
+      expect(validate(JSON.parse(JSON.stringify(s))), ajv.errorsText(validate.errors)).toBe(true);
+    }
   });
 
   it('a client authorized for beta does not reach alpha; beta\'s pods keep their own client', () => {

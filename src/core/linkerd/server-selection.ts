@@ -23,10 +23,26 @@ export function serverPortNumbers(port: number | string, workload: Workload): nu
   return [...new Set(workload.ports.filter((p) => p.name === port && p.protocol.toUpperCase() === 'TCP').map((p) => p.port))];
 }
 
+const byNamespace = new WeakMap<Inventory, Map<string | undefined, Workload[]>>();
+
+/** The pod templates of a namespace (indexed once per inventory: every Server asks). */
+export function workloadsIn(inventory: Inventory, namespace: string | undefined): readonly Workload[] {
+  let index = byNamespace.get(inventory);
+  if (!index) {
+    index = new Map();
+    for (const w of inventory.workloads) {
+      const list = index.get(w.namespace);
+      if (list) list.push(w);
+      else index.set(w.namespace, [w]);
+    }
+    byNamespace.set(inventory, index);
+  }
+  return index.get(namespace) ?? [];
+}
+
 /** Pod templates of the workload's namespace, other than its own, that a Server (selector, port) governs. */
 export function otherWorkloadsSelected(inventory: Inventory, workload: Workload, selector: LabelSelector, port: number | string): Workload[] {
-  return inventory.workloads.filter((w) =>
-    w !== workload && w.namespace === workload.namespace && selectorSelects(selector, w.podLabels) && serverPortApplies(port, w));
+  return workloadsIn(inventory, workload.namespace).filter((w) => w !== workload && selectorSelects(selector, w.podLabels) && serverPortApplies(port, w));
 }
 
 export interface NarrowedSelector {

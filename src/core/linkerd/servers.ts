@@ -292,11 +292,17 @@ function withheldFinding({ server, selection }: Draft, foreign: readonly Workloa
 function portConflicts(inventory: Inventory, servers: readonly PlannedServer[]): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
+  const byNamespace = new Map<string | undefined, PlannedServer[]>();
+  for (const s of servers) {
+    const list = byNamespace.get(s.workload.namespace);
+    if (list) list.push(s);
+    else byNamespace.set(s.workload.namespace, [s]);
+  }
   for (const pod of inventory.workloads) {
     const claims = new Map<number, PlannedServer[]>();
-    for (const s of servers) {
+    for (const s of byNamespace.get(pod.namespace) ?? []) {
       const port = s.port.name ?? s.port.port;
-      if (s.workload.namespace !== pod.namespace || !selectorSelects(s.podSelector, pod.podLabels) || !serverPortApplies(port, pod)) continue;
+      if (!selectorSelects(s.podSelector, pod.podLabels) || !serverPortApplies(port, pod)) continue;
       for (const n of serverPortNumbers(port, pod)) claims.set(n, [...(claims.get(n) ?? []), s]);
     }
     for (const [port, claimants] of claims) {

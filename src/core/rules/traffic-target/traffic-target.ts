@@ -490,7 +490,9 @@ function closeUnderIntersection(entries: readonly MatchEntry[]): { entries: Matc
     const found: Intersection[] = [];
     for (const [i, a] of all.entries()) {
       for (const b of all.slice(i + 1)) {
-        if (sameSet(a.sources, b.sources) || contains(a.match, b.match) || contains(b.match, a.match) || !overlap(a.match, b.match)) continue;
+        // A match without sources on this port is not emitted: nothing to share with it.
+        if (a.sources.size === 0 || b.sources.size === 0 || sameSet(a.sources, b.sources)) continue;
+        if (contains(a.match, b.match) || contains(b.match, a.match) || !overlap(a.match, b.match)) continue;
         const match = intersection(a.match, b.match);
         if (!match) {
           unresolved.set(`${a.key}\u0000${b.key}`, [a, b]);
