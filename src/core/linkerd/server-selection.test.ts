@@ -199,4 +199,20 @@ describe('Server pod selection over the whole inventory', () => {
     expect(conflicts[0]).toMatchObject({ severity: 'error' });
     expect(conflicts[0]?.message).toContain('one-http and two-http');
   });
+
+  it('a Server already in the repository on the same pod port is a conflict too; our own earlier output is not', () => {
+    const existing = (labels: string) => `
+apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata: {name: hand-made, namespace: shop${labels}}
+spec:
+  podSelector: {matchExpressions: [{key: app, operator: Exists}]}
+  port: 8080
+`;
+    const files = { 'ns.yaml': NAMESPACE, 'api.yaml': deployment('api', 'api', '{matchLabels: {app: web}}', '{app: web}'), 'routes.yaml': ROUTES, 'tt.yaml': target('api', 'api', 'front') };
+    const conflicts = (extra: string) => run({ ...files, 'server.yaml': extra }).plan.findings.filter((f) => f.id === 'traffic-target/server-conflict');
+    const [conflict] = conflicts(existing(''));
+    expect(conflict?.message).toContain('api-http and hand-made (already in the repository)');
+    expect(conflicts(existing(', labels: {app.kubernetes.io/managed-by: osm2linkerd}'))).toEqual([]);
+  });
 });

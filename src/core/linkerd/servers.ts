@@ -1,8 +1,9 @@
 import { finding, hash53, type Finding } from '../findings/finding.ts';
-import { selectorSelects } from '../inventory/label-selector.ts';
+import { readLabelSelector, selectorSelects } from '../inventory/label-selector.ts';
 import type { MeshMode } from '../inventory/mesh-mode.ts';
 import type { Inventory, K8sObject, LabelSelector, Workload } from '../inventory/model.ts';
-import { formatRef } from '../source.ts';
+import { apiGroup, formatRef } from '../source.ts';
+import { asPortNumber, asStringMap, getIn } from '../values.ts';
 import type { MigrationOptions } from '../options.ts';
 import { destinationMatches, readAccessModel, type AccessModel } from '../osm/access-model.ts';
 import { exposedPorts, type ExposedPort } from '../osm/exposed-ports.ts';
@@ -10,7 +11,7 @@ import { backendPorts, readIngressBackends } from '../osm/ingress-backends.ts';
 import { httpPortsBehind, readSettingLimits, resolveUpstreamTrafficSettings, workloadLimit } from '../osm/upstream-traffic-settings.ts';
 import { buildServer, type ProxyProtocol, type ServerSpec } from './build.ts';
 import { resourceName } from './names.ts';
-import type { LinkerdResource } from './resources.ts';
+import { GENERATED_BY_LABEL, type LinkerdResource } from './resources.ts';
 import { narrowSelector, serverPortApplies, serverPortNumbers, type NarrowedSelector } from './server-selection.ts';
 import { features } from './versions.ts';
 
@@ -288,32 +289,60 @@ function withheldFinding({ server, selection }: Draft, foreign: readonly Workloa
   });
 }
 
-/** Pod ports that two planned Servers govern (selector and port), found over every pod template of the inventory. */
+/** A Server that governs pod ports: one the migration generates, or one already in the repository. */
+interface Claim {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly selector: LabelSelector;
+  readonly port: number | string;
+  readonly generated: boolean;
+}
+
+/**
+ * Linkerd Servers already in the repository (a migration done partly by hand). Our own output from an earlier run
+ * carries the managed-by label and is replaced, not added to.
+ */
+function repositoryServers(inventory: Inventory): Claim[] {
+  return inventory.objects.flatMap((o): Claim[] => {
+    if (o.ref.kind !== 'Server' || apiGroup(o.ref.apiVersion) !== 'policy.linkerd.io') return [];
+    const labels = asStringMap(getIn(o.body, ['metadata', 'labels']));
+    if (Object.entries(GENERATED_BY_LABEL).every(([k, v]) => labels[k] === v)) return [];
+    const raw = getIn(o.body, ['spec', 'port']);
+    const port = typeof raw === 'string' && !/^\d+$/.test(raw) ? raw : asPortNumber(raw);
+    if (port === undefined) return [];
+    return [{ name: o.ref.name, namespace: o.ref.namespace, selector: readLabelSelector(getIn(o.body, ['spec', 'podSelector'])), port, generated: false }];
+  });
+}
+
+/**
+ * Pod ports that two Servers govern (selector and port), found over every pod template of the inventory: two
+ * generated ones, or a generated one and one the repository already has.
+ */
 function portConflicts(inventory: Inventory, servers: readonly PlannedServer[]): Finding[] {
+  const generated: Claim[] = servers.map((s) => ({ name: s.name, namespace: s.workload.namespace, selector: s.podSelector, port: s.port.name ?? s.port.port, generated: true }));
+  const byNamespace = new Map<string | undefined, Claim[]>();
+  for (const c of [...generated, ...repositoryServers(inventory)]) {
+    const list = byNamespace.get(c.namespace);
+    if (list) list.push(c);
+    else byNamespace.set(c.namespace, [c]);
+  }
   const findings: Finding[] = [];
   const reported = new Set<string>();
-  const byNamespace = new Map<string | undefined, PlannedServer[]>();
-  for (const s of servers) {
-    const list = byNamespace.get(s.workload.namespace);
-    if (list) list.push(s);
-    else byNamespace.set(s.workload.namespace, [s]);
-  }
   for (const pod of inventory.workloads) {
-    const claims = new Map<number, PlannedServer[]>();
-    for (const s of byNamespace.get(pod.namespace) ?? []) {
-      const port = s.port.name ?? s.port.port;
-      if (!selectorSelects(s.podSelector, pod.podLabels) || !serverPortApplies(port, pod)) continue;
-      for (const n of serverPortNumbers(port, pod)) claims.set(n, [...(claims.get(n) ?? []), s]);
+    const claims = new Map<number, Claim[]>();
+    for (const c of byNamespace.get(pod.namespace) ?? []) {
+      if (!selectorSelects(c.selector, pod.podLabels) || !serverPortApplies(c.port, pod)) continue;
+      for (const n of serverPortNumbers(c.port, pod)) claims.set(n, [...(claims.get(n) ?? []), c]);
     }
     for (const [port, claimants] of claims) {
-      if (claimants.length < 2) continue;
-      const names = claimants.map((s) => s.name).sort();
+      if (claimants.length < 2 || !claimants.some((c) => c.generated)) continue;
+      const names = claimants.map((c) => (c.generated ? c.name : `${c.name} (already in the repository)`)).sort();
       const key = `${pod.namespace ?? ''}/${names.join(',')}`;
       if (reported.has(key)) continue;
       reported.add(key);
       findings.push(finding('traffic-target/server-conflict', pod.object.locate(['spec', 'selector']), {
         resource: formatRef(pod.object.ref),
-        message: `Servers ${names.join(' and ')} both select port ${port} of ${formatRef(pod.object.ref)}'s pods, and no label of the pod templates tells them apart: Linkerd honours only one of them (the oldest from 2.18, either before), so the other's authorizations do not apply.`,
+        message: `Servers ${names.join(' and ')} all select port ${port} of ${formatRef(pod.object.ref)}'s pods: Linkerd honours only one of them (the oldest from 2.18, either before), so the others' authorizations do not apply there.`,
         affects: [{ namespace: pod.namespace ?? '', serviceAccount: pod.serviceAccount, port }],
       }));
     }
