@@ -215,4 +215,27 @@ spec:
     expect(conflict?.message).toContain('api-http and hand-made (already in the repository)');
     expect(conflicts(existing(', labels: {app.kubernetes.io/managed-by: osm2linkerd}'))).toEqual([]);
   });
+
+  it('an IngressBackend to a withheld Server\'s pods attaches nothing and is not told its port is wrong', () => {
+    const ingress = `
+apiVersion: policy.openservicemesh.io/v1alpha1
+kind: IngressBackend
+metadata: {name: beta, namespace: shop}
+spec:
+  backends:
+    - name: beta
+      port: {number: 8080, protocol: http}
+  sources:
+    - {kind: Service, name: ingress-nginx, namespace: ingress}
+`;
+    const { resources, ids } = run({
+      'ns.yaml': NAMESPACE,
+      'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web}}', '{app: web}'),
+      'beta.yaml': deployment('beta', 'beta', '{matchLabels: {app: web}}', '{app: web}'),
+      'ib.yaml': ingress,
+    });
+    expect(resources.filter((r) => r.kind === 'Server' || r.kind === 'AuthorizationPolicy')).toEqual([]);
+    expect(ids).toContain('server-selection/selects-other-identity');
+    expect(ids).not.toContain('ingress-backend/port-not-target-port');
+  });
 });
