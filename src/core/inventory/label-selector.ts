@@ -27,7 +27,7 @@ export function isEmptySelector(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
 }
 
-export function requirementHolds(r: LabelSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {
+function requirementHolds(r: LabelSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {
   const value = Object.hasOwn(labels, r.key) ? labels[r.key] : undefined;
   switch (r.operator) {
     case 'In': return value !== undefined && r.values.includes(value);

@@ -26,7 +26,7 @@ export function serverPortNumbers(port: number | string, workload: Workload): nu
 const byNamespace = new WeakMap<Inventory, Map<string | undefined, Workload[]>>();
 
 /** The pod templates of a namespace (indexed once per inventory: every Server asks). */
-export function workloadsIn(inventory: Inventory, namespace: string | undefined): readonly Workload[] {
+function workloadsIn(inventory: Inventory, namespace: string | undefined): readonly Workload[] {
   let index = byNamespace.get(inventory);
   if (!index) {
     index = new Map();
@@ -41,7 +41,7 @@ export function workloadsIn(inventory: Inventory, namespace: string | undefined)
 }
 
 /** Pod templates of the workload's namespace, other than its own, that a Server (selector, port) governs. */
-export function otherWorkloadsSelected(inventory: Inventory, workload: Workload, selector: LabelSelector, port: number | string): Workload[] {
+function otherWorkloadsSelected(inventory: Inventory, workload: Workload, selector: LabelSelector, port: number | string): Workload[] {
   return workloadsIn(inventory, workload.namespace).filter((w) => w !== workload && selectorSelects(selector, w.podLabels) && serverPortApplies(port, w));
 }
 

@@ -33,7 +33,7 @@ export function compareRanks(a: RouteRank, b: RouteRank): number {
 }
 
 /** Request paths the route's path match accepts: the witnesses on which an inner and an outer route are compared. */
-export function witnessPaths(match: RouteMatch): string[] {
+function witnessPaths(match: RouteMatch): string[] {
   const path = match.path ?? { type: 'PathPrefix', value: '/' };
   if (path.type === 'Exact') return [path.value];
   if (path.type === 'PathPrefix') {
