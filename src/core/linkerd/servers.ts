@@ -271,7 +271,7 @@ function workloadList(workloads: readonly Workload[]): string {
 function narrowedFinding({ server, selection }: Draft): Finding {
   return finding('server-selection/narrowed', server.workload.object.locate(['spec', 'selector']), {
     resource: formatRef(server.workload.object.ref),
-    message: `The selector of ${formatRef(server.workload.object.ref)} also selects the pods of ${workloadList(selection.excluded)} on port ${server.port.name ?? server.port.port}: Server ${server.name} adds ${selection.added.join(', ')} from the pod template so it governs ${server.workload.name}'s pods only.`,
+    message: `The selector of ${formatRef(server.workload.object.ref)} also selects the pods of ${workloadList(selection.excluded)} on port ${server.port.name ?? server.port.port}: Server ${server.name} adds ${selection.added.join(', ')} (labels that tell the pod templates apart) so it governs ${server.workload.name}'s pods only.`,
   });
 }
 
