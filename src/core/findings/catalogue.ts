@@ -232,10 +232,35 @@ export const catalogue = {
     title: 'Overlapping routes with different sources',
     remediation: 'OSM allowed a request when any matching route allowed the source; Linkerd authorizes against the one most specific route. Requests that match both routes are allowed only to the sources of the winning route. Merge the matches or give both routes the same sources.',
   },
+  'traffic-target/overlap-intersection': {
+    severity: 'info',
+    title: 'Overlapping routes get an intersection route with both sides\' sources',
+    remediation: 'OSM allowed a request when any matching route allowed the source; Linkerd checks only the route that wins. The requests two overlapping matches both accept get their own HTTPRoute, inside both (so it wins them), authorized for the sources of both. Nothing to do; keep the generated route together with the two it comes from.',
+  },
+  'traffic-target/prefix-as-regex': {
+    severity: 'info',
+    title: 'Contained prefix route written as a regular expression so it wins',
+    remediation: 'Linkerd ranks a RegularExpression or Exact path by the whole request path and a PathPrefix by the prefix\'s own length, so a PathPrefix route inside a broader regular-expression route would lose every longer path and its sources would get 403. The inner route is emitted as the equivalent anchored regular expression: both then tie on the path and the name decides (the inner route\'s name sorts first). Keep the generated names.',
+  },
+  'traffic-target/empty-header-value': {
+    severity: 'info',
+    title: 'Empty header value matched with a regular expression',
+    remediation: 'OSM matched the header with the full-match regex "", which accepts only an empty value of a header that is present. An HTTPRoute header value must not be empty (minLength 1), so the match is written as RegularExpression ^$, which accepts exactly the same values. Nothing to do.',
+  },
   'traffic-target/server-conflict': {
     severity: 'error',
     title: 'Two Servers would select the same pod port',
     remediation: 'Workloads share a pod selector, so their Servers overlap; Linkerd honours only one (the oldest from 2.18, undefined before). Give the workloads distinct selector labels, or merge the Servers.',
+  },
+  'server-selection/narrowed': {
+    severity: 'info',
+    title: 'Server selector narrowed to keep other pods off it',
+    remediation: 'The workload\'s spec.selector also selects the pods of another workload in the namespace, so a Server built from it alone would carry this workload\'s authorizations to them. The generated Server adds labels of this workload\'s pod template (or DoesNotExist conditions on labels the others carry); keep those labels on the pod template, or give the workloads selectors that do not overlap.',
+  },
+  'server-selection/selects-other-identity': {
+    severity: 'error',
+    title: 'No Server: its selector would reach pods of another ServiceAccount',
+    remediation: 'OSM authorized clients per pod ServiceAccount; a Server selecting this workload\'s pods would also select another workload\'s pods (running as another ServiceAccount) and nothing in the pod templates tells them apart, so its authorizations would reach pods OSM protected. The Server and its routes and policies are not generated, and the port keeps the default inbound policy (its clients are refused). Add a label that only this workload\'s pods carry (e.g. app.kubernetes.io/name) to its pod template and selector, then run the migration again.',
   },
   'traffic-target/grpc-port': {
     severity: 'info',

@@ -47,6 +47,20 @@ export interface Probe {
   readonly path?: string;
 }
 
+/** One `matchExpressions` entry of a Kubernetes label selector. */
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  /** For In and NotIn; empty for Exists and DoesNotExist. */
+  readonly values: readonly string[];
+}
+
+/** A Kubernetes label selector: matchLabels AND every matchExpressions entry. Empty selects everything. */
+export interface LabelSelector {
+  readonly matchLabels: Readonly<Record<string, string>>;
+  readonly matchExpressions: readonly LabelSelectorRequirement[];
+}
+
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'Rollout'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
@@ -59,6 +73,11 @@ export interface Workload {
   readonly podLabels: Readonly<Record<string, string>>;
   /** Labels that identify this workload's pods: spec.selector.matchLabels, else the pod labels. */
   readonly selectorLabels: Readonly<Record<string, string>>;
+  /**
+   * The workload's spec.selector as written (matchLabels and matchExpressions); the pod labels as matchLabels when it
+   * has none (a bare Pod). What a Server for these pods starts from (linkerd/servers.ts narrows it further).
+   */
+  readonly podSelector: LabelSelector;
   /** serviceAccountName, else the deprecated serviceAccount, else `default`. */
   readonly serviceAccount: string;
   readonly ports: readonly ContainerPort[];

@@ -1,5 +1,6 @@
 import type { NodePath } from '../source.ts';
 import { asArray, asPortNumber, asRecord, asString, asStringMap, getIn } from '../values.ts';
+import { isEmptySelector, readLabelSelector } from './label-selector.ts';
 import { WORKLOAD_KINDS, type ContainerPort, type K8sObject, type Probe, type Workload, type WorkloadKind } from './model.ts';
 
 /** Where each workload kind keeps its pod template (Pod: the object itself). */
@@ -28,6 +29,7 @@ export function readWorkload(object: K8sObject): Workload | undefined {
   const spec = asRecord(template['spec']);
   const podLabels = asStringMap(metadata['labels']);
   const matchLabels = asStringMap(getIn(object.body, ['spec', 'selector', 'matchLabels']));
+  const selector = readLabelSelector(getIn(object.body, ['spec', 'selector']));
   const containers = [...asArray(spec['containers']), ...asArray(spec['initContainers'])].map(asRecord);
   const ports = containers.flatMap(readPorts);
   return {
@@ -37,6 +39,8 @@ export function readWorkload(object: K8sObject): Workload | undefined {
     ...(object.ref.namespace !== undefined ? { namespace: object.ref.namespace } : {}),
     podLabels,
     selectorLabels: Object.keys(matchLabels).length > 0 ? matchLabels : podLabels,
+    // A Job or a bare Pod has no selector written: its pods are the ones carrying the template's labels.
+    podSelector: isEmptySelector(selector) ? { matchLabels: podLabels, matchExpressions: [] } : selector,
     serviceAccount: asString(spec['serviceAccountName']) ?? asString(spec['serviceAccount']) ?? 'default',
     ports,
     probes: containers.flatMap((c) => readProbes(c, ports)),

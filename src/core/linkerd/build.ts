@@ -1,3 +1,4 @@
+import type { LabelSelectorRequirement } from '../inventory/model.ts';
 import type { LinkerdVersion } from '../options.ts';
 import { GENERATED_BY_LABEL, type LinkerdResource } from './resources.ts';
 import {
@@ -22,10 +23,20 @@ export interface ServerSpec {
   readonly name: string;
   readonly namespace: string | undefined;
   readonly podLabels: Readonly<Record<string, string>>;
+  /** ANDed with podLabels (a workload's selector expressions, or conditions that keep other pods off the Server). */
+  readonly matchExpressions?: readonly LabelSelectorRequirement[];
   readonly port: number | string;
   readonly proxyProtocol: ProxyProtocol;
   /** Server v1beta3 accessPolicy (2.16+); omitted means the CRD default, deny. */
   readonly accessPolicy?: 'audit' | 'all-authenticated';
+}
+
+function podSelector(s: ServerSpec): Record<string, unknown> {
+  const expressions = (s.matchExpressions ?? []).map((r) => ({
+    key: r.key, operator: r.operator, ...(r.operator === 'In' || r.operator === 'NotIn' ? { values: [...r.values] } : {}),
+  }));
+  if (expressions.length === 0) return { matchLabels: { ...s.podLabels } };
+  return { ...(Object.keys(s.podLabels).length > 0 ? { matchLabels: { ...s.podLabels } } : {}), matchExpressions: expressions };
 }
 
 export function buildServer(version: LinkerdVersion, s: ServerSpec): LinkerdResource {
@@ -34,7 +45,7 @@ export function buildServer(version: LinkerdVersion, s: ServerSpec): LinkerdReso
     kind: 'Server',
     metadata: metadata(s.name, s.namespace),
     spec: {
-      podSelector: { matchLabels: { ...s.podLabels } },
+      podSelector: podSelector(s),
       port: s.port,
       proxyProtocol: s.proxyProtocol,
       ...(s.accessPolicy ? { accessPolicy: s.accessPolicy } : {}),

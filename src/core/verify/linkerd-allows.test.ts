@@ -19,6 +19,7 @@ function workload(over: Partial<Workload> = {}): Workload {
     namespace: NS,
     podLabels: { app: 'web', tier: 'front' },
     selectorLabels: { app: 'web' },
+    podSelector: { matchLabels: { app: 'web' }, matchExpressions: [] },
     serviceAccount: 'web',
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'db', port: 5432, protocol: 'TCP' }],
     probes: [{ kind: 'readiness', type: 'http', port: 8080, path: '/ready' }],

@@ -221,7 +221,8 @@ class PolicyTranslation {
       const planned = this.servers.at(workload, port.port);
       return planned ? [{ backend, workload, port, server: planned.name, planned }] : [];
     });
-    if (targets.length === 0) {
+    // A withheld Server (it would select another ServiceAccount's pods) is explained by server-selection.
+    if (targets.length === 0 && !ports.some(({ workload, port }) => this.servers.withheld(workload, port.port))) {
       const ports = service.ports.map((sp) => `${sp.port}→${String(sp.targetPort)}`).join(', ');
       this.note('ingress-backend/port-not-target-port', ['spec', 'backends', backend.index, 'port', 'number'],
         `Backend ${backend.name} port.number ${backend.port} is not the targetPort of any port of Service ${backend.name} (port→targetPort: ${ports || 'none'}) on its pods: OSM matched nothing, so this backend allowed nothing. Nothing is generated for it; port.number must be the targetPort.`);

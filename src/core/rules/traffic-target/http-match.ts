@@ -26,9 +26,13 @@ export function translateHttpMatch(match: OsmHttpMatch): MatchTranslation {
   return { ok: true, matches, path };
 }
 
-/** Header values are full-match regexes in OSM; the proxy's regex only counts a match spanning the whole value. */
+/**
+ * Header values are full-match regexes in OSM; the proxy's regex only counts a match spanning the whole value. An
+ * empty literal cannot be an Exact value (the CRD's value has minLength 1): `^$` accepts exactly the empty value.
+ */
 function headerMatch(name: string, value: string): NonNullable<RouteMatch['headers']>[number] {
   const literal = regexLiteral(value);
+  if (literal === '') return { name, value: '^$', type: 'RegularExpression' };
   return literal !== undefined
     ? { name, value: literal, type: 'Exact' }
     : { name, value: `^(?:${value})$`, type: 'RegularExpression' };

@@ -5,7 +5,8 @@ import { regexLiteral } from '../../primitives/regex-literal.ts';
 /**
  * OSM allowed a request if ANY matching route allowed the source; Linkerd authorizes against the ONE most specific
  * route (linkerd-semantics §2.7). When one match's requests are all requests of another (containment), the inner
- * route can carry both routes' sources without widening anything. Partial overlaps cannot be fixed that way.
+ * route can carry both routes' sources without widening anything. A partial overlap gets the requests both accept as a
+ * match of its own (`intersection`), which is contained in both and so handled the same way.
  */
 
 function pathSamples(match: OsmHttpMatch): string[] {
@@ -71,4 +72,46 @@ export function overlap(a: OsmHttpMatch, b: OsmHttpMatch): boolean {
 export function overlapCandidates(as: readonly string[], bs: readonly string[]): string[] {
   const crossed = as.slice(0, 4).flatMap((x) => bs.slice(0, 4).flatMap((y) => [x + y, y + x]));
   return [...as, ...bs, ...crossed];
+}
+
+function pathOnly(match: OsmHttpMatch): OsmHttpMatch {
+  return { ...match, methods: [], headers: {} };
+}
+
+/** Both header conditions on one value: equal regexes, or a literal of one the other accepts. */
+function headerBoth(a: string, b: string): string | undefined {
+  if (a === b) return a;
+  const la = regexLiteral(a);
+  if (la !== undefined && fullMatch(b, la)) return a;
+  const lb = regexLiteral(b);
+  if (lb !== undefined && fullMatch(a, lb)) return b;
+  return undefined;
+}
+
+/**
+ * The requests both matches accept, as one OSM match, when it can be written as one: one path contains the other's
+ * (so the narrower path is the intersection), methods in both, every header of either (with one condition per
+ * header name). Undefined when it cannot (two regex paths neither of which contains the other, two different
+ * non-literal conditions on one header): the caller reports that overlap instead.
+ */
+export function intersection(a: OsmHttpMatch, b: OsmHttpMatch): OsmHttpMatch | undefined {
+  let pathRegex: string | undefined;
+  if (contains(pathOnly(a), pathOnly(b))) pathRegex = b.pathRegex;
+  else if (contains(pathOnly(b), pathOnly(a))) pathRegex = a.pathRegex;
+  else return undefined;
+  const methods = a.methods.length === 0 ? b.methods : b.methods.length === 0 ? a.methods : a.methods.filter((m) => b.methods.includes(m));
+  if (a.methods.length > 0 && b.methods.length > 0 && methods.length === 0) return undefined;
+  const headers: Record<string, string> = { ...a.headers };
+  for (const [name, value] of Object.entries(b.headers)) {
+    const mine = headers[name];
+    const both = mine === undefined ? value : headerBoth(mine, value);
+    if (both === undefined) return undefined;
+    headers[name] = both;
+  }
+  const name = a.group === b.group ? `${a.name}-and-${b.name}` : `${a.name}-and-${b.group}-${b.name}`;
+  const result: OsmHttpMatch = {
+    group: a.group, name, methods, headers, object: a.object, path: a.path, ...(pathRegex !== undefined ? { pathRegex } : {}),
+  };
+  // Sampled containment decides the path: keep the result only if it lies inside both.
+  return contains(a, result) && contains(b, result) ? result : undefined;
 }

@@ -12,13 +12,15 @@ import { resourceName } from '../../linkerd/names.ts';
 import { httpProbePaths, planServers, type PlannedServer, type ServerPlan } from '../../linkerd/servers.ts';
 import { features } from '../../linkerd/versions.ts';
 import { matchKey, readAccessModel, type AccessPolicy, type OsmHttpMatch } from '../../osm/access-model.ts';
+import { regexLiteral } from '../../osm/regex-literal.ts';
 import { formatRef } from '../../source.ts';
 import { fullMatch } from '../../primitives/regex-samples.ts';
 import { Emitter } from '../emitter.ts';
 import { routeGroupsOfEgresses } from '../egress/read-egress.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { translateHttpMatch } from './http-match.ts';
-import { contains, overlap } from './overlap.ts';
+import { contains, intersection, overlap } from './overlap.ts';
+import { asRegularExpression, compareRanks, outerCanWin, rankOf } from './precedence.ts';
 import { exposedPorts, type ExposedPort } from '../../osm/exposed-ports.ts';
 import { generatedNamespace } from '../../inventory/model.ts';
 
@@ -46,7 +48,8 @@ export const trafficTargetRule = defineRule({
     'traffic-target/route-group-not-found', 'traffic-target/tcp-route-not-found', 'traffic-target/match-name-not-found',
     'traffic-target/source-kind-unsupported', 'traffic-target/source-namespace-missing', 'traffic-target/path-regex-translated',
     'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
-    'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/server-conflict', 'traffic-target/grpc-port',
+    'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/overlap-intersection', 'traffic-target/prefix-as-regex',
+    'traffic-target/empty-header-value', 'traffic-target/grpc-port',
     'traffic-target/unreferenced-spec', 'mesh-mode/permissive-audit', 'mesh-mode/permissive-authenticated', 'mesh-mode/audit-unavailable',
     'mesh-mode/access-policy-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
   ],
@@ -234,26 +237,43 @@ class DestinationTranslation {
     const routed = this.entries
       .map((e) => ({ ...e, sources: new Set([...e.sources].filter((s) => l4.has(s))) }))
       .filter((e) => translateHttpMatch(e.match).ok);
-    const effective = unionContaining(routed);
-    this.reportOverlaps(routed, port.port);
-    this.emitProbeRoute(workload, port, server, effective);
+    const { effective, forms } = this.authorizedRoutes(routed, port.port);
+    this.emitProbeRoute(workload, port, server, effective, forms);
     if (this.permissive) {
       // The accessPolicy admits on every route, but a request must still reach one, or Linkerd answers 404 where OSM allowed it.
       this.out.resource(buildServerRoute(this.input.options.linkerdVersion, resourceName(server, 'all'), this.outNamespace, server, [
         { matches: [{ path: { type: 'PathPrefix', value: '/' } }] },
       ]), this.origin);
     }
+    this.emitAuthorizedRoutes(server, effective, forms);
+  }
+
+  /**
+   * The routes to emit for a destination port, each with every source OSM allowed its requests (linkerd-semantics
+   * §2.7: Linkerd checks the one route that wins). A partial overlap gets an intersection route with both sides'
+   * sources; a contained route gets the sources of the routes containing it, and a form that outranks them.
+   */
+  private authorizedRoutes(entries: readonly MatchEntry[], port?: number): { effective: MatchEntry[]; forms: Map<string, RouteMatch[]> } {
+    const closed = closeUnderIntersection(entries);
+    this.reportOverlaps(closed.unresolved, port);
+    this.reportIntersections(closed.created, port);
+    const effective = unionContaining(closed.entries);
+    const { forms, converted } = precedenceSafeForms(effective);
+    this.reportConverted(converted, effective, forms, port);
+    return { effective, forms };
+  }
+
+  private emitAuthorizedRoutes(server: string, effective: readonly MatchEntry[], forms: ReadonlyMap<string, RouteMatch[]>): void {
     for (const entry of effective) {
-      if (entry.sources.size === 0) continue;
-      const translated = translateHttpMatch(entry.match);
-      if (!translated.ok) continue;
-      this.emitAuthorizedRoute(server, entry, translated.matches);
+      const matches = forms.get(entry.key);
+      if (entry.sources.size === 0 || !matches) continue;
+      this.emitAuthorizedRoute(server, entry, matches, effective);
     }
   }
 
-  private emitAuthorizedRoute(server: string, entry: MatchEntry, matches: readonly RouteMatch[]): void {
+  private emitAuthorizedRoute(server: string, entry: MatchEntry, matches: readonly RouteMatch[], entries: readonly MatchEntry[]): void {
     const version = this.input.options.linkerdVersion;
-    const wanted = resourceName(server, ...tieBreakPrefix(entry, this.entries), entry.match.group, entry.match.name);
+    const wanted = resourceName(server, ...tieBreakPrefix(entry, entries), entry.match.group, entry.match.name);
     const route = this.out.resource(buildServerRoute(version, wanted, this.outNamespace, server, [{ matches }]), entry.match.object);
     this.out.resource(buildAuthorizationPolicy(route, this.outNamespace, { kind: 'HTTPRoute', name: route }, [
       { kind: 'MeshTLSAuthentication', name: this.meshTls(entry.sources) },
@@ -265,7 +285,7 @@ class DestinationTranslation {
    * (linkerd-semantics §2.6), while OSM always let them through its own probe listeners. So every HTTP probe gets
    * a GET + exact-path route authorized from the probe networks, plus every source an OSM route let make that request.
    */
-  private emitProbeRoute(workload: Workload, port: ExposedPort, server: string, entries: readonly MatchEntry[]): void {
+  private emitProbeRoute(workload: Workload, port: ExposedPort, server: string, entries: readonly MatchEntry[], forms: ReadonlyMap<string, RouteMatch[]>): void {
     const paths = httpProbePaths(workload, port.port);
     if (paths.length === 0) return;
     const { options } = this.input;
@@ -286,7 +306,10 @@ class DestinationTranslation {
       const hit = paths.filter((p) => probeRequest(e, p));
       if (hit.length === 0 || e.sources.size === 0) continue;
       e.sources.forEach((s) => meshSources.add(s));
-      if (e.match.methods.includes('GET')) {
+      // The probe route (Exact path, GET) loses the kubelet's request only to a route that ranks as high (precedence.ts).
+      const form = forms.get(e.key)?.[0];
+      const probeRank = (p: string) => rankOf({ path: { type: 'Exact', value: p }, method: 'GET' }, p);
+      if (form && hit.some((p) => compareRanks(rankOf(form, p), probeRank(p)) >= 0)) {
         this.out.finding(finding('probes/overlaps-route', e.match.object.locate(e.match.path), {
           resource: formatRef(e.match.object.ref),
           message: `Match ${e.match.name} also accepts the kubelet's GET ${hit.join(', ')} on ${workload.name}:${port.port} as specifically as probe route ${route}.`,
@@ -332,17 +355,37 @@ class DestinationTranslation {
     }
   }
 
-  private reportOverlaps(entries: readonly MatchEntry[], port: number): void {
-    for (const [i, a] of entries.entries()) {
-      for (const b of entries.slice(i + 1)) {
-        if (sameSet(a.sources, b.sources) || contains(a.match, b.match) || contains(b.match, a.match)) continue;
-        if (!overlap(a.match, b.match)) continue;
-        this.out.finding(finding('traffic-target/overlapping-routes', a.match.object.locate(a.match.path), {
-          resource: formatRef(a.match.object.ref),
-          message: `Matches ${a.match.group}/${a.match.name} and ${b.match.group}/${b.match.name} overlap on port ${port} with different sources: for requests both match, Linkerd checks only the more specific route's sources.`,
-          affects: this.scope(port),
-        }));
-      }
+  private onPort(port: number | undefined): string {
+    return port === undefined ? '' : ` on port ${port}`;
+  }
+
+  private reportOverlaps(pairs: readonly (readonly [MatchEntry, MatchEntry])[], port: number | undefined): void {
+    for (const [a, b] of pairs) {
+      this.out.finding(finding('traffic-target/overlapping-routes', a.match.object.locate(a.match.path), {
+        resource: formatRef(a.match.object.ref),
+        message: `Matches ${a.match.group}/${a.match.name} and ${b.match.group}/${b.match.name} overlap${this.onPort(port)} with different sources, and the requests both match cannot be written as one HTTPRoute match (two regular expressions, neither inside the other, or two different patterns for one header): for those requests Linkerd checks only the winning route's sources.`,
+        affects: this.scope(port),
+      }));
+    }
+  }
+
+  private reportIntersections(created: readonly Intersection[], port: number | undefined): void {
+    for (const { entry, of: [a, b] } of created) {
+      this.out.finding(finding('traffic-target/overlap-intersection', a.match.object.locate(a.match.path), {
+        resource: formatRef(a.match.object.ref),
+        message: `Matches ${a.match.group}/${a.match.name} and ${b.match.group}/${b.match.name} overlap${this.onPort(port)} with different sources: the requests both match get a route of their own (${describeMatch(entry.match)}) that admits the sources of both, as OSM did.`,
+      }));
+    }
+  }
+
+  private reportConverted(converted: readonly MatchEntry[], entries: readonly MatchEntry[], forms: ReadonlyMap<string, RouteMatch[]>, port: number | undefined): void {
+    for (const inner of converted) {
+      const outer = entries.filter((o) => o !== inner && o.sources.size > 0 && contains(o.match, inner.match) && forms.get(o.key)?.[0]?.path?.type !== 'PathPrefix');
+      const regex = forms.get(inner.key)?.[0]?.path?.value ?? '';
+      this.out.finding(finding('traffic-target/prefix-as-regex', inner.match.object.locate([...inner.match.path, 'pathRegex']), {
+        resource: formatRef(inner.match.object.ref),
+        message: `Match ${inner.match.group}/${inner.match.name} (pathRegex ${JSON.stringify(inner.match.pathRegex ?? '')}) lies inside ${outer.map((o) => `${o.match.group}/${o.match.name}`).join(', ')}${this.onPort(port)}. As a PathPrefix it would lose every longer path to that route (Linkerd ranks a regular expression by the whole path, a prefix by its own length), and its own sources would get 403: it is emitted as RegularExpression ${regex}, which ties on the path and wins by name.`,
+      }));
     }
   }
 
@@ -362,6 +405,12 @@ class DestinationTranslation {
         }));
       } else if (t.path.kind === 'match' && t.path.match.type === 'RegularExpression') {
         this.out.finding(finding('traffic-target/path-regex-translated', at, { resource, message: `${label} becomes RegularExpression ${t.path.match.value}.` }));
+      }
+      for (const [name, value] of Object.entries(entry.match.headers)) {
+        if (regexLiteral(value) !== '') continue;
+        this.out.finding(finding('traffic-target/empty-header-value', entry.match.object.locate([...entry.match.path, 'headers']), {
+          resource, message: `${label} requires header ${name} with an empty value: the HTTPRoute matches it with RegularExpression ^$ (an Exact value must not be empty).`,
+        }));
       }
       if (entry.match.headers['host'] !== undefined) {
         this.out.finding(finding('traffic-target/host-header', entry.match.object.locate([...entry.match.path, 'headers']), {
@@ -411,11 +460,8 @@ class DestinationTranslation {
       ].join('\n'),
     }));
     this.authorizeTcpOnlyWithoutWorkload(server);
-    for (const entry of unionContaining(this.entries)) {
-      const translated = translateHttpMatch(entry.match);
-      if (!translated.ok || entry.sources.size === 0) continue;
-      this.emitAuthorizedRoute(server, entry, translated.matches);
-    }
+    const { effective, forms } = this.authorizedRoutes(this.entries.filter((e) => translateHttpMatch(e.match).ok));
+    this.emitAuthorizedRoutes(server, effective, forms);
   }
 }
 
@@ -431,6 +477,87 @@ function distinctMatches(policies: readonly AccessPolicy[]): MatchEntry[] {
     }
   }
   return [...byKey.entries()].map(([key, e]) => ({ key, match: e.match, sources: e.sources }));
+}
+
+interface Intersection {
+  readonly entry: MatchEntry;
+  readonly of: readonly [MatchEntry, MatchEntry];
+}
+
+/** At most this many rounds of intersecting intersections (three routes overlapping pairwise need two). */
+const INTERSECTION_ROUNDS = 4;
+
+/**
+ * OSM allowed a request when ANY match accepting it allowed the source (osm-semantics §2.1.7); Linkerd checks only
+ * the one route that wins (linkerd-semantics §2.7). For two matches with different sources that overlap without
+ * either containing the other, the requests both accept become a match of their own: it lies inside both, so it
+ * wins those requests (precedenceSafeForms, tieBreakPrefix) and unionContaining gives it both sides' sources.
+ * Pairs whose intersection cannot be written as one match are returned for a finding.
+ */
+function closeUnderIntersection(entries: readonly MatchEntry[]): { entries: MatchEntry[]; created: Intersection[]; unresolved: [MatchEntry, MatchEntry][] } {
+  const all = [...entries];
+  const created: Intersection[] = [];
+  const unresolved = new Map<string, [MatchEntry, MatchEntry]>();
+  for (let round = 0; round < INTERSECTION_ROUNDS; round++) {
+    const found: Intersection[] = [];
+    for (const [i, a] of all.entries()) {
+      for (const b of all.slice(i + 1)) {
+        // A match without sources on this port is not emitted: nothing to share with it.
+        if (a.sources.size === 0 || b.sources.size === 0 || sameSet(a.sources, b.sources)) continue;
+        if (contains(a.match, b.match) || contains(b.match, a.match) || !overlap(a.match, b.match)) continue;
+        const match = intersection(a.match, b.match);
+        if (!match) {
+          unresolved.set(`${a.key}\u0000${b.key}`, [a, b]);
+          continue;
+        }
+        const key = matchKey(match);
+        if (all.some((e) => e.key === key) || found.some((f) => f.entry.key === key)) continue;
+        found.push({ entry: { key, match, sources: new Set([...a.sources, ...b.sources]) }, of: [a, b] });
+      }
+    }
+    if (found.length === 0) break;
+    all.push(...found.map((f) => f.entry));
+    created.push(...found);
+  }
+  return { entries: all, created, unresolved: [...unresolved.values()] };
+}
+
+/**
+ * The route matches to emit per entry. A contained route must outrank every broader one with other sources on the
+ * requests it shares with them (precedence.ts: path length first, then headers, query params, method): a PathPrefix
+ * inside an Exact or RegularExpression route loses every longer path, so it is written as the same regular
+ * expression, which ties on the path and then wins by name (tieBreakPrefix).
+ */
+function precedenceSafeForms(entries: readonly MatchEntry[]): { forms: Map<string, RouteMatch[]>; converted: MatchEntry[] } {
+  const forms = new Map<string, RouteMatch[]>();
+  for (const e of entries) {
+    const t = translateHttpMatch(e.match);
+    if (t.ok) forms.set(e.key, [...t.matches]);
+  }
+  const emitted = entries.filter((e) => e.sources.size > 0 && forms.has(e.key));
+  const converted = new Set<string>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const inner of emitted) {
+      const mine = forms.get(inner.key) ?? [];
+      if (converted.has(inner.key) || mine[0]?.path?.type !== 'PathPrefix') continue;
+      const loses = emitted.some((outer) => outer !== inner && !sameSet(outer.sources, inner.sources) &&
+        contains(outer.match, inner.match) && outerCanWin(mine, forms.get(outer.key) ?? []));
+      if (!loses) continue;
+      forms.set(inner.key, asRegularExpression(mine, inner.match.pathRegex));
+      converted.add(inner.key);
+      changed = true;
+    }
+  }
+  return { forms, converted: emitted.filter((e) => converted.has(e.key)) };
+}
+
+function describeMatch(match: OsmHttpMatch): string {
+  const parts = [`pathRegex ${JSON.stringify(match.pathRegex ?? '.*')}`];
+  if (match.methods.length > 0) parts.push(`methods ${match.methods.join(', ')}`);
+  const headers = Object.entries(match.headers);
+  if (headers.length > 0) parts.push(`headers ${headers.map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')}`);
+  return parts.join(', ');
 }
 
 /**
@@ -449,8 +576,8 @@ function unionContaining(entries: readonly MatchEntry[]): MatchEntry[] {
 }
 
 /**
- * When a route's match lies inside another's and both rank the same (same path length, method and header count),
- * Linkerd falls back to the oldest route, then the name: resources applied together share a timestamp, so the name
+ * When a route's match lies inside another's and both rank the same (precedence.ts: same path length, then header
+ * count, query-param count and method match), Linkerd falls back to the oldest route, then the name: resources applied together share a timestamp, so the name
  * decides. Contained routes get a digit prefix that sorts before letters, deeper ones before shallower ones.
  */
 function tieBreakPrefix(entry: MatchEntry, entries: readonly MatchEntry[]): string[] {

@@ -303,7 +303,8 @@ class Translation {
       const ports = served.filter((s) => s.workload === workload);
       const effective = this.effectiveLimit(setting, settingLimits, workload, ports);
       if (!effective) continue;
-      for (const port of ports) this.emitLimit(setting, service, port, effective.limit, effective.via);
+      // A port whose Server is withheld (server-selection: it would select another ServiceAccount's pods) gets no policy.
+      for (const port of ports) if (!this.servers.withheld(port.workload, port.port.port)) this.emitLimit(setting, service, port, effective.limit, effective.via);
     }
   }
 
