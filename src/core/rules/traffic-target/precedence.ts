@@ -1,6 +1,6 @@
 import type { RouteMatch } from '../../linkerd/build.ts';
 import { acceptsEveryPath } from '../../osm/access-model.ts';
-import { samplePaths } from '../../verify/regex-samples.ts';
+import { samplePaths } from '../../primitives/regex-samples.ts';
 
 /**
  * Which of two inbound routes linkerd2-proxy picks for a request (linkerd-reference §3.5, `match.rs:97-103`; the

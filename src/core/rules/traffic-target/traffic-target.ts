@@ -12,7 +12,7 @@ import { resourceName } from '../../linkerd/names.ts';
 import { httpProbePaths, planServers, type PlannedServer, type ServerPlan } from '../../linkerd/servers.ts';
 import { features } from '../../linkerd/versions.ts';
 import { matchKey, readAccessModel, type AccessPolicy, type OsmHttpMatch } from '../../osm/access-model.ts';
-import { regexLiteral } from '../../osm/regex-literal.ts';
+import { regexLiteral } from '../../primitives/regex-literal.ts';
 import { formatRef } from '../../source.ts';
 import { fullMatch } from '../../primitives/regex-samples.ts';
 import { Emitter } from '../emitter.ts';
