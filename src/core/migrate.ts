@@ -1,8 +1,10 @@
+import { RE2JS } from 're2js';
 import { finding, sortFindings, type Finding } from './findings/finding.ts';
 import { buildInventory } from './inventory/inventory.ts';
 import { decideMeshMode } from './inventory/mesh-mode.ts';
 import type { Inventory } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
+import { unreadFindings, withoutUnreadTargets } from './load/unread.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
 import { readAccessModel } from './osm/access-model.ts';
 import { planFiles } from './plan/plan.ts';
@@ -10,14 +12,17 @@ import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from '.
 import { rules } from './rules/registry.ts';
 import type { RuleOutput } from './rules/rule.ts';
 import { unhandledFindings } from './rules/unhandled.ts';
-import { formatRef, type RepositoryFiles } from './source.ts';
+import { formatRef, type RepositoryFiles, type UnreadPaths } from './source.ts';
 import { describeSource, type VerificationReport } from './verify/types.ts';
 import { verify } from './verify/verify.ts';
 
 /** The whole pipeline: files in, MigrationPlan out. Pure: no I/O, no clock, same input → same output. */
-export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}): MigrationPlan {
+export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}, unreadInput: UnreadPaths = new Map()): MigrationPlan {
   const options = resolveOptions(optionsInput);
-  const included = new Map([...files].filter(([path]) => !isExcluded(path, options.exclude)));
+  const excluded = options.exclude.map(globToRegExp);
+  const isIncluded = ([path]: readonly [string, unknown]) => !excluded.some((glob) => glob.test(path));
+  const included = new Map([...files].filter(isIncluded));
+  const unread = new Map([...unreadInput].filter(isIncluded));
   const load = loadRepository(included);
   const { inventory, findings: inventoryFindings } = buildInventory(load);
   const { meshMode, findings: modeFindings } = decideMeshMode(inventory, options);
@@ -25,9 +30,11 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const consumed = outputs.flatMap((o) => o.consumed);
   const resources = outputs.flatMap((o) => o.resources);
   const ruleFindings = outputs.flatMap((o) => o.findings);
-  const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options });
+  const planned = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options });
+  const filePlan = withoutUnreadTargets(planned.files, unread);
   const explained: Finding[] = [
-    ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings, ...unhandledFindings(inventory, consumed, fieldPatterns()), ...filePlan.findings,
+    ...unreadFindings(unread), ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings,
+    ...unhandledFindings(inventory, consumed, fieldPatterns()), ...planned.findings, ...filePlan.findings,
   ];
   const migratedFiles = applyChanges(included, filePlan.files);
   const verification = verify({
@@ -58,25 +65,30 @@ export function applyChanges(files: RepositoryFiles, changes: readonly FileChang
   return result;
 }
 
-/** `*` within a path segment, `**` across segments, a trailing `/` for a whole folder. */
-export function globToRegExp(glob: string): RegExp {
+/** A compiled path glob. */
+export interface PathGlob {
+  test(path: string): boolean;
+}
+
+/**
+ * `*` within a path segment, `**` across segments, a trailing `/` for a whole folder. Matched by RE2 (re2js), in time
+ * linear in the path: a backtracking RegExp takes exponential time on globs like `**a**a**a…b` from a config file.
+ */
+export function globToRegExp(glob: string): PathGlob {
   const g = glob.endsWith('/') ? `${glob}**` : glob;
   let re = '';
   for (let i = 0; i < g.length; i++) {
     const ch = g[i] as string;
     if (ch === '*' && g[i + 1] === '*') {
-      re += '.*';
+      re += '(?s:.*)';
       i++;
       if (g[i + 1] === '/') i++;
     } else if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    else re += ch.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
-}
-
-function isExcluded(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => globToRegExp(g).test(path));
+  const compiled = RE2JS.compile(re);
+  return { test: (path) => compiled.matches(path) };
 }
 
 const MAX_UNCOVERED_FINDINGS = 50;

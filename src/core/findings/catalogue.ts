@@ -42,6 +42,41 @@ export const catalogue = {
     title: 'Unexpanded variable in a namespace or name',
     remediation: 'The manifest contains a shell or template variable ($VAR, ${VAR}). Substitute it before migrating, or check the generated names by hand.',
   },
+  'load/symlink-not-read': {
+    severity: 'info',
+    title: 'Symbolic link not read and not written',
+    remediation: 'A symbolic link can point outside the repository, so it is never read as a manifest and never written through. If it names a manifest OSM applied, migrate the file it points to (or replace the link by the file) and run the migration again.',
+  },
+  'load/submodule-not-read': {
+    severity: 'info',
+    title: 'Submodule not read',
+    remediation: 'A submodule is another repository: its manifests are not read and nothing is written into it. Run the migration on that repository itself.',
+  },
+  'load/file-too-large': {
+    severity: 'warning',
+    title: 'Manifest too large to read',
+    remediation: 'Files over 1 MiB are not read, so OSM configuration in this file (if any) was not migrated and the file is left untouched. Split it into smaller files, or migrate it by hand.',
+  },
+  'load/binary-file': {
+    severity: 'warning',
+    title: 'File holds NUL bytes: not read',
+    remediation: 'A file with NUL bytes is binary, not YAML or JSON: it was not read and is left untouched. If it is a manifest (e.g. saved as UTF-16), convert it to UTF-8 and run the migration again.',
+  },
+  'load/invalid-utf8': {
+    severity: 'warning',
+    title: 'File is not valid UTF-8: not read',
+    remediation: 'The file holds bytes that are not UTF-8. Editing it would replace them on lines the migration did not mean to change, so it was not read and is left untouched. Re-encode it as UTF-8 and run the migration again.',
+  },
+  'load/alias-limit': {
+    severity: 'error',
+    title: 'Document expands too many YAML aliases',
+    remediation: 'The document expands more aliases (*name) than the tool accepts (a guard against alias bombs), so it was not read: its OSM configuration was not migrated. Write the repeated values out or use fewer aliases.',
+  },
+  'load/invalid-number': {
+    severity: 'error',
+    title: 'Non-finite, negative or absurd number in an OSM field',
+    remediation: 'OSM fields hold small non-negative numbers (ports, weights, counts, durations). This value (.inf, .nan, a negative number or one beyond any real setting) cannot be what OSM applied; the API server rejects or overflows it. Fix the value and run the migration again; the translation treated it as missing.',
+  },
   'mesh-mode/assumed-smi': {
     severity: 'warning',
     title: 'No MeshConfig found: SMI (deny-by-default) mode assumed',
@@ -386,6 +421,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'An existing annotation value is overwritten',
     remediation: 'The object already set this key to another value; the translation writes the value OSM\'s behaviour needs. If the old value was deliberate (tuned by hand for Linkerd already), put it back and accept the difference the other findings describe.',
+  },
+  'plan/path-not-writable': {
+    severity: 'error',
+    title: 'Planned file sits on a symbolic link, submodule or unread file: not written',
+    remediation: 'The migration would write this path, but it is a symbolic link, a submodule, a file the tool did not read, or it resolves outside the repository. Nothing was written there. Remove or rename what is at that path and run the migration again.',
   },
   'plan/edit-failed': {
     severity: 'warning',
