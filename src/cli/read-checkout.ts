@@ -25,7 +25,8 @@ export async function readCheckout(root: string): Promise<Checkout> {
       const path = join(dir, entry.name);
       const repoPath = relative(root, path).split(sep).join('/');
       if (entry.isSymbolicLink()) {
-        if (isManifestCandidate(repoPath) || isManifestCandidate(`${repoPath}/x.yaml`)) unread.set(repoPath, 'symlink');
+        // Reported when it could be a manifest (as the app does: GitHub shows a link to a folder as one blob).
+        if (isManifestCandidate(repoPath)) unread.set(repoPath, 'symlink');
       } else if (entry.isDirectory()) {
         if (isManifestCandidate(`${repoPath}/x.yaml`)) await walk(path);
       } else if (entry.isFile() && isManifestCandidate(repoPath)) {

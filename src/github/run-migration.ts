@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { globToRegExp, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan } from '../core/index.ts';
+import { globToRegExp, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan, type UnreadReason } from '../core/index.ts';
 import { helpText } from './command-grammar.ts';
 import { branchName, CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, ConfigFileError, configIssueBody, parseAppConfig, type AppConfig, type ConfigResult } from './config.ts';
 import { CONFIG_FILE, statusOf } from './octokit-repository.ts';
@@ -70,8 +70,8 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const tree = await port.listFiles(base.commitSha);
   const options = optionsFor(config, choices);
   const candidates = selectCandidates(tree, config, choices);
-  const files = await port.readTexts(base.commitSha, candidates);
-  const plan = migrate(files, options);
+  const { texts: files, unread } = await port.readTexts(base.commitSha, candidates);
+  const plan = migrate(files, options, new Map([...unreadInTree(tree, config, choices), ...unread]));
   const output = outputHash(plan);
   log.info(`${port.owner}/${port.repo}: ${tree.length} files, ${candidates.length} manifests read, ${plan.summary.osmObjects} OSM objects, ${plan.files.length} files to change`);
 
@@ -150,12 +150,28 @@ export function optionsFor(config: AppConfig, choices: Choices): MigrationOption
   };
 }
 
-function selectCandidates(tree: readonly TreeFile[], config: AppConfig, choices: Choices): TreeFile[] {
+function selected(config: AppConfig, choices: Choices): (path: string) => boolean {
   const include = config.include.map(globToRegExp);
   const exclude = [...config.exclude, ...(choices.ignore ?? [])].map(globToRegExp);
-  return tree.filter((f) => isManifestCandidate(f.path, f.size)
-    && (include.length === 0 || include.some((re) => re.test(f.path)))
-    && !exclude.some((re) => re.test(f.path)));
+  return (path) => (include.length === 0 || include.some((re) => re.test(path))) && !exclude.some((re) => re.test(path));
+}
+
+function selectCandidates(tree: readonly TreeFile[], config: AppConfig, choices: Choices): TreeFile[] {
+  const wanted = selected(config, choices);
+  return tree.filter((f) => !f.link && isManifestCandidate(f.path, f.size) && wanted(f.path));
+}
+
+/** Links, submodules and manifests too large to read: the core reports them and never writes there. */
+function unreadInTree(tree: readonly TreeFile[], config: AppConfig, choices: Choices): Map<string, UnreadReason> {
+  const wanted = selected(config, choices);
+  const unread = new Map<string, UnreadReason>();
+  for (const f of tree) {
+    if (!wanted(f.path)) continue;
+    if (f.link === 'submodule') unread.set(f.path, 'submodule');
+    else if (f.link === 'symlink' && isManifestCandidate(f.path)) unread.set(f.path, 'symlink');
+    else if (!f.link && isManifestCandidate(f.path) && !isManifestCandidate(f.path, f.size)) unread.set(f.path, 'too-large');
+  }
+  return unread;
 }
 
 /** What the translation produced (files and findings): an unchanged hash means nothing new to show. */
