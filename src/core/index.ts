@@ -15,6 +15,7 @@ export { renderJson } from './render/json.ts';
 export { renderSarif } from './render/sarif.ts';
 export { renderText, renderSummary } from './render/text.ts';
 export { renderVerificationReport } from './render/verify-report.ts';
+export { escapeMarkdown, inlineCode } from './render/markdown.ts';
 export { rules } from './rules/registry.ts';
 // GitHub-door renderers
 export { renderPullRequest, pullRequestTitle, PULL_REQUEST_BODY_LIMIT } from './render/pull-request.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { globToRegExp, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan, type UnreadReason } from '../core/index.ts';
+import { globToRegExp, inlineCode, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan, type UnreadReason } from '../core/index.ts';
 import { helpText } from './command-grammar.ts';
 import { branchName, CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, ConfigFileError, configIssueBody, parseAppConfig, type AppConfig, type ConfigResult } from './config.ts';
 import { CONFIG_FILE, statusOf } from './octokit-repository.ts';
@@ -255,7 +255,7 @@ async function reportBlocked(
   await upsertStickyComment(ctx.port, open.number, ctx.botLogin, BLOCKED_MARKER, [
     '### ✋ osm2linkerd stopped updating this pull request',
     '',
-    `Commits not made by osm2linkerd are on \`${branch}\`: ${commits.map((c) => `\`${c}\``).join(', ')}. To keep them safe, this pull request is no longer regenerated.`,
+    `Commits not made by osm2linkerd are on ${inlineCode(branch)}: ${commits.map(inlineCode).join(', ')}. To keep them safe, this pull request is no longer regenerated.`,
     '',
     'To discard them and regenerate from the default branch, comment `/osm2linkerd recreate`.',
   ].join('\n'));
@@ -266,7 +266,7 @@ async function upsertPullRequest(
   ctx: RunContext, config: AppConfig, branch: string, plan: MigrationPlan, state: PullRequestState, pr: PullRequestInfo | null, headSha: string,
 ): Promise<{ pr: { number: number }; isNew: boolean }> {
   const { port } = ctx;
-  const lineUrl = (path: string, line: number) => `https://github.com/${port.owner}/${port.repo}/blob/${ctx.defaultBranch}/${path}#L${line}`;
+  const lineUrl = (path: string, line: number) => `https://github.com/${port.owner}/${port.repo}/blob/${encodeURIComponent(ctx.defaultBranch)}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
   const text = renderPullRequest(plan, { lineUrl, commandHelp: `### Talk to osm2linkerd\n\nComment on this pull request:\n\n${helpText(true)}` });
   const body = writeState(text.body, state);
   if (pr) {
