@@ -112,6 +112,11 @@ export const catalogue = {
     title: 'TrafficTarget API version never served by OSM',
     remediation: 'OSM v0.7+ serves only access.smi-spec.io/v1alpha3; this object would have been rejected (or belongs to another mesh). It was translated as if it were v1alpha3: check that this is what you want.',
   },
+  'traffic-target/too-many-matches': {
+    severity: 'error',
+    title: 'Too many HTTP route matches for one destination',
+    remediation: 'The tool analyses at most 250 HTTPRouteGroup matches per destination ServiceAccount (each is compared with every other for Linkerd\'s route precedence). The matches past the limit were not translated: merge matches (one pathRegex can cover many paths), or write the remaining HTTPRoutes by hand.',
+  },
   'traffic-target/destination-port-ignored': {
     severity: 'warning',
     title: 'destination.port was pruned by OSM: all ports were allowed',

@@ -76,9 +76,11 @@ function httpShapes(matches: readonly OsmHttpMatch[], probePaths: readonly strin
   const paths = new Set<string>(['/', '/osm2linkerd-unmatched', ...probePaths]);
   for (const m of matches) for (const p of pathSamples(m)) paths.add(p);
   // A path two regexes both accept is where Linkerd's single-route choice can differ from OSM's any-route rule.
-  for (const [i, a] of matches.entries()) {
-    for (const b of matches.slice(i + 1)) {
-      const [x, y] = [pathSamples(a)[0], pathSamples(b)[0]];
+  // Only the first MAX_PATHS paths are used: pairs stop there (5,000 matches are 12.5 million pairs).
+  const firsts = matches.map((m) => pathSamples(m)[0]);
+  for (let i = 0; i < firsts.length && paths.size < MAX_PATHS; i++) {
+    for (let j = i + 1; j < firsts.length && paths.size < MAX_PATHS; j++) {
+      const [x, y] = [firsts[i], firsts[j]];
       if (x !== undefined && y !== undefined) { paths.add(x + y); paths.add(y + x); }
     }
   }
