@@ -4,7 +4,7 @@ import { repo } from '../../../test/support/repo.ts';
 import { fingerprint } from '../findings/finding.ts';
 import { migrate } from '../migrate.ts';
 import { renderCheckRun } from './check-run.ts';
-import { escapeMarkdown, fencedBlock, inlineCode } from './markdown.ts';
+import { escapeMarkdown, escapeMarkdownLines, fencedBlock, inlineCode } from './markdown.ts';
 import { renderPullRequest } from './pull-request.ts';
 import { commentBody, placeFindings } from './review.ts';
 import { renderSarif } from './sarif.ts';
@@ -118,5 +118,11 @@ describe('escapeMarkdown and inlineCode', () => {
     expect(inlineCode('```x')).toBe('```` ```x ````');
     expect(inlineCode('a\nb|c')).toBe('`a b\\|c`');
     expect(fencedBlock('suggestion', 'x: "```"')).toBe('````suggestion\nx: "```"\n````');
+  });
+
+  it('multi-line messages keep their lines and their YAML snippets, each inert', () => {
+    const message = 'Add this:\n```yaml\nmetadata: {name: "<img src=x>"}\n```\n# not a heading @org/team\n```evil';
+    expect(escapeMarkdownLines(message)).toBe('Add this:\n```yaml\nmetadata: {name: "<img src=x>"}\n```\n\\# not a heading @\u200Borg/team\n\\`\\`\\`evil');
+    expect(escapeMarkdownLines('a ```` b\n```\n````\n```')).toBe('a \\`\\`\\`\\` b\n`````\n````\n`````');
   });
 });

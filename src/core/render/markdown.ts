@@ -49,3 +49,24 @@ export function fencedBlock(info: string, text: string): string {
   const fence = '`'.repeat(longest + 1);
   return `${fence}${info}\n${text}\n${fence}`;
 }
+
+/**
+ * A message that may span lines and hold fenced code blocks (a rule's YAML snippet): each prose line escaped as
+ * prose (so no line can start a heading, list or quote), each code block re-fenced longer than any backtick run in
+ * it. A repository value that imitates a fence only changes where prose ends: both sides stay inert.
+ */
+export function escapeMarkdownLines(text: string): string {
+  const parts: string[] = [];
+  const fence = /^```([A-Za-z0-9-]*)\n([\s\S]*?)\n```$/gm;
+  let at = 0;
+  for (const m of text.matchAll(fence)) {
+    parts.push(prose(text.slice(at, m.index)), fencedBlock(m[1] ?? '', m[2] ?? ''));
+    at = m.index + m[0].length;
+  }
+  parts.push(prose(text.slice(at)));
+  return parts.filter((p) => p !== '').join('\n');
+}
+
+function prose(text: string): string {
+  return text.split(/\r?\n/).map(escapeMarkdown).join('\n').replace(/^\n+|\n+$/g, '');
+}

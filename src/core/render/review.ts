@@ -1,6 +1,6 @@
 import { fingerprint, type Finding, type Severity } from '../findings/finding.ts';
 import type { FileChange } from '../plan/types.ts';
-import { escapeMarkdown, fencedBlock, inlineCode } from './markdown.ts';
+import { escapeMarkdown, escapeMarkdownLines, fencedBlock, inlineCode } from './markdown.ts';
 import { parsePatch, unchangedLineMap, type PatchLines } from './patch-lines.ts';
 
 /**
@@ -72,7 +72,7 @@ export function placeFindings(
       continue;
     }
     const headLine = f.file && f.line > 0 ? lineInHead(f, change) : undefined;
-    if (headLine !== undefined) annotations.push({ path: f.file, line: headLine, severity: f.severity, title: `${f.id}: ${escapeMarkdown(f.resource || f.file)}`, message: `${escapeMarkdown(f.message)}\n\n${f.remediation}` });
+    if (headLine !== undefined) annotations.push({ path: f.file, line: headLine, severity: f.severity, title: `${f.id}: ${escapeMarkdown(f.resource || f.file)}`, message: `${escapeMarkdownLines(f.message)}\n\n${f.remediation}` });
     else unanchored.push(f);
   }
   return { comments, annotations, unanchored };
@@ -97,7 +97,7 @@ export function commentBody(f: Finding, withSuggestion: boolean): string {
   const lines = [
     `**${f.severity}** [\`${f.id}\`](${f.docsUrl})${f.resource ? ` on ${inlineCode(f.resource)}` : ''}`,
     '',
-    escapeMarkdown(f.message),
+    escapeMarkdownLines(f.message),
     '',
     `**What to do:** ${f.remediation}`,
   ];

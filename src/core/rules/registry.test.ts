@@ -11,6 +11,9 @@ const STAGE_FINDINGS: readonly FindingId[] = [
   'load/yaml-syntax-error', 'load/helm-template-osm-reference', 'load/namespace-unknown', 'load/namespace-ambiguous', 'load/namespace-overridden',
   'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'plan/value-replaced', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
   'verify/uncovered-difference',
+  // Hostile input: paths the adapters did not read, limits, and the values the loader refuses.
+  'load/symlink-not-read', 'load/submodule-not-read', 'load/file-too-large', 'load/binary-file', 'load/invalid-utf8', 'load/alias-limit',
+  'load/invalid-number', 'plan/path-not-writable', 'traffic-target/too-many-matches',
 ];
 
 describe('rule registry', () => {
