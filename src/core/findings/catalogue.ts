@@ -25,7 +25,7 @@ export const catalogue = {
   'load/namespace-unknown': {
     severity: 'warning',
     title: 'Namespace of an object is unknown',
-    remediation: 'Set metadata.namespace, or list the file in a kustomization.yaml that sets namespace:. The translation does not assume "default".',
+    remediation: 'Set metadata.namespace, list the file in a kustomization.yaml that sets namespace:, or deploy it from a Flux Kustomization with targetNamespace or an Argo CD Application with destination.namespace. The translation does not assume "default", nor the namespace a script passes to kubectl -n: the generated resources carry no namespace either, so apply them exactly where you apply their source.',
   },
   'load/namespace-overridden': {
     severity: 'info',
@@ -76,6 +76,26 @@ export const catalogue = {
     severity: 'error',
     title: 'Non-finite, negative or absurd number in an OSM field',
     remediation: 'OSM fields hold small non-negative numbers (ports, weights, counts, durations). This value (.inf, .nan, a negative number or one beyond any real setting) cannot be what OSM applied; the API server rejects or overflows it. Fix the value and run the migration again; the translation treated it as missing.',
+  },
+  'inventory/namespace-from-deployment-unit': {
+    severity: 'info',
+    title: 'Namespace given by a Flux Kustomization or an Argo CD Application',
+    remediation: 'The object names no namespace (or Flux overrides it) and the GitOps entry point that deploys it sets one: the translation uses it, and the generated resources omit metadata.namespace so the same entry point places them. If the file is also applied some other way, set metadata.namespace.',
+  },
+  'inventory/object-in-several-files': {
+    severity: 'warning',
+    title: 'One object is defined in several files',
+    remediation: 'Documents with the same kind, namespace and name in different files are versions of one Kubernetes object (canary stages applied in turn, an archived copy): whichever is applied last is live. Each file is translated in place with the same resource names, so applying a generated file replaces the previous version as applying its source did. Keep only the versions you still apply.',
+  },
+  'inventory/script-namespace-not-evidence': {
+    severity: 'info',
+    title: 'A script applies the file with kubectl -n: not evidence of its namespace',
+    remediation: 'A script may apply a file once per namespace, with a variable, or not at all, so its `kubectl -n` places nothing: the object keeps an unknown namespace and its Linkerd resources carry none, so they land where the file is applied. Apply the generated file with the same command, or set metadata.namespace.',
+  },
+  'inventory/not-deployed': {
+    severity: 'info',
+    title: 'Nothing in the repository deploys this file',
+    remediation: 'No kustomization root, Flux Kustomization path, Argo CD Application path or Helm chart reaches this file (an archive, an example). It is translated in place, but it decides nothing for the files that are deployed. Delete it if it is obsolete; if something outside the repository applies it, check the findings of its translation.',
   },
   'mesh-mode/assumed-smi': {
     severity: 'warning',
@@ -166,6 +186,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'TrafficTarget namespace differs from its destination namespace',
     remediation: 'OSM drops a TrafficTarget whose metadata.namespace is not spec.destination.namespace, so it allowed nothing and nothing is generated. Move it to the destination namespace if it was meant to work.',
+  },
+  'traffic-target/namespace-condition': {
+    severity: 'warning',
+    title: 'TrafficTarget without a namespace: OSM honoured it only in its destination namespace',
+    remediation: 'OSM dropped a TrafficTarget applied in any namespace but spec.destination.namespace. The generated resources carry no namespace, like their source: apply the generated file only in the destination namespace (where the source took effect), or set metadata.namespace on both.',
   },
   'traffic-target/route-group-not-found': {
     severity: 'error',
@@ -451,6 +476,11 @@ export const catalogue = {
     severity: 'error',
     title: 'Planned file sits on a symbolic link, submodule or unread file: not written',
     remediation: 'The migration would write this path, but it is a symbolic link, a submodule, a file the tool did not read, or it resolves outside the repository. Nothing was written there. Remove or rename what is at that path and run the migration again.',
+  },
+  'plan/file-kept': {
+    severity: 'warning',
+    title: 'OSM file kept: its translation is not written beside it',
+    remediation: 'Every OSM object in this file was translated, but not into a file of its own (it is one version of an object several files define, and its translation lives elsewhere). The planner never deletes a file without writing its replacement: remove the OSM documents by hand once the Linkerd resources are applied.',
   },
   'plan/edit-failed': {
     severity: 'warning',

@@ -10,6 +10,7 @@ import { buildServer, type ProxyProtocol, type ServerSpec } from './build.ts';
 import { resourceName } from './names.ts';
 import type { LinkerdResource } from './resources.ts';
 import { features } from './versions.ts';
+import { generatedNamespace } from '../inventory/model.ts';
 
 /**
  * Which Linkerd Servers the migration generates: one per workload pod port that some OSM object needs a Server for,
@@ -127,7 +128,7 @@ function trafficTargetNeeds({ inventory, options, meshMode }: ServerPlanInput, m
     if (destinations.has(key)) continue;
     destinations.add(key);
     // The first TrafficTarget naming the destination is where its generated resources go.
-    const source = { object: p.target, namespace: p.target.namespaceSource === 'kustomization' ? undefined : p.namespace };
+    const source = { object: p.target, namespace: generatedNamespace(p.target, p.namespace) };
     for (const workload of inventory.workloadsRunningAs(p.namespace, p.destination)) {
       for (const port of exposedPorts(inventory, workload)) {
         if (port.protocol !== 'unsupported') planner.need('traffic-target', workload, port, source);
@@ -154,7 +155,7 @@ function rateLimitNeeds({ inventory, options, meshMode }: ServerPlanInput, model
     if (!service) continue;
     const limits = readSettingLimits(setting);
     const ports = httpPortsBehind(inventory, service);
-    const source = { object: setting, namespace: setting.namespaceSource === 'kustomization' ? undefined : setting.ref.namespace };
+    const source = { object: setting, namespace: generatedNamespace(setting, setting.ref.namespace) };
     for (const workload of new Set(ports.map((p) => p.workload))) {
       const matches = destinationMatches(model.policies, workload.namespace, workload.serviceAccount);
       if (!workloadLimit(limits, matches, permissive).effective) continue;

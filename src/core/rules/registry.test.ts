@@ -10,7 +10,8 @@ const RULES_DIR = fileURLToPath(new URL('.', import.meta.url));
 /** Pipeline stages that raise findings outside any rule. */
 const STAGE_FINDINGS: readonly FindingId[] = [
   'load/yaml-syntax-error', 'load/helm-template-osm-reference', 'load/namespace-unknown', 'load/namespace-ambiguous', 'load/namespace-overridden',
-  'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'plan/value-replaced', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
+  'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'plan/value-replaced', 'plan/file-kept',
+  'inventory/namespace-from-deployment-unit', 'inventory/object-in-several-files', 'inventory/not-deployed', 'inventory/script-namespace-not-evidence', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
   'verify/uncovered-difference',
   // Hostile input: paths the adapters did not read, limits, and the values the loader refuses.
   'load/symlink-not-read', 'load/submodule-not-read', 'load/file-too-large', 'load/binary-file', 'load/invalid-utf8', 'load/alias-limit',

@@ -20,6 +20,7 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { translateHttpMatch } from './http-match.ts';
 import { contains, overlap } from './overlap.ts';
 import { exposedPorts, type ExposedPort } from '../../osm/exposed-ports.ts';
+import { generatedNamespace } from '../../inventory/model.ts';
 
 /**
  * TrafficTarget (+ HTTPRouteGroup, TCPRoute) → Server per destination pod port, HTTPRoutes attached to it,
@@ -41,7 +42,7 @@ export const trafficTargetRule = defineRule({
   emits: [
     'traffic-target/unserved-version', 'traffic-target/destination-port-ignored', 'traffic-target/rule-without-matches',
     'traffic-target/invalid-rule-kind', 'traffic-target/http-rules-on-tcp-port', 'traffic-target/tcp-route-port-scope',
-    'traffic-target/port-not-exposed', 'traffic-target/destination-without-workload', 'traffic-target/namespace-mismatch',
+    'traffic-target/port-not-exposed', 'traffic-target/destination-without-workload', 'traffic-target/namespace-mismatch', 'traffic-target/namespace-condition',
     'traffic-target/route-group-not-found', 'traffic-target/tcp-route-not-found', 'traffic-target/match-name-not-found',
     'traffic-target/source-kind-unsupported', 'traffic-target/source-namespace-missing', 'traffic-target/path-regex-translated',
     'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
@@ -135,7 +136,7 @@ class DestinationTranslation {
     this.inventory = input.inventory;
     this.first = policies[0] as AccessPolicy;
     this.namespace = this.first.namespace;
-    this.outNamespace = this.first.target.namespaceSource === 'kustomization' ? undefined : this.namespace;
+    this.outNamespace = generatedNamespace(this.first.target, this.namespace);
     this.serviceAccount = this.first.destination;
     this.entries = distinctMatches(policies);
   }
