@@ -52,7 +52,18 @@ describe('osm2linkerd CLI', () => {
   it('verify exits 0 when every difference is covered', async () => {
     const { code, stdout } = await cli('verify', EXAMPLE);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/requests compared, \d+ differences, 0 not covered by a finding/);
+    expect(stdout).toMatch(/^ACCESS CHANGES: \d+ \(source → destination workload:port\) pairs change verdict; \d+ of \d+ requests differ, 0 not explained by a finding\./);
+    expect(stdout).toContain('\nDETAILS: ');
+  });
+
+  it('verify --format json prints the report as one object, access changes first', async () => {
+    const { code, stdout } = await cli('verify', EXAMPLE, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { summary: { accessChanges: number; uncovered: number }; accessChanges: { source: string; destination: string; coveredBy: string[] }[] };
+    expect(Object.keys(report)).toEqual(['summary', 'accessChanges', 'unknowns', 'differences']);
+    expect(report.summary.uncovered).toBe(0);
+    expect(report.accessChanges).toHaveLength(report.summary.accessChanges);
+    expect(report.accessChanges.every((c) => c.coveredBy.length > 0 && / → /.test(`${c.source} → ${c.destination}`))).toBe(true);
   });
 
   // linkerd-reference §3.3: `all-authenticated` admits "any mesh identity", `audit` admits without authentication.

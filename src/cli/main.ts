@@ -10,6 +10,7 @@ import {
   renderJson,
   renderSarif,
   renderText,
+  renderVerificationJson,
   renderVerificationReport,
   type MigrationOptionsInput,
 } from '../core/index.ts';
@@ -27,7 +28,7 @@ Usage:
   osm2linkerd --help | --version
 
 Options:
-  --format text|json|sarif      output format of translate (default text)
+  --format text|json|sarif      output format of translate (default text); verify: text or json
   --write                       apply the changes to <dir>
   --out <dir>                   write changed and new files under <dir> instead
   --linkerd-version <x.y>       target Linkerd ${LINKERD_VERSIONS[0]}..${LINKERD_VERSIONS.at(-1)} (default ${LINKERD_VERSIONS.at(-1)})
@@ -132,8 +133,10 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     }
     const plan = migrate(checkout.files, options, checkout.unread);
     if (command === 'verify') {
-      out(renderVerificationReport(plan.verification));
-      return plan.verification.uncovered.length > 0 ? 1 : 0;
+      out(format === 'json' ? renderVerificationJson(plan.verification) : renderVerificationReport(plan.verification));
+      // A Server conflict makes Linkerd's choice depend on age: as bad as an unexplained difference.
+      const conflicts = plan.verification.unknowns.filter((u) => u.kind === 'server-conflict').length;
+      return plan.verification.uncovered.length > 0 || conflicts > 0 ? 1 : 0;
     }
     if (format === 'json') out(renderJson(plan));
     else if (format === 'sarif') out(renderSarif(plan.findings, version()));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { globToRegExp, migrate } from './migrate.ts';
 import { MAX_MATCHES_PER_DESTINATION } from './osm/access-model.ts';
-import { samplePaths } from './verify/regex-samples.ts';
+import { samplePaths } from './primitives/regex-samples.ts';
 
 /**
  * Hostile inputs that used to hang or exhaust memory. Each test asserts that the work completes and what it yields;

@@ -7,14 +7,14 @@ export type { Finding, Severity, Suggestion, DifferenceScope } from './findings/
 export { fingerprint, sortFindings, docsUrlFor } from './findings/finding.ts';
 export { catalogue, isFindingId } from './findings/catalogue.ts';
 export type { FindingId, CatalogueEntry } from './findings/catalogue.ts';
-export type { VerificationReport, Difference, AccessRequest } from './verify/types.ts';
+export type { VerificationReport, Difference, AccessRequest, AccessChange, VerificationUnknown } from './verify/types.ts';
 export type { RepositoryFiles, UnreadPaths, UnreadReason } from './source.ts';
-export { isValidCidr } from './verify/cidr.ts';
+export { isValidCidr } from './primitives/cidr.ts';
 export { renderUnifiedDiff, fileDiff } from './render/diff.ts';
 export { renderJson } from './render/json.ts';
 export { renderSarif } from './render/sarif.ts';
 export { renderText, renderSummary } from './render/text.ts';
-export { renderVerificationReport } from './render/verify-report.ts';
+export { renderVerificationJson, renderVerificationReport } from './render/verify-report.ts';
 export { escapeMarkdown, inlineCode } from './render/markdown.ts';
 export { rules } from './rules/registry.ts';
 // GitHub-door renderers

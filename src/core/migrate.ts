@@ -8,7 +8,6 @@ import type { Inventory, K8sObject } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
 import { unreadFindings, withoutUnreadTargets } from './load/unread.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
-import { readAccessModel } from './osm/access-model.ts';
 import { generatedPath } from './plan/placement.ts';
 import { planFiles } from './plan/plan.ts';
 import type { GeneratedResource, LinkerdResource } from './linkerd/resources.ts';
@@ -49,7 +48,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     ? withoutUnreadTargets(planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files, unread).files
     : filePlan.files;
   const verification = verify({
-    inventory: deployed, model: readAccessModel(deployed), meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
+    inventory: deployed, meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(deployed, verification)]);
   return {
@@ -241,6 +240,12 @@ function summarize(
     filesModified: files.filter((f) => f.action === 'modify').length,
     filesDeleted: files.filter((f) => f.action === 'delete').length,
     findings: { error: count('error'), warning: count('warning'), info: count('info') },
-    verification: { requests: verification.requests, differences: verification.differences.length, uncovered: verification.uncovered.length },
+    verification: {
+      requests: verification.requests,
+      differences: verification.differences.length,
+      uncovered: verification.uncovered.length,
+      accessChanges: verification.accessChanges.length,
+      unknowns: verification.unknowns.length,
+    },
   };
 }

@@ -24,7 +24,7 @@ import {
 } from '../../osm/ingress-backends.ts';
 import { injectionValue, SIDECAR_INJECTION } from '../../osm/meshed.ts';
 import { formatRef, type NodePath } from '../../source.ts';
-import { ingressPrincipalLabel, ingressServiceLabel } from '../../verify/types.ts';
+import { ingressPrincipalLabel, ingressServiceLabel } from '../../primitives/source-labels.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { meshControllerSnippet, meshTlsSnippet, serverSnippet } from './snippets.ts';

@@ -13,7 +13,7 @@ import { httpProbePaths, planServers, type PlannedServer, type ServerPlan } from
 import { features } from '../../linkerd/versions.ts';
 import { matchKey, readAccessModel, type AccessPolicy, type OsmHttpMatch } from '../../osm/access-model.ts';
 import { formatRef } from '../../source.ts';
-import { fullMatch } from '../../verify/regex-samples.ts';
+import { fullMatch } from '../../primitives/regex-samples.ts';
 import { Emitter } from '../emitter.ts';
 import { routeGroupsOfEgresses } from '../egress/read-egress.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
