@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  isValidCidr,
   LINKERD_VERSIONS,
   migrate,
   renderJson,
@@ -55,6 +56,31 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
+/** Every CIDR option is checked before anything runs: a typo is a usage error, not a finding late in the run. */
+function cidrList(flag: string, value: string): string[] {
+  const cidrs = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const invalid = cidrs.find((c) => !isValidCidr(c));
+  if (invalid !== undefined) throw new UsageError(`--${flag} takes CIDRs such as 10.0.0.0/8 or fd00::/8 (got "${invalid}")`);
+  return cidrs;
+}
+
+/** The real path of `path`, or of its nearest existing ancestor joined with the rest (for a folder not made yet). */
+async function realPathOf(path: string): Promise<string> {
+  const absolute = resolve(path);
+  const real = await realpath(absolute).catch(() => undefined);
+  if (real !== undefined) return real;
+  const parent = dirname(absolute);
+  return parent === absolute ? absolute : join(await realPathOf(parent), basename(absolute));
+}
+
+/** `--out` must not be the source or inside it: its files would be read as manifests by the next run. */
+async function checkOutDir(source: string, out: string): Promise<void> {
+  const [from, to] = [await realPathOf(source), await realPathOf(out)];
+  const inside = relative(from, to);
+  const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+  if (!outside) throw new UsageError(`--out ${out} is the source directory or inside it: choose a folder outside ${source}`);
+}
+
 function parse(argv: readonly string[]) {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -80,7 +106,7 @@ function parse(argv: readonly string[]) {
     ...(values.mode ? { strategy: oneOf('mode', values.mode, ['forklift', 'coexist'] as const) } : {}),
     ...(values['mesh-mode'] ? { meshMode: oneOf('mesh-mode', values['mesh-mode'], ['auto', 'smi', 'permissive'] as const) } : {}),
     ...(values['permissive-access'] ? { permissiveAccess: oneOf('permissive-access', values['permissive-access'], ['exact', 'audit'] as const) } : {}),
-    ...(values['probe-networks'] ? { probeNetworks: values['probe-networks'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(values['probe-networks'] ? { probeNetworks: cidrList('probe-networks', values['probe-networks']) } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
   };
   const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const) ?? 'text';
@@ -98,12 +124,14 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     if (!dir) throw new UsageError(`${command} needs a directory`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dir} is not a directory`);
+    if (values.out) await checkOutDir(dir, values.out);
+    const checkout = await readCheckout(dir);
     if (command === 'pr') {
-      const { report, repository } = await dryRun(await readCheckout(dir), options, `example/${basename(resolve(dir))}`);
+      const { report, repository } = await dryRun(checkout.files, options, `example/${basename(resolve(dir))}`);
       out(`${report}\n`);
       return repository.pulls.length > 0 ? 0 : 1;
     }
-    const plan = migrate(await readCheckout(dir), options);
+    const plan = migrate(checkout.files, options, checkout.unread);
     if (command === 'verify') {
       out(format === 'json' ? renderVerificationJson(plan.verification) : renderVerificationReport(plan.verification));
       // A Server conflict makes Linkerd's choice depend on age: as bad as an unexplained difference.
@@ -113,9 +141,10 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     if (format === 'json') out(renderJson(plan));
     else if (format === 'sarif') out(renderSarif(plan.findings, version()));
     else out(renderText(plan));
-    if (values.write) await writePlan(dir, plan.files, { inPlace: true });
-    if (values.out) await writePlan(values.out, plan.files, { inPlace: false });
-    return plan.summary.findings.error > 0 ? 1 : 0;
+    const refusals = values.write ? await writePlan(dir, plan.files, { inPlace: true })
+      : values.out ? await writePlan(values.out, plan.files, { inPlace: false }) : [];
+    for (const r of refusals) err(`osm2linkerd: not written: ${JSON.stringify(r.path)} (${r.reason})\n`);
+    return plan.summary.findings.error > 0 || refusals.length > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       err(`osm2linkerd: ${error.message}\n\n${USAGE}`);

@@ -8,12 +8,14 @@ export { fingerprint, sortFindings, docsUrlFor } from './findings/finding.ts';
 export { catalogue, isFindingId } from './findings/catalogue.ts';
 export type { FindingId, CatalogueEntry } from './findings/catalogue.ts';
 export type { VerificationReport, Difference, AccessRequest, AccessChange, VerificationUnknown } from './verify/types.ts';
-export type { RepositoryFiles } from './source.ts';
+export type { RepositoryFiles, UnreadPaths, UnreadReason } from './source.ts';
+export { isValidCidr } from './primitives/cidr.ts';
 export { renderUnifiedDiff, fileDiff } from './render/diff.ts';
 export { renderJson } from './render/json.ts';
 export { renderSarif } from './render/sarif.ts';
 export { renderText, renderSummary } from './render/text.ts';
 export { renderVerificationJson, renderVerificationReport } from './render/verify-report.ts';
+export { escapeMarkdown, inlineCode } from './render/markdown.ts';
 export { rules } from './rules/registry.ts';
 // GitHub-door renderers
 export { renderPullRequest, pullRequestTitle, PULL_REQUEST_BODY_LIMIT } from './render/pull-request.ts';

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { finding, sortFindings, type Finding } from './findings/finding.ts';
 import { buildInventory, inventoryOf } from './inventory/inventory.ts';
 import { buildKustomizations } from './inventory/kustomize-build.ts';
@@ -6,6 +7,7 @@ import { notDeployedFindings, objectKey, translationViews, versionFindings, type
 import { decideMeshMode, type MeshMode } from './inventory/mesh-mode.ts';
 import type { Inventory, K8sObject } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
+import { unreadFindings, withoutUnreadTargets } from './load/unread.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
 import { planOverlays } from './plan/overlays.ts';
 import { generatedPath } from './plan/placement.ts';
@@ -15,14 +17,17 @@ import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from '.
 import { rules } from './rules/registry.ts';
 import type { RuleOutput } from './rules/rule.ts';
 import { unhandledFindings } from './rules/unhandled.ts';
-import { formatRef, type RepositoryFiles } from './source.ts';
+import { formatRef, type RepositoryFiles, type UnreadPaths } from './source.ts';
 import { describeSource, type VerificationReport } from './verify/types.ts';
 import { verify } from './verify/verify.ts';
 
 /** The whole pipeline: files in, MigrationPlan out. Pure: no I/O, no clock, same input → same output. */
-export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}): MigrationPlan {
+export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}, unreadInput: UnreadPaths = new Map()): MigrationPlan {
   const options = resolveOptions(optionsInput);
-  const included = new Map([...files].filter(([path]) => !isExcluded(path, options.exclude)));
+  const excluded = options.exclude.map(globToRegExp);
+  const isIncluded = ([path]: readonly [string, unknown]) => !excluded.some((glob) => glob.test(path));
+  const included = new Map([...files].filter(isIncluded));
+  const unread = new Map([...unreadInput].filter(isIncluded));
   const load = loadRepository(included);
   const { inventory, findings: inventoryFindings } = buildInventory(load);
   const views = translationViews(inventory);
@@ -46,14 +51,15 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     },
     removed: options.strategy === 'forklift' ? removedObjects(consumed) : new Set(),
   });
-  const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options, overlays });
+  const planned = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options, overlays });
+  const filePlan = withoutUnreadTargets(planned.files, unread);
   const explained: Finding[] = [
-    ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...scriptNamespaceFindings(load, inventory), ...modeFindings, ...ruleFindings,
-    ...unhandledFindings(inventory, consumed, fieldPatterns()), ...kustomize.findings, ...overlays.findings, ...filePlan.findings,
+    ...unreadFindings(unread), ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...scriptNamespaceFindings(load, inventory), ...modeFindings, ...ruleFindings,
+    ...unhandledFindings(inventory, consumed, fieldPatterns()), ...kustomize.findings, ...overlays.findings, ...planned.findings, ...filePlan.findings,
   ].map((f) => (inventory.deploymentUnits.unreached.has(f.file) && f.id !== 'inventory/not-deployed' ? { ...f, message: `${f.message} (Nothing in the repository deploys ${f.file}.)` } : f));
   // verify checks the deployed repository: the translation of the live versions only, without the other views' files.
   const deployedPlan = views.length > 1
-    ? planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files
+    ? withoutUnreadTargets(planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files, unread).files
     : filePlan.files;
   const verification = verify({
     inventory: deployed, meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
@@ -167,25 +173,30 @@ export function applyChanges(files: RepositoryFiles, changes: readonly FileChang
   return result;
 }
 
-/** `*` within a path segment, `**` across segments, a trailing `/` for a whole folder. */
-export function globToRegExp(glob: string): RegExp {
+/** A compiled path glob. */
+export interface PathGlob {
+  test(path: string): boolean;
+}
+
+/**
+ * `*` within a path segment, `**` across segments, a trailing `/` for a whole folder. Matched by RE2 (re2js), in time
+ * linear in the path: a backtracking RegExp takes exponential time on globs like `**a**a**a…b` from a config file.
+ */
+export function globToRegExp(glob: string): PathGlob {
   const g = glob.endsWith('/') ? `${glob}**` : glob;
   let re = '';
   for (let i = 0; i < g.length; i++) {
     const ch = g[i] as string;
     if (ch === '*' && g[i + 1] === '*') {
-      re += '.*';
+      re += '(?s:.*)';
       i++;
       if (g[i + 1] === '/') i++;
     } else if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    else re += ch.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
-}
-
-function isExcluded(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => globToRegExp(g).test(path));
+  const compiled = RE2JS.compile(re);
+  return { test: (path) => compiled.matches(path) };
 }
 
 const MAX_UNCOVERED_FINDINGS = 50;

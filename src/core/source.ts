@@ -30,3 +30,11 @@ export function apiGroup(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
+
+/**
+ * Why an adapter did not hand a repository path to the core: links and submodules are never read (they can point
+ * outside the repository), and files it could not read faithfully are left untouched. The core reports each one and
+ * never plans a write to such a path.
+ */
+export type UnreadReason = 'symlink' | 'submodule' | 'too-large' | 'binary' | 'invalid-utf8';
+export type UnreadPaths = ReadonlyMap<string, UnreadReason>;

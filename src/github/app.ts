@@ -4,6 +4,7 @@ import { handleCommand } from './commands.ts';
 import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
 import { ConcurrencyLimit, DeliveryLog, LruCache, RepositoryQueue } from './queue.ts';
 import { runMigration, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
+import { hasStateBlock } from './state.ts';
 
 type Octokit = Context['octokit'];
 
@@ -88,7 +89,7 @@ export function createApp(): Osm2LinkerdApp {
     app.on('pull_request.reopened', (context) => {
       // Someone reopened our closed pull request: that is a request to bring it up to date.
       const { pull_request: pr, repository: r } = context.payload;
-      if (!once(context) || !(pr.body ?? '').includes('<!-- osm2linkerd:state ')) return;
+      if (!once(context) || !hasStateBlock(pr.body ?? '')) return;
       scan(context.octokit, split(r.full_name), { force: true }, r.default_branch, context.payload.installation?.id);
     });
     app.on('check_run.rerequested', (context) => {

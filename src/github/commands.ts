@@ -1,7 +1,7 @@
-import { catalogue, isFindingId } from '../core/index.ts';
+import { catalogue, escapeMarkdown, inlineCode, isFindingId } from '../core/index.ts';
 import { COMMANDS, helpText, parseCommand, PREFIX, type Command } from './command-grammar.ts';
 import { runMigration, type RunContext, type RunOutcome } from './run-migration.ts';
-import { readState, writeState, type Choices } from './state.ts';
+import { hasStateBlock, readState, writeState, type Choices } from './state.ts';
 import { RESULT_MARKER, upsertStickyComment } from './sticky-comment.ts';
 
 export interface CommandComment {
@@ -12,7 +12,6 @@ export interface CommandComment {
 }
 
 const WRITERS = new Set(['admin', 'maintain', 'write']);
-const STATE_MARKER = '<!-- osm2linkerd:state ';
 
 /**
  * A slash command on the bot's pull request: parsed, authorised with the collaborator-permission endpoint (never
@@ -24,7 +23,7 @@ export async function handleCommand(ctx: RunContext, comment: CommandComment): P
   const { port } = ctx;
   const pr = await port.getPullRequest(comment.issueNumber);
   // Ours: opened from a `<prefix>migrate` branch, carrying the state block (a PR body alone could be copied).
-  if (!pr.body.includes(STATE_MARKER) || !/(^|\/)migrate$/.test(pr.headRef)) return 'ignored';
+  if (!hasStateBlock(pr.body) || !/(^|\/)migrate$/.test(pr.headRef)) return 'ignored';
   const mayWrite = WRITERS.has(await port.permissionOf(comment.author));
   const reply = (text: string) => upsertStickyComment(port, pr.number, ctx.botLogin, RESULT_MARKER, `@${comment.author} ${text}`);
   if (parsed.kind === 'error') {
@@ -58,7 +57,7 @@ async function execute(ctx: RunContext, command: Command, mayWrite: boolean, bod
       // What was discarded comes from the run's own look at the branch, just before it reset it.
       const outcome = await runMigration(ctx, { force: true, recreate: true });
       const discarded = outcome.discarded ?? [];
-      const lost = discarded.length === 0 ? 'No commits by people were on the branch.' : `Discarded commits (still reachable by sha): ${discarded.map((c) => `\`${c}\``).join(', ')}.`;
+      const lost = discarded.length === 0 ? 'No commits by people were on the branch.' : `Discarded commits (still reachable by sha): ${discarded.map(inlineCode).join(', ')}.`;
       return `${describe('recreate', outcome)}\n\n${lost}`;
     }
     default: {
@@ -83,7 +82,7 @@ function withChoice(choices: Choices, command: Command): Choices {
 function explain(id: string): string {
   if (!isFindingId(id)) {
     const close = Object.keys(catalogue).filter((k) => k.includes(id) || id.includes(k.split('/')[1] ?? k)).slice(0, 5);
-    return `\`${id}\` is not a finding id.${close.length > 0 ? ` Did you mean ${close.map((k) => `\`${k}\``).join(', ')}?` : ''} Every id is listed in docs/findings.md.`;
+    return `${inlineCode(id)} is not a finding id.${close.length > 0 ? ` Did you mean ${close.map((k) => `\`${k}\``).join(', ')}?` : ''} Every id is listed in docs/findings.md.`;
   }
   const entry = catalogue[id];
   return `**\`${id}\`** (${entry.severity}): ${entry.title}.\n\n${entry.remediation}`;
@@ -91,6 +90,6 @@ function explain(id: string): string {
 
 function describe(what: string, outcome: RunOutcome): string {
   const verdict = outcome.status === 'blocked' ? 'blocked' : outcome.status === 'config-error' ? 'failed' : 'done';
-  return `\`${PREFIX} ${what}\`: **${verdict}**. ${outcome.detail}.`;
+  return `${inlineCode(`${PREFIX} ${what}`)}: **${verdict}**. ${escapeMarkdown(outcome.detail)}.`;
 }
 

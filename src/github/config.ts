@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LINKERD_VERSIONS } from '../core/index.ts';
+import { escapeMarkdown, inlineCode, isValidCidr, LINKERD_VERSIONS } from '../core/index.ts';
 
 /**
  * `.github/osm2linkerd.yml`: read from the default branch through Probot's config plugin (org `.github` fallback,
@@ -16,7 +16,8 @@ export const appConfigSchema = z.object({
   meshMode: z.enum(['auto', 'smi', 'permissive']).default('auto'),
   /** Permissive mode: `exact` admits what OSM did (meshed clients only); `audit` also admits the clients OSM refused. */
   permissiveAccess: z.enum(['exact', 'audit']).default('exact'),
-  probeNetworks: z.array(z.string()).default([]),
+  /** Checked here, so a typo is a config error the user sees, not a failure later in the run. */
+  probeNetworks: z.array(z.string().refine(isValidCidr, 'a CIDR such as 10.0.0.0/8 or fd00::/8')).default([]),
   /** The bot's branch is `<branchPrefix>migrate`. */
   branchPrefix: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'letters, digits, ".", "_", "-" and "/" only').default('osm2linkerd/'),
   labels: z.array(z.string()).default(['osm2linkerd']),
@@ -33,7 +34,7 @@ export type ConfigResult = { readonly ok: true; readonly config: AppConfig } | {
 export function parseAppConfig(raw: unknown): ConfigResult {
   const parsed = appConfigSchema.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, errors: parsed.error.issues.map((i) => `\`${i.path.join('.') || '(file)'}\`: ${i.message}`) };
+  return { ok: false, errors: parsed.error.issues.map((i) => `${inlineCode(i.path.join('.') || '(file)')}: ${escapeMarkdown(i.message)}`) };
 }
 
 export function branchName(config: AppConfig): string {

@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from 'probot';
 import { ConfigFileError } from './config.ts';
 import type {
-  BranchHead, CheckAnnotation, CommentInfo, CommitInfo, Comparison, FileWrite, NewReviewComment, Permission, PullRequestInfo,
+  BlobTexts, BranchHead, CheckAnnotation, CommentInfo, CommitInfo, Comparison, FileWrite, NewReviewComment, Permission, PullRequestInfo,
   RepositoryPort, TreeFile,
 } from './repository-port.ts';
 
@@ -12,7 +12,7 @@ const BLOBS_PER_QUERY = 100;
 /** Bytes of blob text per GraphQL answer: large manifests get smaller batches, so no answer grows past a few MB. */
 const BYTES_PER_QUERY = 4 * 1024 * 1024;
 
-interface GitTreeItem { path?: string; type?: string; sha?: string; size?: number }
+interface GitTreeItem { path?: string; mode?: string; type?: string; sha?: string; size?: number }
 interface BlobNode { text: string | null; isTruncated: boolean; isBinary: boolean | null }
 interface UserLike { login?: string | null }
 
@@ -69,19 +69,28 @@ export class OctokitRepository implements RepositoryPort {
     return files;
   }
 
-  async readTexts(commitSha: string, files: readonly TreeFile[]): Promise<Map<string, string>> {
+  async readTexts(commitSha: string, files: readonly TreeFile[]): Promise<BlobTexts> {
     const texts = new Map<string, string>();
-    for (const batch of batches(files)) {
+    const unread = new Map<string, 'binary' | 'invalid-utf8'>();
+    for (const batch of batches(files.filter((f) => !f.link))) {
       const fields = batch.map((f, j) => `f${j}: object(expression: ${JSON.stringify(`${commitSha}:${f.path}`)}) { ... on Blob { text isTruncated isBinary } }`);
       const query = `query ($owner: String!, $repo: String!) { repository(owner: $owner, name: $repo) { ${fields.join(' ')} } }`;
       const result = await this.#octokit.graphql<{ repository: Record<string, BlobNode | null> }>(query, this.#r);
       for (const [j, { path }] of batch.entries()) {
         const node = result.repository[`f${j}`];
-        if (!node || node.isBinary || node.text === null) continue;
-        texts.set(path, node.isTruncated ? await this.#readLargeBlob(commitSha, path) : node.text);
+        if (!node) continue;
+        if (node.isBinary || node.text === null) {
+          unread.set(path, 'binary');
+          continue;
+        }
+        const text = node.isTruncated ? await this.#readLargeBlob(commitSha, path) : node.text;
+        // GitHub decodes blobs lossily: U+FFFD stands for bytes that were not UTF-8. Editing such a text would
+        // rewrite those bytes on lines the migration did not mean to change, so the file is left alone.
+        if (text.includes('\uFFFD')) unread.set(path, 'invalid-utf8');
+        else texts.set(path, text);
       }
     }
-    return texts;
+    return { texts, unread };
   }
 
   async #readLargeBlob(commitSha: string, path: string): Promise<string> {
@@ -268,8 +277,14 @@ export function batches(files: readonly TreeFile[]): TreeFile[][] {
   return result;
 }
 
+/** Files of a tree level: blobs, links (blobs of mode 120000) and submodules (`commit` entries, mode 160000). */
 function blobsOf(tree: readonly GitTreeItem[], prefix: string): TreeFile[] {
-  return tree.filter((t) => t.type === 'blob' && t.path && t.sha).map((t) => ({ path: `${prefix}${t.path ?? ''}`, sha: t.sha ?? '', size: t.size ?? 0 }));
+  return tree.filter((t) => (t.type === 'blob' || t.type === 'commit') && t.path && t.sha).map((t) => ({
+    path: `${prefix}${t.path ?? ''}`,
+    sha: t.sha ?? '',
+    size: t.size ?? 0,
+    ...(t.type === 'commit' || t.mode === '160000' ? { link: 'submodule' as const } : t.mode === '120000' ? { link: 'symlink' as const } : {}),
+  }));
 }
 
 function commitInfo(c: { sha: string; commit: { message: string; verification?: { verified: boolean } }; author: UserLike | null; committer: UserLike | null }): CommitInfo {

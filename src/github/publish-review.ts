@@ -1,4 +1,4 @@
-import { annotationBatches, FINDING_MARKER, placeFindings, renderCheckRun, type Finding, type LineAnnotation, type MigrationPlan, type ReviewComment } from '../core/index.ts';
+import { annotationBatches, escapeMarkdown, FINDING_MARKER, placeFindings, renderCheckRun, type Finding, type LineAnnotation, type MigrationPlan, type ReviewComment } from '../core/index.ts';
 import { statusOf } from './octokit-repository.ts';
 import type { CheckAnnotation, RepositoryPort } from './repository-port.ts';
 
@@ -57,8 +57,8 @@ export async function publishReview(port: RepositoryPort, botLogin: string, plan
 
 function reviewBody(plan: MigrationPlan, inline: number, overflow: readonly ReviewComment[], unanchored: readonly Finding[]): string {
   const lines = [`osm2linkerd: ${inline} places in this diff where Linkerd ${plan.summary.linkerdVersion} will behave differently from OSM.`];
-  if (overflow.length > 0) lines.push('', `${overflow.length} ${inline > 0 ? 'more (not posted inline to keep this review readable)' : 'places (GitHub could not anchor them on the diff)'}:`, ...overflow.map((c) => `- \`${c.findingId}\` ${c.path}:${c.line}`));
-  if (unanchored.length > 0) lines.push('', 'Findings without a line in this diff:', ...unanchored.map((f) => `- \`${f.id}\`${f.file ? ` ${f.file}:${f.line}` : ''}: ${f.message.replace(/\s*\n\s*/g, ' ')}`));
+  if (overflow.length > 0) lines.push('', `${overflow.length} ${inline > 0 ? 'more (not posted inline to keep this review readable)' : 'places (GitHub could not anchor them on the diff)'}:`, ...overflow.map((c) => `- \`${c.findingId}\` ${escapeMarkdown(c.path)}:${c.line}`));
+  if (unanchored.length > 0) lines.push('', 'Findings without a line in this diff:', ...unanchored.map((f) => `- \`${f.id}\`${f.file ? ` ${escapeMarkdown(f.file)}:${f.line}` : ''}: ${escapeMarkdown(f.message)}`));
   return lines.join('\n');
 }
 

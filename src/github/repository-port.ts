@@ -6,6 +6,14 @@ export interface TreeFile {
   readonly path: string;
   readonly sha: string;
   readonly size: number;
+  /** Set for tree entries that are not files (modes 120000 and 160000): never read as manifests, never written. */
+  readonly link?: 'symlink' | 'submodule';
+}
+
+/** Texts of blobs, and the blobs that were not read as text (binary, or not valid UTF-8), with why. */
+export interface BlobTexts {
+  readonly texts: Map<string, string>;
+  readonly unread: Map<string, 'binary' | 'invalid-utf8'>;
 }
 
 export interface BranchHead {
@@ -74,10 +82,13 @@ export interface RepositoryPort {
   /** The repository's default branch (installation payloads do not carry it). */
   defaultBranch(): Promise<string>;
   getBranch(branch: string): Promise<BranchHead | null>;
-  /** Every file of a commit's tree (one recursive read; a truncated answer is completed folder by folder). */
+  /**
+   * Every file of a commit's tree (one recursive read; a truncated answer is completed folder by folder), symbolic
+   * links and submodules included, marked as such.
+   */
   listFiles(commitSha: string): Promise<TreeFile[]>;
   /** Texts of files of a commit, read in batches (never one request per file); sizes keep each answer bounded. */
-  readTexts(commitSha: string, files: readonly TreeFile[]): Promise<Map<string, string>>;
+  readTexts(commitSha: string, files: readonly TreeFile[]): Promise<BlobTexts>;
   /** The app's config file with org `.github` fallback and `_extends`, from the default branch; null when absent. */
   readConfig(path: string): Promise<unknown>;
   createTree(baseTreeSha: string, writes: readonly FileWrite[]): Promise<string>;

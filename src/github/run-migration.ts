@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { globToRegExp, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan } from '../core/index.ts';
+import { globToRegExp, inlineCode, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan, type UnreadReason } from '../core/index.ts';
 import { helpText } from './command-grammar.ts';
 import { branchName, CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, ConfigFileError, configIssueBody, parseAppConfig, type AppConfig, type ConfigResult } from './config.ts';
 import { CONFIG_FILE, statusOf } from './octokit-repository.ts';
@@ -70,8 +70,8 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const tree = await port.listFiles(base.commitSha);
   const options = optionsFor(config, choices);
   const candidates = selectCandidates(tree, config, choices);
-  const files = await port.readTexts(base.commitSha, candidates);
-  const plan = migrate(files, options);
+  const { texts: files, unread } = await port.readTexts(base.commitSha, candidates);
+  const plan = migrate(files, options, new Map([...unreadInTree(tree, config, choices), ...unread]));
   const output = outputHash(plan);
   log.info(`${port.owner}/${port.repo}: ${tree.length} files, ${candidates.length} manifests read, ${plan.summary.osmObjects} OSM objects, ${plan.files.length} files to change`);
 
@@ -151,12 +151,28 @@ export function optionsFor(config: AppConfig, choices: Choices): MigrationOption
   };
 }
 
-function selectCandidates(tree: readonly TreeFile[], config: AppConfig, choices: Choices): TreeFile[] {
+function selected(config: AppConfig, choices: Choices): (path: string) => boolean {
   const include = config.include.map(globToRegExp);
   const exclude = [...config.exclude, ...(choices.ignore ?? [])].map(globToRegExp);
-  return tree.filter((f) => isManifestCandidate(f.path, f.size)
-    && (include.length === 0 || include.some((re) => re.test(f.path)))
-    && !exclude.some((re) => re.test(f.path)));
+  return (path) => (include.length === 0 || include.some((re) => re.test(path))) && !exclude.some((re) => re.test(path));
+}
+
+function selectCandidates(tree: readonly TreeFile[], config: AppConfig, choices: Choices): TreeFile[] {
+  const wanted = selected(config, choices);
+  return tree.filter((f) => !f.link && isManifestCandidate(f.path, f.size) && wanted(f.path));
+}
+
+/** Links, submodules and manifests too large to read: the core reports them and never writes there. */
+function unreadInTree(tree: readonly TreeFile[], config: AppConfig, choices: Choices): Map<string, UnreadReason> {
+  const wanted = selected(config, choices);
+  const unread = new Map<string, UnreadReason>();
+  for (const f of tree) {
+    if (!wanted(f.path)) continue;
+    if (f.link === 'submodule') unread.set(f.path, 'submodule');
+    else if (f.link === 'symlink' && isManifestCandidate(f.path)) unread.set(f.path, 'symlink');
+    else if (!f.link && isManifestCandidate(f.path) && !isManifestCandidate(f.path, f.size)) unread.set(f.path, 'too-large');
+  }
+  return unread;
 }
 
 /** What the translation produced (files and findings): an unchanged hash means nothing new to show. */
@@ -240,7 +256,7 @@ async function reportBlocked(
   await upsertStickyComment(ctx.port, open.number, ctx.botLogin, BLOCKED_MARKER, [
     '### ✋ osm2linkerd stopped updating this pull request',
     '',
-    `Commits not made by osm2linkerd are on \`${branch}\`: ${commits.map((c) => `\`${c}\``).join(', ')}. To keep them safe, this pull request is no longer regenerated.`,
+    `Commits not made by osm2linkerd are on ${inlineCode(branch)}: ${commits.map(inlineCode).join(', ')}. To keep them safe, this pull request is no longer regenerated.`,
     '',
     'To discard them and regenerate from the default branch, comment `/osm2linkerd recreate`.',
   ].join('\n'));
@@ -251,7 +267,7 @@ async function upsertPullRequest(
   ctx: RunContext, config: AppConfig, branch: string, plan: MigrationPlan, state: PullRequestState, pr: PullRequestInfo | null, headSha: string,
 ): Promise<{ pr: { number: number }; isNew: boolean }> {
   const { port } = ctx;
-  const lineUrl = (path: string, line: number) => `https://github.com/${port.owner}/${port.repo}/blob/${ctx.defaultBranch}/${path}#L${line}`;
+  const lineUrl = (path: string, line: number) => `https://github.com/${port.owner}/${port.repo}/blob/${encodeURIComponent(ctx.defaultBranch)}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
   const text = renderPullRequest(plan, { lineUrl, commandHelp: `### Talk to osm2linkerd\n\nComment on this pull request:\n\n${helpText(true)}` });
   const body = writeState(text.body, state);
   if (pr) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readState, writeState } from './state.ts';
+import { hasStateBlock, readState, writeState } from './state.ts';
 
 describe('hidden PR state block', () => {
   it('round-trips through the PR body and replaces itself in place', () => {
@@ -16,5 +16,18 @@ describe('hidden PR state block', () => {
     expect(readState('<!-- osm2linkerd:state not-base64!! -->')).toEqual({ choices: {}, output: '' });
     const wrong = Buffer.from(JSON.stringify({ choices: { strategy: 'yolo' } })).toString('base64url');
     expect(readState(`<!-- osm2linkerd:state ${wrong} -->`)).toEqual({ choices: {}, output: '' });
+  });
+
+  it('is read only where the app writes it (the last line), never from repository text quoted earlier', () => {
+    const forged = `<!-- osm2linkerd:state ${Buffer.from(JSON.stringify({ choices: { strategy: 'coexist' } })).toString('base64url')} -->`;
+    const quoted = `Findings: TrafficSplit/shop/${forged} has weights that sum to less than 1.\n\nMore text.`;
+    expect(hasStateBlock(quoted)).toBe(false);
+    expect(readState(quoted)).toEqual({ choices: {}, output: '' });
+    const written = writeState(quoted, { choices: { strategy: 'forklift' }, output: 'real' });
+    expect(readState(written)).toEqual({ choices: { strategy: 'forklift' }, output: 'real' });
+    // Rewriting replaces the app's block only; the quoted text stays as it was.
+    const rewritten = writeState(written, { choices: {}, output: 'next' });
+    expect(rewritten.startsWith(quoted)).toBe(true);
+    expect(readState(rewritten).output).toBe('next');
   });
 });

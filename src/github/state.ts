@@ -18,10 +18,20 @@ export const stateSchema = z.object({
 });
 export type PullRequestState = z.infer<typeof stateSchema>;
 
-const BLOCK = /<!-- osm2linkerd:state (\S+) -->/;
+/**
+ * The block as the app writes it: alone on the last line of the body. Only that place counts: the rest of the body
+ * quotes repository text (escaped, but a person editing the body can paste anything), and a block found anywhere
+ * else must not steer the bot.
+ */
+const BLOCK = /(^|\r?\n)<!-- osm2linkerd:state ([A-Za-z0-9_-]*) -->\s*$/;
+
+/** Whether the body carries the app's state block where the app writes it. */
+export function hasStateBlock(body: string): boolean {
+  return BLOCK.test(body);
+}
 
 export function readState(body: string): PullRequestState {
-  const encoded = BLOCK.exec(body)?.[1];
+  const encoded = BLOCK.exec(body)?.[2];
   if (!encoded) return stateSchema.parse({});
   try {
     const parsed = stateSchema.safeParse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
@@ -33,5 +43,5 @@ export function readState(body: string): PullRequestState {
 
 export function writeState(body: string, state: PullRequestState): string {
   const block = `<!-- osm2linkerd:state ${Buffer.from(JSON.stringify(state)).toString('base64url')} -->`;
-  return BLOCK.test(body) ? body.replace(BLOCK, block) : `${body}\n\n${block}`;
+  return BLOCK.test(body) ? body.replace(BLOCK, (_, start: string) => `${start}${block}`) : `${body}\n\n${block}`;
 }

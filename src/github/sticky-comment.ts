@@ -6,7 +6,8 @@ import type { RepositoryPort } from './repository-port.ts';
  */
 export async function upsertStickyComment(port: RepositoryPort, issue: number, botLogin: string, marker: string, text: string): Promise<void> {
   const body = `${text}\n\n${marker}`;
-  const existing = (await port.listIssueComments(issue)).find((c) => c.authorLogin === botLogin && c.body.includes(marker));
+  // The marker counts only at the end, where it is written: quoted text earlier in a comment cannot claim it.
+  const existing = (await port.listIssueComments(issue)).find((c) => c.authorLogin === botLogin && normalise(c.body).endsWith(marker));
   if (!existing) await port.createIssueComment(issue, body);
   else if (normalise(existing.body) !== normalise(body)) await port.updateIssueComment(existing.id, body);
 }

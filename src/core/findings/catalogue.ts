@@ -62,6 +62,41 @@ export const catalogue = {
     title: 'An overlay patches an OSM object: its translation is patched too',
     remediation: 'What the overlay deploys is its base with its patches applied. The Linkerd resources of the patched object are patched the same way in the generated patch file the overlay now lists; review both the base and the overlay output.',
   },
+  'load/symlink-not-read': {
+    severity: 'info',
+    title: 'Symbolic link not read and not written',
+    remediation: 'A symbolic link can point outside the repository, so it is never read as a manifest and never written through. If it names a manifest OSM applied, migrate the file it points to (or replace the link by the file) and run the migration again.',
+  },
+  'load/submodule-not-read': {
+    severity: 'info',
+    title: 'Submodule not read',
+    remediation: 'A submodule is another repository: its manifests are not read and nothing is written into it. Run the migration on that repository itself.',
+  },
+  'load/file-too-large': {
+    severity: 'warning',
+    title: 'Manifest too large to read',
+    remediation: 'Files over 1 MiB are not read, so OSM configuration in this file (if any) was not migrated and the file is left untouched. Split it into smaller files, or migrate it by hand.',
+  },
+  'load/binary-file': {
+    severity: 'warning',
+    title: 'File holds NUL bytes: not read',
+    remediation: 'A file with NUL bytes is binary, not YAML or JSON: it was not read and is left untouched. If it is a manifest (e.g. saved as UTF-16), convert it to UTF-8 and run the migration again.',
+  },
+  'load/invalid-utf8': {
+    severity: 'warning',
+    title: 'File is not valid UTF-8: not read',
+    remediation: 'The file holds bytes that are not UTF-8. Editing it would replace them on lines the migration did not mean to change, so it was not read and is left untouched. Re-encode it as UTF-8 and run the migration again.',
+  },
+  'load/alias-limit': {
+    severity: 'error',
+    title: 'Document expands too many YAML aliases',
+    remediation: 'The document expands more aliases (*name) than the tool accepts (a guard against alias bombs), so it was not read: its OSM configuration was not migrated. Write the repeated values out or use fewer aliases.',
+  },
+  'load/invalid-number': {
+    severity: 'error',
+    title: 'Non-finite, negative or absurd number in an OSM field',
+    remediation: 'OSM fields hold small non-negative numbers (ports, weights, counts, durations). This value (.inf, .nan, a negative number or one beyond any real setting) cannot be what OSM applied; the API server rejects or overflows it. Fix the value and run the migration again; the translation treated it as missing.',
+  },
   'inventory/namespace-from-deployment-unit': {
     severity: 'info',
     title: 'Namespace given by a Flux Kustomization or an Argo CD Application',
@@ -126,6 +161,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'TrafficTarget API version never served by OSM',
     remediation: 'OSM v0.7+ serves only access.smi-spec.io/v1alpha3; this object would have been rejected (or belongs to another mesh). It was translated as if it were v1alpha3: check that this is what you want.',
+  },
+  'traffic-target/too-many-matches': {
+    severity: 'error',
+    title: 'Too many HTTP route matches for one destination',
+    remediation: 'The tool analyses at most 250 HTTPRouteGroup matches per destination ServiceAccount (each is compared with every other for Linkerd\'s route precedence). The matches past the limit were not translated: merge matches (one pathRegex can cover many paths), or write the remaining HTTPRoutes by hand.',
   },
   'traffic-target/destination-port-ignored': {
     severity: 'warning',
@@ -476,6 +516,11 @@ export const catalogue = {
     severity: 'warning',
     title: 'An existing annotation value is overwritten',
     remediation: 'The object already set this key to another value; the translation writes the value OSM\'s behaviour needs. If the old value was deliberate (tuned by hand for Linkerd already), put it back and accept the difference the other findings describe.',
+  },
+  'plan/path-not-writable': {
+    severity: 'error',
+    title: 'Planned file sits on a symbolic link, submodule or unread file: not written',
+    remediation: 'The migration would write this path, but it is a symbolic link, a submodule, a file the tool did not read, or it resolves outside the repository. Nothing was written there. Remove or rename what is at that path and run the migration again.',
   },
   'plan/file-kept': {
     severity: 'warning',

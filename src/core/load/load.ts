@@ -2,6 +2,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isNode, type Document } f
 import type { NodePath, RepositoryFiles, SourceLocation } from '../source.ts';
 import { finding, type Finding } from '../findings/finding.ts';
 import { isHelmTemplate, helmTemplateFindings } from './helm.ts';
+import { dropInvalidNumbers } from './numbers.ts';
 
 export type ParsedDocument = Document.Parsed;
 
@@ -56,7 +57,8 @@ function loadFile(path: string, text: string, findings: Finding[]): LoadedFile {
   }
   const kind: FileKind = /\.json$/i.test(path) ? 'json' : 'yaml';
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, keepSourceTokens: true, uniqueKeys: false, prettyErrors: false });
+  // merge: true reads `<<: *anchor` as Kubernetes does (go-yaml merges), so OSM keys brought in that way are seen.
+  const parsed = parseAllDocuments(text, { lineCounter, keepSourceTokens: true, uniqueKeys: false, prettyErrors: false, merge: true });
   const docs = Array.isArray(parsed) ? parsed : [];
   const documents: LoadedDocument[] = [];
   docs.forEach((document, index) => {
@@ -71,19 +73,40 @@ function loadFile(path: string, text: string, findings: Finding[]): LoadedFile {
       return;
     }
     const value = toValue(document);
+    const at = () => ({ file: path, line: lineCounter.linePos(document.range[0]).line });
+    if (value instanceof AliasLimit) {
+      findings.push(finding('load/alias-limit', at(), {
+        message: `Document ${index + 1} of ${path} expands YAML aliases more than ${MAX_ALIAS_EXPANSIONS} times: it was not read, and the file is left as it is.`,
+      }));
+      return;
+    }
+    if (value instanceof Error) {
+      findings.push(finding('load/yaml-syntax-error', at(), { message: `Document ${index + 1} of ${path} does not resolve: ${firstLine(value.message)}` }));
+      return;
+    }
     if (value === undefined || value === null) return;
     const range = document.range;
-    documents.push({ file: path, index, value, document, range: [range[0], range[2]], lineCounter });
+    const loaded: LoadedDocument = { file: path, index, value, document, range: [range[0], range[2]], lineCounter };
+    findings.push(...dropInvalidNumbers(loaded));
+    documents.push(loaded);
   });
   return { path, text, kind, documents };
 }
 
+/**
+ * Alias expansions a document may make (yaml counts an alias of an anchor holding aliases as their product). A
+ * Deployment repeating `*env` in 150 containers needs 150; an alias bomb needs billions. Past this, a finding.
+ */
+export const MAX_ALIAS_EXPANSIONS = 10_000;
+
+class AliasLimit extends Error {}
+
 function toValue(document: ParsedDocument): unknown {
   try {
-    // maxAliasCount guards against alias bombs: a hostile repository must not hang the bot.
-    return document.toJS({ maxAliasCount: 100 });
-  } catch {
-    return undefined;
+    return document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (error) {
+    if (error instanceof ReferenceError && /alias count/i.test(error.message)) return new AliasLimit(error.message);
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
 

@@ -94,13 +94,39 @@ export function readAccessModel(inventory: Inventory): AccessModel {
   const known = models.get(inventory);
   if (known) return known;
   const findings: Finding[] = [];
-  const policies = inventory.osm('TrafficTarget').flatMap((target) => readTarget(inventory, target, findings) ?? []);
+  const read = inventory.osm('TrafficTarget').flatMap((target) => readTarget(inventory, target, findings) ?? []);
+  const policies = withinMatchLimit(read, findings);
   const model = { policies, findings };
   models.set(inventory, model);
   return model;
 }
 
 const models = new WeakMap<Inventory, AccessModel>();
+
+/**
+ * Route matches per destination the translation analyses. Linkerd's single-route precedence makes the translator
+ * compare every match with every other (containment, overlaps): thousands of matches on one destination would take
+ * minutes. A real service has a few dozen; past the limit the rest is left out, with an error that says so.
+ */
+export const MAX_MATCHES_PER_DESTINATION = 250;
+
+function withinMatchLimit(policies: readonly AccessPolicy[], findings: Finding[]): AccessPolicy[] {
+  const used = new Map<string, number>();
+  return policies.map((p) => {
+    const key = `${p.namespace ?? ''}/${p.destination}`;
+    const before = used.get(key) ?? 0;
+    used.set(key, before + p.httpMatches.length);
+    if (before + p.httpMatches.length <= MAX_MATCHES_PER_DESTINATION) return p;
+    const kept = Math.max(0, MAX_MATCHES_PER_DESTINATION - before);
+    const resource = formatRef(p.target.ref);
+    findings.push(finding('traffic-target/too-many-matches', p.target.locate(['spec', 'rules']), {
+      resource,
+      message: `ServiceAccount ${p.destination} in ${p.namespace ?? '(unknown namespace)'} has more than ${MAX_MATCHES_PER_DESTINATION} HTTP route matches; ${p.httpMatches.length - kept} of ${resource} were not translated, so Linkerd denies the requests only they allowed.`,
+      affects: [{ ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), serviceAccount: p.destination }],
+    }));
+    return { ...p, httpMatches: p.httpMatches.slice(0, kept) };
+  });
+}
 
 /** v1alpha1 has no `spec`: destination, sources and specs sit at the top level (osm-semantics §2.1). */
 function targetSpec(target: K8sObject): { spec: Readonly<Record<string, unknown>>; base: NodePath; rulesKey: string } {

@@ -9,7 +9,7 @@ import type { MigrationOptions } from '../options.ts';
 import type { Consumed } from '../rules/rule.ts';
 import type { EditIntent, KeyValue, TextEdit } from './edit-intent.ts';
 import { generatedPath, groupByOriginFile, renderGeneratedFile } from './placement.ts';
-import { applyTextEdits, overlaps } from './text-edit.ts';
+import { applyTextEdits, EditsByOffset } from './text-edit.ts';
 import type { FileChange } from './types.ts';
 import { intentToTextEdits } from './yaml-edit.ts';
 
@@ -171,24 +171,28 @@ function relativeTo(dir: string, path: string): string {
 /** Turns intents into text edits per file and applies them; an intent that cannot be done losslessly is a finding. */
 function applyIntents(load: LoadResult, intents: readonly EditIntent[], findings: Finding[]): Map<string, string> {
   const byFile = new Map<string, EditIntent[]>();
-  for (const intent of intents) byFile.set(intent.doc.file, [...(byFile.get(intent.doc.file) ?? []), intent]);
+  for (const intent of intents) {
+    const list = byFile.get(intent.doc.file);
+    if (list) list.push(intent);
+    else byFile.set(intent.doc.file, [intent]);
+  }
   const result = new Map<string, string>();
   for (const [path, fileIntents] of byFile) {
     const text = load.files.get(path)?.text ?? '';
-    const edits: TextEdit[] = [];
+    const edits = new EditsByOffset();
     for (const intent of mergeRemovals(mergeSetKeys(fileIntents, findings))) {
       const r = intentToTextEdits(text, intent);
       if (!r.ok) {
         findings.push(editFailure(intent, r.reason));
         continue;
       }
-      if (r.edits.some((e) => edits.some((x) => overlaps(e, x) && !(isDeletion(e) && isDeletion(x))))) {
+      if (r.edits.some((e) => edits.overlapping(e).some((x) => !(isDeletion(e) && isDeletion(x))))) {
         findings.push(editFailure(intent, 'it overlaps another change to the same lines'));
         continue;
       }
-      edits.push(...r.edits);
+      for (const e of r.edits) edits.add(e);
     }
-    result.set(path, applyTextEdits(text, mergeDeletions(edits)));
+    result.set(path, applyTextEdits(text, mergeDeletions(edits.all)));
   }
   return result;
 }

@@ -528,8 +528,17 @@ const formatKey = (key: string): string => format(key);
  */
 function plainSafe(value: string): boolean {
   if (!/^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(value)) return false;
-  return (['1.1', '1.2'] as const).every((version) => {
-    const doc = parseDocument(value, { version });
-    return doc.errors.length === 0 && doc.toJS() === value;
-  });
+  // The same few values (`enabled`, a namespace) are formatted once per edited document: parse each once.
+  let safe = plainSafety.get(value);
+  if (safe === undefined) {
+    safe = (['1.1', '1.2'] as const).every((version) => {
+      const doc = parseDocument(value, { version });
+      return doc.errors.length === 0 && doc.toJS() === value;
+    });
+    if (plainSafety.size > 10_000) plainSafety.clear();
+    plainSafety.set(value, safe);
+  }
+  return safe;
 }
+
+const plainSafety = new Map<string, boolean>();

@@ -292,19 +292,19 @@ function inRanges(ranges: readonly Range[], ch: string): boolean {
   return ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
 }
 
-function printable(): string[] {
-  return Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i));
-}
+const PRINTABLE = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i));
+const MEMBER_ORDER = [...PREFERRED, ...PRINTABLE];
+const OUTSIDER_ORDER = [...MISS_PREFERRED, ...PRINTABLE];
 
 function classMembers(ranges: readonly Range[]): string[] {
-  const ascii = [...PREFERRED, ...printable()].find((ch) => ch !== '/' && inRanges(ranges, ch));
+  const ascii = MEMBER_ORDER.find((ch) => ch !== '/' && inRanges(ranges, ch));
   const fallback = ranges[0] ? String.fromCodePoint(ranges[0][0]) : undefined;
   const first = ascii ?? (fallback !== '/' ? fallback : undefined);
   return unique([first, inRanges(ranges, '/') ? '/' : undefined]);
 }
 
 function classOutsiders(ranges: readonly Range[]): string[] {
-  const outside = [...MISS_PREFERRED, ...printable()].find((ch) => ch !== '/' && !inRanges(ranges, ch));
+  const outside = OUTSIDER_ORDER.find((ch) => ch !== '/' && !inRanges(ranges, ch));
   return unique([outside, inRanges(ranges, '/') ? undefined : '/']);
 }
 
@@ -331,14 +331,23 @@ function generate(node: Node): Gen {
 function generateSeq(gens: readonly Gen[], items: readonly Node[]): Gen {
   const canon = gens.map((g) => g.match[0] ?? '');
   const withItem = (i: number, s: string) => canon.map((c, j) => (j === i ? s : c)).join('');
-  const match = [canon.join('')];
-  gens.forEach((g, i) => g.match.slice(1).forEach((s) => match.push(withItem(i, s))));
+  // Variants are built only until NODE_CAP distinct ones exist: a long regex has thousands of items, and building
+  // every variant (each as long as the whole regex) would take time and memory quadratic in its length.
+  const match = new Set([canon.join('')]);
+  for (const [i, g] of gens.entries()) {
+    for (const s of g.match.slice(1)) if (match.size < NODE_CAP) match.add(withItem(i, s));
+    if (match.size >= NODE_CAP) break;
+  }
   // Misses of non-literal items first (they carry the structure), then literals from the end of the regex.
   const order = gens.map((_, i) => i);
   const isLit = (i: number) => items[i]?.kind === 'lit';
   const ordered = [...order.filter((i) => !isLit(i)), ...order.filter(isLit).reverse()];
-  const miss = ordered.flatMap((i) => (gens[i]?.miss ?? []).map((s) => withItem(i, s)));
-  return { match: cap(match), miss: cap(miss) };
+  const miss = new Set<string>();
+  for (const i of ordered) {
+    for (const s of gens[i]?.miss ?? []) if (miss.size < NODE_CAP) miss.add(withItem(i, s));
+    if (miss.size >= NODE_CAP) break;
+  }
+  return { match: [...match], miss: [...miss] };
 }
 
 function generateAlt(gens: readonly Gen[]): Gen {
@@ -426,6 +435,18 @@ function fallback(regex: string): { matching: string[]; nearMisses: string[] } {
  * Deterministic. Unparseable or invalid regexes fall back to mutations of the literal prefix.
  */
 export function samplePaths(regex: string): { matching: string[]; nearMisses: string[] } {
+  // The verifier and the overlap rule ask about the same regex once per request and per pair of matches.
+  let samples = sampled.get(regex);
+  if (!samples) {
+    if (sampled.size > 1000) sampled.clear();
+    sampled.set(regex, (samples = computeSamples(regex)));
+  }
+  return { matching: [...samples.matching], nearMisses: [...samples.nearMisses] };
+}
+
+const sampled = new Map<string, { readonly matching: readonly string[]; readonly nearMisses: readonly string[] }>();
+
+function computeSamples(regex: string): { matching: string[]; nearMisses: string[] } {
   if (!isValidRe2(regex)) return fallback(regex);
   let gen: Gen;
   try {

@@ -12,7 +12,7 @@ describe('renderPullRequest', () => {
     expect(title).toBe('Migrate from Open Service Mesh to Linkerd 2.20');
     expect(body).toContain('| TrafficTarget | 3 | 3 | 0 |');
     expect(body).toContain('adds `bookstore/traffic-access.linkerd.yaml`');
-    expect(body).toMatch(/\[bookstore\/bookstore-v1\.yaml:\d+\]\(https:\/\/example\.test\/bookstore\/bookstore-v1\.yaml#L\d+\)/);
+    expect(body).toMatch(/\[bookstore\/bookstore-v1\.yaml:\d+\]\(<https:\/\/example\.test\/bookstore\/bookstore-v1\.yaml#L\d+>\)/);
     expect(body).toContain('- [ ] Set the node network CIDRs for kubelet probes');
     expect(body).toContain('- [ ] Restart the workloads of `bookbuyer`, `bookstore`, `bookwarehouse`');
     expect(body).toContain(`${plan.summary.verification.requests} requests`);

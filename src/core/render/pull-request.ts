@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../findings/finding.ts';
 import type { MigrationPlan } from '../plan/types.ts';
+import { escapeMarkdown, inlineCode } from './markdown.ts';
 
 /** GitHub rejects bodies over 65,536 characters; the rest is kept for the caller's hidden state block. */
 export const PULL_REQUEST_BODY_LIMIT = 65_536;
@@ -54,14 +55,14 @@ function foundTable(plan: MigrationPlan): string {
     '',
     '| OSM kind | found | translated | flagged |',
     '|---|---:|---:|---:|',
-    ...rows.map(([kind, k]) => `| ${kind} | ${k.found} | ${k.translated} | ${k.flagged} |`),
+    ...rows.map(([kind, k]) => `| ${escapeMarkdown(kind)} | ${k.found} | ${k.translated} | ${k.flagged} |`),
   ].join('\n');
 }
 
 function changes(plan: MigrationPlan): string {
   const s = plan.summary;
   const verbs = { create: 'adds', modify: 'edits', delete: 'removes' } as const;
-  const list = plan.files.map((f) => `- ${verbs[f.action]} \`${f.path}\``);
+  const list = plan.files.map((f) => `- ${verbs[f.action]} ${inlineCode(f.path)}`);
   return [
     '### What this pull request changes',
     '',
@@ -93,8 +94,9 @@ function findingsMarkdown(findings: readonly Finding[], context: PullRequestCont
 }
 
 function findingRow(f: Finding, context: PullRequestContext): string {
-  const where = f.file ? `[${f.file}:${f.line}](${context.lineUrl(f.file, f.line)})` : 'repository';
-  return `- [\`${f.id}\`](${f.docsUrl}) ${where}${f.resource ? ` \`${f.resource}\`` : ''}: ${oneLine(f.message)}`;
+  // <…> around the link destination: a path may hold ')' or spaces (the caller percent-encodes the rest).
+  const where = f.file ? `[${escapeMarkdown(f.file)}:${f.line}](<${context.lineUrl(f.file, f.line)}>)` : 'repository';
+  return `- [\`${f.id}\`](${f.docsUrl}) ${where}${f.resource ? ` ${inlineCode(f.resource)}` : ''}: ${escapeMarkdown(f.message)}`;
 }
 
 function strategy(plan: MigrationPlan): string {
@@ -107,7 +109,7 @@ function strategy(plan: MigrationPlan): string {
     s.findings.error > 0 ? `Resolve the ${s.findings.error} error findings below (each names what Linkerd would do differently).` : '',
     has('probes/') ? 'Set the node network CIDRs for kubelet probes (`probeNetworks`): until then the probe paths are open to every network.' : '',
     has('mesh-mode/assumed') ? 'Confirm OSM\'s traffic policy mode (`/osm2linkerd mode smi|permissive`).' : '',
-    namespaces.length > 0 ? `Restart the workloads of ${namespaces.map((n) => `\`${n}\``).join(', ')} after merging, so Linkerd injects them (\`kubectl rollout restart deploy -n <namespace>\`).` : 'Restart the meshed workloads after merging, so Linkerd injects them.',
+    namespaces.length > 0 ? `Restart the workloads of ${namespaces.map(inlineCode).join(', ')} after merging, so Linkerd injects them (\`kubectl rollout restart deploy -n <namespace>\`).` : 'Restart the meshed workloads after merging, so Linkerd injects them.',
     s.strategy === 'forklift'
       ? 'Forklift: this pull request removes the OSM resources. Uninstall OSM (`osm uninstall mesh`) in the same maintenance window, before the restart.'
       : 'Coexist: OSM resources stay. Move namespaces one at a time (flip `linkerd.io/inject`, restart), then remove OSM once the last one has moved.',
@@ -145,8 +147,4 @@ function verification(plan: MigrationPlan): string {
 
 function collapsed(summary: string, content: string, open = false): string {
   return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${content}\n\n</details>`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
 }

@@ -1,5 +1,6 @@
 import { fingerprint, type Finding, type Severity } from '../findings/finding.ts';
 import type { FileChange } from '../plan/types.ts';
+import { escapeMarkdown, escapeMarkdownLines, fencedBlock, inlineCode } from './markdown.ts';
 import { parsePatch, unchangedLineMap, type PatchLines } from './patch-lines.ts';
 
 /**
@@ -36,7 +37,8 @@ export function findingMarker(id: string, fp: string): string {
   return `<!-- osm2linkerd:finding=${id} fp=${fp} -->`;
 }
 
-export const FINDING_MARKER = /<!-- osm2linkerd:finding=(\S+) fp=(\S+) -->/;
+/** Only at the end of a comment, where commentBody puts it. */
+export const FINDING_MARKER = /<!-- osm2linkerd:finding=(\S+) fp=(\S+) -->\s*$/;
 
 /**
  * Decides where each finding goes. Anchors come from the patches GitHub shows (`patches`, by path; a missing patch
@@ -70,7 +72,7 @@ export function placeFindings(
       continue;
     }
     const headLine = f.file && f.line > 0 ? lineInHead(f, change) : undefined;
-    if (headLine !== undefined) annotations.push({ path: f.file, line: headLine, severity: f.severity, title: `${f.id}: ${f.resource || f.file}`, message: `${f.message}\n\n${f.remediation}` });
+    if (headLine !== undefined) annotations.push({ path: f.file, line: headLine, severity: f.severity, title: `${f.id}: ${escapeMarkdown(f.resource || f.file)}`, message: `${escapeMarkdownLines(f.message)}\n\n${f.remediation}` });
     else unanchored.push(f);
   }
   return { comments, annotations, unanchored };
@@ -93,13 +95,13 @@ function lineInHead(f: Finding, change: FileChange | undefined): number | undefi
 
 export function commentBody(f: Finding, withSuggestion: boolean): string {
   const lines = [
-    `**${f.severity}** [\`${f.id}\`](${f.docsUrl})${f.resource ? ` on \`${f.resource}\`` : ''}`,
+    `**${f.severity}** [\`${f.id}\`](${f.docsUrl})${f.resource ? ` on ${inlineCode(f.resource)}` : ''}`,
     '',
-    f.message,
+    escapeMarkdownLines(f.message),
     '',
     `**What to do:** ${f.remediation}`,
   ];
-  if (withSuggestion && f.suggestion) lines.push('', '```suggestion', f.suggestion.replacement, '```');
+  if (withSuggestion && f.suggestion) lines.push('', fencedBlock('suggestion', f.suggestion.replacement));
   lines.push('', findingMarker(f.id, fingerprint(f)));
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import { catalogue, type FindingId } from '../findings/catalogue.ts';
 import { fingerprint, type Finding } from '../findings/finding.ts';
+import { escapeMarkdownLines } from './markdown.ts';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
@@ -28,7 +29,8 @@ export function renderSarif(findings: readonly Finding[], toolVersion: string): 
         ruleId: f.id,
         ruleIndex: ids.indexOf(f.id),
         level: LEVEL[f.severity],
-        message: { text: `${f.message}\n\n${f.remediation}` },
+        // GitHub code scanning renders the text of a message as Markdown: repository text in it is escaped.
+        message: { text: `${escapeMarkdownLines(f.message)}\n\n${f.remediation}` },
         locations: f.file ? [{ physicalLocation: { artifactLocation: { uri: f.file }, region: { startLine: Math.max(1, f.line) } } }] : [],
         partialFingerprints: { 'osm2linkerd/v1': fingerprint(f) },
       })),

@@ -14,6 +14,9 @@ const STAGE_FINDINGS: readonly FindingId[] = [
   'inventory/namespace-from-deployment-unit', 'inventory/object-in-several-files', 'inventory/not-deployed', 'inventory/script-namespace-not-evidence', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
   'verify/uncovered-difference',
   'kustomize/entry-outside-repository', 'kustomize/patch-not-exact', 'kustomize/patch-target-missing', 'kustomize/overlay-translated',
+  // Hostile input: paths the adapters did not read, limits, and the values the loader refuses.
+  'load/symlink-not-read', 'load/submodule-not-read', 'load/file-too-large', 'load/binary-file', 'load/invalid-utf8', 'load/alias-limit',
+  'load/invalid-number', 'plan/path-not-writable', 'traffic-target/too-many-matches',
 ];
 
 describe('rule registry', () => {

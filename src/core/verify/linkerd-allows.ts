@@ -138,6 +138,19 @@ function groupOf(resource: LinkerdResource): string {
 /** Lookups repeat for every request of the matrix: memoised per world (worlds are immutable). */
 const lookups = new WeakMap<LinkerdWorld, Map<string, LinkerdResource[]>>();
 
+const remembered = new WeakMap<LinkerdWorld, Map<string, unknown>>();
+
+/**
+ * A server's routes and authorizations depend on the world and the server, not on the request: computed once per
+ * server, not once per request (5,000 route matches on one destination made that quadratic).
+ */
+function remember<T>(world: LinkerdWorld, key: string, compute: () => T): T {
+  let cache = remembered.get(world);
+  if (!cache) remembered.set(world, (cache = new Map()));
+  if (!cache.has(key)) cache.set(key, compute());
+  return cache.get(key) as T;
+}
+
 function inNamespace(world: LinkerdWorld, kind: string, namespace: string, groups: readonly string[] = [POLICY_GROUP]): LinkerdResource[] {
   let cache = lookups.get(world);
   if (!cache) {
@@ -297,6 +310,11 @@ function decideServer(world: LinkerdWorld, request: AccessRequest, workload: Wor
 
 /** AuthorizationPolicies targeting the Server or its Namespace, plus `accessPolicy` (ref §3.4, §3.6). */
 function serverAuthorizations(world: LinkerdWorld, server: LinkerdResource, namespace: string): Authorization[] {
+  const key = `authz\u0000${server.metadata.name}\u0000${namespace}\u0000${server.apiVersion}\u0000${asString(server.spec['accessPolicy']) ?? ''}`;
+  return remember(world, key, () => computeServerAuthorizations(world, server, namespace));
+}
+
+function computeServerAuthorizations(world: LinkerdWorld, server: LinkerdResource, namespace: string): Authorization[] {
   const targeted = policiesTargeting(world, namespace, (ref) =>
     (refIs(ref, POLICY_GROUP, 'Server') && ref['name'] === server.metadata.name) ||
     (refIs(ref, CORE_GROUP, 'Namespace') && ref['name'] === namespace),
@@ -440,6 +458,10 @@ function defaultRoutes(world: LinkerdWorld, workload: Workload, port: number): R
  * applied apart (`appliedTogether`).
  */
 function attachedRoutes(world: LinkerdWorld, server: LinkerdResource, namespace: string): Route[] {
+  return remember(world, `routes\u0000${server.metadata.name}\u0000${namespace}`, () => computeAttachedRoutes(world, server, namespace));
+}
+
+function computeAttachedRoutes(world: LinkerdWorld, server: LinkerdResource, namespace: string): Route[] {
   return inNamespace(world, 'HTTPRoute', namespace, [POLICY_GROUP, GATEWAY_GROUP])
     .filter((r) => asArray(r.spec['parentRefs']).map(asRecord).some((ref) => attaches(ref, r, server, namespace)))
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))

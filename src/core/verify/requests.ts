@@ -77,8 +77,15 @@ function httpShapes(matches: readonly OsmRouteMatch[], linkerd: RouteSamples, pr
   const osmPaths = new Set<string>();
   for (const m of matches) for (const p of pathSamples(m)) osmPaths.add(p);
   // A path two regexes both accept is where Linkerd's single-route choice can differ from OSM's any-route rule.
+  // Only the first MAX_PATHS paths are used, so pairs stop there (5,000 matches would be 25 million strings).
   const firsts = matches.flatMap((m) => pathSamples(m)[0] ?? []);
-  const crossed = firsts.flatMap((x, i) => firsts.slice(i + 1).flatMap((y) => [x + y, y + x]));
+  const crossed = new Set<string>();
+  for (let i = 0; i < firsts.length && crossed.size < MAX_PATHS; i++) {
+    for (let j = i + 1; j < firsts.length && crossed.size < MAX_PATHS; j++) {
+      const [x, y] = [firsts[i] as string, firsts[j] as string];
+      crossed.add(x + y).add(y + x);
+    }
+  }
   // Both sides get room in the bounded list: interleave them.
   const paths = [...new Set(['/', '/osm2linkerd-unmatched', ...probePaths, ...interleave([...osmPaths], linkerd.paths), ...crossed])];
   const methods = new Set(['GET', 'POST', ...matches.flatMap((m) => m.methods), ...linkerd.methods]);

@@ -13,10 +13,15 @@ export interface StoredCommit {
 /** Files of a tree by path; folders are implied by paths, as in a recursive tree listing. */
 export type StoredTree = ReadonlyMap<string, string>;
 
+/** Git's entry modes other than a plain file (100644): executables, symbolic links (the blob is the link target), submodules (the sha is a commit of another repository). */
+export type EntryMode = '100755' | '120000' | '160000';
+
 /** Content-addressed blobs, trees and commits, as Git keeps them (sha1 of the content, so equal trees have equal shas). */
 export class GitStore {
   readonly blobs = new Map<string, string>();
   readonly trees = new Map<string, StoredTree>();
+  /** Per tree, the entries that are not plain files. */
+  readonly modes = new Map<string, ReadonlyMap<string, EntryMode>>();
   readonly commits = new Map<string, StoredCommit>();
   #clock = 0;
 
@@ -26,11 +31,17 @@ export class GitStore {
     return sha;
   }
 
-  tree(files: ReadonlyMap<string, string>): string {
+  tree(files: ReadonlyMap<string, string>, modes: ReadonlyMap<string, EntryMode> = new Map()): string {
     const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const sha = sha1(`tree\u0000${JSON.stringify([...sorted])}`);
+    const kept = new Map([...modes].filter(([path]) => sorted.has(path)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const sha = sha1(`tree\u0000${JSON.stringify([...sorted])}${kept.size > 0 ? JSON.stringify([...kept]) : ''}`);
     this.trees.set(sha, sorted);
+    this.modes.set(sha, kept);
     return sha;
+  }
+
+  modesOf(treeSha: string): ReadonlyMap<string, EntryMode> {
+    return this.modes.get(treeSha) ?? new Map();
   }
 
   treeOf(files: Readonly<Record<string, string>>): string {

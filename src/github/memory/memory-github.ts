@@ -41,6 +41,9 @@ export interface InjectedFailure {
   times: number;
 }
 
+/** A tree entry that is not a file: a symbolic link to `symlink`, or a submodule at commit `submodule`. */
+export type SpecialEntry = { readonly symlink: string } | { readonly submodule: string };
+
 export class MemoryRepository {
   readonly git = new GitStore();
   readonly refs = new Map<string, string>();
@@ -74,15 +77,27 @@ export class MemoryRepository {
     return this.#nextNumber++;
   }
 
-  /** A commit on `branch` by `login` that sets (string) or deletes (null) files; returns its sha. */
-  commitFiles(branch: string, files: Readonly<Record<string, string | null>>, login: string, message = 'change files'): string {
+  /**
+   * A commit on `branch` by `login` that sets (string) or deletes (null) files, or places a symbolic link or a
+   * submodule; returns its sha.
+   */
+  commitFiles(branch: string, files: Readonly<Record<string, string | null | SpecialEntry>>, login: string, message = 'change files'): string {
     const parent = this.refs.get(branch);
     const current = new Map(parent ? this.git.filesAt(parent) : []);
-    for (const [path, text] of Object.entries(files)) {
-      if (text === null) current.delete(path);
-      else current.set(path, this.git.blob(text));
+    const modes = new Map(parent ? this.git.modesOf(this.git.commits.get(parent)?.tree ?? '') : []);
+    for (const [path, entry] of Object.entries(files)) {
+      modes.delete(path);
+      if (entry === null) current.delete(path);
+      else if (typeof entry === 'string') current.set(path, this.git.blob(entry));
+      else if ('symlink' in entry) {
+        current.set(path, this.git.blob(entry.symlink));
+        modes.set(path, '120000');
+      } else {
+        current.set(path, entry.submodule);
+        modes.set(path, '160000');
+      }
     }
-    const sha = this.git.commit(this.git.tree(current), parent ? [parent] : [], message, login);
+    const sha = this.git.commit(this.git.tree(current, modes), parent ? [parent] : [], message, login);
     this.refs.set(branch, sha);
     return sha;
   }
@@ -218,7 +233,9 @@ export class MemoryGitHub {
       const expression = JSON.parse(m[2] ?? '""') as string;
       const colon = expression.indexOf(':');
       const text = repo.git.textAt(expression.slice(0, colon), expression.slice(colon + 1));
-      result[m[1] ?? ''] = text === undefined ? null : { text, isTruncated: false, isBinary: false };
+      // GitHub calls a blob with NUL bytes binary and gives no text for it.
+      const isBinary = text?.includes('\u0000') ?? false;
+      result[m[1] ?? ''] = text === undefined ? null : { text: isBinary ? null : text, isTruncated: false, isBinary };
     }
     return { status: 200, data: { data: { repository: result } } };
   }
@@ -252,12 +269,15 @@ export class MemoryGitHub {
       const base = repo.git.trees.get(String(req.body.base_tree ?? ''));
       if (req.body.base_tree && !base) return { status: 422, data: { message: 'base_tree is not a valid tree' } };
       const files = new Map(base ?? []);
-      for (const entry of req.body.tree as { path: string; sha?: string | null; content?: string }[]) {
+      const modes = new Map(repo.git.modesOf(String(req.body.base_tree ?? '')));
+      for (const entry of req.body.tree as { path: string; mode?: string; sha?: string | null; content?: string }[]) {
+        modes.delete(entry.path);
         if (entry.content !== undefined) files.set(entry.path, repo.git.blob(entry.content));
         else if (entry.sha === null) files.delete(entry.path);
         else if (entry.sha) files.set(entry.path, entry.sha);
+        if (entry.mode === '100755' || entry.mode === '120000' || entry.mode === '160000') modes.set(entry.path, entry.mode);
       }
-      const sha = repo.git.tree(files);
+      const sha = repo.git.tree(files, modes);
       return { status: 201, data: { sha, url: '', truncated: false, tree: [] } };
     });
     r('POST', '/git/commits', (repo, _m, req) => {
@@ -455,7 +475,12 @@ function treeJson(repo: MemoryRepository, sha: string, recursive: boolean): Repl
   const treeSha = repo.git.commits.get(rootSha)?.tree ?? rootSha;
   const files = repo.git.trees.get(treeSha);
   if (!files) return notFound();
-  const entries = [...files].map(([path, blob]) => ({ path, mode: '100644', type: 'blob', sha: blob, size: repo.git.blobs.get(blob)?.length ?? 0 }));
+  const modes = repo.git.modesOf(treeSha);
+  const entries = [...files].map(([path, sha]) => {
+    const mode = modes.get(path) ?? '100644';
+    // As GitHub lists them: a submodule is a `commit` entry without a size; a link is a blob holding its target.
+    return mode === '160000' ? { path, mode, type: 'commit', sha } : { path, mode, type: 'blob', sha, size: repo.git.blobs.get(sha)?.length ?? 0 };
+  });
   if (recursive) {
     const shown = repo.truncateTrees ? entries.slice(0, Math.floor(entries.length / 2)) : entries;
     return { status: 200, data: { sha: treeSha, url: '', truncated: repo.truncateTrees, tree: shown } };

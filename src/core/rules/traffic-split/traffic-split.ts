@@ -123,7 +123,13 @@ function readBackends(spec: Readonly<Record<string, unknown>>): Backend[] {
   return raw.filter((b) => b.service !== '').map((b) => ({ service: b.service, weight: Math.round(b.milli / scale), index: b.index }));
 }
 
+/** Milli-units of a weight; 0 for anything that is not a non-negative number small enough to compute with. */
 function quantityMilli(value: unknown): number {
+  const milli = rawMilli(value);
+  return Number.isSafeInteger(milli) && milli >= 0 ? milli : 0;
+}
+
+function rawMilli(value: unknown): number {
   if (typeof value === 'number') return Math.round(value * 1000);
   const text = String(value ?? '').trim();
   const m = /^(\d+(?:\.\d+)?)(m)?$/.exec(text);
@@ -132,8 +138,11 @@ function quantityMilli(value: unknown): number {
   return m[2] ? Math.round(n) : Math.round(n * 1000);
 }
 
+/** Euclid on safe integers, iteratively (a recursion on .inf or NaN never ended). */
 function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
+  let [x, y] = [a, b];
+  while (y !== 0) [x, y] = [y, x % y];
+  return x;
 }
 
 /** OSM ignored a backend that does not expose the apex port ("Error fetching target port for leaf service"). */
