@@ -64,6 +64,8 @@ export interface JobQueue {
   healthy(): Promise<boolean>;
   /** Waits (without running anything for the installation's account) until `until`: GitHub's secondary rate limit. */
   pause(owner: string, until: number): Promise<void>;
+  /** True for one caller per `ttlMs` across replicas (the periodic reconcile runs once, not once per replica). */
+  claim(name: string, ttlMs: number): Promise<boolean>;
   readonly translated: TranslatedHeads;
   /** The most runs one installation had at once in this process. */
   readonly highWater: number;
@@ -186,6 +188,10 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   healthy(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  claim(): Promise<boolean> {
     return Promise.resolve(true);
   }
 

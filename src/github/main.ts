@@ -1,9 +1,78 @@
 #!/usr/bin/env node
-import { run } from 'probot';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createProbot, run, type Server } from 'probot';
 import { createApp } from './app.ts';
+import { DEFAULT_RETRY, MemoryJobQueue, sleep, type JobQueue } from './job-queue.ts';
 import { appOctokit } from './octokit.ts';
+import { RedisJobQueue } from './redis-queue.ts';
 
 // Probot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, … from the environment (.env.example); without them it serves the
-// page that registers a new GitHub App from app.yml.
-const app = createApp();
-await run(app.appFn, { Octokit: appOctokit() });
+// page that registers a new GitHub App from app.yml. The process model (docs/github-app.md, "Replicas"):
+//   no REDIS_URL   one replica, in-process queue (nothing to install);
+//   REDIS_URL      any number of replicas; each takes webhooks (WEBHOOKS=0: not) and runs jobs (WORKERS=0: not), the
+//                  jobs in a child process so the HTTP event loop only answers.
+const env = process.env;
+const redisUrl = env.REDIS_URL;
+const webhooks = env.WEBHOOKS !== '0' || !redisUrl;
+const workers = env.WORKERS !== '0' || !redisUrl;
+const forkWorker = Boolean(redisUrl) && webhooks && workers;
+const reconcileHours = Number(env.RECONCILE_INTERVAL_HOURS ?? 24);
+const graceMs = Number(env.SHUTDOWN_GRACE_SECONDS ?? 20) * 1_000;
+const retry = { attempts: Number(env.RETRY_ATTEMPTS ?? DEFAULT_RETRY.attempts), backoffMs: Number(env.RETRY_BACKOFF_MS ?? DEFAULT_RETRY.backoffMs) };
+const say = (message: string) => process.stderr.write(`osm2linkerd[${process.pid}]: ${message}\n`);
+
+const queue: JobQueue = redisUrl
+  ? new RedisJobQueue({ url: redisUrl, graceMs, ...(env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {}), retry, ...(env.LEASE_MS ? { leaseMs: Number(env.LEASE_MS) } : {}), log: say })
+  : new MemoryJobQueue(retry, (key, error) => say(`run for ${key} failed: ${error instanceof Error ? error.message : String(error)}`));
+const app = createApp({ queue, worker: workers && !forkWorker });
+const Octokit = appOctokit({ onSecondaryRateLimit: (owner, seconds) => void queue.pause(owner, Date.now() + seconds * 1_000) });
+
+let server: Server | undefined;
+let loaded = Boolean(env.APP_ID && (env.PRIVATE_KEY || env.PRIVATE_KEY_PATH));
+if (webhooks) server = await run(app.appFn, { Octokit });
+else {
+  await createProbot({ overrides: { Octokit } }).load(app.appFn);
+  loaded = true;
+}
+
+let child: ChildProcess | undefined;
+let stopping = false;
+const startWorker = (): void => {
+  const started = fork(import.meta.filename, [], { env: { ...env, WEBHOOKS: '0' }, stdio: 'inherit' });
+  child = started;
+  started.on('exit', (code, signal) => {
+    if (stopping) return;
+    say(`worker process exited (${signal ?? code}); starting another`);
+    void sleep(1_000).then(startWorker);
+  });
+};
+if (forkWorker) startWorker();
+
+let reconciling: NodeJS.Timeout | undefined;
+if (loaded && workers && !forkWorker) {
+  // On start: what GitHub could not deliver, and what no webhook announced; then the reconcile every interval.
+  const recover = async (first: boolean) => {
+    const interval = reconcileHours * 3_600_000;
+    if (!(await queue.claim('reconcile', Math.max(60_000, interval / 2)))) return;
+    if (first) await app.redeliverFailed().catch((error: unknown) => say(`redelivery of failed deliveries: ${String(error)}`));
+    await app.reconcile().catch((error: unknown) => say(`reconcile: ${String(error)}`));
+  };
+  void recover(true);
+  if (reconcileHours > 0) reconciling = setInterval(() => void recover(false), reconcileHours * 3_600_000).unref();
+}
+
+// SIGTERM: stop accepting, let the running jobs finish (or hand them back after the grace period), then exit.
+process.once('SIGTERM', () => {
+  stopping = true;
+  clearInterval(reconciling);
+  void (async () => {
+    await server?.stop().catch(() => {});
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await queue.close().catch((error: unknown) => say(`closing the queue: ${String(error)}`));
+    process.exit(0);
+  })();
+});

@@ -289,6 +289,10 @@ export class RedisJobQueue implements JobQueue {
     return pong === 'PONG';
   }
 
+  async claim(name: string, ttlMs: number): Promise<boolean> {
+    return (await this.#redis.set(this.#key('claim', name), this.#replica, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
   async pause(owner: string, until: number): Promise<void> {
     const key = this.#key('pause', owner);
     const current = Number((await this.#redis.get(key)) ?? 0);
