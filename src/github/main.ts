@@ -25,15 +25,25 @@ const queue: JobQueue = redisUrl
   ? new RedisJobQueue({ url: redisUrl, graceMs, ...(env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {}), retry, ...(env.LEASE_MS ? { leaseMs: Number(env.LEASE_MS) } : {}), log: say })
   : new MemoryJobQueue(retry, (key, error) => say(`run for ${key} failed: ${error instanceof Error ? error.message : String(error)}`));
 const app = createApp({ queue, worker: workers && !forkWorker });
-const Octokit = appOctokit({ onSecondaryRateLimit: (owner, seconds) => void queue.pause(owner, Date.now() + seconds * 1_000) });
+// OSM2LINKERD_THROTTLE=0 turns Octokit's client-side throttling off (one write a second per process): only for the
+// loopback tests and the load test against the in-memory GitHub.
+const Octokit = appOctokit({ ...(env.OSM2LINKERD_THROTTLE === '0' ? { throttle: { enabled: false } } : {}), onSecondaryRateLimit: (owner, seconds) => void queue.pause(owner, Date.now() + seconds * 1_000) });
+
+// Probot would also take REDIS_URL for its own Redis-clustered request throttling, whose slots a killed replica keeps
+// until they time out: the queue already shares the rate-limit pauses, so Probot throttles per process.
+const { REDIS_URL: _queueOnly, ...probotEnv } = env;
 
 let server: Server | undefined;
 let loaded = Boolean(env.APP_ID && (env.PRIVATE_KEY || env.PRIVATE_KEY_PATH));
-if (webhooks) server = await run(app.appFn, { Octokit });
+if (webhooks) server = await run(app.appFn, { Octokit, env: probotEnv });
 else {
-  await createProbot({ overrides: { Octokit } }).load(app.appFn);
+  await createProbot({ overrides: { Octokit }, env: probotEnv }).load(app.appFn);
   loaded = true;
 }
+
+// A worker process whose parent died goes too (the parent's replacement starts its own); its job is handed back by
+// its expiring leases.
+if (process.send) process.on('disconnect', () => process.exit(1));
 
 let child: ChildProcess | undefined;
 let stopping = false;

@@ -25,10 +25,12 @@ export async function serveMemoryGitHub(github: MemoryGitHub, options: ServeOpti
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const method = req.method ?? 'GET';
-    options.onRequest?.(method, (req.url ?? '/').replace(/^\/api\/v3/, '').split('?')[0] ?? '/');
+    // GitHub Enterprise's addresses (Probot's GHE_HOST): REST under /api/v3, GraphQL at /api/graphql.
+    const url = (req.url ?? '/').replace(/^\/api\/v3/, '').replace(/^\/api\/graphql/, '/graphql');
+    options.onRequest?.(method, url.split('?')[0] ?? '/');
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     try {
-      const response = await github.fetch(`http://127.0.0.1${req.url ?? '/'}`, { method, ...(body ? { body } : {}) });
+      const response = await github.fetch(`http://127.0.0.1${url}`, { method, ...(body ? { body } : {}) });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch {
