@@ -31,7 +31,7 @@ const Octokit = appOctokit({ ...(env.OSM2LINKERD_THROTTLE === '0' ? { throttle: 
 
 // Probot would also take REDIS_URL for its own Redis-clustered request throttling, whose slots a killed replica keeps
 // until they time out: the queue already shares the rate-limit pauses, so Probot throttles per process.
-const { REDIS_URL: _queueOnly, ...probotEnv } = env;
+const probotEnv = { ...env, REDIS_URL: undefined };
 
 let server: Server | undefined;
 let loaded = Boolean(env.APP_ID && (env.PRIVATE_KEY || env.PRIVATE_KEY_PATH));
