@@ -63,9 +63,11 @@ if (loaded && workers && !forkWorker) {
   // On start: what GitHub could not deliver, and what no webhook announced; then the reconcile every interval.
   const recover = async (first: boolean) => {
     const interval = reconcileHours * 3_600_000;
-    if (!(await queue.claim('reconcile', Math.max(60_000, interval / 2)))) return;
+    // Replicas started together (a rollout) recover once; the periodic reconcile runs once per interval.
+    if (!(await queue.claim(first ? 'start' : 'reconcile', first ? 10_000 : Math.max(60_000, interval / 2)))) return;
     if (first) await app.redeliverFailed().catch((error: unknown) => say(`redelivery of failed deliveries: ${String(error)}`));
-    await app.reconcile().catch((error: unknown) => say(`reconcile: ${String(error)}`));
+    // RECONCILE_INTERVAL_HOURS=0: no reconcile at all.
+    if (reconcileHours > 0) await app.reconcile().catch((error: unknown) => say(`reconcile: ${String(error)}`));
   };
   void recover(true);
   if (reconcileHours > 0) reconciling = setInterval(() => void recover(false), reconcileHours * 3_600_000).unref();
