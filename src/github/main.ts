@@ -22,7 +22,7 @@ const retry = { attempts: Number(env.RETRY_ATTEMPTS ?? DEFAULT_RETRY.attempts), 
 const say = (message: string) => process.stderr.write(`osm2linkerd[${process.pid}]: ${message}\n`);
 
 const queue: JobQueue = redisUrl
-  ? new RedisJobQueue({ url: redisUrl, graceMs, ...(env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {}), retry, ...(env.LEASE_MS ? { leaseMs: Number(env.LEASE_MS) } : {}), log: say })
+  ? new RedisJobQueue({ url: redisUrl, graceMs, ...(env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {}), retry, ...(env.LEASE_MS ? { leaseMs: Number(env.LEASE_MS) } : {}), ...(env.WORKER_CONCURRENCY ? { concurrency: Number(env.WORKER_CONCURRENCY) } : {}), log: say })
   : new MemoryJobQueue(retry, (key, error) => say(`run for ${key} failed: ${error instanceof Error ? error.message : String(error)}`));
 const app = createApp({ queue, worker: workers && !forkWorker });
 // OSM2LINKERD_THROTTLE=0 turns Octokit's client-side throttling off (one write a second per process): only for the
