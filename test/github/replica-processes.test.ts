@@ -56,7 +56,7 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     const hooks: { onRequest?: (m: string, p: string) => void } = {};
     cluster = new Cluster({ redisUrl: redis.url, replicas: 2, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p) });
     await cluster.start();
-    const repos = Array.from({ length: 7 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
+    const repos = Array.from({ length: 4 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
     const midRun = when(hooks, 'POST', /\/git\/trees$/);
     for (const [i, repo] of repos.entries()) expect((await cluster.deliver(i % 2, installationCreated(repo), `install-${i}`)).status).toBe(200);
     await midRun;
@@ -72,7 +72,7 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     const hooks: { onRequest?: (m: string, p: string) => void } = {};
     cluster = new Cluster({ redisUrl: redis.url, replicas: 2, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p) });
     await cluster.start();
-    const repos = Array.from({ length: 4 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
+    const repos = Array.from({ length: 3 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
     const midRun = when(hooks, 'POST', /\/git\/trees$/);
     expect((await cluster.deliver(0, installationCreated(...repos), 'install-1')).status).toBe(200);
     await midRun;
