@@ -103,7 +103,10 @@ export function createApp(): Osm2LinkerdApp {
       const port = new OctokitRepository(context.octokit, r.owner.login, r.name);
       void runs.run(`${r.owner.login}/${r.name}`, async () => {
         const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: r.default_branch, log };
-        await handleCommand(ctx, { commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number });
+        await handleCommand(ctx, {
+          commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number,
+          pullRequestAuthor: payload.issue.user?.login ?? null, pullRequestBody: payload.issue.body ?? '',
+        });
       });
     });
   };
