@@ -3,9 +3,8 @@ import { isManifestCandidate } from '../core/index.ts';
 import { handleCommand } from './commands.ts';
 import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
 import { ConcurrencyLimit, DeliveryLog, LruCache, RepositoryQueue } from './queue.ts';
-import { runMigration, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
-
-type Octokit = Context['octokit'];
+import { observeJob, recordFailure } from './metrics.ts';
+import { runMigration, type Log, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
 
 /** Repository runs one installation may have going at once: first PRs across a large organisation come a few at a time. */
 export const RUNS_PER_INSTALLATION = 2;
@@ -34,8 +33,15 @@ export function createApp(): Osm2LinkerdApp {
   const configCache = new LruCache<{ raw: unknown }>(1_000);
 
   const appFn: ApplicationFunction = (app: Probot) => {
-    const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) };
-    const runs = new RepositoryQueue((key, error) => app.log.error({ err: error }, `osm2linkerd run for ${key} failed`));
+    // Every line a run logs carries the delivery that asked for it and the repository (JSON fields with LOG_FORMAT=json).
+    const runLog = (context: Context, repository: string): Log => {
+      const child = app.log.child({ deliveryId: context.id, event: context.name, repository });
+      return { info: (m) => child.info(m), warn: (m) => child.warn(m) };
+    };
+    const runs = new RepositoryQueue((key, error) => {
+      recordFailure(true);
+      app.log.error({ err: error, repository: key }, `osm2linkerd run for ${key} failed`);
+    });
     queue = runs;
     let botLogin: Promise<string> | undefined;
     // Asked once per process; a failed answer is forgotten so the next run asks again.
@@ -48,26 +54,28 @@ export function createApp(): Osm2LinkerdApp {
 
     // A scan that joins one already waiting for the repository adds what it asks for (force, recheck) to it.
     const waiting = new Map<string, RunRequest>();
-    const scan = (octokit: Octokit, ref: RepositoryRef, request: RunRequest, defaultBranch?: string, installation = 0): void => {
-      const port = new OctokitRepository(octokit, ref.owner, ref.repo);
+    const scan = (context: Context, ref: RepositoryRef, request: RunRequest, defaultBranch?: string, installation = 0): void => {
+      const port = new OctokitRepository(context.octokit, ref.owner, ref.repo);
       const key = `${ref.owner}/${ref.repo}`;
       waiting.set(key, mergeRequests(waiting.get(key), request));
-      void runs.scan(key, () => perInstallation.run(String(installation), async () => {
+      void runs.scan(key, () => perInstallation.run(String(installation), () => timed(async () => {
         const merged = waiting.get(key) ?? request;
         waiting.delete(key);
-        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: defaultBranch ?? (await port.defaultBranch()), log };
-        outcomes.push(await runMigration(ctx, merged));
-      }));
+        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: defaultBranch ?? (await port.defaultBranch()), log: runLog(context, key) };
+        const outcome = await runMigration(ctx, merged);
+        outcomes.push(outcome);
+        return outcome.status;
+      })));
     };
     const once = (context: Context): boolean => deliveries.firstTime(context.id);
 
     app.on('installation.created', (context) => {
       if (!once(context)) return;
-      for (const r of context.payload.repositories ?? []) scan(context.octokit, split(r.full_name), {}, undefined, context.payload.installation.id);
+      for (const r of context.payload.repositories ?? []) scan(context, split(r.full_name), {}, undefined, context.payload.installation.id);
     });
     app.on('installation_repositories.added', (context) => {
       if (!once(context)) return;
-      for (const r of context.payload.repositories_added) scan(context.octokit, split(r.full_name), {}, undefined, context.payload.installation.id);
+      for (const r of context.payload.repositories_added) scan(context, split(r.full_name), {}, undefined, context.payload.installation.id);
     });
     app.on('push', async (context) => {
       const { payload } = context;
@@ -76,42 +84,54 @@ export function createApp(): Osm2LinkerdApp {
         // An org-wide config changed: every repository of the installation is evaluated again.
         configCache.forget(`${split(payload.repository.full_name).owner}/`);
         const repositories = await context.octokit.paginate(context.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-        for (const r of repositories) scan(context.octokit, { owner: r.owner.login, repo: r.name }, {}, r.default_branch, payload.installation?.id);
+        for (const r of repositories) scan(context, { owner: r.owner.login, repo: r.name }, {}, r.default_branch, payload.installation?.id);
         return;
       }
       if (!touches(payload.commits, (p) => isManifestCandidate(p) || p === CONFIG_FILE)) {
-        app.log.info(`${payload.repository.full_name}: push changes no manifest; skipped`);
+        runLog(context, payload.repository.full_name).info(`${payload.repository.full_name}: push changes no manifest; skipped`);
         return;
       }
-      scan(context.octokit, split(payload.repository.full_name), {}, payload.repository.default_branch, payload.installation?.id);
+      scan(context, split(payload.repository.full_name), {}, payload.repository.default_branch, payload.installation?.id);
     });
     app.on('pull_request.reopened', (context) => {
       // Someone reopened our closed pull request: that is a request to bring it up to date.
       const { pull_request: pr, repository: r } = context.payload;
       if (!once(context) || !(pr.body ?? '').includes('<!-- osm2linkerd:state ')) return;
-      scan(context.octokit, split(r.full_name), { force: true }, r.default_branch, context.payload.installation?.id);
+      scan(context, split(r.full_name), { force: true }, r.default_branch, context.payload.installation?.id);
     });
     app.on('check_run.rerequested', (context) => {
       if (!once(context) || context.payload.check_run.name !== 'osm2linkerd') return;
       const r = context.payload.repository;
-      scan(context.octokit, { owner: r.owner.login, repo: r.name }, { recheck: true, force: true }, r.default_branch, context.payload.installation?.id);
+      scan(context, { owner: r.owner.login, repo: r.name }, { recheck: true, force: true }, r.default_branch, context.payload.installation?.id);
     });
     app.on('issue_comment.created', (context) => {
       const { payload } = context;
       if (!once(context) || context.isBot || !payload.issue.pull_request || !payload.comment.body.trimStart().toLowerCase().startsWith('/osm2linkerd')) return;
       const r = payload.repository;
       const port = new OctokitRepository(context.octokit, r.owner.login, r.name);
-      void runs.run(`${r.owner.login}/${r.name}`, async () => {
-        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: r.default_branch, log };
-        await handleCommand(ctx, {
+      void runs.run(`${r.owner.login}/${r.name}`, () => timed(async () => {
+        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: r.default_branch, log: runLog(context, r.full_name) };
+        const result = await handleCommand(ctx, {
           commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number,
           pullRequestAuthor: payload.issue.user?.login ?? null, pullRequestBody: payload.issue.body ?? '',
         });
-      });
+        return `command-${result}`;
+      }));
     });
   };
 
   return { appFn, outcomes, perInstallation, idle: async () => { await queue?.idle(); } };
+}
+
+/** Runs `task` and records its duration by outcome (`failed` when it throws). */
+async function timed(task: () => Promise<string>): Promise<void> {
+  const started = performance.now();
+  let outcome = 'failed';
+  try {
+    outcome = await task();
+  } finally {
+    observeJob(outcome, (performance.now() - started) / 1000);
+  }
 }
 
 function mergeRequests(a: RunRequest | undefined, b: RunRequest): RunRequest {
