@@ -3,7 +3,7 @@ import { isManifestCandidate } from '../core/index.ts';
 import { handleCommand } from './commands.ts';
 import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
 import { ConcurrencyLimit, DeliveryLog, LruCache, RepositoryQueue } from './queue.ts';
-import { observeJob, recordFailure } from './metrics.ts';
+import { observeJob, recordDelivery, recordFailure } from './metrics.ts';
 import { runMigration, type Log, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
 
 /** Repository runs one installation may have going at once: first PRs across a large organisation come a few at a time. */
@@ -67,7 +67,11 @@ export function createApp(): Osm2LinkerdApp {
         return outcome.status;
       })));
     };
-    const once = (context: Context): boolean => deliveries.firstTime(context.id);
+    const once = (context: Context): boolean => {
+      const first = deliveries.firstTime(context.id);
+      if (!first) recordDelivery(context.name, 'duplicate');
+      return first;
+    };
 
     app.on('installation.created', (context) => {
       if (!once(context)) return;
