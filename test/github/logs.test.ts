@@ -38,6 +38,9 @@ describe('structured logs', () => {
     // Octokit's own request lines (debug, off unless LOG_LEVEL=debug) name the repository in their URL instead.
     const about = lines.filter((l) => l.message.includes('acme/mesh') && l.fields.name !== 'octokit');
     expect(about.length).toBeGreaterThanOrEqual(3); // files read, PR opened, push skipped
-    expect(about.map((l) => [l.fields.deliveryId, l.fields.repository])).toEqual(about.map((l) => [l.message.includes('skipped') ? 'delivery-readme' : 'delivery-install', 'acme/mesh']));
+    expect(about.map((l) => l.fields.repository)).toEqual(about.map(() => 'acme/mesh'));
+    expect(about.map((l) => l.fields.deliveryId).filter((id) => id !== 'delivery-install' && id !== 'delivery-readme')).toEqual([]);
+    expect(about.find((l) => l.message.includes('push changes no manifest'))?.fields.deliveryId).toBe('delivery-readme');
+    expect(about.find((l) => l.message.includes('opened PR #1'))?.fields.deliveryId).toBe('delivery-install');
   });
 });
