@@ -27,6 +27,8 @@ export interface HttpEntryOptions {
   readonly readiness?: readonly ReadinessCheck[];
   /** How long one readiness check may take before it counts as failed. */
   readonly readinessTimeoutMs?: number;
+  /** False on a worker-only replica: the webhook path answers 404. */
+  readonly webhooks?: boolean;
 }
 
 /** `WEBHOOK_MAX_BYTES` when set to a positive integer, else the default. */
@@ -121,7 +123,7 @@ export function createHttpEntry(options: HttpEntryOptions): (req: IncomingMessag
 
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'POST' && path === webhookPath) return webhook(req, res);
+    if (req.method === 'POST' && path === webhookPath && options.webhooks !== false) return webhook(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 404, 'not found', true);
     switch (path) {
       case '/ping': return send(res, 200, 'PONG');

@@ -5,9 +5,11 @@ export interface RetryPolicy {
   /** Octokit's throttle options to merge last (tests shorten the waits; the dry run turns throttling off). */
   readonly throttle?: Record<string, unknown>;
   readonly retry?: Record<string, unknown>;
+  /** GitHub asked to slow down requests for `owner`'s installation: the queue holds its jobs back, on every replica. */
+  readonly onSecondaryRateLimit?: (owner: string, retryAfterSeconds: number) => void;
 }
 
-interface RequestOptionsLike { readonly method?: string; readonly url?: string }
+interface RequestOptionsLike { readonly method?: string; readonly url?: string; readonly owner?: unknown }
 
 /**
  * Probot's Octokit with the app's retry policy applied after Probot's own defaults. Probot's default logs a secondary
@@ -22,7 +24,10 @@ export function appOctokit(policy: RetryPolicy = {}): typeof ProbotOctokit {
       retry: { ...(options.retry as object | undefined), ...policy.retry },
       throttle: {
         ...(options.throttle as object | undefined),
-        onSecondaryRateLimit: (_retryAfter: number, _request: RequestOptionsLike, _octokit: unknown, retryCount: number) => waits('secondary', retryCount < 2),
+        onSecondaryRateLimit: (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number) => {
+          if (typeof request.owner === 'string') policy.onSecondaryRateLimit?.(request.owner, retryAfter);
+          return waits('secondary', retryCount < 2);
+        },
         onRateLimit: (_retryAfter: number, _request: RequestOptionsLike, _octokit: unknown, retryCount: number) => waits('primary', retryCount < 1),
         ...policy.throttle,
       },

@@ -24,7 +24,7 @@ function recordingLogger(lines: Line[], bound: Record<string, unknown> = {}): Lo
 }
 
 describe('structured logs', () => {
-  it('every line the app logs about a repository carries the delivery id and the repository', async () => {
+  it('every line the app logs about a repository carries it; the handler\'s lines the delivery id, a job\'s its attempt', async () => {
     const github = new MemoryGitHub();
     const repo = github.addRepository('acme', 'mesh', Object.fromEntries(readTree(`${EXAMPLES}bookstore`)));
     const lines: Line[] = [];
@@ -39,8 +39,10 @@ describe('structured logs', () => {
     const about = lines.filter((l) => l.message.includes('acme/mesh') && l.level !== 'debug');
     expect(about.length).toBeGreaterThanOrEqual(3); // files read, PR opened, push skipped
     expect(about.map((l) => l.fields.repository)).toEqual(about.map(() => 'acme/mesh'));
-    expect(about.map((l) => l.fields.deliveryId).filter((id) => id !== 'delivery-install' && id !== 'delivery-readme')).toEqual([]);
-    expect(about.find((l) => l.message.includes('push changes no manifest'))?.fields.deliveryId).toBe('delivery-readme');
-    expect(about.find((l) => l.message.includes('opened PR #1'))?.fields.deliveryId).toBe('delivery-install');
+    // The handler's lines name the delivery; a job's lines (a job may stand for several coalesced deliveries) name
+    // the job and its attempt, and the delivery's line says which jobs it queued.
+    expect(about.find((l) => l.message.includes('jobs queued'))?.fields).toMatchObject({ deliveryId: 'delivery-install', event: 'installation' });
+    expect(about.find((l) => l.message.includes('push changes no manifest'))?.fields).toMatchObject({ deliveryId: 'delivery-readme', event: 'push' });
+    expect(about.find((l) => l.message.includes('opened PR #1'))?.fields).toMatchObject({ job: 'scan', attempt: 1 });
   });
 });

@@ -31,6 +31,18 @@ export interface IssueCommentRecord { id: number; issue: number; body: string; u
 export interface IssueRecord { number: number; title: string; body: string; state: 'open' | 'closed'; user: string }
 export interface CheckRunRecord { id: number; headSha: string; name: string; externalId: string; conclusion: string; title: string; summary: string; annotations: unknown[] }
 
+/** One attempt to deliver a webhook, as `GET /app/hook/deliveries` lists it (the sender records it). */
+export interface HookDeliveryRecord {
+  readonly id: number;
+  /** The `X-GitHub-Delivery` id, the same for every attempt of one delivery. */
+  readonly guid: string;
+  readonly event: string;
+  readonly action: string | null;
+  readonly statusCode: number;
+  readonly deliveredAt: string;
+  readonly redelivery: boolean;
+}
+
 /** A failure to inject: the next `times` requests that match answer with `status` (0: the connection fails, as on a timeout). */
 export interface InjectedFailure {
   readonly method: string;
@@ -128,6 +140,10 @@ export class MemoryGitHub {
   readonly repositories = new Map<string, MemoryRepository>();
   readonly requests: RecordedRequest[] = [];
   readonly failures: InjectedFailure[] = [];
+  /** Webhook delivery attempts, oldest first (listed newest first, as GitHub does). */
+  readonly hookDeliveries: HookDeliveryRecord[] = [];
+  /** Called for `POST /app/hook/deliveries/{id}/attempts`: the test sends the delivery again. */
+  onRedeliver: ((delivery: HookDeliveryRecord) => void) | undefined;
   /** Called before each request is answered: lets a test act as a person between two of the app's requests. */
   beforeRequest: ((method: string, path: string) => void) | undefined;
   readonly #routes: [string, RegExp, Handler][] = [];
@@ -147,6 +163,16 @@ export class MemoryGitHub {
     const repo = this.repositories.get(fullName);
     if (!repo) throw new Error(`no repository ${fullName}`);
     return repo;
+  }
+
+  /** Records an attempt to deliver a webhook (what GitHub's delivery log would show). */
+  recordDelivery(attempt: Omit<HookDeliveryRecord, 'id' | 'deliveredAt' | 'redelivery'> & { deliveredAt?: string }): HookDeliveryRecord {
+    const record = {
+      ...attempt, id: this.hookDeliveries.length + 1, deliveredAt: attempt.deliveredAt ?? new Date().toISOString(),
+      redelivery: this.hookDeliveries.some((d) => d.guid === attempt.guid),
+    };
+    this.hookDeliveries.push(record);
+    return record;
   }
 
   fail(failure: Omit<InjectedFailure, 'times'> & { times?: number }): void {
@@ -174,8 +200,10 @@ export class MemoryGitHub {
     }
     this.requests.push({ method, path, query, body: text ? body : undefined, status: reply.status });
     const headers: Record<string, string> = { 'content-type': reply.raw === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', ...('headers' in reply ? (reply.headers as Record<string, string>) : {}) };
-    if (reply.status === 204) return new Response(null, { status: 204 });
-    return new Response(reply.raw ?? JSON.stringify(reply.data ?? {}), { status: reply.status, headers });
+    const response = reply.status === 204 ? new Response(null, { status: 204 }) : new Response(reply.raw ?? JSON.stringify(reply.data ?? {}), { status: reply.status, headers });
+    // A real answer knows its URL (Octokit's paginate reads it).
+    Object.defineProperty(response, 'url', { value: url.toString() });
+    return response;
   };
 
   #answer(method: string, rawPath: string, path: string, req: { query: Record<string, string>; body: Record<string, unknown> }): Reply & { headers?: Record<string, string> } {
@@ -192,6 +220,18 @@ export class MemoryGitHub {
     if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) return { status: 201, data: { token: 'ghs_memory', expires_at: '2999-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' } };
     if (method === 'GET' && path === '/app') return { status: 200, data: { id: 1, slug: APP_SLUG, name: APP_SLUG, owner: { login: 'osm2linkerd' } } };
     if (method === 'POST' && path === '/graphql') return this.#graphql(req.body);
+    if (method === 'GET' && path === '/app/installations') {
+      const owners = [...new Set([...this.repositories.values()].map((r) => r.owner))];
+      return { status: 200, data: owners.length > 0 ? [{ id: 1, account: userJson(owners[0] ?? ''), app_id: 1, target_type: 'Organization', permissions: {}, events: [] }] : [] };
+    }
+    if (method === 'GET' && path === '/app/hook/deliveries') return { status: 200, data: [...this.hookDeliveries].reverse().map(deliveryJson) };
+    const attempt = method === 'POST' ? /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(path) : null;
+    if (attempt) {
+      const delivery = this.hookDeliveries.find((d) => d.id === Number(attempt[1]));
+      if (!delivery) return notFound();
+      queueMicrotask(() => this.onRedeliver?.(delivery));
+      return { status: 202, data: {} };
+    }
     if (method === 'GET' && path === '/installation/repositories') {
       const repositories = [...this.repositories.values()].map((r) => repositoryJson(r));
       return { status: 200, data: { total_count: repositories.length, repositories } };
@@ -433,6 +473,14 @@ function withPull(repo: MemoryRepository, number: string | undefined, then: (p: 
 
 function userJson(login: string) {
   return { login, id: login.length, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+}
+
+function deliveryJson(d: HookDeliveryRecord) {
+  const ok = d.statusCode >= 200 && d.statusCode < 300;
+  return {
+    id: d.id, guid: d.guid, delivered_at: d.deliveredAt, redelivery: d.redelivery, duration: 0.1, status: ok ? 'OK' : d.statusCode === 0 ? 'timed out' : 'Invalid HTTP Response: ' + d.statusCode,
+    status_code: d.statusCode, event: d.event, action: d.action, installation_id: 1, repository_id: null,
+  };
 }
 
 function repositoryJson(repo: MemoryRepository) {
