@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import { DEFAULT_RETRY, MemoryJobQueue, sleep, type JobQueue } from './job-queue.ts';
 import { appOctokit } from './octokit.ts';
 import { RedisJobQueue } from './redis-queue.ts';
+import { observeQueueDepth } from './metrics.ts';
 import { startServer } from './server.ts';
 
 // Probot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, … from the environment (.env.example); without them it serves the
@@ -26,6 +27,7 @@ const queue: JobQueue = redisUrl
   ? new RedisJobQueue({ url: redisUrl, graceMs, ...(env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {}), retry, ...(env.LEASE_MS ? { leaseMs: Number(env.LEASE_MS) } : {}), log: say })
   : new MemoryJobQueue(retry, (key, error) => say(`run for ${key} failed: ${error instanceof Error ? error.message : String(error)}`));
 const app = createApp({ queue, worker: workers && !forkWorker });
+observeQueueDepth(() => queue.depth());
 // OSM2LINKERD_THROTTLE=0 turns Octokit's client-side throttling off (one write a second per process): only for the
 // loopback tests and the load test against the in-memory GitHub.
 const Octokit = appOctokit({ ...(env.OSM2LINKERD_THROTTLE === '0' ? { throttle: { enabled: false } } : {}), onSecondaryRateLimit: (owner, seconds) => void queue.pause(owner, Date.now() + seconds * 1_000) });

@@ -16,11 +16,16 @@ const deliveries = new Counter({
   labelNames: ['event', 'outcome'] as const,
   registers: [registry],
 });
+let readQueueDepth: (() => Promise<Readonly<Record<string, number>>>) | undefined;
 const queueDepth = new Gauge({
   name: 'osm2linkerd_queue_depth',
-  help: 'Repository runs waiting or running, by state',
+  help: 'Repository jobs by state (waiting, active, delayed, …), read from the queue at each scrape',
   labelNames: ['state'] as const,
   registers: [registry],
+  async collect() {
+    const depth = await readQueueDepth?.().catch(() => undefined);
+    for (const [state, count] of Object.entries(depth ?? {})) this.set({ state }, count);
+  },
 });
 const jobDuration = new Histogram({
   name: 'osm2linkerd_job_duration_seconds',
@@ -48,9 +53,9 @@ export function recordDelivery(event: string, outcome: DeliveryOutcome): void {
   deliveries.inc({ event: event || 'unknown', outcome });
 }
 
-/** Set by the queue: runs waiting (`waiting`), running (`active`), or in another state the queue reports. */
-export function setQueueDepth(state: string, depth: number): void {
-  queueDepth.set({ state }, depth);
+/** The queue's job counts by state, read at each scrape (for a Redis queue: every replica sees the same counts). */
+export function observeQueueDepth(read: () => Promise<Readonly<Record<string, number>>>): void {
+  readQueueDepth = read;
 }
 
 export function observeJob(outcome: string, seconds: number): void {

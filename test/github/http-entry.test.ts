@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/github/app.ts';
 import { memoryProbot } from '../../src/github/dry-run.ts';
 import { createHttpEntry, DEFAULT_MAX_BODY_BYTES, maxBodyBytesFrom } from '../../src/github/http-entry.ts';
+import { observeQueueDepth } from '../../src/github/metrics.ts';
 import { MemoryGitHub } from '../../src/github/memory/memory-github.ts';
 import { installationCreated, pushToDefault } from '../support/github.ts';
 import { EXAMPLES, readTree } from '../support/shared.ts';
@@ -30,6 +31,7 @@ describe('the HTTP entry in front of the handlers', () => {
   beforeAll(async () => {
     const probot = memoryProbot(github, undefined, 'fatal');
     await probot.load(app.appFn);
+    observeQueueDepth(() => app.queue.depth());
     const entry = createHttpEntry({
       probot, secret: SECRET, log, maxBodyBytes: LIMIT, readinessTimeoutMs: 100,
       readiness: [
@@ -148,6 +150,8 @@ describe('the HTTP entry in front of the handlers', () => {
     expect(metrics).toMatch(/osm2linkerd_webhook_deliveries_total\{event="installation",outcome="accepted"\} [1-9]/);
     expect(metrics).toMatch(/osm2linkerd_github_requests_total\{method="POST",status="201"\} [1-9]/);
     expect(metrics).toMatch(/osm2linkerd_job_duration_seconds_count\{outcome="opened"\} [1-9]/);
+    expect(metrics).toMatch(/osm2linkerd_queue_depth\{state="waiting"\} 0\n/);
+    expect(metrics).toMatch(/osm2linkerd_queue_depth\{state="active"\} 0\n/);
   });
 
   it('takes its limit from WEBHOOK_MAX_BYTES, else 5 MiB (GitHub itself allows 25 MB)', () => {
