@@ -5,8 +5,9 @@ import { MemoryJobQueue, repositoryKey, type JobAttempt, type JobHandler, type J
 import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
 import { LruCache } from './queue.ts';
 import { reconcile, redeliverFailed, type AppClient } from './recovery.ts';
+import { observeJob, recordDelivery, recordFailure, recordRetry } from './metrics.ts';
 import { reportFinalFailure } from './run-failure.ts';
-import { runMigration, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
+import { runMigration, type Log, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
 
 export { RUNS_PER_INSTALLATION } from './job-queue.ts';
 
@@ -56,6 +57,11 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
 
   const appFn: ApplicationFunction = async (app: Probot) => {
     const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) };
+    // Lines logged about a repository carry it as a JSON field (LOG_FORMAT=json), with the delivery when one is known.
+    const logFor = (fields: Record<string, unknown>): Log => {
+      const child = app.log.child(fields);
+      return { info: (m) => child.info(m), warn: (m) => child.warn(m) };
+    };
     let botLogin: Promise<string> | undefined;
     // Asked once per process; a failed answer is forgotten so the next run asks again.
     const login = () => (botLogin ??= app.auth()
@@ -68,18 +74,32 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
 
     const handler: JobHandler = async (job, attempt) => {
       const { target } = job;
-      const port = new OctokitRepository(await app.auth(target.installation), target.owner, target.repo);
-      const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: target.defaultBranch ?? (await port.defaultBranch()), log };
+      const repository = repositoryKey(target);
+      const started = performance.now();
+      let outcome = 'failed';
+      if (attempt.attempt > 1) recordRetry();
       try {
-        if (job.kind === 'command') await handleCommand(ctx, job.comment);
-        else {
-          if (job.freshConfig) configCache.forget(`${repositoryKey(target)}@`);
-          outcomes.push(await runMigration(ctx, job.request));
+        const port = new OctokitRepository(await app.auth(target.installation), target.owner, target.repo);
+        const runLog = logFor({ repository, job: job.kind, attempt: attempt.attempt, ...(job.kind === 'command' ? { commentId: job.comment.commentId } : {}) });
+        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: target.defaultBranch ?? (await port.defaultBranch()), log: runLog };
+        try {
+          if (job.kind === 'command') outcome = `command-${await handleCommand(ctx, job.comment)}`;
+          else {
+            if (job.freshConfig) configCache.forget(`${repository}@`);
+            const result = await runMigration(ctx, job.request);
+            outcomes.push(result);
+            outcome = result.status;
+          }
+        } catch (error) {
+          app.log.error({ err: error, repository, attempt: attempt.attempt }, `osm2linkerd ${job.kind} of ${repository} failed (attempt ${attempt.attempt}${attempt.last ? ', the last' : ''})`);
+          if (attempt.last) await reportFinalFailure(ctx, job.kind, error).catch((e: unknown) => app.log.error({ err: e, repository }, `could not report the failure on ${repository}`));
+          throw error;
         }
       } catch (error) {
-        app.log.error({ err: error }, `osm2linkerd ${job.kind} of ${repositoryKey(target)} failed (attempt ${attempt.attempt}${attempt.last ? ', the last' : ''})`);
-        if (attempt.last) await reportFinalFailure(ctx, job.kind, error).catch((e: unknown) => app.log.error({ err: e }, `could not report the failure on ${repositoryKey(target)}`));
+        recordFailure(attempt.last);
         throw error;
+      } finally {
+        observeJob(outcome, (performance.now() - started) / 1000);
       }
     };
     runJob = handler;
@@ -87,7 +107,12 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
 
     const enqueue = async (context: Context, jobs: RunJob[]): Promise<void> => {
       const stored = await queue.enqueue(context.id, jobs);
-      if (stored < jobs.length) app.log.info(`delivery ${context.id}: ${jobs.length - stored} of ${jobs.length} jobs already stored`);
+      const delivery = logFor({ deliveryId: context.id, event: context.name, repository: [...new Set(jobs.map((j) => repositoryKey(j.target)))].join(',') });
+      delivery.info(`delivery ${context.id}: ${stored} jobs queued for ${jobs.map((j) => `${repositoryKey(j.target)} (${j.kind})`).join(', ') || 'no repository'}`);
+      if (stored < jobs.length) {
+        recordDelivery(context.name, 'duplicate');
+        delivery.info(`delivery ${context.id}: ${jobs.length - stored} of ${jobs.length} jobs already stored`);
+      }
     };
     const target = (ref: RepositoryRef, installation: number | undefined, defaultBranch?: string, head?: string): RepositoryTarget => ({
       installation: installation ?? 0, ...ref, ...(defaultBranch ? { defaultBranch } : {}), ...(head ? { head } : {}),
@@ -108,7 +133,7 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
         return;
       }
       if (!touches(payload.commits, (p) => isManifestCandidate(p) || p === CONFIG_FILE)) {
-        app.log.info(`${payload.repository.full_name}: push changes no manifest; skipped`);
+        logFor({ deliveryId: context.id, event: context.name, repository: payload.repository.full_name }).info(`${payload.repository.full_name}: push changes no manifest; skipped`);
         return;
       }
       await enqueue(context, [scan(target(split(payload.repository.full_name), payload.installation?.id, payload.repository.default_branch, payload.after))]);
@@ -116,7 +141,9 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
     app.on('pull_request.reopened', async (context) => {
       // Someone reopened our closed pull request: that is a request to bring it up to date.
       const { pull_request: pr, repository: r } = context.payload;
-      if (!(pr.body ?? '').includes('<!-- osm2linkerd:state ')) return;
+      // Ours only: opened by an app from a branch of this repository, carrying the state block (the run itself checks
+      // that the PR it finds is the app's own).
+      if (!(pr.body ?? '').includes('<!-- osm2linkerd:state ') || pr.user?.type !== 'Bot' || pr.head.repo?.full_name !== r.full_name) return;
       await enqueue(context, [scan(target(split(r.full_name), context.payload.installation?.id, r.default_branch), { force: true })]);
     });
     app.on('check_run.rerequested', async (context) => {
@@ -131,7 +158,10 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
       await enqueue(context, [{
         kind: 'command',
         target: { ...target({ owner: r.owner.login, repo: r.name }, payload.installation?.id), defaultBranch: r.default_branch },
-        comment: { commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number },
+        comment: {
+          commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number,
+          pullRequestAuthor: payload.issue.user?.login ?? null, pullRequestBody: payload.issue.body ?? '',
+        },
       }]);
     });
   };

@@ -62,6 +62,8 @@ export interface JobQueue {
   close(): Promise<void>;
   /** False when the queue's store cannot be reached (readiness). */
   healthy(): Promise<boolean>;
+  /** Jobs by state (`waiting`, `active`, `delayed` for a retry's backoff, …) for the queue-depth metric. */
+  depth(): Promise<Readonly<Record<string, number>>>;
   /** Waits (without running anything for the installation's account) until `until`: GitHub's secondary rate limit. */
   pause(owner: string, until: number): Promise<void>;
   /** True for one caller per `ttlMs` across replicas (the periodic reconcile runs once, not once per replica). */
@@ -103,6 +105,7 @@ export class MemoryJobQueue implements JobQueue {
   readonly #timers = new Set<Promise<void>>();
   #handler: JobHandler | undefined;
   #closed = false;
+  #active = 0;
 
   readonly translated: TranslatedHeads = {
     get: (repository) => Promise.resolve(this.#heads.get(repository)),
@@ -157,7 +160,14 @@ export class MemoryJobQueue implements JobQueue {
     if (pausedUntil > Date.now()) await sleep(pausedUntil - Date.now());
     const last = attempt >= this.#retry.attempts;
     try {
-      await this.#perInstallation.run(String(job.target.installation), () => handler(job, { attempt, last }));
+      await this.#perInstallation.run(String(job.target.installation), async () => {
+        this.#active++;
+        try {
+          await handler(job, { attempt, last });
+        } finally {
+          this.#active--;
+        }
+      });
       if (job.kind === 'scan' && job.target.head) this.#heads.set(key, job.target.head);
     } catch (error) {
       if (last || this.#closed) {
@@ -189,6 +199,10 @@ export class MemoryJobQueue implements JobQueue {
 
   healthy(): Promise<boolean> {
     return Promise.resolve(true);
+  }
+
+  depth(): Promise<Readonly<Record<string, number>>> {
+    return Promise.resolve({ waiting: this.#waiting.size, active: this.#active, delayed: this.#timers.size });
   }
 
   claim(): Promise<boolean> {

@@ -289,6 +289,10 @@ export class RedisJobQueue implements JobQueue {
     return pong === 'PONG';
   }
 
+  async depth(): Promise<Readonly<Record<string, number>>> {
+    return this.#queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+  }
+
   async claim(name: string, ttlMs: number): Promise<boolean> {
     return (await this.#redis.set(this.#key('claim', name), this.#replica, 'PX', ttlMs, 'NX')) === 'OK';
   }

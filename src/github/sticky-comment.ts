@@ -1,3 +1,4 @@
+import { createOnce } from './create-once.ts';
 import type { RepositoryPort } from './repository-port.ts';
 
 /**
@@ -6,8 +7,9 @@ import type { RepositoryPort } from './repository-port.ts';
  */
 export async function upsertStickyComment(port: RepositoryPort, issue: number, botLogin: string, marker: string, text: string): Promise<void> {
   const body = `${text}\n\n${marker}`;
-  const existing = (await port.listIssueComments(issue)).find((c) => c.authorLogin === botLogin && c.body.includes(marker));
-  if (!existing) await port.createIssueComment(issue, body);
+  const find = async () => (await port.listIssueComments(issue)).find((c) => c.authorLogin === botLogin && c.body.includes(marker));
+  const existing = await find();
+  if (!existing) await createOnce(() => port.createIssueComment(issue, body), async () => (await find())?.id);
   else if (normalise(existing.body) !== normalise(body)) await port.updateIssueComment(existing.id, body);
 }
 
@@ -17,3 +19,4 @@ export function normalise(text: string): string {
 
 export const RESULT_MARKER = '<!-- osm2linkerd:result -->';
 export const BLOCKED_MARKER = '<!-- osm2linkerd:blocked -->';
+export const CLOSED_MARKER = '<!-- osm2linkerd:closed -->';

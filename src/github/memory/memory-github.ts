@@ -22,12 +22,14 @@ export interface RecordedRequest {
 export interface PullRequestRecord {
   number: number; state: 'open' | 'closed'; merged: boolean; title: string; body: string; head: string; base: string; draft: boolean;
   labels: string[]; reviewers: string[]; createdAt: number;
+  /** Who opened it (the app unless a test says otherwise) and, for a fork's PR, the fork's `owner/name`. */
+  author?: string; headRepository?: string;
 }
 export interface ReviewRecord { id: number; pull: number; body: string; event: string; commitId: string; comments: number }
 export interface ReviewCommentRecord { id: number; pull: number; path: string; line: number; side: string; body: string; user: string; minimized?: boolean }
 export interface IssueCommentRecord { id: number; issue: number; body: string; user: string }
 export interface IssueRecord { number: number; title: string; body: string; state: 'open' | 'closed'; user: string }
-export interface CheckRunRecord { id: number; headSha: string; name: string; conclusion: string; title: string; summary: string; annotations: unknown[] }
+export interface CheckRunRecord { id: number; headSha: string; name: string; externalId: string; conclusion: string; title: string; summary: string; annotations: unknown[] }
 
 /** One attempt to deliver a webhook, as `GET /app/hook/deliveries` lists it (the sender records it). */
 export interface HookDeliveryRecord {
@@ -332,9 +334,10 @@ export class MemoryGitHub {
       return { status: 200, data: { status: 'diverged', ahead_by: ahead.length, behind_by: behind.length, total_commits: ahead.length, commits: ahead.map(commitJson), files: [] } };
     });
     r('GET', '/pulls', (repo, _m, req) => {
-      const head = req.query.head?.split(':')[1];
+      // `head=user:branch` as on GitHub: a fork's branch of the same name belongs to another user.
+      const [headOwner, head] = req.query.head?.split(':') ?? [];
       const state = req.query.state ?? 'open';
-      const list = repo.pulls.filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state)).sort((a, b) => b.createdAt - a.createdAt);
+      const list = repo.pulls.filter((p) => (!head || (p.head === head && (p.headRepository?.split('/')[0] ?? repo.owner) === headOwner)) && (state === 'all' || p.state === state)).sort((a, b) => b.createdAt - a.createdAt);
       return { status: 200, data: list.map((p) => pullJson(repo, p)) };
     });
     r('POST', '/pulls', (repo, _m, req) => {
@@ -382,6 +385,9 @@ export class MemoryGitHub {
       for (const c of comments) repo.reviewComments.push({ id: repo.nextNumber() * 1000 + 1, pull: p.number, path: c.path, line: c.line, side: c.side, body: c.body, user: BOT_LOGIN });
       return { status: 200, data: { id: review.id, body: review.body, state: 'COMMENTED', commit_id: review.commitId, user: userJson(BOT_LOGIN) } };
     }));
+    r('GET', '/pulls/:n/reviews', (repo, m) => withPull(repo, m[3], (p) => ({
+      status: 200, data: repo.reviews.filter((rv) => rv.pull === p.number).map((rv) => ({ id: rv.id, body: rv.body, state: 'COMMENTED', commit_id: rv.commitId, user: userJson(BOT_LOGIN) })),
+    })));
     r('POST', '/pulls/:n/requested_reviewers', (repo, m, req) => withPull(repo, m[3], (p) => {
       p.reviewers.push(...((req.body.reviewers as string[] | undefined) ?? []), ...((req.body.team_reviewers as string[] | undefined) ?? []).map((t) => `team:${t}`));
       return { status: 201, data: pullJson(repo, p) };
@@ -392,13 +398,13 @@ export class MemoryGitHub {
     }));
     r('POST', '/check-runs', (repo, _m, req) => {
       const output = (req.body.output ?? {}) as { title?: string; summary?: string; annotations?: unknown[] };
-      const run: CheckRunRecord = { id: repo.nextNumber() * 1000 + 2, headSha: String(req.body.head_sha), name: String(req.body.name), conclusion: String(req.body.conclusion ?? ''), title: output.title ?? '', summary: output.summary ?? '', annotations: [...(output.annotations ?? [])] };
+      const run: CheckRunRecord = { id: repo.nextNumber() * 1000 + 2, headSha: String(req.body.head_sha), name: String(req.body.name), externalId: String(req.body.external_id ?? ''), conclusion: String(req.body.conclusion ?? ''), title: output.title ?? '', summary: output.summary ?? '', annotations: [...(output.annotations ?? [])] };
       repo.checkRuns.push(run);
       return { status: 201, data: { id: run.id, head_sha: run.headSha, name: run.name, conclusion: run.conclusion } };
     });
     r('GET', '/commits/:ref/check-runs', (repo, m, req) => {
       const runs = repo.checkRuns.filter((c) => c.headSha === (resolve(repo, m[3] ?? '') ?? m[3]) && (!req.query.check_name || c.name === req.query.check_name));
-      return { status: 200, data: { total_count: runs.length, check_runs: runs.map((c) => ({ id: c.id, name: c.name, head_sha: c.headSha, conclusion: c.conclusion })) } };
+      return { status: 200, data: { total_count: runs.length, check_runs: runs.map((c) => ({ id: c.id, name: c.name, head_sha: c.headSha, external_id: c.externalId, conclusion: c.conclusion })) } };
     });
     r('PATCH', '/check-runs/:id', (repo, m, req) => {
       const run = repo.checkRuns.find((c) => c.id === Number(m[3]));
@@ -524,8 +530,8 @@ function pullJson(repo: MemoryRepository, p: PullRequestRecord) {
   return {
     number: p.number, state: p.state, merged_at: p.merged ? '2026-01-01T00:00:00Z' : null, title: p.title, body: p.body, draft: p.draft,
     html_url: `https://github.com/${repo.fullName}/pull/${p.number}`,
-    head: { ref: p.head, sha: repo.refs.get(p.head) ?? '', repo: repositoryJson(repo) }, base: { ref: p.base, sha: repo.refs.get(p.base) ?? '' },
-    labels: p.labels.map((name) => ({ name })), user: userJson(BOT_LOGIN),
+    head: { ref: p.head, sha: repo.refs.get(p.head) ?? '', repo: p.headRepository ? { ...repositoryJson(repo), full_name: p.headRepository } : repositoryJson(repo) },
+    base: { ref: p.base, sha: repo.refs.get(p.base) ?? '' }, labels: p.labels.map((name) => ({ name })), user: userJson(p.author ?? BOT_LOGIN),
   };
 }
 
