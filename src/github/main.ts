@@ -5,7 +5,8 @@ import { createApp } from './app.ts';
 import { DEFAULT_RETRY, MemoryJobQueue, sleep, type JobQueue } from './job-queue.ts';
 import { appOctokit } from './octokit.ts';
 import { RedisJobQueue } from './redis-queue.ts';
-import { observeQueueDepth } from './metrics.ts';
+import { answerMetricsRequests, askForMetrics } from './child-metrics.ts';
+import { includeChildMetrics, observeQueueDepth } from './metrics.ts';
 import { startServer } from './server.ts';
 
 // Probot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, … from the environment (.env.example); without them it serves the
@@ -66,7 +67,12 @@ const startWorker = (): void => {
     void sleep(1_000).then(startWorker);
   });
 };
-if (forkWorker) startWorker();
+if (forkWorker) {
+  startWorker();
+  // The jobs' metrics live in the worker process: /metrics here merges them in.
+  includeChildMetrics(() => askForMetrics(child));
+}
+if (process.send) answerMetricsRequests();
 
 let reconciling: NodeJS.Timeout | undefined;
 if (loaded && workers && !forkWorker) {
