@@ -59,12 +59,16 @@ const acks: number[] = [];
 const firstAck = new Map<string, { repo: string; sent: number }>();
 const sentIds = new Set<string>();
 let failedAnswers = 0;
+let redelivered = 0;
 const events = new Map<string, Planned>();
 cluster.github.onRedeliver = (delivery) => {
   // GitHub sends the failed delivery again; to a replica that is up.
   const plan = events.get(delivery.guid);
   const live = cluster.replicas.findIndex((r) => r !== undefined);
-  if (plan && live >= 0) void send(live, plan);
+  if (plan && live >= 0) {
+    redelivered++;
+    void send(live, plan);
+  }
 };
 
 async function send(replica: number, plan: Planned): Promise<void> {
@@ -141,7 +145,8 @@ const result = {
   killed: killed ? 1 : 0,
   acknowledged: firstAck.size,
   answersNot2xx: failedAnswers,
-  redelivered: cluster.github.hookDeliveries.filter((d) => d.redelivery && d.statusCode === 200).length,
+  // Deliveries a replica failed to answer (it was down), redelivered through GitHub's API by the restarted replica.
+  redelivered,
   ackMs: { p50: quantile(0.5), p99: quantile(0.99), max: quantile(1) },
   jobsRun: [...runStarts.values()].reduce((n, t) => n + t.length, 0),
   pullRequests: repos.reduce((n, r) => n + r.pulls.length, 0),

@@ -1,7 +1,7 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { isManifestCandidate } from '../core/index.ts';
 import { handleCommand } from './commands.ts';
-import { MemoryJobQueue, repositoryKey, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob } from './job-queue.ts';
+import { MemoryJobQueue, repositoryKey, type JobAttempt, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob } from './job-queue.ts';
 import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
 import { LruCache } from './queue.ts';
 import { reconcile, redeliverFailed, type AppClient } from './recovery.ts';
@@ -32,6 +32,8 @@ export interface Osm2LinkerdApp {
   reconcile(): Promise<number>;
   /** Asks GitHub to redeliver this app's failed deliveries of the last 3 days; returns how many. */
   redeliverFailed(): Promise<number>;
+  /** Runs one job here, as the queue's worker would (a worker process given jobs by its parent). */
+  runJob(job: RunJob, attempt: JobAttempt): Promise<void>;
 }
 
 interface RepositoryRef { readonly owner: string; readonly repo: string }
@@ -40,13 +42,14 @@ interface RepositoryRef { readonly owner: string; readonly repo: string }
  * The Probot app: webhook handlers only check, deduplicate and store jobs (GitHub's answer waits for the store, so
  * an acknowledged delivery is never lost with a durable queue); workers run them, single-flight per repository
  * (its base is always the default branch, which installation payloads do not name, so the repository alone is the
- * key). Probot has verified the signature before a handler runs.
+ * key). The HTTP entry (`http-entry.ts`) has verified the signature and the payload's shape before a handler runs.
  */
 export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
   const outcomes: RunOutcome[] = [];
   const queue = options.queue ?? new MemoryJobQueue(options.retry ?? { attempts: 1, backoffMs: 0 });
   const configCache = new LruCache<{ raw: unknown }>(1_000);
   let client: AppClient | undefined;
+  let runJob: JobHandler | undefined;
   const ready = (): AppClient => {
     if (!client) throw new Error('the app is not loaded yet');
     return client;
@@ -99,6 +102,7 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
         observeJob(outcome, (performance.now() - started) / 1000);
       }
     };
+    runJob = handler;
     if (options.worker ?? true) await queue.work(handler);
 
     const enqueue = async (context: Context, jobs: RunJob[]): Promise<void> => {
@@ -168,6 +172,10 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
     idle: () => queue.idle(),
     reconcile: () => reconcile(ready(), queue),
     redeliverFailed: () => redeliverFailed(ready()),
+    runJob: (job, attempt) => {
+      if (!runJob) throw new Error('the app is not loaded yet');
+      return runJob(job, attempt);
+    },
   };
 }
 

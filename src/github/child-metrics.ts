@@ -5,7 +5,7 @@ import { metricsSnapshot, type MetricsSnapshot } from './metrics.ts';
 interface MetricsRequest { readonly type: 'osm2linkerd:metrics'; readonly id: number }
 interface MetricsAnswer extends MetricsRequest { readonly metrics: MetricsSnapshot }
 
-function isMetricsMessage(message: unknown): message is MetricsRequest {
+export function isMetricsMessage(message: unknown): message is MetricsRequest {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'osm2linkerd:metrics';
 }
 

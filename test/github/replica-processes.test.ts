@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MemoryRepository } from '../../src/github/memory/memory-github.ts';
 import { installationCreated } from '../support/github.ts';
 import { redisAvailable, redisForTests, startRedisServer, type RedisServer } from '../support/redis.ts';
-import { Cluster } from '../support/replicas.ts';
+import { Cluster, until } from '../support/replicas.ts';
 import { EXAMPLES, readTree } from '../support/shared.ts';
 
 const BRANCH = 'osm2linkerd/migrate';
@@ -56,7 +56,7 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     const hooks: { onRequest?: (m: string, p: string) => void } = {};
     cluster = new Cluster({ redisUrl: redis.url, replicas: 2, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p) });
     await cluster.start();
-    const repos = Array.from({ length: 7 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
+    const repos = Array.from({ length: 4 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
     const midRun = when(hooks, 'POST', /\/git\/trees$/);
     for (const [i, repo] of repos.entries()) expect((await cluster.deliver(i % 2, installationCreated(repo), `install-${i}`)).status).toBe(200);
     await midRun;
@@ -72,7 +72,7 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     const hooks: { onRequest?: (m: string, p: string) => void } = {};
     cluster = new Cluster({ redisUrl: redis.url, replicas: 2, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p) });
     await cluster.start();
-    const repos = Array.from({ length: 4 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
+    const repos = Array.from({ length: 3 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
     const midRun = when(hooks, 'POST', /\/git\/trees$/);
     expect((await cluster.deliver(0, installationCreated(...repos), 'install-1')).status).toBe(200);
     await midRun;
@@ -84,5 +84,17 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     expect((await cluster.deliver(1, installationCreated(later), 'install-2')).status).toBe(200);
     await cluster.idle();
     expectComplete(later);
+  });
+});
+
+describe('npm start without Redis (the embedded queue)', () => {
+  it('runs the jobs in its worker process; SIGTERM lets the queued ones finish, then exits 0', async () => {
+    cluster = new Cluster({ replicas: 1, latencyMs: 5 });
+    await cluster.start();
+    const repos = Array.from({ length: 2 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
+    expect((await cluster.deliver(0, installationCreated(...repos), 'install-1')).status).toBe(200);
+    await until(() => (cluster?.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/git/trees')).length ?? 0) > 0);
+    expect(await cluster.terminate(0)).toBe(0);
+    for (const repo of repos) expectComplete(repo);
   });
 });

@@ -20,7 +20,8 @@ export interface DeliveryResult {
 }
 
 export interface ClusterOptions extends ServeOptions {
-  readonly redisUrl: string;
+  /** Absent: each replica is a single embedded one (in-process queue). */
+  readonly redisUrl?: string;
   readonly replicas: number;
   /** Extra environment for every replica. */
   readonly env?: Readonly<Record<string, string>>;
@@ -46,7 +47,7 @@ export class Cluster {
 
   async start(): Promise<void> {
     this.#served = await serveMemoryGitHub(this.github, this.#options);
-    this.#observer = new RedisJobQueue({ url: this.#options.redisUrl, prefix: this.prefix });
+    if (this.#options.redisUrl) this.#observer = new RedisJobQueue({ url: this.#options.redisUrl, prefix: this.prefix });
     await Promise.all(Array.from({ length: this.#options.replicas }, (_, i) => this.startReplica(i)));
   }
 
@@ -58,7 +59,7 @@ export class Cluster {
       env: {
         PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', LOG_LEVEL: process.env.OSM2LINKERD_TEST_LOGS ? 'info' : 'error',
         APP_ID: '1', PRIVATE_KEY: this.#key, WEBHOOK_SECRET, GHE_HOST: this.#served?.host ?? '', GHE_PROTOCOL: 'http',
-        HOST: '127.0.0.1', PORT: String(port), REDIS_URL: this.#options.redisUrl, REDIS_PREFIX: this.prefix,
+        HOST: '127.0.0.1', PORT: String(port), ...(this.#options.redisUrl ? { REDIS_URL: this.#options.redisUrl, REDIS_PREFIX: this.prefix } : {}),
         LEASE_MS: '6000', RETRY_BACKOFF_MS: '200', SHUTDOWN_GRACE_SECONDS: '10', OSM2LINKERD_THROTTLE: '0',
         ...this.#options.env,
       },
@@ -123,7 +124,7 @@ export class Cluster {
   /** Resolves when the shared queue has nothing waiting, delayed or running. */
   async idle(timeoutMs = 120_000): Promise<void> {
     const observer = this.#observer;
-    if (!observer) return;
+    if (!observer) throw new Error('an embedded replica\'s queue cannot be watched from outside: wait for its effects');
     await Promise.race([
       observer.idle(),
       new Promise((_, reject) => setTimeout(() => reject(new Error(`the queue was not idle after ${timeoutMs} ms`)), timeoutMs).unref()),
@@ -134,6 +135,16 @@ export class Cluster {
     await Promise.all(this.replicas.map((_, i) => this.kill(i)));
     await this.#observer?.close();
     await this.#served?.close();
+  }
+}
+
+/** Polls `done` until it holds. */
+/** Polls `done` until it holds. */
+export async function until(done: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not done after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
