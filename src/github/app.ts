@@ -42,7 +42,7 @@ interface RepositoryRef { readonly owner: string; readonly repo: string }
  * The Probot app: webhook handlers only check, deduplicate and store jobs (GitHub's answer waits for the store, so
  * an acknowledged delivery is never lost with a durable queue); workers run them, single-flight per repository
  * (its base is always the default branch, which installation payloads do not name, so the repository alone is the
- * key). Probot has verified the signature before a handler runs.
+ * key). The HTTP entry (`http-entry.ts`) has verified the signature and the payload's shape before a handler runs.
  */
 export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
   const outcomes: RunOutcome[] = [];

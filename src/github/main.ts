@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-import { createProbot, run, type Server } from 'probot';
+import { createProbot, run } from 'probot';
 import { createApp } from './app.ts';
 import { DEFAULT_RETRY, MemoryJobQueue, type JobQueue } from './job-queue.ts';
-import { observeQueueDepth } from './metrics.ts';
 import { appOctokit } from './octokit.ts';
 import { RedisJobQueue } from './redis-queue.ts';
+import { answerMetricsRequests, askForMetrics } from './child-metrics.ts';
+import { includeChildMetrics, observeQueueDepth } from './metrics.ts';
 import { startServer } from './server.ts';
 import { serveJobs, WorkerProcess } from './worker-process.ts';
 
 // Probot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, … from the environment (.env.example); without them it serves the
-// page that registers a new GitHub App from app.yml; with them, the app's own HTTP entry (limits, signature before
-// parsing, /healthz, /readyz, /metrics) serves webhook and worker-only replicas. The process model (docs/github-app.md, "Queue and replicas"):
+// page that registers a new GitHub App from app.yml. The process model (docs/github-app.md, "Queue and replicas"):
 //   no REDIS_URL   one replica, in-process queue (nothing to install); its jobs run in a worker process;
 //   REDIS_URL      any number of replicas; each takes webhooks (WEBHOOKS=0: not) and runs jobs (WORKERS=0: not), the
 //                  jobs in a worker process of its own when it does both, so the HTTP event loop only answers.
@@ -46,14 +46,15 @@ const Octokit = appOctokit({ ...(env.OSM2LINKERD_THROTTLE === '0' ? { throttle: 
 const probotEnv = { ...env, REDIS_URL: undefined };
 
 observeQueueDepth(() => queue.depth());
+// With credentials, the app's own HTTP entry (limits, signature before parsing, /healthz, /readyz, /metrics) serves
+// webhook replicas, and worker-only replicas for their probes and metrics; a worker process serves nothing.
 const readiness = [{ name: 'queue', check: async () => { if (!(await queue.healthy())) throw new Error('the queue store (Redis) does not answer'); } }];
-let server: { stop(): Promise<unknown> } | undefined;
-// A worker process serves nothing (its parent answers HTTP); a worker-only replica serves health, readiness and metrics.
-if (workerProcess) await createProbot({ overrides: { Octokit }, env: probotEnv }).load(app.appFn);
-else if (loaded) {
+let server: { stop(): Promise<void> } | undefined;
+if (loaded && !workerProcess) {
   const running = await startServer(app.appFn, { Octokit, readiness, webhooks, env: probotEnv });
   server = { stop: running.close };
-} else server = await run(app.appFn, { Octokit, env: probotEnv }) satisfies Server;
+} else if (webhooks) server = await run(app.appFn, { Octokit, env: probotEnv });
+else await createProbot({ overrides: { Octokit }, env: probotEnv }).load(app.appFn);
 
 let worker: WorkerProcess | undefined;
 if (workerProcess) {
@@ -61,10 +62,14 @@ if (workerProcess) {
   // handed back by its expiring leases, without it the parent's retry runs it again.
   process.on('disconnect', () => process.exit(1));
   if (!redisUrl) serveJobs(app.runJob);
+  answerMetricsRequests();
 } else if (forkWorker) {
-  worker = new WorkerProcess(import.meta.filename, { ...env, WEBHOOKS: '0' });
-  worker.start();
-  if (!redisUrl) await queue.work(worker.handler);
+  const started = new WorkerProcess(import.meta.filename, { ...env, WEBHOOKS: '0' });
+  worker = started;
+  started.start();
+  if (!redisUrl) await queue.work(started.handler);
+  // The jobs' metrics live in the worker process: /metrics here merges them in.
+  includeChildMetrics(() => askForMetrics(started.process));
 }
 
 let reconciling: NodeJS.Timeout | undefined;
@@ -72,7 +77,8 @@ let reconciling: NodeJS.Timeout | undefined;
 if (loaded && workers && (redisUrl ? !forkWorker : !workerProcess)) {
   // On start: what GitHub could not deliver, and what no webhook announced; then the reconcile every interval.
   const recover = async (first: boolean) => {
-    // Every worker that starts asks for the failed deliveries (one GitHub sends twice is absorbed by its delivery id).
+    // Every worker that starts asks for the failed deliveries (one GitHub sends twice is absorbed by its delivery id):
+    // a replica restarted after a crash must not be kept from it by the others' start.
     if (first) await app.redeliverFailed().catch((error: unknown) => say(`redelivery of failed deliveries: ${String(error)}`));
     // RECONCILE_INTERVAL_HOURS=0: no reconcile at all. Replicas started together (a rollout) reconcile once; the
     // periodic reconcile runs once per interval.

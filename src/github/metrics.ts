@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 /**
  * The app's Prometheus metrics, served on `/metrics`. One registry per process: the webhook entry, the runs, the
@@ -17,12 +17,13 @@ const deliveries = new Counter({
   registers: [registry],
 });
 let readQueueDepth: (() => Promise<Readonly<Record<string, number>>>) | undefined;
-// Registered by its constructor; read at each scrape through `collect`.
 new Gauge({
   name: 'osm2linkerd_queue_depth',
   help: 'Repository jobs by state (waiting, active, delayed, …), read from the queue at each scrape',
   labelNames: ['state'] as const,
   registers: [registry],
+  // Every process of a replica reads the same queue: merged, the counts are taken once, not added up.
+  aggregator: 'max',
   async collect() {
     const depth = await readQueueDepth?.().catch(() => undefined);
     for (const [state, count] of Object.entries(depth ?? {})) this.set({ state }, count);
@@ -80,6 +81,26 @@ export function recordRateLimitWait(kind: 'primary' | 'secondary'): void {
   rateLimitWaits.inc({ kind });
 }
 
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+let readChildMetrics: (() => Promise<MetricsSnapshot | undefined>) | undefined;
+
+/**
+ * A replica that runs its jobs in a child process (`main.ts`) serves the child's metrics with its own: `read` asks
+ * the child for a snapshot (undefined when it does not answer), merged by prom-client's aggregation (counters and
+ * histograms add up, the queue depth is taken once).
+ */
+export function includeChildMetrics(read: () => Promise<MetricsSnapshot | undefined>): void {
+  readChildMetrics = read;
+}
+
+/** This process's metrics as JSON, for the parent process to merge (the child side of `includeChildMetrics`). */
+export function metricsSnapshot(): Promise<MetricsSnapshot> {
+  return registry.getMetricsAsJSON();
+}
+
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
-  return { contentType: registry.contentType, body: await registry.metrics() };
+  const child = await readChildMetrics?.().catch(() => undefined);
+  if (!child) return { contentType: registry.contentType, body: await registry.metrics() };
+  const merged = AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), child]);
+  return { contentType: merged.contentType, body: await merged.metrics() };
 }

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { isMetricsMessage } from './child-metrics.ts';
 import type { JobAttempt, JobHandler, RunJob } from './job-queue.ts';
 
 interface JobMessage { readonly id: number; readonly job: RunJob; readonly attempt: JobAttempt }
@@ -26,6 +27,7 @@ export class WorkerProcess {
     const child = fork(this.#entry, [], { env: { ...this.#env, OSM2LINKERD_WORKER_PROCESS: '1' }, stdio: 'inherit' });
     this.#child = child;
     child.on('message', (message: DoneMessage) => {
+      if (isMetricsMessage(message)) return; // /metrics' own exchange (child-metrics.ts)
       const waiting = this.#running.get(message.id);
       this.#running.delete(message.id);
       if (message.error === undefined) waiting?.resolve();
@@ -38,6 +40,11 @@ export class WorkerProcess {
       }
       if (!this.#stopping) setTimeout(() => this.start(), 1_000).unref();
     });
+  }
+
+  /** The running child process, if any (for its metrics). */
+  get process(): ChildProcess | undefined {
+    return this.#child;
   }
 
   /** The queue's handler: the job goes to the child, its outcome comes back. */
@@ -63,6 +70,7 @@ export class WorkerProcess {
 /** In the child: runs each job its parent sends with `run` and answers. */
 export function serveJobs(run: JobHandler): void {
   process.on('message', (message: JobMessage) => {
+    if (isMetricsMessage(message)) return; // /metrics' own exchange (child-metrics.ts)
     run(message.job, message.attempt).then(
       () => process.send?.({ id: message.id } satisfies DoneMessage),
       (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies DoneMessage),
