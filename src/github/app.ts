@@ -1,43 +1,68 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { isManifestCandidate } from '../core/index.ts';
 import { handleCommand } from './commands.ts';
+import { MemoryJobQueue, repositoryKey, type JobAttempt, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob } from './job-queue.ts';
 import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
-import { ConcurrencyLimit, DeliveryLog, LruCache, RepositoryQueue } from './queue.ts';
-import { runMigration, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
+import { LruCache } from './queue.ts';
+import { reconcile, redeliverFailed, type AppClient } from './recovery.ts';
+import { observeJob, recordDelivery, recordFailure, recordRetry } from './metrics.ts';
+import { reportFinalFailure } from './run-failure.ts';
+import { runMigration, type Log, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
 import { hasStateBlock } from './state.ts';
 
-type Octokit = Context['octokit'];
+export { RUNS_PER_INSTALLATION } from './job-queue.ts';
 
-/** Repository runs one installation may have going at once: first PRs across a large organisation come a few at a time. */
-export const RUNS_PER_INSTALLATION = 2;
+export interface AppOptions {
+  /** Where deliveries become jobs; default the embedded in-process queue. */
+  readonly queue?: JobQueue;
+  /** Retries of the embedded default queue (default: none, as tests and the dry run want one run per delivery). */
+  readonly retry?: RetryPolicy;
+  /** Take jobs from the queue in this process (default true; `WORKERS=0` makes a webhook-only replica). */
+  readonly worker?: boolean;
+}
 
 export interface Osm2LinkerdApp {
   readonly appFn: ApplicationFunction;
   /** Resolves when every queued run has finished. */
   idle(): Promise<void>;
-  /** Outcomes of finished runs, newest last (for logs, tests and the dry run). */
+  /** Outcomes of finished runs in this process, newest last (for logs, tests and the dry run). */
   readonly outcomes: RunOutcome[];
-  readonly perInstallation: ConcurrencyLimit;
+  readonly perInstallation: { readonly highWater: number };
+  readonly queue: JobQueue;
+  /** Enqueues the installations' repositories whose default-branch head was not translated yet; returns how many. */
+  reconcile(): Promise<number>;
+  /** Asks GitHub to redeliver this app's failed deliveries of the last 3 days; returns how many. */
+  redeliverFailed(): Promise<number>;
+  /** Runs one job here, as the queue's worker would (a worker process given jobs by its parent). */
+  runJob(job: RunJob, attempt: JobAttempt): Promise<void>;
 }
 
 interface RepositoryRef { readonly owner: string; readonly repo: string }
 
 /**
- * The Probot app: webhooks become queued runs (the handler returns at once; GitHub wants an answer within seconds),
- * single-flight per repository (its base is always the default branch, which installation payloads do not name, so
- * the repository alone is the key), each delivery handled once.
+ * The Probot app: webhook handlers only check, deduplicate and store jobs (GitHub's answer waits for the store, so
+ * an acknowledged delivery is never lost with a durable queue); workers run them, single-flight per repository
+ * (its base is always the default branch, which installation payloads do not name, so the repository alone is the
+ * key). The HTTP entry (`http-entry.ts`) has verified the signature and the payload's shape before a handler runs.
  */
-export function createApp(): Osm2LinkerdApp {
+export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
   const outcomes: RunOutcome[] = [];
-  let queue: RepositoryQueue | undefined;
-  const deliveries = new DeliveryLog();
-  const perInstallation = new ConcurrencyLimit(RUNS_PER_INSTALLATION);
+  const queue = options.queue ?? new MemoryJobQueue(options.retry ?? { attempts: 1, backoffMs: 0 });
   const configCache = new LruCache<{ raw: unknown }>(1_000);
+  let client: AppClient | undefined;
+  let runJob: JobHandler | undefined;
+  const ready = (): AppClient => {
+    if (!client) throw new Error('the app is not loaded yet');
+    return client;
+  };
 
-  const appFn: ApplicationFunction = (app: Probot) => {
+  const appFn: ApplicationFunction = async (app: Probot) => {
     const log = { info: (m: string) => app.log.info(m), warn: (m: string) => app.log.warn(m) };
-    const runs = new RepositoryQueue((key, error) => app.log.error({ err: error }, `osm2linkerd run for ${key} failed`));
-    queue = runs;
+    // Lines logged about a repository carry it as a JSON field (LOG_FORMAT=json), with the delivery when one is known.
+    const logFor = (fields: Record<string, unknown>): Log => {
+      const child = app.log.child(fields);
+      return { info: (m) => child.info(m), warn: (m) => child.warn(m) };
+    };
     let botLogin: Promise<string> | undefined;
     // Asked once per process; a failed answer is forgotten so the next run asks again.
     const login = () => (botLogin ??= app.auth()
@@ -46,75 +71,113 @@ export function createApp(): Osm2LinkerdApp {
         botLogin = undefined;
         throw error;
       }));
+    client = { auth: (installation?: number) => app.auth(installation), log };
 
-    // A scan that joins one already waiting for the repository adds what it asks for (force, recheck) to it.
-    const waiting = new Map<string, RunRequest>();
-    const scan = (octokit: Octokit, ref: RepositoryRef, request: RunRequest, defaultBranch?: string, installation = 0): void => {
-      const port = new OctokitRepository(octokit, ref.owner, ref.repo);
-      const key = `${ref.owner}/${ref.repo}`;
-      waiting.set(key, mergeRequests(waiting.get(key), request));
-      void runs.scan(key, () => perInstallation.run(String(installation), async () => {
-        const merged = waiting.get(key) ?? request;
-        waiting.delete(key);
-        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: defaultBranch ?? (await port.defaultBranch()), log };
-        outcomes.push(await runMigration(ctx, merged));
-      }));
+    const handler: JobHandler = async (job, attempt) => {
+      const { target } = job;
+      const repository = repositoryKey(target);
+      const started = performance.now();
+      let outcome = 'failed';
+      if (attempt.attempt > 1) recordRetry();
+      try {
+        const port = new OctokitRepository(await app.auth(target.installation), target.owner, target.repo);
+        const runLog = logFor({ repository, job: job.kind, attempt: attempt.attempt, ...(job.kind === 'command' ? { commentId: job.comment.commentId } : {}) });
+        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: target.defaultBranch ?? (await port.defaultBranch()), log: runLog };
+        try {
+          if (job.kind === 'command') outcome = `command-${await handleCommand(ctx, job.comment)}`;
+          else {
+            if (job.freshConfig) configCache.forget(`${repository}@`);
+            const result = await runMigration(ctx, job.request);
+            outcomes.push(result);
+            outcome = result.status;
+          }
+        } catch (error) {
+          app.log.error({ err: error, repository, attempt: attempt.attempt }, `osm2linkerd ${job.kind} of ${repository} failed (attempt ${attempt.attempt}${attempt.last ? ', the last' : ''})`);
+          if (attempt.last) await reportFinalFailure(ctx, job.kind, error).catch((e: unknown) => app.log.error({ err: e, repository }, `could not report the failure on ${repository}`));
+          throw error;
+        }
+      } catch (error) {
+        recordFailure(attempt.last);
+        throw error;
+      } finally {
+        observeJob(outcome, (performance.now() - started) / 1000);
+      }
     };
-    const once = (context: Context): boolean => deliveries.firstTime(context.id);
+    runJob = handler;
+    if (options.worker ?? true) await queue.work(handler);
 
-    app.on('installation.created', (context) => {
-      if (!once(context)) return;
-      for (const r of context.payload.repositories ?? []) scan(context.octokit, split(r.full_name), {}, undefined, context.payload.installation.id);
+    const enqueue = async (context: Context, jobs: RunJob[]): Promise<void> => {
+      const stored = await queue.enqueue(context.id, jobs);
+      const delivery = logFor({ deliveryId: context.id, event: context.name, repository: [...new Set(jobs.map((j) => repositoryKey(j.target)))].join(',') });
+      delivery.info(`delivery ${context.id}: ${stored} jobs queued for ${jobs.map((j) => `${repositoryKey(j.target)} (${j.kind})`).join(', ') || 'no repository'}`);
+      if (stored < jobs.length) {
+        recordDelivery(context.name, 'duplicate');
+        delivery.info(`delivery ${context.id}: ${jobs.length - stored} of ${jobs.length} jobs already stored`);
+      }
+    };
+    const target = (ref: RepositoryRef, installation: number | undefined, defaultBranch?: string, head?: string): RepositoryTarget => ({
+      installation: installation ?? 0, ...ref, ...(defaultBranch ? { defaultBranch } : {}), ...(head ? { head } : {}),
     });
-    app.on('installation_repositories.added', (context) => {
-      if (!once(context)) return;
-      for (const r of context.payload.repositories_added) scan(context.octokit, split(r.full_name), {}, undefined, context.payload.installation.id);
-    });
+    const scan = (t: RepositoryTarget, request: RunRequest = {}): RunJob & { kind: 'scan' } => ({ kind: 'scan', target: t, request });
+
+    app.on('installation.created', (context) => enqueue(context,
+      (context.payload.repositories ?? []).map((r) => scan(target(split(r.full_name), context.payload.installation.id)))));
+    app.on('installation_repositories.added', (context) => enqueue(context,
+      context.payload.repositories_added.map((r) => scan(target(split(r.full_name), context.payload.installation.id)))));
     app.on('push', async (context) => {
       const { payload } = context;
-      if (!once(context) || payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
+      if (payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
       if (payload.repository.name === '.github' && touches(payload.commits, (p) => p.endsWith('osm2linkerd.yml'))) {
-        // An org-wide config changed: every repository of the installation is evaluated again.
-        configCache.forget(`${split(payload.repository.full_name).owner}/`);
+        // An org-wide config changed: every repository of the installation is evaluated again, config read afresh.
         const repositories = await context.octokit.paginate(context.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-        for (const r of repositories) scan(context.octokit, { owner: r.owner.login, repo: r.name }, {}, r.default_branch, payload.installation?.id);
+        await enqueue(context, repositories.map((r) => ({ ...scan(target({ owner: r.owner.login, repo: r.name }, payload.installation?.id, r.default_branch)), freshConfig: true })));
         return;
       }
       if (!touches(payload.commits, (p) => isManifestCandidate(p) || p === CONFIG_FILE)) {
-        app.log.info(`${payload.repository.full_name}: push changes no manifest; skipped`);
+        logFor({ deliveryId: context.id, event: context.name, repository: payload.repository.full_name }).info(`${payload.repository.full_name}: push changes no manifest; skipped`);
         return;
       }
-      scan(context.octokit, split(payload.repository.full_name), {}, payload.repository.default_branch, payload.installation?.id);
+      await enqueue(context, [scan(target(split(payload.repository.full_name), payload.installation?.id, payload.repository.default_branch, payload.after))]);
     });
-    app.on('pull_request.reopened', (context) => {
+    app.on('pull_request.reopened', async (context) => {
       // Someone reopened our closed pull request: that is a request to bring it up to date.
       const { pull_request: pr, repository: r } = context.payload;
-      if (!once(context) || !hasStateBlock(pr.body ?? '')) return;
-      scan(context.octokit, split(r.full_name), { force: true }, r.default_branch, context.payload.installation?.id);
+      // Ours only: opened by an app from a branch of this repository, carrying the state block (the run itself checks
+      // that the PR it finds is the app's own).
+      if (!hasStateBlock(pr.body ?? '') || pr.user?.type !== 'Bot' || pr.head.repo?.full_name !== r.full_name) return;
+      await enqueue(context, [scan(target(split(r.full_name), context.payload.installation?.id, r.default_branch), { force: true })]);
     });
-    app.on('check_run.rerequested', (context) => {
-      if (!once(context) || context.payload.check_run.name !== 'osm2linkerd') return;
+    app.on('check_run.rerequested', async (context) => {
+      if (context.payload.check_run.name !== 'osm2linkerd') return;
       const r = context.payload.repository;
-      scan(context.octokit, { owner: r.owner.login, repo: r.name }, { recheck: true, force: true }, r.default_branch, context.payload.installation?.id);
+      await enqueue(context, [scan(target({ owner: r.owner.login, repo: r.name }, context.payload.installation?.id, r.default_branch), { recheck: true, force: true })]);
     });
-    app.on('issue_comment.created', (context) => {
+    app.on('issue_comment.created', async (context) => {
       const { payload } = context;
-      if (!once(context) || context.isBot || !payload.issue.pull_request || !payload.comment.body.trimStart().toLowerCase().startsWith('/osm2linkerd')) return;
+      if (context.isBot || !payload.issue.pull_request || !payload.comment.body.trimStart().toLowerCase().startsWith('/osm2linkerd')) return;
       const r = payload.repository;
-      const port = new OctokitRepository(context.octokit, r.owner.login, r.name);
-      void runs.run(`${r.owner.login}/${r.name}`, async () => {
-        const ctx: RunContext = { port, configCache, botLogin: await login(), defaultBranch: r.default_branch, log };
-        await handleCommand(ctx, { commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number });
-      });
+      await enqueue(context, [{
+        kind: 'command',
+        target: { ...target({ owner: r.owner.login, repo: r.name }, payload.installation?.id), defaultBranch: r.default_branch },
+        comment: {
+          commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number,
+          pullRequestAuthor: payload.issue.user?.login ?? null, pullRequestBody: payload.issue.body ?? '',
+        },
+      }]);
     });
   };
 
-  return { appFn, outcomes, perInstallation, idle: async () => { await queue?.idle(); } };
-}
-
-function mergeRequests(a: RunRequest | undefined, b: RunRequest): RunRequest {
-  if (!a) return b;
-  return { force: (a.force ?? false) || (b.force ?? false), recheck: (a.recheck ?? false) || (b.recheck ?? false) };
+  return {
+    appFn, outcomes, queue,
+    perInstallation: { get highWater() { return queue.highWater; } },
+    idle: () => queue.idle(),
+    reconcile: () => reconcile(ready(), queue),
+    redeliverFailed: () => redeliverFailed(ready()),
+    runJob: (job, attempt) => {
+      if (!runJob) throw new Error('the app is not loaded yet');
+      return runJob(job, attempt);
+    },
+  };
 }
 
 function split(fullName: string): RepositoryRef {

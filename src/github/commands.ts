@@ -1,6 +1,6 @@
 import { catalogue, escapeMarkdown, inlineCode, isFindingId } from '../core/index.ts';
-import { COMMANDS, helpText, parseCommand, PREFIX, type Command } from './command-grammar.ts';
-import { runMigration, type RunContext, type RunOutcome } from './run-migration.ts';
+import { helpText, parseCommand, PREFIX, type Command } from './command-grammar.ts';
+import { isAppsPullRequest, runMigration, type RunContext, type RunOutcome } from './run-migration.ts';
 import { hasStateBlock, readState, writeState, type Choices } from './state.ts';
 import { RESULT_MARKER, upsertStickyComment } from './sticky-comment.ts';
 
@@ -9,6 +9,9 @@ export interface CommandComment {
   readonly body: string;
   readonly author: string;
   readonly issueNumber: number;
+  /** From the webhook payload: who opened the pull request, and its body (looked at before any request). */
+  readonly pullRequestAuthor: string | null;
+  readonly pullRequestBody: string;
 }
 
 const WRITERS = new Set(['admin', 'maintain', 'write']);
@@ -16,28 +19,33 @@ const WRITERS = new Set(['admin', 'maintain', 'write']);
 /**
  * A slash command on the bot's pull request: parsed, authorised with the collaborator-permission endpoint (never
  * author_association), acknowledged with 👀, carried out, and answered in one sticky result comment.
+ *
+ * Anyone can comment, so what a comment costs before its author is known to have write permission is bounded: the
+ * payload says whether the PR looks like the app's (no request), then one read asks for the permission, and a
+ * person without write permission gets a 👎 reaction and nothing else (the shared result comment is not rewritten;
+ * the PR body lists the commands, docs/findings.md explains every finding).
  */
 export async function handleCommand(ctx: RunContext, comment: CommandComment): Promise<'ignored' | 'refused' | 'answered'> {
   const parsed = parseCommand(comment.body);
   if (parsed.kind === 'none') return 'ignored';
   const { port } = ctx;
+  if (comment.pullRequestAuthor !== ctx.botLogin || !hasStateBlock(comment.pullRequestBody)) return 'ignored';
+  if (!WRITERS.has(await port.permissionOf(comment.author))) {
+    await port.addReaction(comment.commentId, '-1');
+    ctx.log.info(`${port.owner}/${port.repo}#${comment.issueNumber}: command by ${comment.author} refused: no write permission`);
+    return 'refused';
+  }
   const pr = await port.getPullRequest(comment.issueNumber);
-  // Ours: opened from a `<prefix>migrate` branch, carrying the state block (a PR body alone could be copied).
-  if (!hasStateBlock(pr.body) || !/(^|\/)migrate$/.test(pr.headRef)) return 'ignored';
-  const mayWrite = WRITERS.has(await port.permissionOf(comment.author));
+  // Ours: opened by the app from its `<prefix>migrate` branch in this repository (a body alone could be copied).
+  if (!hasStateBlock(pr.body) || !isAppsPullRequest(pr, ctx, pr.headRef) || !/(^|\/)migrate$/.test(pr.headRef)) return 'ignored';
   const reply = (text: string) => upsertStickyComment(port, pr.number, ctx.botLogin, RESULT_MARKER, `@${comment.author} ${text}`);
   if (parsed.kind === 'error') {
     await reply(parsed.message);
     return 'answered';
   }
-  const spec = COMMANDS.find((c) => c.name === parsed.command.name);
-  if (!spec?.readOnly && !mayWrite) {
-    await reply(`sorry, \`${PREFIX} ${parsed.command.name}\` needs write, maintain or admin permission on this repository, so nothing was done. \`${PREFIX} help\` lists what you can run.`);
-    return 'refused';
-  }
   await port.addReaction(comment.commentId, 'eyes');
   try {
-    await reply(await execute(ctx, parsed.command, mayWrite, pr.body, pr.number));
+    await reply(await execute(ctx, parsed.command, pr.body, pr.number));
   } catch (error) {
     await reply(`\`${PREFIX} ${parsed.command.name}\` failed: ${error instanceof Error ? error.message : String(error)}. Nothing was left half-done; run it again.`);
     throw error;
@@ -45,10 +53,10 @@ export async function handleCommand(ctx: RunContext, comment: CommandComment): P
   return 'answered';
 }
 
-async function execute(ctx: RunContext, command: Command, mayWrite: boolean, body: string, pr: number): Promise<string> {
+async function execute(ctx: RunContext, command: Command, body: string, pr: number): Promise<string> {
   switch (command.name) {
     case 'help':
-      return `here is what you can ask:\n\n${helpText(mayWrite)}`;
+      return `here is what you can ask:\n\n${helpText(true)}`;
     case 'explain':
       return explain(command.findingId);
     case 'rescan':

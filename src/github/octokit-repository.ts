@@ -2,7 +2,7 @@ import type { ProbotOctokit } from 'probot';
 import { ConfigFileError } from './config.ts';
 import type {
   BlobTexts, BranchHead, CheckAnnotation, CommentInfo, CommitInfo, Comparison, FileWrite, NewReviewComment, Permission, PullRequestInfo,
-  RepositoryPort, TreeFile,
+  Reaction, RepositoryPort, TreeFile,
 } from './repository-port.ts';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -19,8 +19,8 @@ interface UserLike { login?: string | null }
 export const CONFIG_FILE = '.github/osm2linkerd.yml';
 
 /**
- * POSTs that create a comment, review or issue are not retried: when GitHub stored one but the answer was lost, a
- * retry would post it twice. The next run finds what is missing by its marker or fingerprint and posts it then.
+ * POSTs that create a comment, review, check run or issue are not retried by Octokit: when GitHub stored one but the
+ * answer was lost, a retry would post it twice. `createOnce` looks for it by its marker first, then tries again.
  */
 const NOT_REPEATED = { retries: 0 };
 
@@ -193,16 +193,28 @@ export class OctokitRepository implements RepositoryPort {
     await this.#octokit.rest.pulls.createReview({ ...this.#r, pull_number: number, commit_id: commitSha, event: 'COMMENT', body, comments: [...comments], request: NOT_REPEATED });
   }
 
-  async createCheckRun(input: { headSha: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number> {
+  async listReviews(number: number): Promise<CommentInfo[]> {
+    const reviews = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviews, { ...this.#r, pull_number: number, per_page: 100 });
+    return reviews.map((r) => ({ id: r.id, body: r.body, authorLogin: r.user?.login ?? null }));
+  }
+
+  async createCheckRun(input: { headSha: string; externalId: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number> {
     const { data } = await this.#octokit.rest.checks.create({
       ...this.#r,
       name: 'osm2linkerd',
       head_sha: input.headSha,
+      external_id: input.externalId,
       status: 'completed',
       conclusion: input.conclusion as 'success' | 'neutral' | 'action_required',
       output: { title: input.title, summary: input.summary, annotations: [...input.annotations] },
+      request: NOT_REPEATED,
     });
     return data.id;
+  }
+
+  async findCheckRun(headSha: string, externalId: string): Promise<number | undefined> {
+    const { data } = await this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: 'osm2linkerd', filter: 'all', per_page: 100 });
+    return data.check_runs.find((c) => c.external_id === externalId)?.id;
   }
 
   async hasCheckRun(headSha: string): Promise<boolean> {
@@ -228,7 +240,7 @@ export class OctokitRepository implements RepositoryPort {
     await this.#octokit.rest.issues.updateComment({ ...this.#r, comment_id: id, body });
   }
 
-  async addReaction(commentId: number, content: 'eyes'): Promise<void> {
+  async addReaction(commentId: number, content: Reaction): Promise<void> {
     await this.#octokit.rest.reactions.createForIssueComment({ ...this.#r, comment_id: commentId, content });
   }
 
@@ -293,7 +305,7 @@ function commitInfo(c: { sha: string; commit: { message: string; verification?: 
 
 interface PullLike {
   number: number; state: string; merged_at: string | null; title: string; body: string | null; html_url: string;
-  head: { ref: string; sha: string };
+  head: { ref: string; sha: string; repo: { full_name: string } | null }; user: UserLike | null;
 }
 
 function pullRequestInfo(p: PullLike): PullRequestInfo {
@@ -305,6 +317,8 @@ function pullRequestInfo(p: PullLike): PullRequestInfo {
     body: p.body ?? '',
     headRef: p.head.ref,
     headSha: p.head.sha,
+    headRepository: p.head.repo?.full_name ?? null,
+    authorLogin: p.user?.login ?? null,
     url: p.html_url,
   };
 }

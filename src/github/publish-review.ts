@@ -1,4 +1,6 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { annotationBatches, escapeMarkdown, FINDING_MARKER, placeFindings, renderCheckRun, type Finding, type LineAnnotation, type MigrationPlan, type ReviewComment } from '../core/index.ts';
+import { createOnce } from './create-once.ts';
 import { statusOf } from './octokit-repository.ts';
 import type { CheckAnnotation, RepositoryPort } from './repository-port.ts';
 
@@ -40,20 +42,36 @@ export async function publishReview(port: RepositoryPort, botLogin: string, plan
   const fresh = placement.comments.filter((c) => !posted.has(c.fingerprint));
   const inline = fresh.slice(0, MAX_REVIEW_COMMENTS);
   if (inline.length > 0 || (pr.isNew && placement.unanchored.length > 0)) {
-    const body = reviewBody(plan, inline.length, fresh.slice(MAX_REVIEW_COMMENTS), pr.isNew ? placement.unanchored : []);
+    // The review's marker names what it posts, so a review GitHub stored but whose answer was lost is found again.
+    const marker = reviewMarker(pr.headSha, fresh.map((c) => c.fingerprint));
+    const stored = async () => ((await port.listReviews(pr.number)).some((r) => r.body.includes(marker)) ? true : undefined);
+    const body = `${reviewBody(plan, inline.length, fresh.slice(MAX_REVIEW_COMMENTS), pr.isNew ? placement.unanchored : [])}\n\n${marker}`;
     try {
-      await port.createReview(pr.number, pr.headSha, body, inline.map(({ path, line, side, body: text }) => ({ path, line, side, body: text })));
+      await createOnce(async () => {
+        await port.createReview(pr.number, pr.headSha, body, inline.map(({ path, line, side, body: text }) => ({ path, line, side, body: text })));
+        return true;
+      }, stored);
     } catch (error) {
       // One anchor GitHub cannot resolve (its diff may lag a push by a moment) rejects the whole review: post the
       // same review with every comment listed in its body instead, so the findings still reach the reviewer once.
       if (statusOf(error) !== 422 || inline.length === 0) throw error;
-      await port.createReview(pr.number, pr.headSha, reviewBody(plan, 0, fresh, pr.isNew ? placement.unanchored : []), []);
+      const listed = `${reviewBody(plan, 0, fresh, pr.isNew ? placement.unanchored : [])}\n\n${marker}`;
+      await createOnce(async () => {
+        await port.createReview(pr.number, pr.headSha, listed, []);
+        return true;
+      }, stored);
       return { annotations, posted: 0 };
     }
   }
   return { annotations, posted: inline.length };
 }
 
+
+/** `<!-- osm2linkerd:review <hash> -->`: the head and the fingerprints a review posts. */
+export function reviewMarker(headSha: string, fingerprints: readonly string[]): string {
+  const hash = createHash('sha256').update(`${headSha}\u0000${fingerprints.join(',')}`).digest('hex').slice(0, 16);
+  return `<!-- osm2linkerd:review ${hash} -->`;
+}
 
 function reviewBody(plan: MigrationPlan, inline: number, overflow: readonly ReviewComment[], unanchored: readonly Finding[]): string {
   const lines = [`osm2linkerd: ${inline} places in this diff where Linkerd ${plan.summary.linkerdVersion} will behave differently from OSM.`];
@@ -68,7 +86,13 @@ const LEVEL = { error: 'failure', warning: 'warning', info: 'notice' } as const;
 export async function publishCheckRun(port: RepositoryPort, plan: MigrationPlan, headSha: string, annotations: readonly LineAnnotation[]): Promise<void> {
   const text = renderCheckRun(plan, annotations);
   const batches = annotationBatches(annotations.map(toCheckAnnotation));
-  const id = await port.createCheckRun({ headSha, title: text.title, summary: text.summary, conclusion: text.conclusion, annotations: batches[0] ?? [] });
+  // A fresh external id per publication: a re-requested check on the same head gets its own check run, and a lost
+  // answer is told apart from the check runs before it.
+  const externalId = randomUUID();
+  const id = await createOnce(
+    () => port.createCheckRun({ headSha, externalId, title: text.title, summary: text.summary, conclusion: text.conclusion, annotations: batches[0] ?? [] }),
+    () => port.findCheckRun(headSha, externalId),
+  );
   for (const batch of batches.slice(1)) await port.addCheckRunAnnotations(id, text.title, text.summary, batch);
 }
 

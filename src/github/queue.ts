@@ -56,6 +56,11 @@ export class DeliveryLog {
     if (this.#seen.size > this.#capacity) this.#seen.delete(this.#seen.values().next().value ?? '');
     return true;
   }
+
+  /** The delivery's work failed for good: a redelivery of it is handled again. */
+  forget(id: string): void {
+    this.#seen.delete(id);
+  }
 }
 
 /**

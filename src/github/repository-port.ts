@@ -44,6 +44,9 @@ export interface PullRequestInfo {
   readonly body: string;
   readonly headRef: string;
   readonly headSha: string;
+  /** `owner/name` of the repository the head branch lives in (a fork's differs); null when the fork was deleted. */
+  readonly headRepository: string | null;
+  readonly authorLogin: string | null;
   readonly url: string;
 }
 
@@ -73,6 +76,9 @@ export interface CheckAnnotation {
   readonly title: string;
   readonly message: string;
 }
+
+/** 👀 acknowledges a command; 👎 refuses one from someone without write permission. */
+export type Reaction = 'eyes' | '-1';
 
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -111,14 +117,18 @@ export interface RepositoryPort {
   /** Hides a comment as resolved (GraphQL minimizeComment), so outdated comments do not crowd the conversation. */
   minimizeComment(nodeId: string): Promise<void>;
   createReview(number: number, commitSha: string, body: string, comments: readonly NewReviewComment[]): Promise<void>;
-  createCheckRun(input: { headSha: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number>;
+  /** Reviews of a pull request (their bodies carry the app's review marker). */
+  listReviews(number: number): Promise<CommentInfo[]>;
+  createCheckRun(input: { headSha: string; externalId: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number>;
   /** Whether the app's check run exists on a commit. */
   hasCheckRun(headSha: string): Promise<boolean>;
+  /** The id of the app's newest check run on a commit carrying `externalId`, if any. */
+  findCheckRun(headSha: string, externalId: string): Promise<number | undefined>;
   addCheckRunAnnotations(id: number, title: string, summary: string, annotations: readonly CheckAnnotation[]): Promise<void>;
   listIssueComments(number: number): Promise<CommentInfo[]>;
   createIssueComment(number: number, body: string): Promise<number>;
   updateIssueComment(id: number, body: string): Promise<void>;
-  addReaction(commentId: number, content: 'eyes'): Promise<void>;
+  addReaction(commentId: number, content: Reaction): Promise<void>;
   permissionOf(login: string): Promise<Permission>;
   /** Open issues the app opened (for the config-error issue). */
   listOwnOpenIssues(botLogin: string): Promise<CommentInfo[]>;

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { globToRegExp, inlineCode, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan, type UnreadReason } from '../core/index.ts';
 import { helpText } from './command-grammar.ts';
 import { branchName, CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, ConfigFileError, configIssueBody, parseAppConfig, type AppConfig, type ConfigResult } from './config.ts';
+import { createOnce } from './create-once.ts';
 import { CONFIG_FILE, statusOf } from './octokit-repository.ts';
 import { publishCheckRun, publishReview } from './publish-review.ts';
 import type { CommitInfo, FileWrite, PullRequestInfo, RepositoryPort, TreeFile } from './repository-port.ts';
 import { readState, writeState, type Choices, type PullRequestState } from './state.ts';
-import { BLOCKED_MARKER, normalise, upsertStickyComment } from './sticky-comment.ts';
+import { BLOCKED_MARKER, CLOSED_MARKER, normalise, upsertStickyComment } from './sticky-comment.ts';
 
 export interface Log {
   info(message: string): void;
@@ -64,7 +65,8 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const branch = branchName(config);
   if (branch === ctx.defaultBranch) throw new Error(`refusing to use the default branch ${branch} as the bot branch`);
 
-  const existing = await port.findPullRequest(branch);
+  const found = await port.findPullRequest(branch);
+  const existing = found && isAppsPullRequest(found, ctx, branch) ? found : null;
   const previous: PullRequestState = existing ? readState(existing.body) : readState('');
   const choices: Choices = request.choices ?? previous.choices;
   const tree = await port.listFiles(base.commitSha);
@@ -96,10 +98,17 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
     return { status: 'blocked', pullRequest: number, detail: `someone else pushed to ${branch} (${pushed.commits.join('; ')})`, plan };
   }
 
-  const { pr, isNew } = await upsertPullRequest(ctx, config, branch, plan, state, reusable, pushed.headSha);
+  if (pushed.kind === 'same' && pushed.lostRace) {
+    // Another run pushed this very translation while this one was computing it: that run owns the head and
+    // publishes its PR, review and check; a second publisher would only race it into duplicates.
+    return { status: 'unchanged', pullRequest: reusable?.number, detail: `another run pushed ${branch} first; it publishes the PR, review and check`, plan };
+  }
+  const { pr, isNew, lostRace } = await upsertPullRequest(ctx, config, branch, plan, state, reusable, pushed.headSha);
+  if (lostRace && pushed.kind === 'same') return { status: 'unchanged', pullRequest: pr.number, detail: `another run opened PR #${pr.number} first; it publishes the review and check`, plan };
   const moved = pushed.kind === 'pushed' || isNew;
   const { annotations } = await publishReview(port, ctx.botLogin, plan, { number: pr.number, headSha: pushed.headSha, isNew });
-  if (moved || recheck) await publishCheckRun(port, plan, pushed.headSha, annotations);
+  // A head this run did not move may still lack its check run when the run that pushed it was interrupted.
+  if (moved || recheck || !(await port.hasCheckRun(pushed.headSha))) await publishCheckRun(port, plan, pushed.headSha, annotations);
   const status: RunStatus = isNew ? 'opened' : moved ? 'updated' : 'unchanged';
   return { status, pullRequest: pr.number, detail: `PR #${pr.number} ${status}`, plan, discarded: pushed.discarded };
 }
@@ -128,7 +137,10 @@ async function readConfig(ctx: RunContext, baseSha: string): Promise<AppConfig |
   // An invalid config is never cached: its issue is kept up to date on every run.
   const body = configIssueBody(CONFIG_FILE, result.errors);
   const open = issues[0];
-  if (!open) await ctx.port.createIssue(CONFIG_ISSUE_TITLE, body);
+  if (!open) {
+    const find = async () => (await ctx.port.listOwnOpenIssues(ctx.botLogin)).find((i) => i.body.includes(CONFIG_ISSUE_MARKER))?.id;
+    await createOnce(() => ctx.port.createIssue(CONFIG_ISSUE_TITLE, body), find);
+  }
   else if (normalise(open.body) !== normalise(body)) await ctx.port.updateIssue(open.id, { body });
   ctx.log.warn(`${ctx.port.owner}/${ctx.port.repo}: invalid ${CONFIG_FILE}: ${result.errors.join('; ')}`);
   return null;
@@ -192,13 +204,13 @@ async function closeForNoOsm(ctx: RunContext, existing: PullRequestInfo | null, 
   const searched = `searched ${files} files, read ${read} YAML/JSON manifests: no OSM/SMI resources or openservicemesh.io annotations`;
   ctx.log.info(`${ctx.port.owner}/${ctx.port.repo}: ${searched}; nothing to open`);
   if (!existing || existing.state === 'closed') return { status: 'no-osm', detail: searched };
-  await ctx.port.createIssueComment(existing.number, `The default branch no longer holds OSM configuration (${searched}), so this migration is no longer needed. Closing.`);
+  await upsertStickyComment(ctx.port, existing.number, ctx.botLogin, CLOSED_MARKER, `The default branch no longer holds OSM configuration (${searched}), so this migration is no longer needed. Closing.`);
   await ctx.port.updatePullRequest(existing.number, { state: 'closed' });
   return { status: 'closed', pullRequest: existing.number, detail: searched };
 }
 
 type PushResult =
-  | { kind: 'pushed' | 'same'; headSha: string; discarded: readonly string[] }
+  | { kind: 'pushed' | 'same'; headSha: string; discarded: readonly string[]; lostRace?: boolean }
   | { kind: 'blocked'; headSha: string; commits: readonly string[] };
 
 /**
@@ -213,25 +225,46 @@ async function pushBranch(
 ): Promise<PushResult> {
   const { port } = ctx;
   const message = 'Migrate from Open Service Mesh to Linkerd\n\nGenerated by osm2linkerd.';
+  // Set when a compare-and-swap on the branch (create, or fast-forward) found another run's commit there first.
+  let lostRace = false;
   for (let attempt = 0; attempt < 2; attempt++) {
     const head = await port.getBranch(branch);
     if (!head) {
       const commit = await port.createCommit(message, treeSha, [base.commitSha]);
       if ((await port.createBranch(branch, commit)) === 'created') return { kind: 'pushed', headSha: commit, discarded: [] };
-      continue; // another run created it first: read it and update it instead
+      // "Already exists": another run created it first, or this run did and the answer was lost (then it is ours).
+      if ((await port.getBranch(branch))?.commitSha === commit) return { kind: 'pushed', headSha: commit, discarded: [] };
+      lostRace = true;
+      continue;
     }
     const comparison = await port.compare(base.commitSha, head.commitSha);
     const accepted = head.commitSha === mergedHead;
     const foreign = accepted ? [] : comparison.ahead.filter((c) => !madeByApp(c, ctx.botLogin)).map(describeCommit);
     if (foreign.length > 0 && !recreate) return { kind: 'blocked', headSha: head.commitSha, commits: foreign };
-    if (head.treeSha === treeSha && comparison.behindBy === 0 && !recreate) return { kind: 'same', headSha: head.commitSha, discarded: [] };
+    if (head.treeSha === treeSha && comparison.behindBy === 0 && !recreate) return { kind: 'same', headSha: head.commitSha, discarded: [], lostRace };
     const reset = recreate || accepted;
     const parents = reset ? [base.commitSha] : comparison.behindBy === 0 ? [head.commitSha] : [head.commitSha, base.commitSha];
     const commit = await port.createCommit(message, treeSha, parents);
-    await port.updateBranch(branch, commit, reset);
+    try {
+      await port.updateBranch(branch, commit, reset);
+    } catch (error) {
+      // Not a fast-forward any more: someone pushed after we looked. Read the branch again (a person's commit
+      // blocks; another run's commit with this tree is that run's to publish).
+      if (statusOf(error) !== 422 || reset) throw error;
+      lostRace = true;
+      continue;
+    }
     return { kind: 'pushed', headSha: commit, discarded: recreate ? foreign : [] };
   }
   throw new Error(`branch ${branch} keeps changing under this run`);
+}
+
+/**
+ * The app's pull request: opened by the app, from the app's branch in this repository. A person's PR from a fork's
+ * branch of the same name, or with the hidden state block copied into its body, is not (it is never edited).
+ */
+export function isAppsPullRequest(pr: PullRequestInfo, ctx: RunContext, branch: string): boolean {
+  return pr.authorLogin === ctx.botLogin && pr.headRef === branch && pr.headRepository === `${ctx.port.owner}/${ctx.port.repo}`;
 }
 
 /**
@@ -265,7 +298,7 @@ async function reportBlocked(
 
 async function upsertPullRequest(
   ctx: RunContext, config: AppConfig, branch: string, plan: MigrationPlan, state: PullRequestState, pr: PullRequestInfo | null, headSha: string,
-): Promise<{ pr: { number: number }; isNew: boolean }> {
+): Promise<{ pr: { number: number }; isNew: boolean; lostRace?: boolean }> {
   const { port } = ctx;
   const lineUrl = (path: string, line: number) => `https://github.com/${port.owner}/${port.repo}/blob/${encodeURIComponent(ctx.defaultBranch)}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
   const text = renderPullRequest(plan, { lineUrl, commandHelp: `### Talk to osm2linkerd\n\nComment on this pull request:\n\n${helpText(true)}` });
@@ -287,11 +320,12 @@ async function upsertPullRequest(
   try {
     created = await port.createPullRequest({ title: text.title, body, head: branch, base: ctx.defaultBranch, draft: config.draft });
   } catch (error) {
-    // Another worker opened it between our lookup and now: update that one instead of failing.
+    // Another worker opened it between our lookup and now: update that one instead of failing. A pull request from
+    // this branch that the app did not open (a person's) is never taken over.
     const winner = statusOf(error) === 422 ? await port.findPullRequest(branch) : null;
-    if (!winner || winner.state !== 'open') throw error;
-    await port.updatePullRequest(winner.number, { title: text.title, body });
-    return { pr: winner, isNew: false };
+    if (!winner || winner.state !== 'open' || !isAppsPullRequest(winner, ctx, branch)) throw error;
+    if (normalise(winner.body) !== normalise(body) || winner.title !== text.title) await port.updatePullRequest(winner.number, { title: text.title, body });
+    return { pr: winner, isNew: false, lostRace: true };
   }
   await port.addLabels(created.number, config.labels);
   try {

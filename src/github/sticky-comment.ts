@@ -1,3 +1,4 @@
+import { createOnce } from './create-once.ts';
 import type { RepositoryPort } from './repository-port.ts';
 
 /**
@@ -7,8 +8,9 @@ import type { RepositoryPort } from './repository-port.ts';
 export async function upsertStickyComment(port: RepositoryPort, issue: number, botLogin: string, marker: string, text: string): Promise<void> {
   const body = `${text}\n\n${marker}`;
   // The marker counts only at the end, where it is written: quoted text earlier in a comment cannot claim it.
-  const existing = (await port.listIssueComments(issue)).find((c) => c.authorLogin === botLogin && normalise(c.body).endsWith(marker));
-  if (!existing) await port.createIssueComment(issue, body);
+  const find = async () => (await port.listIssueComments(issue)).find((c) => c.authorLogin === botLogin && normalise(c.body).endsWith(marker));
+  const existing = await find();
+  if (!existing) await createOnce(() => port.createIssueComment(issue, body), async () => (await find())?.id);
   else if (normalise(existing.body) !== normalise(body)) await port.updateIssueComment(existing.id, body);
 }
 
@@ -18,3 +20,4 @@ export function normalise(text: string): string {
 
 export const RESULT_MARKER = '<!-- osm2linkerd:result -->';
 export const BLOCKED_MARKER = '<!-- osm2linkerd:blocked -->';
+export const CLOSED_MARKER = '<!-- osm2linkerd:closed -->';

@@ -63,14 +63,34 @@ describe('GitHub failures', () => {
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
   });
 
-  it('a 502 when we post the review is not repeated blindly; the next delivery posts it once', async () => {
+  it('a 502 when we post the review is not repeated blindly: the review is looked up by its marker, then posted once', async () => {
     const { h, github } = await setup();
     const repo = github.repository('acme/mesh');
     github.fail({ method: 'POST', path: /\/reviews$/, status: 502 });
     await h.deliver(installationCreated(repo));
-    expect(repo.reviews).toHaveLength(0);
+    expect(github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/reviews'))).toHaveLength(1);
+    expect(repo.reviews).toHaveLength(1);
     await h.deliver(pushToDefault(repo, ['bookstore/traffic-access.yaml']));
     expectConverged(github);
+  });
+
+  it.each([
+    ['the review', /\/reviews$/],
+    ['the check run', /\/check-runs$/],
+    ['the config issue', /\/issues$/],
+    ['the blocked note', /\/issues\/\d+\/comments$/],
+  ])('%s GitHub stored but whose answer was lost (or timed out) is found by its marker and not created again', async (what, path) => {
+    for (const status of [502, 0]) {
+      const { h, github } = await setup();
+      const repo = github.repository('acme/mesh');
+      if (what === 'the config issue') repo.commitFiles('main', { '.github/osm2linkerd.yml': 'strategy: yolo\n' }, 'octocat');
+      if (what === 'the blocked note') repo.commitFiles('osm2linkerd/migrate', { 'notes.yaml': 'x: 1\n' }, 'alice', 'early start');
+      github.fail({ method: 'POST', path, status, afterApplying: true });
+      await h.deliver(installationCreated(repo));
+      expect(github.requests.filter((r) => r.status === status && path.test(r.path))).toHaveLength(1);
+      const expected = { 'the review': [1, 1, 0, 0], 'the check run': [1, 1, 0, 0], 'the config issue': [0, 0, 1, 0], 'the blocked note': [0, 0, 0, 1] }[what];
+      expect([repo.reviews.length, repo.checkRuns.length, repo.issues.length, repo.issueComments.length]).toEqual(expected);
+    }
   });
 
   it('a secondary rate limit (403 with retry-after) is waited out and retried', async () => {

@@ -218,16 +218,39 @@ describe('never overwrite a human: the edge cases', () => {
 });
 
 describe('slash commands', () => {
-  it('a reader is refused politely and nothing happens', async () => {
+  it('a reader is refused with a 👎 and nothing else: one read, no result comment, no change', async () => {
     const { h, repo } = await installed();
     const head = repo.headOf(BRANCH);
     repo.permissions.set('mallory', 'read');
-    await h.deliver(commentOnPullRequest(repo, 1, 'mallory', '/osm2linkerd split trafficsplit'));
+    const before = h.github.requests.length;
+    for (const [i, command] of ['/osm2linkerd split trafficsplit', '/osm2linkerd help', '/osm2linkerd resacn'].entries()) {
+      await h.deliver(commentOnPullRequest(repo, 1, 'mallory', command, 100 + i));
+    }
     expect(repo.headOf(BRANCH)).toBe(head);
-    expect(repo.reactions).toHaveLength(0);
-    const reply = repo.issueComments.find((c) => c.body.includes('osm2linkerd:result'));
-    expect(reply?.body).toContain('needs write, maintain or admin permission');
+    expect(repo.reactions).toEqual([100, 101, 102].map((commentId) => ({ commentId, content: '-1' })));
+    expect(repo.issueComments.filter((c) => c.body.includes('osm2linkerd:result'))).toEqual([]);
+    const asked = h.github.requests.slice(before).filter((r) => !r.path.endsWith('/access_tokens'));
+    expect(asked.map((r) => `${r.method} ${r.path}`)).toEqual([0, 1, 2].flatMap((i) => ['GET /repos/acme/mesh/collaborators/mallory/permission', `POST /repos/acme/mesh/issues/comments/${100 + i}/reactions`]));
     expect(readState(repo.pulls[0]?.body ?? '').choices).toEqual({});
+  });
+
+  it('a person\'s PR is not the app\'s: a copied state block from a same-named fork branch, or opened by a person', async () => {
+    const { h, repo } = await installed();
+    repo.permissions.set('octocat', 'write');
+    const copied = repo.pulls[0]?.body ?? '';
+    repo.refs.set('evil/migrate', repo.headOf(BRANCH) ?? '');
+    const fork = { ...(repo.pulls[0] ?? ({} as never)), number: 50, head: BRANCH, headRepository: 'mallory/mesh', author: 'mallory', body: copied, createdAt: 50 };
+    const person = { ...fork, number: 51, head: 'evil/migrate', headRepository: undefined, author: 'mallory', createdAt: 51 };
+    const forkAsBot = { ...fork, number: 52, author: undefined, createdAt: 52 };
+    repo.pulls.push(fork, person, forkAsBot);
+    const before = h.github.mutations().length;
+    for (const n of [50, 51, 52]) await h.deliver(commentOnPullRequest(repo, n, 'octocat', '/osm2linkerd rescan'));
+    expect(h.github.mutations().slice(before)).toEqual([]);
+    // The app's own PR is found as before, and a later scan does not adopt the person's PRs.
+    repo.commitFiles('main', NEW_NAMESPACE, 'octocat');
+    await h.deliver(pushToDefault(repo, Object.keys(NEW_NAMESPACE)));
+    expect(h.app.outcomes.at(-1)).toMatchObject({ status: 'updated', pullRequest: 1 });
+    expect([50, 51, 52].map((n) => repo.pulls.find((p) => p.number === n)?.body)).toEqual([copied, copied, copied]);
   });
 
   it('`/osm2linkerd split trafficsplit` updates the PR, persists the choice, and a later rescan keeps it', async () => {
@@ -244,14 +267,14 @@ describe('slash commands', () => {
     expect(repo.pulls).toHaveLength(1);
   });
 
-  it('help lists only what the user may run; unknown commands get a suggestion; results stay in one comment', async () => {
+  it('help lists the commands; unknown commands get a suggestion; results stay in one comment', async () => {
     const { h, repo } = await installed();
-    repo.permissions.set('reader', 'read');
-    await h.deliver(commentOnPullRequest(repo, 1, 'reader', '/osm2linkerd help', 1));
+    repo.permissions.set('writer', 'write');
+    await h.deliver(commentOnPullRequest(repo, 1, 'writer', '/osm2linkerd help', 1));
     const help = repo.issueComments.find((c) => c.body.includes('osm2linkerd:result'))?.body ?? '';
     expect(help).toContain('/osm2linkerd explain');
-    expect(help).not.toContain('/osm2linkerd rescan');
-    await h.deliver(commentOnPullRequest(repo, 1, 'reader', '/osm2linkerd resacn', 2));
+    expect(help).toContain('/osm2linkerd rescan');
+    await h.deliver(commentOnPullRequest(repo, 1, 'writer', '/osm2linkerd resacn', 2));
     const results = repo.issueComments.filter((c) => c.body.includes('osm2linkerd:result'));
     expect(results).toHaveLength(1);
     expect(results[0]?.body).toContain('Did you mean `/osm2linkerd rescan`?');
@@ -259,7 +282,8 @@ describe('slash commands', () => {
 
   it('explain answers from the catalogue', async () => {
     const { h, repo } = await installed();
-    await h.deliver(commentOnPullRequest(repo, 1, 'reader', '/osm2linkerd explain probes/open-to-all-networks'));
+    repo.permissions.set('writer', 'write');
+    await h.deliver(commentOnPullRequest(repo, 1, 'writer', '/osm2linkerd explain probes/open-to-all-networks'));
     expect(repo.issueComments.find((c) => c.body.includes('osm2linkerd:result'))?.body).toContain('**`probes/open-to-all-networks`** (warning)');
   });
 

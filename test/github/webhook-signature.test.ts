@@ -1,15 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/github/app.ts';
+import { createHttpEntry } from '../../src/github/http-entry.ts';
 import { memoryProbot } from '../../src/github/dry-run.ts';
 import { MemoryGitHub } from '../../src/github/memory/memory-github.ts';
 import { EXAMPLES, readTree } from '../support/shared.ts';
 import { installationCreated } from '../support/github.ts';
 
-/** The app behind Probot's own HTTP middleware on a loopback port: signatures are checked by Probot, not by us. */
+/** The app behind its HTTP entry (`http-entry.ts`, what `npm start` serves) on a loopback port. */
 describe('webhook signatures on the HTTP server', () => {
   const github = new MemoryGitHub();
   const repo = github.addRepository('acme', 'mesh', Object.fromEntries(readTree(`${EXAMPLES}bookstore`)));
@@ -19,8 +19,8 @@ describe('webhook signatures on the HTTP server', () => {
 
   beforeAll(async () => {
     const probot = memoryProbot(github, undefined, 'fatal');
-    const middleware = await createNodeMiddleware(app.appFn, { probot, webhooksPath: '/api/github/webhooks' });
-    server = createServer((req, res) => void middleware(req, res));
+    await probot.load(app.appFn);
+    server = createServer(createHttpEntry({ probot, secret: 'memory-github', log: probot.log }));
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
   });

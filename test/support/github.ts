@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Probot } from 'probot';
 import { createApp, type Osm2LinkerdApp } from '../../src/github/app.ts';
 import { memoryProbot } from '../../src/github/dry-run.ts';
-import { MemoryGitHub, type MemoryRepository } from '../../src/github/memory/memory-github.ts';
+import { BOT_LOGIN, MemoryGitHub, type MemoryRepository } from '../../src/github/memory/memory-github.ts';
 import type { RetryPolicy } from '../../src/github/octokit.ts';
 import { checkRequest } from './openapi.ts';
 
@@ -120,6 +120,10 @@ export function commentOnPullRequest(repo: MemoryRepository, pr: number, author:
   const issue = payload.issue as Record<string, unknown>;
   issue.number = pr;
   issue.pull_request = { url: `https://api.github.com/repos/${repo.fullName}/pulls/${pr}`, html_url: `https://github.com/${repo.fullName}/pull/${pr}`, diff_url: '', patch_url: '', merged_at: null };
+  // As GitHub sends it: the issue is the pull request as it is now (its body and who opened it).
+  const pull = repo.pulls.find((p) => p.number === pr);
+  issue.body = pull?.body ?? '';
+  issue.user = { ...(issue.user as object), login: pull?.author ?? BOT_LOGIN, type: (pull?.author ?? BOT_LOGIN).endsWith('[bot]') ? 'Bot' : 'User' };
   const comment = payload.comment as Record<string, unknown>;
   comment.id = commentId;
   comment.body = body;

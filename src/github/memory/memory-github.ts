@@ -22,12 +22,26 @@ export interface RecordedRequest {
 export interface PullRequestRecord {
   number: number; state: 'open' | 'closed'; merged: boolean; title: string; body: string; head: string; base: string; draft: boolean;
   labels: string[]; reviewers: string[]; createdAt: number;
+  /** Who opened it (the app unless a test says otherwise) and, for a fork's PR, the fork's `owner/name`. */
+  author?: string; headRepository?: string;
 }
 export interface ReviewRecord { id: number; pull: number; body: string; event: string; commitId: string; comments: number }
 export interface ReviewCommentRecord { id: number; pull: number; path: string; line: number; side: string; body: string; user: string; minimized?: boolean }
 export interface IssueCommentRecord { id: number; issue: number; body: string; user: string }
 export interface IssueRecord { number: number; title: string; body: string; state: 'open' | 'closed'; user: string }
-export interface CheckRunRecord { id: number; headSha: string; name: string; conclusion: string; title: string; summary: string; annotations: unknown[] }
+export interface CheckRunRecord { id: number; headSha: string; name: string; externalId: string; conclusion: string; title: string; summary: string; annotations: unknown[] }
+
+/** One attempt to deliver a webhook, as `GET /app/hook/deliveries` lists it (the sender records it). */
+export interface HookDeliveryRecord {
+  readonly id: number;
+  /** The `X-GitHub-Delivery` id, the same for every attempt of one delivery. */
+  readonly guid: string;
+  readonly event: string;
+  readonly action: string | null;
+  readonly statusCode: number;
+  readonly deliveredAt: string;
+  readonly redelivery: boolean;
+}
 
 /** A failure to inject: the next `times` requests that match answer with `status` (0: the connection fails, as on a timeout). */
 export interface InjectedFailure {
@@ -141,6 +155,10 @@ export class MemoryGitHub {
   readonly repositories = new Map<string, MemoryRepository>();
   readonly requests: RecordedRequest[] = [];
   readonly failures: InjectedFailure[] = [];
+  /** Webhook delivery attempts, oldest first (listed newest first, as GitHub does). */
+  readonly hookDeliveries: HookDeliveryRecord[] = [];
+  /** Called for `POST /app/hook/deliveries/{id}/attempts`: the test sends the delivery again. */
+  onRedeliver: ((delivery: HookDeliveryRecord) => void) | undefined;
   /** Called before each request is answered: lets a test act as a person between two of the app's requests. */
   beforeRequest: ((method: string, path: string) => void) | undefined;
   readonly #routes: [string, RegExp, Handler][] = [];
@@ -160,6 +178,16 @@ export class MemoryGitHub {
     const repo = this.repositories.get(fullName);
     if (!repo) throw new Error(`no repository ${fullName}`);
     return repo;
+  }
+
+  /** Records an attempt to deliver a webhook (what GitHub's delivery log would show). */
+  recordDelivery(attempt: Omit<HookDeliveryRecord, 'id' | 'deliveredAt' | 'redelivery'> & { deliveredAt?: string }): HookDeliveryRecord {
+    const record = {
+      ...attempt, id: this.hookDeliveries.length + 1, deliveredAt: attempt.deliveredAt ?? new Date().toISOString(),
+      redelivery: this.hookDeliveries.some((d) => d.guid === attempt.guid),
+    };
+    this.hookDeliveries.push(record);
+    return record;
   }
 
   fail(failure: Omit<InjectedFailure, 'times'> & { times?: number }): void {
@@ -187,8 +215,10 @@ export class MemoryGitHub {
     }
     this.requests.push({ method, path, query, body: text ? body : undefined, status: reply.status });
     const headers: Record<string, string> = { 'content-type': reply.raw === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', ...('headers' in reply ? (reply.headers as Record<string, string>) : {}) };
-    if (reply.status === 204) return new Response(null, { status: 204 });
-    return new Response(reply.raw ?? JSON.stringify(reply.data ?? {}), { status: reply.status, headers });
+    const response = reply.status === 204 ? new Response(null, { status: 204 }) : new Response(reply.raw ?? JSON.stringify(reply.data ?? {}), { status: reply.status, headers });
+    // A real answer knows its URL (Octokit's paginate reads it).
+    Object.defineProperty(response, 'url', { value: url.toString() });
+    return response;
   };
 
   #answer(method: string, rawPath: string, path: string, req: { query: Record<string, string>; body: Record<string, unknown> }): Reply & { headers?: Record<string, string> } {
@@ -205,6 +235,18 @@ export class MemoryGitHub {
     if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) return { status: 201, data: { token: 'ghs_memory', expires_at: '2999-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' } };
     if (method === 'GET' && path === '/app') return { status: 200, data: { id: 1, slug: APP_SLUG, name: APP_SLUG, owner: { login: 'osm2linkerd' } } };
     if (method === 'POST' && path === '/graphql') return this.#graphql(req.body);
+    if (method === 'GET' && path === '/app/installations') {
+      const owners = [...new Set([...this.repositories.values()].map((r) => r.owner))];
+      return { status: 200, data: owners.length > 0 ? [{ id: 1, account: userJson(owners[0] ?? ''), app_id: 1, target_type: 'Organization', permissions: {}, events: [] }] : [] };
+    }
+    if (method === 'GET' && path === '/app/hook/deliveries') return { status: 200, data: [...this.hookDeliveries].reverse().map(deliveryJson) };
+    const attempt = method === 'POST' ? /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(path) : null;
+    if (attempt) {
+      const delivery = this.hookDeliveries.find((d) => d.id === Number(attempt[1]));
+      if (!delivery) return notFound();
+      queueMicrotask(() => this.onRedeliver?.(delivery));
+      return { status: 202, data: {} };
+    }
     if (method === 'GET' && path === '/installation/repositories') {
       const repositories = [...this.repositories.values()].map((r) => repositoryJson(r));
       return { status: 200, data: { total_count: repositories.length, repositories } };
@@ -312,9 +354,10 @@ export class MemoryGitHub {
       return { status: 200, data: { status: 'diverged', ahead_by: ahead.length, behind_by: behind.length, total_commits: ahead.length, commits: ahead.map(commitJson), files: [] } };
     });
     r('GET', '/pulls', (repo, _m, req) => {
-      const head = req.query.head?.split(':')[1];
+      // `head=user:branch` as on GitHub: a fork's branch of the same name belongs to another user.
+      const [headOwner, head] = req.query.head?.split(':') ?? [];
       const state = req.query.state ?? 'open';
-      const list = repo.pulls.filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state)).sort((a, b) => b.createdAt - a.createdAt);
+      const list = repo.pulls.filter((p) => (!head || (p.head === head && (p.headRepository?.split('/')[0] ?? repo.owner) === headOwner)) && (state === 'all' || p.state === state)).sort((a, b) => b.createdAt - a.createdAt);
       return { status: 200, data: list.map((p) => pullJson(repo, p)) };
     });
     r('POST', '/pulls', (repo, _m, req) => {
@@ -362,6 +405,9 @@ export class MemoryGitHub {
       for (const c of comments) repo.reviewComments.push({ id: repo.nextNumber() * 1000 + 1, pull: p.number, path: c.path, line: c.line, side: c.side, body: c.body, user: BOT_LOGIN });
       return { status: 200, data: { id: review.id, body: review.body, state: 'COMMENTED', commit_id: review.commitId, user: userJson(BOT_LOGIN) } };
     }));
+    r('GET', '/pulls/:n/reviews', (repo, m) => withPull(repo, m[3], (p) => ({
+      status: 200, data: repo.reviews.filter((rv) => rv.pull === p.number).map((rv) => ({ id: rv.id, body: rv.body, state: 'COMMENTED', commit_id: rv.commitId, user: userJson(BOT_LOGIN) })),
+    })));
     r('POST', '/pulls/:n/requested_reviewers', (repo, m, req) => withPull(repo, m[3], (p) => {
       p.reviewers.push(...((req.body.reviewers as string[] | undefined) ?? []), ...((req.body.team_reviewers as string[] | undefined) ?? []).map((t) => `team:${t}`));
       return { status: 201, data: pullJson(repo, p) };
@@ -372,13 +418,13 @@ export class MemoryGitHub {
     }));
     r('POST', '/check-runs', (repo, _m, req) => {
       const output = (req.body.output ?? {}) as { title?: string; summary?: string; annotations?: unknown[] };
-      const run: CheckRunRecord = { id: repo.nextNumber() * 1000 + 2, headSha: String(req.body.head_sha), name: String(req.body.name), conclusion: String(req.body.conclusion ?? ''), title: output.title ?? '', summary: output.summary ?? '', annotations: [...(output.annotations ?? [])] };
+      const run: CheckRunRecord = { id: repo.nextNumber() * 1000 + 2, headSha: String(req.body.head_sha), name: String(req.body.name), externalId: String(req.body.external_id ?? ''), conclusion: String(req.body.conclusion ?? ''), title: output.title ?? '', summary: output.summary ?? '', annotations: [...(output.annotations ?? [])] };
       repo.checkRuns.push(run);
       return { status: 201, data: { id: run.id, head_sha: run.headSha, name: run.name, conclusion: run.conclusion } };
     });
     r('GET', '/commits/:ref/check-runs', (repo, m, req) => {
       const runs = repo.checkRuns.filter((c) => c.headSha === (resolve(repo, m[3] ?? '') ?? m[3]) && (!req.query.check_name || c.name === req.query.check_name));
-      return { status: 200, data: { total_count: runs.length, check_runs: runs.map((c) => ({ id: c.id, name: c.name, head_sha: c.headSha, conclusion: c.conclusion })) } };
+      return { status: 200, data: { total_count: runs.length, check_runs: runs.map((c) => ({ id: c.id, name: c.name, head_sha: c.headSha, external_id: c.externalId, conclusion: c.conclusion })) } };
     });
     r('PATCH', '/check-runs/:id', (repo, m, req) => {
       const run = repo.checkRuns.find((c) => c.id === Number(m[3]));
@@ -449,6 +495,14 @@ function userJson(login: string) {
   return { login, id: login.length, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
 }
 
+function deliveryJson(d: HookDeliveryRecord) {
+  const ok = d.statusCode >= 200 && d.statusCode < 300;
+  return {
+    id: d.id, guid: d.guid, delivered_at: d.deliveredAt, redelivery: d.redelivery, duration: 0.1, status: ok ? 'OK' : d.statusCode === 0 ? 'timed out' : 'Invalid HTTP Response: ' + d.statusCode,
+    status_code: d.statusCode, event: d.event, action: d.action, installation_id: 1, repository_id: null,
+  };
+}
+
 function repositoryJson(repo: MemoryRepository) {
   return { id: 1, name: repo.name, full_name: repo.fullName, owner: userJson(repo.owner), default_branch: repo.defaultBranch, private: false };
 }
@@ -501,8 +555,8 @@ function pullJson(repo: MemoryRepository, p: PullRequestRecord) {
   return {
     number: p.number, state: p.state, merged_at: p.merged ? '2026-01-01T00:00:00Z' : null, title: p.title, body: p.body, draft: p.draft,
     html_url: `https://github.com/${repo.fullName}/pull/${p.number}`,
-    head: { ref: p.head, sha: repo.refs.get(p.head) ?? '', repo: repositoryJson(repo) }, base: { ref: p.base, sha: repo.refs.get(p.base) ?? '' },
-    labels: p.labels.map((name) => ({ name })), user: userJson(BOT_LOGIN),
+    head: { ref: p.head, sha: repo.refs.get(p.head) ?? '', repo: p.headRepository ? { ...repositoryJson(repo), full_name: p.headRepository } : repositoryJson(repo) },
+    base: { ref: p.base, sha: repo.refs.get(p.base) ?? '' }, labels: p.labels.map((name) => ({ name })), user: userJson(p.author ?? BOT_LOGIN),
   };
 }
 
