@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-import { createProbot, run } from 'probot';
+import { createProbot, run, type Server } from 'probot';
 import { createApp } from './app.ts';
 import { DEFAULT_RETRY, MemoryJobQueue, type JobQueue } from './job-queue.ts';
+import { includeChildMetrics, observeQueueDepth } from './metrics.ts';
 import { appOctokit } from './octokit.ts';
 import { RedisJobQueue } from './redis-queue.ts';
 import { answerMetricsRequests, askForMetrics } from './child-metrics.ts';
-import { includeChildMetrics, observeQueueDepth } from './metrics.ts';
 import { startServer } from './server.ts';
 import { serveJobs, WorkerProcess } from './worker-process.ts';
 
 // Probot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, … from the environment (.env.example); without them it serves the
-// page that registers a new GitHub App from app.yml. The process model (docs/github-app.md, "Queue and replicas"):
+// page that registers a new GitHub App from app.yml; with them, the app's own HTTP entry (limits, signature before
+// parsing, /healthz, /readyz, /metrics) serves webhook and worker-only replicas. The process model (docs/github-app.md, "Queue and replicas"):
 //   no REDIS_URL   one replica, in-process queue (nothing to install); its jobs run in a worker process;
 //   REDIS_URL      any number of replicas; each takes webhooks (WEBHOOKS=0: not) and runs jobs (WORKERS=0: not), the
 //                  jobs in a worker process of its own when it does both, so the HTTP event loop only answers.
@@ -46,15 +47,14 @@ const Octokit = appOctokit({ ...(env.OSM2LINKERD_THROTTLE === '0' ? { throttle: 
 const probotEnv = { ...env, REDIS_URL: undefined };
 
 observeQueueDepth(() => queue.depth());
-// With credentials, the app's own HTTP entry (limits, signature before parsing, /healthz, /readyz, /metrics) serves
-// webhook replicas, and worker-only replicas for their probes and metrics; a worker process serves nothing.
 const readiness = [{ name: 'queue', check: async () => { if (!(await queue.healthy())) throw new Error('the queue store (Redis) does not answer'); } }];
-let server: { stop(): Promise<void> } | undefined;
-if (loaded && !workerProcess) {
+let server: { stop(): Promise<unknown> } | undefined;
+// A worker process serves nothing (its parent answers HTTP); a worker-only replica serves health, readiness and metrics.
+if (workerProcess) await createProbot({ overrides: { Octokit }, env: probotEnv }).load(app.appFn);
+else if (loaded) {
   const running = await startServer(app.appFn, { Octokit, readiness, webhooks, env: probotEnv });
   server = { stop: running.close };
-} else if (webhooks) server = await run(app.appFn, { Octokit, env: probotEnv });
-else await createProbot({ overrides: { Octokit }, env: probotEnv }).load(app.appFn);
+} else server = await run(app.appFn, { Octokit, env: probotEnv }) satisfies Server;
 
 let worker: WorkerProcess | undefined;
 if (workerProcess) {
@@ -77,12 +77,13 @@ let reconciling: NodeJS.Timeout | undefined;
 if (loaded && workers && (redisUrl ? !forkWorker : !workerProcess)) {
   // On start: what GitHub could not deliver, and what no webhook announced; then the reconcile every interval.
   const recover = async (first: boolean) => {
-    const interval = reconcileHours * 3_600_000;
-    // Replicas started together (a rollout) recover once; the periodic reconcile runs once per interval.
-    if (!(await queue.claim(first ? 'start' : 'reconcile', first ? 10_000 : Math.max(60_000, interval / 2)))) return;
+    // Every worker that starts asks for the failed deliveries (one GitHub sends twice is absorbed by its delivery id).
     if (first) await app.redeliverFailed().catch((error: unknown) => say(`redelivery of failed deliveries: ${String(error)}`));
-    // RECONCILE_INTERVAL_HOURS=0: no reconcile at all.
-    if (reconcileHours > 0) await app.reconcile().catch((error: unknown) => say(`reconcile: ${String(error)}`));
+    // RECONCILE_INTERVAL_HOURS=0: no reconcile at all. Replicas started together (a rollout) reconcile once; the
+    // periodic reconcile runs once per interval.
+    const interval = reconcileHours * 3_600_000;
+    if (reconcileHours <= 0 || !(await queue.claim(first ? 'start' : 'reconcile', first ? 10_000 : Math.max(60_000, interval / 2)))) return;
+    await app.reconcile().catch((error: unknown) => say(`reconcile: ${String(error)}`));
   };
   void recover(true);
   if (reconcileHours > 0) reconciling = setInterval(() => void recover(false), reconcileHours * 3_600_000).unref();
