@@ -55,6 +55,22 @@ describe('osm2linkerd CLI', () => {
     expect(stdout).toMatch(/requests compared, \d+ differences, 0 not covered by a finding/);
   });
 
+  // linkerd-reference §3.3: `all-authenticated` admits "any mesh identity", `audit` admits without authentication.
+  it('--permissive-access picks the accessPolicy of permissive-mode Servers: all-authenticated unless audit is asked for', async () => {
+    const accessPolicies = async (...args: string[]) => {
+      const { code, stdout } = await cli('translate', EXAMPLE, '--format', 'json', '--mesh-mode', 'permissive', ...args);
+      expect(code).toBe(0);
+      const { files } = JSON.parse(stdout) as { files: { content: string }[] };
+      return new Set(files.flatMap((f) => [...f.content.matchAll(/accessPolicy: (\S+)/g)].map((m) => m[1])));
+    };
+    expect(await accessPolicies()).toEqual(new Set(['all-authenticated']));
+    expect(await accessPolicies('--permissive-access', 'audit')).toEqual(new Set(['audit']));
+    expect(await accessPolicies('--permissive-access', 'exact')).toEqual(new Set(['all-authenticated']));
+    const { code, stderr } = await cli('translate', EXAMPLE, '--permissive-access', 'open');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--permissive-access must be one of exact, audit');
+  });
+
   it('exits 1 on error findings and 2 on usage or I/O errors', async () => {
     const broken = mkdtempSync(join(tmpdir(), 'osm2linkerd-bad-'));
     cpSync(join(EXAMPLE, 'base'), broken, { recursive: true });

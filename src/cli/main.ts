@@ -33,6 +33,8 @@ Options:
   --split-style httproute|trafficsplit   TrafficSplit → weighted HTTPRoute (default) or kept for linkerd-smi
   --mode forklift|coexist       remove the OSM documents (default) or keep them
   --mesh-mode auto|smi|permissive        OSM's traffic policy mode when no MeshConfig says (default auto)
+  --permissive-access exact|audit        permissive mode: Servers admit meshed clients only, as OSM did (default),
+                                          or audit (also admits the plaintext clients OSM refused)
   --probe-networks <cidr,...>   networks kubelet probes come from (default: every network, with a finding)
   --exclude <glob>              paths to leave alone (repeatable)
 
@@ -64,6 +66,7 @@ function parse(argv: readonly string[]) {
       'split-style': { type: 'string' },
       mode: { type: 'string' },
       'mesh-mode': { type: 'string' },
+      'permissive-access': { type: 'string' },
       'probe-networks': { type: 'string' },
       exclude: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
@@ -75,6 +78,7 @@ function parse(argv: readonly string[]) {
     ...(values['split-style'] ? { splitStyle: oneOf('split-style', values['split-style'], ['httproute', 'trafficsplit'] as const) } : {}),
     ...(values.mode ? { strategy: oneOf('mode', values.mode, ['forklift', 'coexist'] as const) } : {}),
     ...(values['mesh-mode'] ? { meshMode: oneOf('mesh-mode', values['mesh-mode'], ['auto', 'smi', 'permissive'] as const) } : {}),
+    ...(values['permissive-access'] ? { permissiveAccess: oneOf('permissive-access', values['permissive-access'], ['exact', 'audit'] as const) } : {}),
     ...(values['probe-networks'] ? { probeNetworks: values['probe-networks'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
   };

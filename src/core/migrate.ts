@@ -1,11 +1,15 @@
 import { finding, sortFindings, type Finding } from './findings/finding.ts';
-import { buildInventory } from './inventory/inventory.ts';
-import { decideMeshMode } from './inventory/mesh-mode.ts';
-import type { Inventory } from './inventory/model.ts';
+import { buildInventory, inventoryOf } from './inventory/inventory.ts';
+import { scriptNamespaceFindings } from './inventory/script-applies.ts';
+import { notDeployedFindings, objectKey, translationViews, versionFindings, type TranslationView } from './inventory/object-versions.ts';
+import { decideMeshMode, type MeshMode } from './inventory/mesh-mode.ts';
+import type { Inventory, K8sObject } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
 import { readAccessModel } from './osm/access-model.ts';
+import { generatedPath } from './plan/placement.ts';
 import { planFiles } from './plan/plan.ts';
+import type { GeneratedResource, LinkerdResource } from './linkerd/resources.ts';
 import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from './plan/types.ts';
 import { rules } from './rules/registry.ts';
 import type { RuleOutput } from './rules/rule.ts';
@@ -20,20 +24,28 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const included = new Map([...files].filter(([path]) => !isExcluded(path, options.exclude)));
   const load = loadRepository(included);
   const { inventory, findings: inventoryFindings } = buildInventory(load);
-  const { meshMode, findings: modeFindings } = decideMeshMode(inventory, options);
-  const outputs: RuleOutput[] = rules.map((rule) => rule.translate({ inventory, options, meshMode }));
+  const views = translationViews(inventory);
+  // What the repository deploys, one version of each object: mesh mode and verify read this view.
+  const deployed = inventoryOf(views[0]?.objects ?? [], inventory);
+  const { meshMode, findings: modeFindings } = decideMeshMode(deployed, options);
+  const outputs = translateViews(views, inventory, deployed, options, meshMode);
   const consumed = outputs.flatMap((o) => o.consumed);
   const resources = outputs.flatMap((o) => o.resources);
   const ruleFindings = outputs.flatMap((o) => o.findings);
   const filePlan = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options });
   const explained: Finding[] = [
-    ...load.findings, ...inventoryFindings, ...modeFindings, ...ruleFindings, ...unhandledFindings(inventory, consumed, fieldPatterns()), ...filePlan.findings,
-  ];
-  const migratedFiles = applyChanges(included, filePlan.files);
+    ...load.findings, ...inventoryFindings, ...versionFindings(inventory), ...notDeployedFindings(inventory), ...scriptNamespaceFindings(load, inventory), ...modeFindings, ...ruleFindings,
+    ...unhandledFindings(inventory, consumed, fieldPatterns()), ...filePlan.findings,
+  ].map((f) => (inventory.deploymentUnits.unreached.has(f.file) && f.id !== 'inventory/not-deployed' ? { ...f, message: `${f.message} (Nothing in the repository deploys ${f.file}.)` } : f));
+  // verify checks the deployed repository: the translation of the live versions only, without the other views' files.
+  const deployedOutputs = outputs.slice(0, rules.length);
+  const deployedPlan = views.length > 1
+    ? planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files
+    : filePlan.files;
   const verification = verify({
-    inventory, model: readAccessModel(inventory), meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
+    inventory: deployed, model: readAccessModel(deployed), meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
   });
-  const findings = sortFindings([...explained, ...uncoveredFindings(inventory, verification)]);
+  const findings = sortFindings([...explained, ...uncoveredFindings(deployed, verification)]);
   return {
     files: filePlan.files,
     findings,
@@ -42,6 +54,90 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     options,
     summary: summarize(inventory, options, meshMode.mode, filePlan.files, findings, verification, resources.length),
   };
+}
+
+/**
+ * Runs the rules once per view (inventory/object-versions.ts). The first view is the deployed repository and gives
+ * everything. Another view gives what its file's versions change: the resources they are the origin of, and every
+ * resource of a deployed origin that comes out different (an HTTPRoute whose HTTPRouteGroup is this version), placed
+ * beside the version; the edits of its documents, the findings in its file and what it consumes. So a version or an
+ * unreached file is translated in place, with the same resource names, and never decides what another file gets.
+ */
+function translateViews(views: readonly TranslationView[], whole: Inventory, deployedInventory: Inventory, options: MigrationOptions, meshMode: MeshMode): RuleOutput[] {
+  const outputs: RuleOutput[] = [];
+  const findingKeys = new Set<string>();
+  const keyOf = (f: Finding) => `${f.id}\u0000${f.file}\u0000${f.line}\u0000${f.message}`;
+  const fresh = (f: Finding) => {
+    const known = findingKeys.has(keyOf(f));
+    findingKeys.add(keyOf(f));
+    return !known;
+  };
+  const deployed = views[0]?.objects ?? [];
+  const deployedObjects = new Set(deployed);
+  const deployedByKey = new Map(deployed.map((o) => [objectKey(o), o]));
+  const deployedResources = new Map<string, string>();
+  // A deployed resource another version changes belongs beside the deployed version it depends on.
+  const versionHome = new Map<string, K8sObject>();
+  for (const [i, view] of views.entries()) {
+    const inventory = i === 0 ? deployedInventory : inventoryOf(view.objects, whole);
+    const own = [...view.own];
+    const ownDocs = new Set(own.map((o) => o.doc));
+    const ownFiles = new Set(own.map((o) => o.doc.file));
+    const home = own[0];
+    const deployedVersion = own.some((o) => !whole.deploymentUnits.unreached.has(o.doc.file));
+    const replacedVersion = own.map((o) => deployedByKey.get(objectKey(o))).find((o) => o !== undefined);
+    for (const rule of rules) {
+      const out = rule.translate({ inventory, options, meshMode });
+      if (i === 0 || home === undefined) {
+        out.resources.forEach((r) => deployedResources.set(resourceKey(r.resource), JSON.stringify(r.resource)));
+        outputs.push({ ...out, findings: out.findings.filter(fresh) });
+        continue;
+      }
+      const changed = (r: GeneratedResource) => deployedObjects.has(r.origin) && deployedResources.get(resourceKey(r.resource)) !== JSON.stringify(r.resource);
+      for (const r of out.resources) {
+        if (replacedVersion && !versionHome.has(resourceKey(r.resource)) && changed(r)) versionHome.set(resourceKey(r.resource), replacedVersion);
+      }
+      outputs.push({
+        resources: out.resources.flatMap((r) => (view.own.has(r.origin) ? [r] : changed(r) ? [{ resource: r.resource, origin: home }] : [])),
+        edits: out.edits.filter((e) => ownDocs.has(e.doc)),
+        // What an unreached file would change elsewhere is not said on deployed files: it decides nothing for them.
+        findings: out.findings.filter((f) => (deployedVersion || ownFiles.has(f.file)) && fresh(f)).map((f) => conditional(f, ownFiles, home.doc.file)),
+        consumed: out.consumed.filter((c) => view.own.has(c.object)),
+      });
+    }
+  }
+  const mainOutputs = views.length > 0 ? rules.length : 0;
+  return outputs.map((out, i) => (i >= mainOutputs ? out : {
+    ...out,
+    resources: out.resources.map((r) => {
+      const homeOf = versionHome.get(resourceKey(r.resource));
+      return homeOf ? { resource: r.resource, origin: homeOf } : r;
+    }),
+  }));
+}
+
+/**
+ * A finding of another view holds only with that view's versions applied. verify checks the deployed view, so the
+ * finding explains none of its differences (no `affects`); outside the version's own file it says which version it
+ * is about rather than being dropped.
+ */
+function conditional(f: Finding, ownFiles: ReadonlySet<string>, versionFile: string): Finding {
+  const message = ownFiles.has(f.file) ? f.message : `${f.message} (When ${versionFile} is the version applied.)`;
+  return finding(f.id, { file: f.file, line: f.line }, {
+    message, remediation: f.remediation, resource: f.resource, ...(f.suggestion ? { suggestion: f.suggestion } : {}),
+  });
+}
+
+function resourceKey(r: LinkerdResource): string {
+  return `${r.apiVersion}/${r.kind}/${r.metadata.namespace ?? ''}/${r.metadata.name}`;
+}
+
+/** verify checks the deployed view: files holding only other versions or unreached objects, and their translations, are left out. */
+function withoutOtherViews(files: ReadonlyMap<string, string>, views: readonly TranslationView[]): Map<string, string> {
+  const deployedFiles = new Set((views[0]?.objects ?? []).map((o) => o.doc.file));
+  const others = new Set(views.slice(1).flatMap((v) => [...v.own].map((o) => o.doc.file)).filter((f) => !deployedFiles.has(f)));
+  const translations = new Set([...others].map(generatedPath));
+  return new Map([...files].filter(([path]) => !others.has(path) && !translations.has(path)));
 }
 
 /** Each consumed kind's known spec fields, from the rule that owns the kind. */

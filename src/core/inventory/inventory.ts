@@ -4,6 +4,7 @@ import { finding, type Finding } from '../findings/finding.ts';
 import { apiGroup, type ObjectRef } from '../source.ts';
 import { asRecord, asString, isRecord } from '../values.ts';
 import { isKustomizationFile, namespacesByFile, readKustomization } from './kustomize.ts';
+import { readDeploymentUnits, type DeploymentUnits, type NamespaceEvidence } from './deployment-units.ts';
 import {
   OSM_GROUPS,
   type Inventory,
@@ -40,14 +41,21 @@ export function buildInventory(load: LoadResult): InventoryResult {
     } else manifestDocs.push(doc);
   }
   const namespaces = namespacesByFile(kustomizations, new Set(load.files.keys()));
+  const deploymentUnits = readDeploymentUnits(load, kustomizations);
   const objects: K8sObject[] = [];
   const otherDocuments: LoadedDocument[] = [];
   for (const doc of manifestDocs) {
-    const read = readObject(doc, namespaces.get(doc.file), findings);
+    const evidence = deploymentUnits.unitsOf(doc.file).flatMap((u) => u.namespace ?? []);
+    const read = readObject(doc, namespaces.get(doc.file), evidence, findings);
     if (read.length > 0) objects.push(...read);
     else if (isRecord(doc.value)) otherDocuments.push(doc);
   }
-  return { inventory: indexInventory(objects, kustomizations, otherDocuments), findings };
+  return { inventory: indexInventory(objects, kustomizations, deploymentUnits, otherDocuments), findings };
+}
+
+/** The same repository model over a subset of its objects (one view of what is applied together). */
+export function inventoryOf(objects: readonly K8sObject[], base: Inventory): Inventory {
+  return indexInventory(objects, base.kustomizations, base.deploymentUnits, base.otherDocuments);
 }
 
 function isKustomizationKind(value: unknown): boolean {
@@ -55,7 +63,12 @@ function isKustomizationKind(value: unknown): boolean {
   return v['kind'] === 'Kustomization' && String(v['apiVersion'] ?? '').startsWith('kustomize.config.k8s.io');
 }
 
-function readObject(doc: LoadedDocument, kustomizeNamespaces: Set<string> | undefined, findings: Finding[]): K8sObject[] {
+function readObject(
+  doc: LoadedDocument,
+  kustomizeNamespaces: Set<string> | undefined,
+  evidence: readonly NamespaceEvidence[],
+  findings: Finding[],
+): K8sObject[] {
   const body = doc.value;
   if (!isRecord(body)) return [];
   const kind = asString(body['kind']);
@@ -64,23 +77,35 @@ function readObject(doc: LoadedDocument, kustomizeNamespaces: Set<string> | unde
   if (!kind || !name) return [];
   const apiVersion = asString(body['apiVersion']) ?? '';
   const ownNamespace = asString(metadata['namespace']);
-  const candidates = [...(kustomizeNamespaces ?? [])].sort();
+  const overriding = distinctNamespaces(evidence.filter((e) => e.source === 'flux-target-namespace'));
+  const filling = distinctNamespaces(evidence.filter((e) => e.source === 'argocd-destination'));
+  const kustomized = [...(kustomizeNamespaces ?? [])].sort();
   const at = (path: readonly (string | number)[]) => locate(doc, path);
   let namespace: string | undefined;
   let namespaceSource: K8sObject['namespaceSource'] = 'unknown';
+  let candidates: string[] = [];
+  const placeBy = (list: string[], source: K8sObject['namespaceSource']): void => {
+    candidates = list;
+    namespace = list.length === 1 ? list[0] : undefined;
+    namespaceSource = source;
+  };
   // kustomize's namespace transformer overrides metadata.namespace of every namespaced object it builds, so a
-  // kustomization that lists the file decides where the object really lands.
-  if (candidates.length > 0 && isNamespaced(kind)) {
-    namespace = candidates.length === 1 ? candidates[0] : undefined;
-    namespaceSource = 'kustomization';
-  } else if (ownNamespace) {
-    namespace = ownNamespace;
-    namespaceSource = 'metadata';
-  }
+  // kustomization that lists the file decides where the object really lands; a Flux targetNamespace overrides that
+  // too. An Argo CD destination.namespace only fills in a namespace the object does not name.
+  if (isNamespaced(kind)) {
+    if (overriding.length > 0) placeBy(overriding, 'deployment-unit');
+    else if (kustomized.length > 0) placeBy(kustomized, 'kustomization');
+    else if (ownNamespace) placeBy([ownNamespace], 'metadata');
+    else if (filling.length > 0) placeBy(filling, 'deployment-unit');
+  } else if (ownNamespace) placeBy([ownNamespace], 'metadata');
   const ref: ObjectRef = { apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}) };
   const object: K8sObject = { ref, body, doc, namespaceSource, candidateNamespaces: candidates, locate: at };
-  if (isNamespaced(kind)) findings.push(...namespaceFindings(object, ownNamespace));
+  if (isNamespaced(kind)) findings.push(...namespaceFindings(object, ownNamespace, evidence));
   return [object];
+}
+
+function distinctNamespaces(evidence: readonly NamespaceEvidence[]): string[] {
+  return [...new Set(evidence.map((e) => e.namespace))].sort();
 }
 
 const CLUSTER_SCOPED = new Set([
@@ -89,7 +114,7 @@ const CLUSTER_SCOPED = new Set([
   'APIService', 'ClusterIssuer',
 ]);
 
-function isNamespaced(kind: string): boolean {
+export function isNamespaced(kind: string): boolean {
   return !CLUSTER_SCOPED.has(kind);
 }
 
@@ -101,7 +126,7 @@ function isOsmObject(o: K8sObject): boolean {
 }
 
 /** Only objects a migration reads get namespace findings: an unknown namespace elsewhere does not matter. */
-function namespaceFindings(o: K8sObject, ownNamespace: string | undefined): Finding[] {
+function namespaceFindings(o: K8sObject, ownNamespace: string | undefined, evidence: readonly NamespaceEvidence[]): Finding[] {
   if (!isOsmObject(o) && !['Deployment', 'StatefulSet', 'DaemonSet', 'Service', 'Pod', 'Rollout'].includes(o.ref.kind)) return [];
   const resource = `${o.ref.kind}/${o.ref.name}`;
   const line = o.locate(['metadata']);
@@ -115,7 +140,21 @@ function namespaceFindings(o: K8sObject, ownNamespace: string | undefined): Find
     })];
   }
   if (o.namespaceSource === 'unknown') {
-    return [finding('load/namespace-unknown', line, { resource, message: `${resource} sets no metadata.namespace and no kustomization.yaml lists it with a namespace: the namespace is unknown.` })];
+    return [finding('load/namespace-unknown', line, {
+      resource,
+      message: `${resource} sets no metadata.namespace and no kustomization, Flux Kustomization or Argo CD Application places it: the namespace is unknown. A \`kubectl -n\` in a script is not evidence (it may run once per namespace), so nothing is assumed: the Linkerd resources generated from it carry no namespace either and land wherever the file is applied.`,
+    })];
+  }
+  if (o.namespaceSource === 'deployment-unit') {
+    const used = evidence.filter((e) => o.candidateNamespaces.includes(e.namespace) && (e.source === 'flux-target-namespace' || !ownNamespace));
+    const by = used.map((e) => `${e.source === 'flux-target-namespace' ? 'targetNamespace' : 'destination.namespace'} ${e.namespace} (${e.at.file}:${e.at.line})`).join(', ');
+    if (o.ref.namespace === undefined) {
+      return [finding('load/namespace-ambiguous', line, { resource, message: `${resource} is deployed to ${o.candidateNamespaces.join(', ')} by different entry points: ${by}.` })];
+    }
+    return [finding('inventory/namespace-from-deployment-unit', line, {
+      resource,
+      message: `${resource} is deployed to namespace ${o.ref.namespace} by ${by}${ownNamespace && ownNamespace !== o.ref.namespace ? `, which overrides its metadata.namespace ${ownNamespace}` : ''}: it is translated there, and the generated resources omit metadata.namespace so that the same entry point places them.`,
+    })];
   }
   if (o.ref.namespace === undefined) {
     return [finding('load/namespace-ambiguous', line, { resource, message: `${resource} is placed in ${o.candidateNamespaces.join(', ')} by different kustomizations.` })];
@@ -123,7 +162,12 @@ function namespaceFindings(o: K8sObject, ownNamespace: string | undefined): Find
   return [];
 }
 
-function indexInventory(objects: readonly K8sObject[], kustomizations: readonly Kustomization[], otherDocuments: readonly LoadedDocument[]): Inventory {
+function indexInventory(
+  objects: readonly K8sObject[],
+  kustomizations: readonly Kustomization[],
+  deploymentUnits: DeploymentUnits,
+  otherDocuments: readonly LoadedDocument[],
+): Inventory {
   const workloads = objects.flatMap((o) => readWorkload(o) ?? []);
   const services = objects.flatMap((o) => readService(o) ?? []);
   const namespaces: NamespaceObject[] = objects
@@ -142,6 +186,7 @@ function indexInventory(objects: readonly K8sObject[], kustomizations: readonly 
     serviceAccounts: objects.filter((o) => o.ref.kind === 'ServiceAccount'),
     namespaces,
     kustomizations,
+    deploymentUnits,
     otherDocuments,
     osmObjects,
     osm: (kind) => byKind.get(kind) ?? [],

@@ -1,7 +1,23 @@
 import type { LoadedDocument } from '../load/load.ts';
 import type { NodePath, ObjectRef, SourceLocation } from '../source.ts';
 
-export type NamespaceSource = 'metadata' | 'kustomization' | 'unknown';
+import type { DeploymentUnits } from './deployment-units.ts';
+
+/**
+ * How an object's namespace was found: its own metadata, a kustomization's namespace:, a deployment unit's evidence
+ * (a Flux Kustomization's targetNamespace, an Argo CD Application's destination.namespace), or not at all.
+ */
+export type NamespaceSource = 'metadata' | 'kustomization' | 'deployment-unit' | 'unknown';
+
+/**
+ * The namespace to write on a resource generated beside `object` for `namespace`. Only a namespace the source itself
+ * names is written: where kustomize or a GitOps tool places the source, it places the generated file the same way;
+ * where the namespace is unknown, the generated resources stay namespace-less too, so they land wherever the file is
+ * applied (never a guessed namespace).
+ */
+export function generatedNamespace(object: K8sObject, namespace: string | undefined): string | undefined {
+  return object.namespaceSource === 'metadata' ? namespace : undefined;
+}
 
 /** A Kubernetes object found in the repository, with where it came from. */
 export interface K8sObject {
@@ -10,7 +26,7 @@ export interface K8sObject {
   readonly doc: LoadedDocument;
   /** How the namespace was found; `unknown` means ref.namespace is undefined. */
   readonly namespaceSource: NamespaceSource;
-  /** Every namespace the object is deployed to when several kustomizations list it. */
+  /** Every namespace the object is deployed to when several kustomizations (or GitOps entry points) place it. */
   readonly candidateNamespaces: readonly string[];
   /** Line of a node inside the object (or of its closest existing ancestor). */
   locate(path: NodePath): SourceLocation;
@@ -100,6 +116,8 @@ export interface Inventory {
   readonly serviceAccounts: readonly K8sObject[];
   readonly namespaces: readonly NamespaceObject[];
   readonly kustomizations: readonly Kustomization[];
+  /** The repository's entry points and what each deploys. */
+  readonly deploymentUnits: DeploymentUnits;
   /** Documents that are not Kubernetes objects (Helm values files, config fragments): OSM keys in them still count. */
   readonly otherDocuments: readonly LoadedDocument[];
   /** OSM and SMI objects (by group), in repository order. */

@@ -10,6 +10,7 @@ import { buildServer, type ProxyProtocol, type ServerSpec } from './build.ts';
 import { resourceName } from './names.ts';
 import type { LinkerdResource } from './resources.ts';
 import { features } from './versions.ts';
+import { generatedNamespace } from '../inventory/model.ts';
 
 /**
  * Which Linkerd Servers the migration generates: one per workload pod port that some OSM object needs a Server for,
@@ -19,13 +20,13 @@ import { features } from './versions.ts';
  *
  * A port needs a Server, in this fixed order:
  *  1. `traffic-target`: the workload runs as the destination of a TrafficTarget OSM honoured, and the port is exposed
- *     by a Service with a protocol OSM could program (not in permissive mode before 2.16: no audit Servers);
+ *     by a Service with a protocol OSM could program (not in permissive mode before 2.16: no Server accessPolicy);
  *  2. `ingress-backend`: an applied IngressBackend's backend reaches the port (`port.number` = a targetPort of it);
  *  3. `upstream-traffic-setting`: an applied UpstreamTrafficSetting sets a local HTTP limit that every request to the
  *     port met (2.17+: HTTPLocalRateLimitPolicy targets a Server).
  * The first need owns the Server: only that rule emits it, from its object (which decides the file and whether the
- * namespace is written), with its access policy (traffic-target in permissive mode: `audit`; an
- * upstream-traffic-setting Server in permissive mode: `all-authenticated`; else the default, deny). Later needs
+ * namespace is written), with its access policy (traffic-target and upstream-traffic-setting Servers in permissive
+ * mode: `all-authenticated`, or `audit` for traffic-target when the option asks for it; else the default, deny). Later needs
  * attach their routes and policies to it by name.
  */
 
@@ -59,7 +60,7 @@ export interface ServerPlan {
 
 export interface ServerPlanInput {
   readonly inventory: Inventory;
-  readonly options: Pick<MigrationOptions, 'linkerdVersion'>;
+  readonly options: Pick<MigrationOptions, 'linkerdVersion' | 'permissiveAccess'>;
   readonly meshMode: MeshMode;
 }
 
@@ -97,7 +98,7 @@ interface Draft {
 
 /** Pure: the same inventory, version and mode always give the same plan (so four rules share one). */
 export function planServers(input: ServerPlanInput): ServerPlan {
-  const key = `${input.options.linkerdVersion}|${input.meshMode.mode}`;
+  const key = `${input.options.linkerdVersion}|${input.meshMode.mode}|${input.options.permissiveAccess}`;
   const byKey = plans.get(input.inventory) ?? new Map<string, ServerPlan>();
   plans.set(input.inventory, byKey);
   const known = byKey.get(key);
@@ -119,14 +120,15 @@ function buildPlan(input: ServerPlanInput): ServerPlan {
 }
 
 function trafficTargetNeeds({ inventory, options, meshMode }: ServerPlanInput, model: AccessModel, planner: Planner): void {
-  if (meshMode.mode === 'permissive' && !features(options.linkerdVersion).audit) return;
+  // Before 2.16 a Server cannot admit meshed clients by itself: the namespace default (all-authenticated) does it.
+  if (meshMode.mode === 'permissive' && !features(options.linkerdVersion).serverAccessPolicy) return;
   const destinations = new Set<string>();
   for (const p of model.policies) {
     const key = `${p.namespace ?? ''}/${p.destination}`;
     if (destinations.has(key)) continue;
     destinations.add(key);
     // The first TrafficTarget naming the destination is where its generated resources go.
-    const source = { object: p.target, namespace: p.target.namespaceSource === 'kustomization' ? undefined : p.namespace };
+    const source = { object: p.target, namespace: generatedNamespace(p.target, p.namespace) };
     for (const workload of inventory.workloadsRunningAs(p.namespace, p.destination)) {
       for (const port of exposedPorts(inventory, workload)) {
         if (port.protocol !== 'unsupported') planner.need('traffic-target', workload, port, source);
@@ -153,7 +155,7 @@ function rateLimitNeeds({ inventory, options, meshMode }: ServerPlanInput, model
     if (!service) continue;
     const limits = readSettingLimits(setting);
     const ports = httpPortsBehind(inventory, service);
-    const source = { object: setting, namespace: setting.namespaceSource === 'kustomization' ? undefined : setting.ref.namespace };
+    const source = { object: setting, namespace: generatedNamespace(setting, setting.ref.namespace) };
     for (const workload of new Set(ports.map((p) => p.workload))) {
       const matches = destinationMatches(model.policies, workload.namespace, workload.serviceAccount);
       if (!workloadLimit(limits, matches, permissive).effective) continue;
@@ -163,12 +165,12 @@ function rateLimitNeeds({ inventory, options, meshMode }: ServerPlanInput, model
 }
 
 /** What the owner's Server admits by itself; omitted = the CRD default, deny. */
-function accessPolicyOf(owner: ServerNeed, meshMode: MeshMode): ServerSpec['accessPolicy'] {
-  if (meshMode.mode !== 'permissive') return undefined;
-  // OSM enforced no TrafficTarget in permissive mode: their Servers audit instead of denying.
-  if (owner === 'traffic-target') return 'audit';
+function accessPolicyOf(owner: ServerNeed, input: ServerPlanInput): ServerSpec['accessPolicy'] {
+  if (input.meshMode.mode !== 'permissive') return undefined;
+  // OSM enforced no TrafficTarget in permissive mode; `audit` (chosen explicitly) also admits plaintext clients.
+  if (owner === 'traffic-target' && input.options.permissiveAccess === 'audit') return 'audit';
   // Permissive mode let every meshed client in, and no plaintext one (osm-semantics §6.1-6.2).
-  if (owner === 'upstream-traffic-setting') return 'all-authenticated';
+  if (owner === 'traffic-target' || owner === 'upstream-traffic-setting') return 'all-authenticated';
   // ingress-backend admits every meshed identity with an AuthorizationPolicy of its own.
   return undefined;
 }
@@ -199,7 +201,7 @@ class Planner {
 
   /** The Server as its owner writes it, under a name no different Server of the namespace has. */
   private build(owner: ServerNeed, workload: Workload, port: ExposedPort, source: Source): PlannedServer {
-    const accessPolicy = accessPolicyOf(owner, this.input.meshMode);
+    const accessPolicy = accessPolicyOf(owner, this.input);
     const proxyProtocol = proxyProtocolOf(port);
     const resource = (name: string) => buildServer(this.input.options.linkerdVersion, {
       name, namespace: source.namespace, podLabels: workload.selectorLabels, port: port.name ?? port.port, proxyProtocol, ...(accessPolicy ? { accessPolicy } : {}),

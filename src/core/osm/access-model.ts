@@ -120,6 +120,9 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
   }
   const destination = asRecord(spec['destination']);
   const destNamespace = asString(destination['namespace']);
+  // A TrafficTarget whose namespace is unknown is never placed in its destination's namespace: OSM dropped it
+  // everywhere else, so that is only the condition under which it took effect. Rules and routes are read as OSM read
+  // them there; what is generated stays namespace-less, like its source (inventory/model.ts generatedNamespace).
   const namespace = target.ref.namespace ?? destNamespace;
   // "The traffic target namespace (%s) must match spec.Destination.Namespace (%s)" (osm-semantics §2.1.2).
   if (target.ref.namespace && destNamespace && target.ref.namespace !== destNamespace) {
@@ -131,6 +134,14 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
   }
   const destinationName = asString(destination['name']);
   if (!destinationName) return undefined;
+  if (target.ref.namespace === undefined && destNamespace) {
+    findings.push(finding('traffic-target/namespace-condition', target.locate(['metadata']), {
+      resource,
+      message: `${resource} names no namespace${target.candidateNamespaces.length > 1 ? ` (kustomizations place it in ${target.candidateNamespaces.join(', ')})` : ''}: OSM applied this TrafficTarget only in namespace ${destNamespace} = destination.namespace, and dropped it anywhere else. The generated resources carry no namespace either: apply them only in ${destNamespace}; applied elsewhere they would grant what OSM never did. What they allow depends on where they are applied, so verify cannot decide it.`,
+      // Whatever verify finds on the destination depends on the namespace the file is applied in.
+      affects: [{ namespace: destNamespace, serviceAccount: destinationName }],
+    }));
+  }
   if (destination['port'] !== undefined) {
     findings.push(finding('traffic-target/destination-port-ignored', at('destination', 'port'), {
       resource,

@@ -6,6 +6,7 @@ import { isValidCidr } from '../verify/cidr.ts';
 import { exposedPorts, type ExposedPort } from './exposed-ports.ts';
 import { ignoredNamespace, ignoredNamespaceReason } from './meshed.ts';
 import { replacedDocuments } from './replaced-documents.ts';
+import { generatedNamespace } from '../inventory/model.ts';
 
 /**
  * The IngressBackends OSM applied and the pod ports their backends reached (osm-semantics §3.1, §6.6). Read by the
@@ -102,7 +103,8 @@ export function readIngressBackends(objects: readonly K8sObject[], inventory: In
 }
 
 function claimKey(p: IngressBackendPolicy, b: IngressBackendTarget): string {
-  return `${p.namespace ?? ''}/${b.name}/${b.port}`;
+  // Without a namespace, two files may be applied to different namespaces: their backends never collide for certain.
+  return `${p.namespace ?? `?${p.object.doc.file}`}/${b.name}/${b.port}`;
 }
 
 function readPolicy(object: K8sObject, inventory: Inventory): IngressBackendPolicy | NotApplied {
@@ -167,7 +169,7 @@ function readPolicy(object: K8sObject, inventory: Inventory): IngressBackendPoli
     object,
     name: object.ref.name,
     namespace: object.ref.namespace,
-    outNamespace: object.namespaceSource === 'kustomization' ? undefined : object.ref.namespace,
+    outNamespace: generatedNamespace(object, object.ref.namespace),
     backends,
     sources: sources.filter((s) => !ignoredSources.some((n) => n.path[2] === s.index)),
     ignoredSources,

@@ -83,3 +83,13 @@ export function isMeshed(workload: Workload, inventory: Inventory, meshed: Reado
   if (ns) return injectionValue(ns.annotations[SIDECAR_INJECTION]) === 'enabled';
   return meshed.has(workload.namespace);
 }
+
+/**
+ * The workloads the migration treats as meshed: those OSM injected (`isMeshed`), and those a Server is generated for
+ * (`withServer`): OSM programmed their pods, so it had injected them, whatever Git says of their namespace, whose
+ * injection `osm namespace add` sets in the cluster (osm-semantics §5). Never in an ignored namespace.
+ */
+export function treatedAsMeshed(inventory: Inventory, meshed: ReadonlySet<string>, withServer: ReadonlySet<Workload>): Workload[] {
+  return inventory.workloads.filter((w) => isMeshed(w, inventory, meshed)
+    || (withServer.has(w) && (w.namespace === undefined || namespaceMonitoring(inventory, w.namespace) !== 'ignored')));
+}

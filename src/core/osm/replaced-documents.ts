@@ -1,8 +1,12 @@
 import type { K8sObject } from '../inventory/model.ts';
+import { objectKey } from '../inventory/object-versions.ts';
 
 /**
  * Kubernetes keeps one object per kind, namespace and name: applied in repository order (`kubectl apply`), a later
- * document with the same key replaces the earlier one (the approach of osm/ingress-backends.ts). Returns each
+ * document with the same key replaces the earlier one (the approach of osm/ingress-backends.ts). Documents of one
+ * object in different files are separate versions, translated each in its own view (inventory/object-versions.ts),
+ * so here it is two documents of one file or stream; a document without a namespace is never one object with a
+ * document of another file. Returns each
  * replaced document with the document that finally replaces it; documents missing from the map are the ones in effect.
  */
 export function replacedDocuments(objects: readonly K8sObject[]): ReadonlyMap<K8sObject, K8sObject> {
@@ -35,5 +39,5 @@ export function inEffect(objects: readonly K8sObject[]): readonly K8sObject[] {
 const effective = new WeakMap<readonly K8sObject[], readonly K8sObject[]>();
 
 function documentKey(o: K8sObject): string {
-  return `${o.ref.kind}/${o.ref.namespace ?? ''}/${o.ref.name}`;
+  return objectKey(o);
 }

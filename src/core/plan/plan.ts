@@ -2,6 +2,7 @@ import { finding, type Finding } from '../findings/finding.ts';
 import { getIn } from '../values.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { joinPath, kustomizationsListing } from '../inventory/kustomize.ts';
+import { objectKey } from '../inventory/object-versions.ts';
 import type { GeneratedResource } from '../linkerd/resources.ts';
 import type { LoadResult, LoadedDocument } from '../load/load.ts';
 import type { MigrationOptions } from '../options.ts';
@@ -37,13 +38,17 @@ export function planFiles(input: FilePlanInput): FilePlan {
   for (const [source, resources] of byOrigin) created.set(generatedPath(source), renderGeneratedFile(source, resources));
   // A file with a syntax error is left exactly as it is (its load finding says so); its valid documents still translate.
   const broken = new Set(input.load.findings.filter((f) => f.id === 'load/yaml-syntax-error').map((f) => f.file));
-  const removed = input.options.strategy === 'forklift' ? removableDocuments(input.consumed).filter((d) => !broken.has(d.file)) : [];
+  const removable = input.options.strategy === 'forklift' ? removableDocuments(input.consumed).filter((d) => !broken.has(d.file)) : [];
+  const emptied = filesFullyRemoved(input.load, new Set(removable.map(docKey)));
+  const kept = filesWithoutReplacement(emptied, created, input.inventory);
+  findings.push(...[...kept].map(keptFinding));
+  const removed = removable.filter((d) => !kept.has(d.file));
   const removedKeys = new Set(removed.map(docKey));
   const intents: EditIntent[] = [
     ...input.edits.filter((e) => !removedKeys.has(docKey(e.doc)) && !broken.has(e.doc.file)),
     ...removed.map((doc): EditIntent => ({ type: 'remove-document', doc })),
   ];
-  const deletedFiles = filesFullyRemoved(input.load, removedKeys);
+  const deletedFiles = new Set([...emptied].filter((f) => !kept.has(f)));
   intents.push(...kustomizationIntents(input.inventory, byOrigin, deletedFiles, removedKeys));
   const modified = applyIntents(input.load, intents, findings);
   const files: FileChange[] = [];
@@ -84,6 +89,26 @@ function filesFullyRemoved(load: LoadResult, removedKeys: ReadonlySet<string>): 
     }
   }
   return deleted;
+}
+
+/**
+ * The invariant that no translation is lost with its file: a file is deleted only when its replacement is written.
+ * That is its own generated file beside it, or, for a file whose objects are each the only definition of their
+ * object (an HTTPRouteGroup, a MeshConfig), the translation the rules wrote where the object is used. A version of
+ * an object several files define has no such other place (the other versions are translated each in their own
+ * file), so without a generated file of its own it is kept.
+ */
+export function filesWithoutReplacement(candidates: ReadonlySet<string>, created: ReadonlyMap<string, string>, inventory: Inventory): Set<string> {
+  const filesByKey = new Map<string, Set<string>>();
+  for (const o of inventory.objects) filesByKey.set(objectKey(o), (filesByKey.get(objectKey(o)) ?? new Set()).add(o.doc.file));
+  const versionedFiles = new Set(inventory.objects.filter((o) => (filesByKey.get(objectKey(o))?.size ?? 0) > 1).map((o) => o.doc.file));
+  return new Set([...candidates].filter((file) => !created.has(generatedPath(file)) && versionedFiles.has(file)));
+}
+
+function keptFinding(file: string): Finding {
+  return finding('plan/file-kept', { file, line: 1 }, {
+    message: `${file} is kept with its OSM documents: they are versions of objects other files define too, and no translation of their own is written beside them, so deleting it would lose this version. Remove it by hand once you have checked the translation of the version you apply.`,
+  });
 }
 
 /** Comments or empty documents outside the parsed documents keep a file alive (someone wrote them for a reason). */

@@ -3,13 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogue, type FindingId } from '../findings/catalogue.ts';
 import { rules } from './registry.ts';
+import { INGRESS_CRD_KINDS } from './surroundings/ingress-crds.ts';
 
 const RULES_DIR = fileURLToPath(new URL('.', import.meta.url));
 
 /** Pipeline stages that raise findings outside any rule. */
 const STAGE_FINDINGS: readonly FindingId[] = [
   'load/yaml-syntax-error', 'load/helm-template-osm-reference', 'load/namespace-unknown', 'load/namespace-ambiguous', 'load/namespace-overridden',
-  'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'plan/value-replaced', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
+  'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'plan/value-replaced', 'plan/file-kept',
+  'inventory/namespace-from-deployment-unit', 'inventory/object-in-several-files', 'inventory/not-deployed', 'inventory/script-namespace-not-evidence', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
   'verify/uncovered-difference',
 ];
 
@@ -26,7 +28,7 @@ describe('rule registry', () => {
 
   it('declares the known spec fields of every OSM kind it consumes whole (so unknown fields are reported)', () => {
     for (const rule of rules) {
-      const kinds = rule.consumes.filter((c) => /^[A-Z][A-Za-z]+$/.test(c) && !['NetworkPolicy', 'Ingress', 'HelmRelease', 'Application', 'CustomResourceDefinition', 'Canary'].includes(c));
+      const kinds = rule.consumes.filter((c) => /^[A-Z][A-Za-z]+$/.test(c) && !['NetworkPolicy', 'Ingress', 'HelmRelease', 'Application', 'CustomResourceDefinition', 'Canary', 'Rollout', ...INGRESS_CRD_KINDS].includes(c));
       expect(Object.keys(rule.fields ?? {}).sort(), rule.id).toEqual(kinds.sort());
     }
   });

@@ -94,4 +94,19 @@ describe('translateDefaultPolicy', () => {
     expect(out.edits.map((e) => (e.type === 'set-key' ? [e.key, e.value] : e.type))).toEqual([['config.linkerd.io/default-inbound-policy', 'all-authenticated']]);
     expect(out.findings.map((f) => f.id).sort()).toEqual(['mesh-mode/default-authenticated', 'probes/open-to-all-networks', 'probes/tcp-probe-always-passes']);
   });
+
+  // osm-semantics §5: `osm namespace add` writes the namespace's injection in the cluster, not in Git. A workload the
+  // migration generates a Server for is meshed (OSM programmed it), so its namespace keeps OSM's default too; the
+  // injection rule adds linkerd.io/inject beside it (injection/namespace-inject-added).
+  it('treats a namespace as meshed where a Server is generated for its pods, even if Git says nothing of injection', () => {
+    const route = 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: TCPRoute\nmetadata: {name: r, namespace: shop}\nspec: {matches: {ports: [8080]}}\n';
+    const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080}]\n';
+    const bare = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
+    const files = { 'ns.yaml': bare, 'd.yaml': deployment('api', 'shop'), 's.yaml': service, 't.yaml': TARGET, 'r.yaml': route };
+    const { inventory } = inventoryOf(files);
+    const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });
+    expect(out.edits.map((e) => (e.type === 'set-key' ? [e.doc.file, e.key, e.value] : e.type))).toEqual([['ns.yaml', 'config.linkerd.io/default-inbound-policy', 'deny']]);
+    const { inventory: unserved } = inventoryOf({ 'ns.yaml': bare, 'd.yaml': deployment('api', 'shop') });
+    expect(translateDefaultPolicy({ inventory: unserved, options: resolveOptions(), meshMode: SMI }).edits).toEqual([]);
+  });
 });

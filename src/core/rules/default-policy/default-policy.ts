@@ -2,7 +2,7 @@ import { finding } from '../../findings/finding.ts';
 import type { Workload } from '../../inventory/model.ts';
 import { httpProbePaths, planServers, type ServerPlan } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
-import { isMeshed, meshedNamespaces } from '../../osm/meshed.ts';
+import { meshedNamespaces, treatedAsMeshed } from '../../osm/meshed.ts';
 import { formatRef } from '../../source.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
@@ -33,7 +33,9 @@ export function translateDefaultPolicy(input: RuleInput): RuleOutput {
   const out = new Emitter();
   const model = readAccessModel(inventory);
   const meshed = meshedNamespaces(inventory, model);
-  const meshedWorkloads = inventory.workloads.filter((w) => isMeshed(w, inventory, meshed));
+  const servers = planServers(input);
+  // As the injection rule sees it: a workload with a generated Server is meshed even where Git does not say so.
+  const meshedWorkloads = treatedAsMeshed(inventory, meshed, new Set(servers.servers.map((s) => s.workload)));
   reportTcpProbes(out, meshedWorkloads);
   const policy = meshMode.mode === 'smi' ? 'deny' : 'all-authenticated';
   const namespaces = new Set(meshedWorkloads.flatMap((w) => w.namespace ?? []));
@@ -65,7 +67,7 @@ export function translateDefaultPolicy(input: RuleInput): RuleOutput {
       }));
     }
   }
-  reportDefaultProbeRoutes(out, meshedWorkloads, planServers(input));
+  reportDefaultProbeRoutes(out, meshedWorkloads, servers);
   return out.output();
 }
 

@@ -291,12 +291,18 @@ describe('documents replaced by a later one', () => {
     expect(replaced[0]?.message).toContain('z-group.yaml:');
   });
 
-  it('leaves the replaced HTTPRouteGroup to the egress rule in the whole migration', () => {
+  it('in the whole migration, translates each file\'s HTTPRouteGroup as a version of one object (issue 7 item 1)', () => {
+    // Two files, one object: neither replaces the other in the repository; whichever is applied last is live.
     const group = 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata:\n  name: egress-http-route\n  namespace: curl\nspec:\n  matches:\n  - name: anything\n    pathRegex: /anything\n';
     const plan = migrate(repo({ 'mc.yaml': meshConfig('enableEgress: false'), 'egress.yaml': DEMO, 'z-group.yaml': group }));
     const ids = plan.findings.filter((f) => f.resource === 'HTTPRouteGroup/curl/egress-http-route').map((f) => f.id);
-    expect(ids).toContain('egress/replaced-by-later-document');
+    expect(ids).toContain('inventory/object-in-several-files');
+    expect(ids).not.toContain('egress/replaced-by-later-document');
     expect(ids).not.toContain('traffic-target/unreferenced-spec');
+    // egress.yaml's own version of the group is translated beside it; z-group.yaml's version changes the route too.
+    const routes = (path: string) => plan.files.find((f) => f.path === path)?.content ?? '';
+    expect(routes('egress.linkerd.yaml')).toContain('kind: HTTPRoute');
+    expect(routes('z-group.linkerd.yaml')).toContain('value: /anything');
   });
 });
 

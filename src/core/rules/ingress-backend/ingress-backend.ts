@@ -258,7 +258,8 @@ class PolicyTranslation {
       if (ownServer) {
         this.out.resource(t.planned.resource, t.planned.origin);
         this.reportProbeRoute(t.planned);
-      } else if (t.planned.accessPolicy !== 'audit' && t.planned.proxyProtocol !== 'opaque') {
+      } else if (!permissive && t.planned.proxyProtocol !== 'opaque') {
+        // (In permissive mode the traffic-target rule gives its Server a catch-all route of its own.)
         const covering = catchAllMatch(this.model, t.workload, t.port.port);
         if (covering) {
           // A TrafficTarget route on this Server already matches every request (PathPrefix "/", no method, no

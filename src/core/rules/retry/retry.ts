@@ -13,6 +13,7 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { fieldName, unknownFields, type FieldSchema } from '../crd-fields.ts';
 import { annotateService, annotationsInline, annotationsYaml } from '../service-annotations.ts';
 import { retryAnnotations, translateRetryPolicy, type TranslatedRetry } from './retry-policy.ts';
+import { generatedNamespace } from '../../inventory/model.ts';
 
 /**
  * Retry (policy.openservicemesh.io/v1alpha1, osm-semantics §3.4) → Linkerd retries on the destination Service:
@@ -242,7 +243,7 @@ function serviceProfile(input: RuleInput, out: Emitter, effective: readonly Cand
     kind: 'ServiceProfile',
     metadata: {
       name,
-      ...(service.object.namespaceSource === 'kustomization' ? {} : { namespace }),
+      ...(generatedNamespace(service.object, namespace) !== undefined ? { namespace } : {}),
       labels: { ...GENERATED_BY_LABEL },
     },
     spec: {

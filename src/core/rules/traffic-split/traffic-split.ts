@@ -9,6 +9,7 @@ import { asArray, asRecord, asString } from '../../values.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { translateHttpMatch } from '../traffic-target/http-match.ts';
+import { generatedNamespace } from '../../inventory/model.ts';
 
 /**
  * TrafficSplit → a weighted HTTPRoute on the apex Service (linkerd-reference §4.1), or a kept v1alpha2 TrafficSplit
@@ -43,7 +44,8 @@ export function translateTrafficSplits({ inventory, options }: RuleInput): RuleO
     const spec = asRecord(split.body['spec']);
     const namespace = split.ref.namespace;
     const apexName = apexServiceName(asString(spec['service']) ?? '', namespace);
-    const apexKey = `${namespace ?? ''}/${apexName}`;
+    // Without a namespace, splits of different files may be applied to different namespaces: they never compete.
+    const apexKey = `${namespace ?? `?${split.doc.file}`}/${apexName}`;
     const first = seenApex.get(apexKey);
     if (first) {
       out.finding(finding('traffic-split/duplicate-apex', split.locate(['spec', 'service']), {
@@ -64,7 +66,7 @@ export function translateTrafficSplits({ inventory, options }: RuleInput): RuleO
       }));
       continue;
     }
-    const outNamespace = split.namespaceSource === 'kustomization' ? undefined : namespace;
+    const outNamespace = generatedNamespace(split, namespace);
     const asTrafficSplit = options.splitStyle === 'trafficsplit' || !features(options.linkerdVersion).weightedServiceRoutes;
     if (asTrafficSplit) {
       keepForLinkerdSmi(out, split, apexName, backends, outNamespace, options.splitStyle === 'trafficsplit');

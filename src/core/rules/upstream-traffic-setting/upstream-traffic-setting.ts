@@ -28,6 +28,7 @@ import { contains } from '../traffic-target/overlap.ts';
 import { describeLeaves, fieldName, leafFields, unknownFields, wrongTypedFields, type FieldSchema } from '../crd-fields.ts';
 import { buildHttpLocalRateLimitPolicy, limitLosses, perSecond } from './rate-limit.ts';
 import { annotateService, annotationsInline } from '../service-annotations.ts';
+import { generatedNamespace } from '../../inventory/model.ts';
 
 /**
  * UpstreamTrafficSetting (policy.openservicemesh.io/v1alpha1, osm-semantics §3.3) → what Linkerd can say of it:
@@ -380,7 +381,7 @@ class Translation {
       return;
     }
     this.limited.set(key, { setting, rps: rate.requestsPerSecond });
-    const namespace = setting.namespaceSource === 'kustomization' ? undefined : setting.ref.namespace;
+    const namespace = generatedNamespace(setting, setting.ref.namespace);
     const generated = this.emitServer(served);
     const name = this.out.resource(buildHttpLocalRateLimitPolicy(resourceName(setting.ref.name, server), namespace, server, rate.requestsPerSecond), setting);
     this.report('upstream-traffic-setting/rate-limit', setting, limit.path,
