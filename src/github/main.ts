@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { createProbot, run } from 'probot';
+import { createProbot, run, type Server } from 'probot';
 import { createApp } from './app.ts';
 import { DEFAULT_RETRY, MemoryJobQueue, type JobQueue } from './job-queue.ts';
+import { includeChildMetrics, observeQueueDepth } from './metrics.ts';
 import { appOctokit } from './octokit.ts';
 import { RedisJobQueue } from './redis-queue.ts';
 import { answerMetricsRequests, askForMetrics } from './child-metrics.ts';
-import { includeChildMetrics, observeQueueDepth } from './metrics.ts';
 import { startServer } from './server.ts';
 import { serveJobs, WorkerProcess } from './worker-process.ts';
 
@@ -46,15 +46,14 @@ const Octokit = appOctokit({ ...(env.OSM2LINKERD_THROTTLE === '0' ? { throttle: 
 const probotEnv = { ...env, REDIS_URL: undefined };
 
 observeQueueDepth(() => queue.depth());
-// With credentials, the app's own HTTP entry (limits, signature before parsing, /healthz, /readyz, /metrics) serves
-// webhook replicas, and worker-only replicas for their probes and metrics; a worker process serves nothing.
 const readiness = [{ name: 'queue', check: async () => { if (!(await queue.healthy())) throw new Error('the queue store (Redis) does not answer'); } }];
-let server: { stop(): Promise<void> } | undefined;
-if (loaded && !workerProcess) {
+let server: { stop(): Promise<unknown> } | undefined;
+// A worker process serves nothing (its parent answers HTTP); a worker-only replica serves health, readiness and metrics.
+if (workerProcess) await createProbot({ overrides: { Octokit }, env: probotEnv }).load(app.appFn);
+else if (loaded) {
   const running = await startServer(app.appFn, { Octokit, readiness, webhooks, env: probotEnv });
   server = { stop: running.close };
-} else if (webhooks) server = await run(app.appFn, { Octokit, env: probotEnv });
-else await createProbot({ overrides: { Octokit }, env: probotEnv }).load(app.appFn);
+} else server = await run(app.appFn, { Octokit, env: probotEnv }) satisfies Server;
 
 let worker: WorkerProcess | undefined;
 if (workerProcess) {

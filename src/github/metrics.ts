@@ -17,6 +17,7 @@ const deliveries = new Counter({
   registers: [registry],
 });
 let readQueueDepth: (() => Promise<Readonly<Record<string, number>>>) | undefined;
+// Registered by its constructor; read at each scrape through `collect`.
 new Gauge({
   name: 'osm2linkerd_queue_depth',
   help: 'Repository jobs by state (waiting, active, delayed, …), read from the queue at each scrape',
