@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   LINKERD_VERSIONS,
   migrate,
+  phaseJson,
   renderJson,
+  renderPhases,
+  renderSummary,
   renderSarif,
   renderText,
   renderVerificationReport,
+  type FileChange,
   type MigrationOptionsInput,
+  type MigrationPlan,
 } from '../core/index.ts';
 import { dryRun } from '../github/dry-run.ts';
 import { readCheckout } from './read-checkout.ts';
@@ -31,8 +36,10 @@ Options:
   --out <dir>                   write changed and new files under <dir> instead
   --linkerd-version <x.y>       target Linkerd ${LINKERD_VERSIONS[0]}..${LINKERD_VERSIONS.at(-1)} (default ${LINKERD_VERSIONS.at(-1)})
   --split-style httproute|trafficsplit   TrafficSplit → weighted HTTPRoute (default) or kept for linkerd-smi
-  --mode forklift|coexist       remove the OSM documents (default) or keep them
-  --mesh-mode auto|smi|permissive        OSM's traffic policy mode when no MeshConfig says (default auto)
+  --strategy forklift|phased    one change with OSM removed (default), or zero-downtime phases: a bridge, one
+                                phase per namespace group (callees first), then the lock-down (= forklift)
+  --phase <n>                   with --strategy phased: print (or --write) only phase n, on the tree after n-1
+  --mode auto|smi|permissive    OSM's traffic policy mode when no MeshConfig says (default auto; as the app's mode)
   --probe-networks <cidr,...>   networks kubelet probes come from (default: every network, with a finding)
   --exclude <glob>              paths to leave alone (repeatable)
 
@@ -62,8 +69,9 @@ function parse(argv: readonly string[]) {
       out: { type: 'string' },
       'linkerd-version': { type: 'string' },
       'split-style': { type: 'string' },
+      strategy: { type: 'string' },
+      phase: { type: 'string' },
       mode: { type: 'string' },
-      'mesh-mode': { type: 'string' },
       'probe-networks': { type: 'string' },
       exclude: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
@@ -73,19 +81,26 @@ function parse(argv: readonly string[]) {
   const options: MigrationOptionsInput = {
     ...(oneOf('linkerd-version', values['linkerd-version'], LINKERD_VERSIONS) ? { linkerdVersion: oneOf('linkerd-version', values['linkerd-version'], LINKERD_VERSIONS) } : {}),
     ...(values['split-style'] ? { splitStyle: oneOf('split-style', values['split-style'], ['httproute', 'trafficsplit'] as const) } : {}),
-    ...(values.mode ? { strategy: oneOf('mode', values.mode, ['forklift', 'coexist'] as const) } : {}),
-    ...(values['mesh-mode'] ? { meshMode: oneOf('mesh-mode', values['mesh-mode'], ['auto', 'smi', 'permissive'] as const) } : {}),
+    ...(values.strategy ? { strategy: oneOf('strategy', values.strategy, ['forklift', 'phased'] as const) } : {}),
+    ...(values.mode ? { meshMode: oneOf('mode', values.mode, ['auto', 'smi', 'permissive'] as const) } : {}),
     ...(values['probe-networks'] ? { probeNetworks: values['probe-networks'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
   };
   const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const) ?? 'text';
   if (values.write && values.out) throw new UsageError('--write and --out cannot be used together');
-  return { values, positionals, options, format };
+  const phase = values.phase === undefined ? undefined : phaseNumber(values.phase, options.strategy);
+  return { values, positionals, options, format, phase };
+}
+
+function phaseNumber(value: string, strategy: string | undefined): number {
+  if (strategy !== 'phased') throw new UsageError('--phase needs --strategy phased');
+  if (!/^\d+$/.test(value)) throw new UsageError(`--phase must be a phase number (got "${value}")`);
+  return Number(value);
 }
 
 export async function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
   try {
-    const { values, positionals, options, format } = parse(argv);
+    const { values, positionals, options, format, phase } = parse(argv);
     if (values.help) { out(USAGE); return 0; }
     if (values.version) { out(`${version()}\n`); return 0; }
     const [command, dir, ...extra] = positionals;
@@ -94,7 +109,9 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dir} is not a directory`);
     if (command === 'pr') {
-      const { report, repository } = await dryRun(await readCheckout(dir), options, `example/${basename(resolve(dir))}`);
+      const { strategy, ...config } = options;
+      if (strategy === 'phased') throw new UsageError('the GitHub App opens forklift pull requests; see a phased plan with `translate --strategy phased`');
+      const { report, repository } = await dryRun(await readCheckout(dir), config, `example/${basename(resolve(dir))}`);
       out(`${report}\n`);
       return repository.pulls.length > 0 ? 0 : 1;
     }
@@ -103,9 +120,10 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
       out(renderVerificationReport(plan.verification));
       return plan.verification.uncovered.length > 0 ? 1 : 0;
     }
+    if (phase !== undefined) return await runPhase(plan, phase, { dir, format, write: values.write === true, out: values.out }, out);
     if (format === 'json') out(renderJson(plan));
     else if (format === 'sarif') out(renderSarif(plan.findings, version()));
-    else out(renderText(plan));
+    else out(plan.phases ? `${renderPhases(plan)}\n${renderSummary(plan)}\n` : renderText(plan));
     if (values.write) await writePlan(dir, plan.files, { inPlace: true });
     if (values.out) await writePlan(values.out, plan.files, { inPlace: false });
     return plan.summary.findings.error > 0 ? 1 : 0;
@@ -120,6 +138,41 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     }
     throw error;
   }
+}
+
+interface PhaseRun {
+  readonly dir: string;
+  readonly format: 'text' | 'json' | 'sarif';
+  readonly write: boolean;
+  readonly out: string | undefined;
+}
+
+/**
+ * One phase: printed, or written on a tree that is exactly the tree after the phases before it (each file it changes
+ * must still read as that phase expects), so a phase is never applied out of order.
+ */
+async function runPhase(plan: MigrationPlan, index: number, run: PhaseRun, out: (text: string) => void): Promise<number> {
+  const phase = plan.phases?.[index];
+  if (!phase) throw new UsageError(`--phase ${index}: the plan has phases 0 to ${(plan.phases?.length ?? 1) - 1}`);
+  if (run.format === 'sarif') out(renderSarif(phase.findings, version()));
+  else if (run.format === 'json') out(`${JSON.stringify(phaseJson(phase), null, 2)}\n`);
+  else out(renderPhases(plan, index));
+  if (run.write) {
+    const stale = await staleFiles(run.dir, phase.files);
+    if (stale.length > 0) throw new UsageError(`phase ${index} does not apply: ${stale.join(', ')} differ from the tree after phase ${index - 1} (apply the phases in order)`);
+    await writePlan(run.dir, phase.files, { inPlace: true });
+  }
+  if (run.out) await writePlan(run.out, phase.files, { inPlace: false });
+  return phase.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+async function staleFiles(dir: string, files: readonly FileChange[]): Promise<string[]> {
+  const stale: string[] = [];
+  for (const f of files) {
+    const current = await readFile(join(dir, ...f.path.split('/')), 'utf8').catch(() => undefined);
+    if (current !== (f.action === 'create' ? undefined : f.previous)) stale.push(f.path);
+  }
+  return stale;
 }
 
 if (import.meta.main) {

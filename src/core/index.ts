@@ -2,7 +2,7 @@
 export { migrate, applyChanges, globToRegExp } from './migrate.ts';
 export { resolveOptions, migrationOptionsSchema, LINKERD_VERSIONS, NEWEST_LINKERD } from './options.ts';
 export type { MigrationOptions, MigrationOptionsInput, LinkerdVersion } from './options.ts';
-export type { MigrationPlan, FileChange, FileAction, MigrationSummary, KindSummary } from './plan/types.ts';
+export type { MigrationPlan, MigrationPhase, FileChange, FileAction, MigrationSummary, KindSummary } from './plan/types.ts';
 export type { Finding, Severity, Suggestion, DifferenceScope } from './findings/finding.ts';
 export { fingerprint, sortFindings, docsUrlFor } from './findings/finding.ts';
 export { catalogue, isFindingId } from './findings/catalogue.ts';
@@ -10,7 +10,8 @@ export type { FindingId, CatalogueEntry } from './findings/catalogue.ts';
 export type { VerificationReport, Difference, AccessRequest } from './verify/types.ts';
 export type { RepositoryFiles } from './source.ts';
 export { renderUnifiedDiff, fileDiff } from './render/diff.ts';
-export { renderJson } from './render/json.ts';
+export { renderJson, phaseJson } from './render/json.ts';
+export { renderPhases } from './render/phases.ts';
 export { renderSarif } from './render/sarif.ts';
 export { renderText, renderSummary } from './render/text.ts';
 export { renderVerificationReport } from './render/verify-report.ts';

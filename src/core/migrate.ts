@@ -5,8 +5,12 @@ import type { Inventory } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
 import { readAccessModel } from './osm/access-model.ts';
+import { isMeshed, meshedNamespaces } from './osm/meshed.ts';
+import { namespaceCallGraph } from './phases/call-graph.ts';
+import { orderNamespaceGroups } from './phases/order.ts';
+import { planPhases } from './phases/phased-plan.ts';
 import { planFiles } from './plan/plan.ts';
-import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from './plan/types.ts';
+import type { FileChange, KindSummary, MigrationPhase, MigrationPlan, MigrationSummary } from './plan/types.ts';
 import { rules } from './rules/registry.ts';
 import type { RuleOutput } from './rules/rule.ts';
 import { unhandledFindings } from './rules/unhandled.ts';
@@ -34,7 +38,11 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     inventory, model: readAccessModel(inventory), meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(inventory, verification)]);
+  const phases = options.strategy === 'phased'
+    ? phasesOf({ load, inventory, options, outputs, included, migratedFiles, findings })
+    : undefined;
   return {
+    ...(phases ? { phases } : {}),
     files: filePlan.files,
     findings,
     resources,
@@ -42,6 +50,37 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     options,
     summary: summarize(inventory, options, meshMode.mode, filePlan.files, findings, verification, resources.length),
   };
+}
+
+interface PhaseContext {
+  readonly load: ReturnType<typeof loadRepository>;
+  readonly inventory: Inventory;
+  readonly options: ReturnType<typeof resolveOptions>;
+  readonly outputs: readonly RuleOutput[];
+  readonly included: ReadonlyMap<string, string>;
+  readonly migratedFiles: ReadonlyMap<string, string>;
+  readonly findings: readonly Finding[];
+}
+
+/** The forklift result cut into phases along the call graph between meshed namespaces (callees first). */
+function phasesOf(c: PhaseContext): MigrationPhase[] {
+  const model = readAccessModel(c.inventory);
+  const meshed = meshedNamespaces(c.inventory, model);
+  for (const w of c.inventory.workloads) if (w.namespace && isMeshed(w, c.inventory, meshed)) meshed.add(w.namespace);
+  const graph = namespaceCallGraph(c.inventory, model, meshed);
+  return planPhases({
+    load: c.load,
+    inventory: c.inventory,
+    options: c.options,
+    resources: c.outputs.flatMap((o) => o.resources),
+    edits: c.outputs.flatMap((o) => o.edits),
+    consumed: c.outputs.flatMap((o) => o.consumed),
+    original: c.included,
+    forklift: c.migratedFiles,
+    graph,
+    groups: orderNamespaceGroups(graph),
+    findings: c.findings,
+  });
 }
 
 /** Each consumed kind's known spec fields, from the rule that owns the kind. */

@@ -8,8 +8,11 @@ export const NEWEST_LINKERD: LinkerdVersion = '2.20';
 export const migrationOptionsSchema = z.object({
   /** Linkerd version the output must be valid for. */
   linkerdVersion: z.enum(LINKERD_VERSIONS).default(NEWEST_LINKERD),
-  /** forklift: OSM documents are removed; coexist: they are kept beside the Linkerd ones. */
-  strategy: z.enum(['forklift', 'coexist']).default('forklift'),
+  /**
+   * forklift: one change, OSM removed and Linkerd in place (a restart window). phased: zero downtime, an ordered list of
+   * phases (bridge, one per namespace group with callees first, lock-down) whose last result equals forklift's.
+   */
+  strategy: z.enum(['forklift', 'phased']).default('forklift'),
   /** httproute: weighted HTTPRoute per TrafficSplit; trafficsplit: keep it for the linkerd-smi extension. */
   splitStyle: z.enum(['httproute', 'trafficsplit']).default('httproute'),
   /**

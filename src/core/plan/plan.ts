@@ -19,6 +19,8 @@ export interface FilePlanInput {
   readonly edits: readonly EditIntent[];
   readonly consumed: readonly Consumed[];
   readonly options: MigrationOptions;
+  /** A phase before the lock-down keeps the OSM documents: OSM still runs beside Linkerd. */
+  readonly keepOsmDocuments?: boolean;
 }
 
 export interface FilePlan {
@@ -28,7 +30,7 @@ export interface FilePlan {
 
 /**
  * New files beside their sources, added to the kustomizations that list the source; rule edits as minimal text
- * edits; OSM documents removed (forklift) or kept (coexist).
+ * edits; OSM documents removed unless a phase keeps them.
  */
 export function planFiles(input: FilePlanInput): FilePlan {
   const findings: Finding[] = [];
@@ -37,7 +39,7 @@ export function planFiles(input: FilePlanInput): FilePlan {
   for (const [source, resources] of byOrigin) created.set(generatedPath(source), renderGeneratedFile(source, resources));
   // A file with a syntax error is left exactly as it is (its load finding says so); its valid documents still translate.
   const broken = new Set(input.load.findings.filter((f) => f.id === 'load/yaml-syntax-error').map((f) => f.file));
-  const removed = input.options.strategy === 'forklift' ? removableDocuments(input.consumed).filter((d) => !broken.has(d.file)) : [];
+  const removed = !input.keepOsmDocuments ? removableDocuments(input.consumed).filter((d) => !broken.has(d.file)) : [];
   const removedKeys = new Set(removed.map(docKey));
   const intents: EditIntent[] = [
     ...input.edits.filter((e) => !removedKeys.has(docKey(e.doc)) && !broken.has(e.doc.file)),
@@ -204,7 +206,7 @@ function replacedValues(intent: Extract<EditIntent, { type: 'set-keys' }>): Find
   if (current === null || typeof current !== 'object' || Array.isArray(current)) return [];
   return intent.entries.flatMap((entry) => {
     const before = (current as Record<string, unknown>)[entry.key];
-    if (before === undefined || String(before) === entry.value) return [];
+    if (before === undefined || String(before) === String(entry.value)) return [];
     const at = { file: intent.doc.file, line: intent.doc.lineCounter.linePos(intent.doc.range[0]).line };
     return [finding('plan/value-replaced', at, { message: `${entry.key} was ${JSON.stringify(before)} in ${intent.doc.file} and becomes "${entry.value}": the translation needs it; check that nothing relied on the old value.` })];
   });
