@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   LINKERD_VERSIONS,
+  changesThroughPhase,
   migrate,
+  migrationOptionsSchema,
   phaseJson,
   renderJson,
   renderPhases,
@@ -13,7 +15,6 @@ import {
   renderSarif,
   renderText,
   renderVerificationReport,
-  type FileChange,
   type MigrationOptionsInput,
   type MigrationPlan,
 } from '../core/index.ts';
@@ -36,9 +37,13 @@ Options:
   --out <dir>                   write changed and new files under <dir> instead
   --linkerd-version <x.y>       target Linkerd ${LINKERD_VERSIONS[0]}..${LINKERD_VERSIONS.at(-1)} (default ${LINKERD_VERSIONS.at(-1)})
   --split-style httproute|trafficsplit   TrafficSplit → weighted HTTPRoute (default) or kept for linkerd-smi
-  --strategy forklift|phased    one change with OSM removed (default), or zero-downtime phases: a bridge, one
-                                phase per namespace group (callees first), then the lock-down (= forklift)
-  --phase <n>                   with --strategy phased: print (or --write) only phase n, on the tree after n-1
+  --strategy forklift|phased|separate-cluster
+                                one change with OSM removed (default); zero-downtime phases: a bridge, one phase
+                                per namespace group (callees first), the lock-down (= forklift); or a copy for a new
+                                cluster with the cut-over steps, the old cluster's files untouched
+  --cluster-path <dir>          separate-cluster: the folder that receives the copy (default linkerd-cluster)
+  --phase <n>                   with a phased plan: print phase n; --write / --out write the tree after phases
+                                0..n (planned from the tree before the migration)
   --mode auto|smi|permissive    OSM's traffic policy mode when no MeshConfig says (default auto; as the app's mode)
   --probe-networks <cidr,...>   networks kubelet probes come from (default: every network, with a finding)
   --exclude <glob>              paths to leave alone (repeatable)
@@ -70,6 +75,7 @@ function parse(argv: readonly string[]) {
       'linkerd-version': { type: 'string' },
       'split-style': { type: 'string' },
       strategy: { type: 'string' },
+      'cluster-path': { type: 'string' },
       phase: { type: 'string' },
       mode: { type: 'string' },
       'probe-networks': { type: 'string' },
@@ -81,7 +87,8 @@ function parse(argv: readonly string[]) {
   const options: MigrationOptionsInput = {
     ...(oneOf('linkerd-version', values['linkerd-version'], LINKERD_VERSIONS) ? { linkerdVersion: oneOf('linkerd-version', values['linkerd-version'], LINKERD_VERSIONS) } : {}),
     ...(values['split-style'] ? { splitStyle: oneOf('split-style', values['split-style'], ['httproute', 'trafficsplit'] as const) } : {}),
-    ...(values.strategy ? { strategy: oneOf('strategy', values.strategy, ['forklift', 'phased'] as const) } : {}),
+    ...(values.strategy ? { strategy: oneOf('strategy', values.strategy, ['forklift', 'phased', 'separate-cluster'] as const) } : {}),
+    ...(values['cluster-path'] !== undefined ? { clusterPath: clusterPath(values['cluster-path']) } : {}),
     ...(values.mode ? { meshMode: oneOf('mode', values.mode, ['auto', 'smi', 'permissive'] as const) } : {}),
     ...(values['probe-networks'] ? { probeNetworks: values['probe-networks'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
@@ -92,8 +99,14 @@ function parse(argv: readonly string[]) {
   return { values, positionals, options, format, phase };
 }
 
+function clusterPath(value: string): string {
+  const parsed = migrationOptionsSchema.shape.clusterPath.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--cluster-path ${parsed.error.issues[0]?.message ?? 'is not a relative folder'} (got "${value}")`);
+  return parsed.data;
+}
+
 function phaseNumber(value: string, strategy: string | undefined): number {
-  if (strategy !== 'phased') throw new UsageError('--phase needs --strategy phased');
+  if (strategy !== 'phased' && strategy !== 'separate-cluster') throw new UsageError('--phase needs --strategy phased or separate-cluster');
   if (!/^\d+$/.test(value)) throw new UsageError(`--phase must be a phase number (got "${value}")`);
   return Number(value);
 }
@@ -109,18 +122,19 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dir} is not a directory`);
     if (command === 'pr') {
-      const { strategy, ...config } = options;
-      if (strategy === 'phased') throw new UsageError('the GitHub App opens forklift pull requests; see a phased plan with `translate --strategy phased`');
+      const { strategy, clusterPath: copyPath, ...config } = options;
+      if (copyPath !== undefined || (strategy !== undefined && strategy !== 'forklift')) throw new UsageError(`the GitHub App opens forklift pull requests; see the ${strategy} plan with \`translate --strategy ${strategy}\``);
       const { report, repository } = await dryRun(await readCheckout(dir), config, `example/${basename(resolve(dir))}`);
       out(`${report}\n`);
       return repository.pulls.length > 0 ? 0 : 1;
     }
-    const plan = migrate(await readCheckout(dir), options);
+    const checkout = await readCheckout(dir);
+    const plan = migrate(checkout, options);
     if (command === 'verify') {
       out(renderVerificationReport(plan.verification));
       return plan.verification.uncovered.length > 0 ? 1 : 0;
     }
-    if (phase !== undefined) return await runPhase(plan, phase, { dir, format, write: values.write === true, out: values.out }, out);
+    if (phase !== undefined) return await runPhase(plan, checkout, phase, { dir, format, write: values.write === true, out: values.out }, out);
     if (format === 'json') out(renderJson(plan));
     else if (format === 'sarif') out(renderSarif(plan.findings, version()));
     else out(plan.phases ? `${renderPhases(plan)}\n${renderSummary(plan)}\n` : renderText(plan));
@@ -129,7 +143,7 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     return plan.summary.findings.error > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      err(`osm2linkerd: ${error.message}\n\n${USAGE}`);
+      err(`osm2linkerd: ${error.message}\nRun 'osm2linkerd --help' for the options.\n`);
       return 2;
     }
     if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
@@ -148,32 +162,30 @@ interface PhaseRun {
 }
 
 /**
- * One phase: printed, or written on a tree that is exactly the tree after the phases before it (each file it changes
- * must still read as that phase expects), so a phase is never applied out of order.
+ * One phase, printed; with --write or --out, the tree after phases 0..n. Phases are planned from the tree before the
+ * migration, so a checkout that already holds generated files (an earlier phase, or a forklift) is refused rather than
+ * planned again from a state whose OSM settings the bridge already changed.
  */
-async function runPhase(plan: MigrationPlan, index: number, run: PhaseRun, out: (text: string) => void): Promise<number> {
+async function runPhase(plan: MigrationPlan, checkout: ReadonlyMap<string, string>, index: number, run: PhaseRun, out: (text: string) => void): Promise<number> {
+  const migrated = [...checkout].filter(([, text]) => text.startsWith(GENERATED_HEADER)).map(([path]) => path);
+  if (migrated.length > 0) {
+    throw new UsageError(`--phase needs the tree from before the migration, and ${migrated.slice(0, 3).join(', ')} ${migrated.length > 1 ? 'are' : 'is'} already generated: run it on that commit (e.g. \`git worktree add ../before <commit>\`)`);
+  }
   const phase = plan.phases?.[index];
   if (!phase) throw new UsageError(`--phase ${index}: the plan has phases 0 to ${(plan.phases?.length ?? 1) - 1}`);
   if (run.format === 'sarif') out(renderSarif(phase.findings, version()));
   else if (run.format === 'json') out(`${JSON.stringify(phaseJson(phase), null, 2)}\n`);
   else out(renderPhases(plan, index));
-  if (run.write) {
-    const stale = await staleFiles(run.dir, phase.files);
-    if (stale.length > 0) throw new UsageError(`phase ${index} does not apply: ${stale.join(', ')} differ from the tree after phase ${index - 1} (apply the phases in order)`);
-    await writePlan(run.dir, phase.files, { inPlace: true });
+  if (run.write || run.out) {
+    const changes = changesThroughPhase(checkout, plan.phases ?? [], index);
+    if (run.write) await writePlan(run.dir, changes, { inPlace: true });
+    if (run.out) await writePlan(run.out, changes, { inPlace: false });
   }
-  if (run.out) await writePlan(run.out, phase.files, { inPlace: false });
   return phase.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
-async function staleFiles(dir: string, files: readonly FileChange[]): Promise<string[]> {
-  const stale: string[] = [];
-  for (const f of files) {
-    const current = await readFile(join(dir, ...f.path.split('/')), 'utf8').catch(() => undefined);
-    if (current !== (f.action === 'create' ? undefined : f.previous)) stale.push(f.path);
-  }
-  return stale;
-}
+/** The first line of every file the migration generates (plan/placement.ts). */
+const GENERATED_HEADER = '# Generated by osm2linkerd';
 
 if (import.meta.main) {
   // `osm2linkerd translate . | head` closes the pipe early: that is the reader's choice, not an error.

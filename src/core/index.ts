@@ -12,6 +12,7 @@ export type { RepositoryFiles } from './source.ts';
 export { renderUnifiedDiff, fileDiff } from './render/diff.ts';
 export { renderJson, phaseJson } from './render/json.ts';
 export { renderPhases } from './render/phases.ts';
+export { changesThroughPhase } from './phases/tree-changes.ts';
 export { renderSarif } from './render/sarif.ts';
 export { renderText, renderSummary } from './render/text.ts';
 export { renderVerificationReport } from './render/verify-report.ts';

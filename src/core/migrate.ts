@@ -9,6 +9,7 @@ import { isMeshed, meshedNamespaces } from './osm/meshed.ts';
 import { namespaceCallGraph } from './phases/call-graph.ts';
 import { orderNamespaceGroups } from './phases/order.ts';
 import { planPhases } from './phases/phased-plan.ts';
+import { separateClusterPhases } from './phases/separate-cluster.ts';
 import { planFiles } from './plan/plan.ts';
 import type { FileChange, KindSummary, MigrationPhase, MigrationPlan, MigrationSummary } from './plan/types.ts';
 import { rules } from './rules/registry.ts';
@@ -21,7 +22,9 @@ import { verify } from './verify/verify.ts';
 /** The whole pipeline: files in, MigrationPlan out. Pure: no I/O, no clock, same input → same output. */
 export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}): MigrationPlan {
   const options = resolveOptions(optionsInput);
-  const included = new Map([...files].filter(([path]) => !isExcluded(path, options.exclude)));
+  // A separate cluster's copy is the tool's own output: never read back as a second deployment of the same objects.
+  const exclude = options.strategy === 'separate-cluster' ? [...options.exclude, `${options.clusterPath}/`] : options.exclude;
+  const included = new Map([...files].filter(([path]) => !isExcluded(path, exclude)));
   const load = loadRepository(included);
   const { inventory, findings: inventoryFindings } = buildInventory(load);
   const { meshMode, findings: modeFindings } = decideMeshMode(inventory, options);
@@ -38,17 +41,19 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     inventory, model: readAccessModel(inventory), meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(inventory, verification)]);
-  const phases = options.strategy === 'phased'
-    ? phasesOf({ load, inventory, options, outputs, included, migratedFiles, findings })
+  const phases = options.strategy === 'phased' ? phasesOf({ load, inventory, options, outputs, included, migratedFiles, findings })
+    : options.strategy === 'separate-cluster' ? separateClusterPhases(files, migratedFiles, inventory, options, findings)
     : undefined;
+  // A separate cluster gets a copy; the old cluster's files stay as they are.
+  const changes = options.strategy === 'separate-cluster' ? phases?.[0]?.files ?? [] : filePlan.files;
   return {
     ...(phases ? { phases } : {}),
-    files: filePlan.files,
+    files: changes,
     findings,
     resources,
     verification,
     options,
-    summary: summarize(inventory, options, meshMode.mode, filePlan.files, findings, verification, resources.length),
+    summary: summarize(inventory, options, meshMode.mode, changes, findings, verification, resources.length),
   };
 }
 
