@@ -20,6 +20,23 @@ export default tseslint.config(
     },
   },
   {
+    // verify is the check on the translator: it must not share its reading of OSM nor its Linkerd helpers.
+    // (Repeats the purity patterns: a later no-restricted-imports replaces the earlier one for these files.)
+    files: ['src/core/verify/**/*.ts'],
+    ignores: ['src/core/verify/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process'], message: 'src/core is pure: no Node built-ins.' },
+          { group: ['probot', '@octokit/*', 'nock'], message: 'src/core knows nothing of GitHub.' },
+          { group: ['**/github/**', '**/cli/**'], message: 'src/core must not import its adapters.' },
+          { group: ['**/rules/**', '**/osm/**', '**/plan/**'], message: 'verify is independent of the translator: use src/core/primitives or write it here.' },
+          { group: ['**/linkerd/**'], allowTypeImports: true, message: 'verify reads Linkerd resources itself (type-only imports of their shape are fine).' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/github/**/*.ts', 'src/cli/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {

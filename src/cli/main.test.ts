@@ -52,7 +52,34 @@ describe('osm2linkerd CLI', () => {
   it('verify exits 0 when every difference is covered', async () => {
     const { code, stdout } = await cli('verify', EXAMPLE);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/requests compared, \d+ differences, 0 not covered by a finding/);
+    expect(stdout).toMatch(/^ACCESS CHANGES: \d+ \(source → destination workload:port\) pairs change verdict; \d+ of \d+ requests differ, 0 not explained by a finding\./);
+    expect(stdout).toContain('\nDETAILS: ');
+  });
+
+  it('verify --format json prints the report as one object, access changes first', async () => {
+    const { code, stdout } = await cli('verify', EXAMPLE, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { summary: { accessChanges: number; uncovered: number }; accessChanges: { source: string; destination: string; coveredBy: string[] }[] };
+    expect(Object.keys(report)).toEqual(['summary', 'accessChanges', 'unknowns', 'differences']);
+    expect(report.summary.uncovered).toBe(0);
+    expect(report.accessChanges).toHaveLength(report.summary.accessChanges);
+    expect(report.accessChanges.every((c) => c.coveredBy.length > 0 && / → /.test(`${c.source} → ${c.destination}`))).toBe(true);
+  });
+
+  // linkerd-reference §3.3: `all-authenticated` admits "any mesh identity", `audit` admits without authentication.
+  it('--permissive-access picks the accessPolicy of permissive-mode Servers: all-authenticated unless audit is asked for', async () => {
+    const accessPolicies = async (...args: string[]) => {
+      const { code, stdout } = await cli('translate', EXAMPLE, '--format', 'json', '--mode', 'permissive', ...args);
+      expect(code).toBe(0);
+      const { files } = JSON.parse(stdout) as { files: { content: string }[] };
+      return new Set(files.flatMap((f) => [...f.content.matchAll(/accessPolicy: (\S+)/g)].map((m) => m[1])));
+    };
+    expect(await accessPolicies()).toEqual(new Set(['all-authenticated']));
+    expect(await accessPolicies('--permissive-access', 'audit')).toEqual(new Set(['audit']));
+    expect(await accessPolicies('--permissive-access', 'exact')).toEqual(new Set(['all-authenticated']));
+    const { code, stderr } = await cli('translate', EXAMPLE, '--permissive-access', 'open');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--permissive-access must be one of exact, audit');
   });
 
   it('exits 1 on error findings and 2 on usage or I/O errors', async () => {

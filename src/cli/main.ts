@@ -14,6 +14,7 @@ import {
   renderSummary,
   renderSarif,
   renderText,
+  renderVerificationJson,
   renderVerificationReport,
   type MigrationOptionsInput,
   type MigrationPlan,
@@ -32,7 +33,7 @@ Usage:
   osm2linkerd --help | --version
 
 Options:
-  --format text|json|sarif      output format of translate (default text)
+  --format text|json|sarif      output format of translate (default text); verify: text or json
   --write                       apply the changes to <dir>
   --out <dir>                   write changed and new files under <dir> instead
   --linkerd-version <x.y>       target Linkerd ${LINKERD_VERSIONS[0]}..${LINKERD_VERSIONS.at(-1)} (default ${LINKERD_VERSIONS.at(-1)})
@@ -45,6 +46,8 @@ Options:
   --phase <n>                   with a phased plan: print phase n; --write / --out write the tree after phases
                                 0..n (planned from the tree before the migration)
   --mode auto|smi|permissive    OSM's traffic policy mode when no MeshConfig says (default auto; as the app's mode)
+  --permissive-access exact|audit        permissive mode: Servers admit meshed clients only, as OSM did (default),
+                                          or audit (also admits the plaintext clients OSM refused)
   --probe-networks <cidr,...>   networks kubelet probes come from (default: every network, with a finding)
   --exclude <glob>              paths to leave alone (repeatable)
 
@@ -78,6 +81,7 @@ function parse(argv: readonly string[]) {
       'cluster-path': { type: 'string' },
       phase: { type: 'string' },
       mode: { type: 'string' },
+      'permissive-access': { type: 'string' },
       'probe-networks': { type: 'string' },
       exclude: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
@@ -90,6 +94,7 @@ function parse(argv: readonly string[]) {
     ...(values.strategy ? { strategy: oneOf('strategy', values.strategy, ['forklift', 'phased', 'separate-cluster'] as const) } : {}),
     ...(values['cluster-path'] !== undefined ? { clusterPath: clusterPath(values['cluster-path']) } : {}),
     ...(values.mode ? { meshMode: oneOf('mode', values.mode, ['auto', 'smi', 'permissive'] as const) } : {}),
+    ...(values['permissive-access'] ? { permissiveAccess: oneOf('permissive-access', values['permissive-access'], ['exact', 'audit'] as const) } : {}),
     ...(values['probe-networks'] ? { probeNetworks: values['probe-networks'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
   };
@@ -131,8 +136,10 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     const checkout = await readCheckout(dir);
     const plan = migrate(checkout, options);
     if (command === 'verify') {
-      out(renderVerificationReport(plan.verification));
-      return plan.verification.uncovered.length > 0 ? 1 : 0;
+      out(format === 'json' ? renderVerificationJson(plan.verification) : renderVerificationReport(plan.verification));
+      // A Server conflict makes Linkerd's choice depend on age: as bad as an unexplained difference.
+      const conflicts = plan.verification.unknowns.filter((u) => u.kind === 'server-conflict').length;
+      return plan.verification.uncovered.length > 0 || conflicts > 0 ? 1 : 0;
     }
     if (phase !== undefined) return await runPhase(plan, checkout, phase, { dir, format, write: values.write === true, out: values.out }, out);
     if (format === 'json') out(renderJson(plan));

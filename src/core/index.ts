@@ -7,7 +7,7 @@ export type { Finding, Severity, Suggestion, DifferenceScope } from './findings/
 export { fingerprint, sortFindings, docsUrlFor } from './findings/finding.ts';
 export { catalogue, isFindingId } from './findings/catalogue.ts';
 export type { FindingId, CatalogueEntry } from './findings/catalogue.ts';
-export type { VerificationReport, Difference, AccessRequest } from './verify/types.ts';
+export type { VerificationReport, Difference, AccessRequest, AccessChange, VerificationUnknown } from './verify/types.ts';
 export type { RepositoryFiles } from './source.ts';
 export { renderUnifiedDiff, fileDiff } from './render/diff.ts';
 export { renderJson, phaseJson } from './render/json.ts';
@@ -15,7 +15,7 @@ export { renderPhases } from './render/phases.ts';
 export { changesThroughPhase } from './phases/tree-changes.ts';
 export { renderSarif } from './render/sarif.ts';
 export { renderText, renderSummary } from './render/text.ts';
-export { renderVerificationReport } from './render/verify-report.ts';
+export { renderVerificationJson, renderVerificationReport } from './render/verify-report.ts';
 export { rules } from './rules/registry.ts';
 // GitHub-door renderers
 export { renderPullRequest, pullRequestTitle, PULL_REQUEST_BODY_LIMIT } from './render/pull-request.ts';

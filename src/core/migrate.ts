@@ -38,7 +38,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   ];
   const migratedFiles = applyChanges(included, filePlan.files);
   const verification = verify({
-    inventory, model: readAccessModel(inventory), meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
+    inventory, meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(inventory, verification)]);
   const phases = options.strategy === 'phased' ? phasesOf({ load, inventory, options, outputs, included, migratedFiles, findings })
@@ -178,6 +178,12 @@ function summarize(
     filesModified: files.filter((f) => f.action === 'modify').length,
     filesDeleted: files.filter((f) => f.action === 'delete').length,
     findings: { error: count('error'), warning: count('warning'), info: count('info') },
-    verification: { requests: verification.requests, differences: verification.differences.length, uncovered: verification.uncovered.length },
+    verification: {
+      requests: verification.requests,
+      differences: verification.differences.length,
+      uncovered: verification.uncovered.length,
+      accessChanges: verification.accessChanges.length,
+      unknowns: verification.unknowns.length,
+    },
   };
 }

@@ -23,6 +23,12 @@ export const migrationOptionsSchema = z.object({
    * (with a finding asking to confirm), else permissive.
    */
   meshMode: z.enum(['auto', 'smi', 'permissive']).default('auto'),
+  /**
+   * How the Servers translated from TrafficTargets admit traffic in permissive mode. `exact`: what OSM admitted, every
+   * meshed client and no plaintext one (`accessPolicy: all-authenticated`, 2.16+). `audit`: `accessPolicy: audit`,
+   * which also admits the plaintext and unmeshed clients OSM refused, and logs what the translated policies would deny.
+   */
+  permissiveAccess: z.enum(['exact', 'audit']).default('exact'),
   /** CIDRs the kubelet probes come from. Empty: probes stay open to every network, and a finding says so. */
   probeNetworks: z.array(z.string()).default([]),
   /** Linkerd trust domain (only used in explanatory text; identities are written as identityRefs). */

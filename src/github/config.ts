@@ -15,6 +15,8 @@ export const appConfigSchema = z.object({
   splitStyle: z.enum(['httproute', 'trafficsplit']).default('httproute'),
   linkerdVersion: z.enum(LINKERD_VERSIONS).optional(),
   meshMode: z.enum(['auto', 'smi', 'permissive']).default('auto'),
+  /** Permissive mode: `exact` admits what OSM did (meshed clients only); `audit` also admits the clients OSM refused. */
+  permissiveAccess: z.enum(['exact', 'audit']).default('exact'),
   probeNetworks: z.array(z.string()).default([]),
   /** The bot's branch is `<branchPrefix>migrate`. */
   branchPrefix: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'letters, digits, ".", "_", "-" and "/" only').default('osm2linkerd/'),
@@ -50,7 +52,7 @@ export function configIssueBody(path: string, errors: readonly string[]): string
     ...errors.map((e) => `- ${e}`),
     '',
     'Valid keys: `include`, `exclude`, `strategy` (forklift), `splitStyle` (httproute|trafficsplit), `linkerdVersion` (' +
-      `${LINKERD_VERSIONS[0]}…${LINKERD_VERSIONS.at(-1)}), \`meshMode\` (auto|smi|permissive), \`probeNetworks\`, \`branchPrefix\`, \`labels\`, \`reviewers\`, \`draft\`, \`_extends\`.`,
+      `${LINKERD_VERSIONS[0]}…${LINKERD_VERSIONS.at(-1)}), \`meshMode\` (auto|smi|permissive), \`permissiveAccess\` (exact|audit), \`probeNetworks\`, \`branchPrefix\`, \`labels\`, \`reviewers\`, \`draft\`, \`_extends\`.`,
     '',
     'This issue closes itself once the configuration is valid.',
   ].join('\n');

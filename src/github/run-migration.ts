@@ -144,6 +144,7 @@ export function optionsFor(config: AppConfig, choices: Choices): MigrationOption
     strategy: choices.strategy ?? config.strategy,
     splitStyle: choices.splitStyle ?? config.splitStyle,
     meshMode: choices.meshMode ?? config.meshMode,
+    permissiveAccess: config.permissiveAccess,
     probeNetworks: config.probeNetworks,
     exclude: [...config.exclude, ...(choices.ignore ?? [])],
     ...(choices.linkerdVersion ?? config.linkerdVersion ? { linkerdVersion: choices.linkerdVersion ?? config.linkerdVersion } : {}),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrate, renderText, renderUnifiedDiff } from '../../src/core/index.ts';
+import { migrate, renderText, renderUnifiedDiff, renderVerificationReport } from '../../src/core/index.ts';
 import { dryRun } from '../../src/github/dry-run.ts';
 import { EXAMPLES, readTree } from '../support/shared.ts';
 
@@ -26,6 +26,9 @@ describe('examples/bookstore', () => {
   it('produces the reviewed diff', () => golden('migration.diff', renderUnifiedDiff(plan)));
 
   it('produces the reviewed findings and summary', () => golden('report.txt', renderText({ ...plan, files: [] })));
+
+  // `osm2linkerd verify examples/bookstore`: access changes first, then what was not decided, then every difference.
+  it('produces the reviewed verify report', () => golden('verify.txt', renderVerificationReport(plan.verification)));
 
   // The GitHub App's pull request for the same repository (npm run demo): body, diff, review, check, API calls.
   it('opens the reviewed pull request', async () => golden('pull-request.txt', (await dryRun(files, {}, 'example/bookstore')).report));

@@ -49,13 +49,23 @@ export const catalogue = {
   },
   'mesh-mode/permissive-audit': {
     severity: 'warning',
-    title: 'Permissive mode: TrafficTargets translated in audit mode',
-    remediation: 'OSM ignored TrafficTargets in permissive mode. The generated Servers use accessPolicy: audit, so nothing is denied yet; watch the proxy logs for authz.name=audit, then switch to deny when the policies are right.',
+    title: 'Permissive mode: TrafficTargets translated in audit mode (wider than OSM)',
+    remediation: 'Chosen with permissiveAccess: audit. OSM ignored TrafficTargets in permissive mode but refused plaintext and unmeshed clients (they match no inbound mesh chain). The generated Servers use accessPolicy: audit, which admits every client, so clients OSM refused are admitted too. Watch the proxy logs for authz.name=audit, then switch the Servers to deny when the policies are right; the default, permissiveAccess: exact, admits only meshed clients, as OSM did.',
+  },
+  'mesh-mode/permissive-authenticated': {
+    severity: 'info',
+    title: 'Permissive mode kept exactly: TrafficTarget Servers with accessPolicy: all-authenticated',
+    remediation: 'OSM ignored TrafficTargets in permissive mode, let every meshed client reach every route and refused plaintext clients. The generated Servers use accessPolicy: all-authenticated, which admits the same clients, plus a catch-all route so no request is answered 404. The translated AuthorizationPolicies take effect once accessPolicy is switched to deny (OSM\'s SMI mode); permissiveAccess: audit logs what they would deny instead, but also admits plaintext clients.',
   },
   'mesh-mode/audit-unavailable': {
     severity: 'warning',
     title: 'Permissive mode on a Linkerd without audit: TrafficTargets not translated',
     remediation: 'OSM ignored TrafficTargets in permissive mode, and Linkerd before 2.16 has no audit mode, so enforcing them would deny traffic OSM allowed. Target Linkerd 2.16+ to get audit-mode policies, or switch the mode to smi to enforce them.',
+  },
+  'mesh-mode/access-policy-unavailable': {
+    severity: 'info',
+    title: 'Permissive mode on a Linkerd without Server accessPolicy: TrafficTargets not translated',
+    remediation: 'OSM ignored TrafficTargets in permissive mode. Before 2.16 a Server has no accessPolicy, so a Server translated from them would deny the meshed clients OSM admitted. No Server is generated: the namespace or pod default config.linkerd.io/default-inbound-policy: all-authenticated (mesh-mode/default-authenticated) admits every meshed client and no plaintext one, as OSM did. Target Linkerd 2.16+ to get the TrafficTargets translated, or switch the mode to smi to enforce them.',
   },
   'mesh-mode/default-deny': {
     severity: 'info',
@@ -382,6 +392,16 @@ export const catalogue = {
     title: 'Namespace manifest without openservicemesh.io/monitored-by',
     remediation: 'OSM injected pods and applied policies only in namespaces labelled openservicemesh.io/monitored-by. osm namespace add sets that label outside Git, so the namespace is translated as if monitored. If the label was never set on the cluster, OSM never meshed this namespace: set linkerd.io/inject: disabled on it and drop the policies translated for it.',
   },
+  'injection/namespace-inject-added': {
+    severity: 'warning',
+    title: 'linkerd.io/inject: enabled added to a Namespace whose OSM injection was set outside Git',
+    remediation: 'osm namespace add annotates the namespace in the cluster, not in Git, so the manifest carries no injection annotation while the migration treats its pods as meshed. Without linkerd.io/inject their pods would run without a Linkerd proxy after OSM is removed and every generated policy would be inert (plaintext from anyone). The annotation is added; restart the workloads to inject them. If OSM never meshed this namespace, remove it and the policies generated for it.',
+  },
+  'injection/namespace-inject-outside-git': {
+    severity: 'warning',
+    title: 'Namespace injection must be set outside Git: kubectl annotate namespace <ns> linkerd.io/inject=enabled',
+    remediation: 'The migration treats these pods as meshed, their pod templates make no injection choice, and the repository has no manifest for their namespace: OSM\'s injection was set in the cluster (osm namespace add), and Linkerd\'s must be too. Run kubectl annotate namespace <ns> linkerd.io/inject=enabled and restart the workloads, or add the namespace manifest to the repository. If skipped, the pods run without a proxy after OSM is removed and every generated policy is inert: they accept plaintext from anyone.',
+  },
   'plan/value-replaced': {
     severity: 'warning',
     title: 'An existing annotation value is overwritten',
@@ -540,7 +560,7 @@ export const catalogue = {
   'mesh-config/traffic-policy-mode': {
     severity: 'info',
     title: 'MeshConfig traffic policy mode read',
-    remediation: 'Permissive mode (enablePermissiveTrafficPolicyMode: true) ignored TrafficTargets: they are translated in audit mode (mesh-mode/permissive-audit). SMI mode denied by default: the default-policy rule keeps that with config.linkerd.io/default-inbound-policy: deny (mesh-mode/default-deny).',
+    remediation: 'Permissive mode (enablePermissiveTrafficPolicyMode: true) ignored TrafficTargets: their Servers admit every meshed client (mesh-mode/permissive-authenticated), or every client with permissiveAccess: audit (mesh-mode/permissive-audit). SMI mode denied by default: the default-policy rule keeps that with config.linkerd.io/default-inbound-policy: deny (mesh-mode/default-deny).',
   },
   'mesh-config/egress-passthrough': {
     severity: 'info',
@@ -661,6 +681,16 @@ export const catalogue = {
     severity: 'warning',
     title: 'Flagger canary uses the OSM provider',
     remediation: 'Switch spec.provider to gatewayapi:v1 (HTTPRoute weights, Linkerd 2.18+) or linkerd (TrafficSplit through linkerd-smi), and mesh the Flagger load tester.',
+  },
+  'surroundings/argo-rollouts-smi': {
+    severity: 'warning',
+    title: 'Argo Rollout shifts traffic through SMI TrafficSplits',
+    remediation: 'Argo Rollouts writes the TrafficSplit of a Rollout with trafficRouting.smi at run time, so it is not in Git to translate. Linkerd serves TrafficSplit only with the deprecated linkerd-smi extension: without it Argo cannot write the split and the canary traffic shifting fails. Switch to the Argo Rollouts Gateway API plugin (trafficRouting.plugins argoproj-labs/gatewayAPI) with an HTTPRoute whose parent is the root Service (Linkerd 2.14+), or install linkerd-smi.',
+  },
+  'surroundings/ingress-crd': {
+    severity: 'warning',
+    title: 'Ingress-controller route (Traefik, Contour, NGINX, Emissary) in front of meshed Services',
+    remediation: 'Under OSM the ingress controller stayed outside the mesh and reached its backends through an IngressBackend. Under Linkerd the backends\' Servers refuse an unmeshed controller: mesh it (ingress mode plus an l5d-dst-override header when it sends to pod endpoints, as Traefik and Contour do; linkerd.io/inject: enabled when it sends to the Service) and authorize its ServiceAccount on the backends.',
   },
   'upstream-traffic-setting/never-applied': {
     severity: 'warning',

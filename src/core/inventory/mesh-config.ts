@@ -1,6 +1,6 @@
 import type { NodePath, SourceLocation } from '../source.ts';
 import { asRecord, asString, getIn, isRecord } from '../values.ts';
-import { isValidCidr } from '../verify/cidr.ts';
+import { isValidCidr } from '../primitives/cidr.ts';
 import type { Inventory, K8sObject } from './model.ts';
 
 /**

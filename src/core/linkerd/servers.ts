@@ -19,13 +19,13 @@ import { features } from './versions.ts';
  *
  * A port needs a Server, in this fixed order:
  *  1. `traffic-target`: the workload runs as the destination of a TrafficTarget OSM honoured, and the port is exposed
- *     by a Service with a protocol OSM could program (not in permissive mode before 2.16: no audit Servers);
+ *     by a Service with a protocol OSM could program (not in permissive mode before 2.16: no Server accessPolicy);
  *  2. `ingress-backend`: an applied IngressBackend's backend reaches the port (`port.number` = a targetPort of it);
  *  3. `upstream-traffic-setting`: an applied UpstreamTrafficSetting sets a local HTTP limit that every request to the
  *     port met (2.17+: HTTPLocalRateLimitPolicy targets a Server).
  * The first need owns the Server: only that rule emits it, from its object (which decides the file and whether the
- * namespace is written), with its access policy (traffic-target in permissive mode: `audit`; an
- * upstream-traffic-setting Server in permissive mode: `all-authenticated`; else the default, deny). Later needs
+ * namespace is written), with its access policy (traffic-target and upstream-traffic-setting Servers in permissive
+ * mode: `all-authenticated`, or `audit` for traffic-target when the option asks for it; else the default, deny). Later needs
  * attach their routes and policies to it by name.
  */
 
@@ -59,7 +59,7 @@ export interface ServerPlan {
 
 export interface ServerPlanInput {
   readonly inventory: Inventory;
-  readonly options: Pick<MigrationOptions, 'linkerdVersion'>;
+  readonly options: Pick<MigrationOptions, 'linkerdVersion' | 'permissiveAccess'>;
   readonly meshMode: MeshMode;
 }
 
@@ -97,7 +97,7 @@ interface Draft {
 
 /** Pure: the same inventory, version and mode always give the same plan (so four rules share one). */
 export function planServers(input: ServerPlanInput): ServerPlan {
-  const key = `${input.options.linkerdVersion}|${input.meshMode.mode}`;
+  const key = `${input.options.linkerdVersion}|${input.meshMode.mode}|${input.options.permissiveAccess}`;
   const byKey = plans.get(input.inventory) ?? new Map<string, ServerPlan>();
   plans.set(input.inventory, byKey);
   const known = byKey.get(key);
@@ -119,7 +119,8 @@ function buildPlan(input: ServerPlanInput): ServerPlan {
 }
 
 function trafficTargetNeeds({ inventory, options, meshMode }: ServerPlanInput, model: AccessModel, planner: Planner): void {
-  if (meshMode.mode === 'permissive' && !features(options.linkerdVersion).audit) return;
+  // Before 2.16 a Server cannot admit meshed clients by itself: the namespace default (all-authenticated) does it.
+  if (meshMode.mode === 'permissive' && !features(options.linkerdVersion).serverAccessPolicy) return;
   const destinations = new Set<string>();
   for (const p of model.policies) {
     const key = `${p.namespace ?? ''}/${p.destination}`;
@@ -163,12 +164,12 @@ function rateLimitNeeds({ inventory, options, meshMode }: ServerPlanInput, model
 }
 
 /** What the owner's Server admits by itself; omitted = the CRD default, deny. */
-function accessPolicyOf(owner: ServerNeed, meshMode: MeshMode): ServerSpec['accessPolicy'] {
-  if (meshMode.mode !== 'permissive') return undefined;
-  // OSM enforced no TrafficTarget in permissive mode: their Servers audit instead of denying.
-  if (owner === 'traffic-target') return 'audit';
+function accessPolicyOf(owner: ServerNeed, input: ServerPlanInput): ServerSpec['accessPolicy'] {
+  if (input.meshMode.mode !== 'permissive') return undefined;
+  // OSM enforced no TrafficTarget in permissive mode; `audit` (chosen explicitly) also admits plaintext clients.
+  if (owner === 'traffic-target' && input.options.permissiveAccess === 'audit') return 'audit';
   // Permissive mode let every meshed client in, and no plaintext one (osm-semantics §6.1-6.2).
-  if (owner === 'upstream-traffic-setting') return 'all-authenticated';
+  if (owner === 'traffic-target' || owner === 'upstream-traffic-setting') return 'all-authenticated';
   // ingress-backend admits every meshed identity with an AuthorizationPolicy of its own.
   return undefined;
 }
@@ -199,7 +200,7 @@ class Planner {
 
   /** The Server as its owner writes it, under a name no different Server of the namespace has. */
   private build(owner: ServerNeed, workload: Workload, port: ExposedPort, source: Source): PlannedServer {
-    const accessPolicy = accessPolicyOf(owner, this.input.meshMode);
+    const accessPolicy = accessPolicyOf(owner, this.input);
     const proxyProtocol = proxyProtocolOf(port);
     const resource = (name: string) => buildServer(this.input.options.linkerdVersion, {
       name, namespace: source.namespace, podLabels: workload.selectorLabels, port: port.name ?? port.port, proxyProtocol, ...(accessPolicy ? { accessPolicy } : {}),

@@ -34,6 +34,8 @@ export function features(v: LinkerdVersion) {
   return {
     /** `audit` default policy and Server accessPolicy (2.16+; earlier versions silently fall back to allow-all). */
     audit: atLeast(v, '2.16'),
+    /** Server v1beta3 `accessPolicy`, any default-policy value (2.16+, linkerd-reference §1, §3.4). */
+    serverAccessPolicy: atLeast(v, '2.16'),
     /** Weighted backendRefs on HTTPRoutes with a Service parent (2.13+). */
     weightedServiceRoutes: atLeast(v, '2.13'),
     /** RegularExpression path matches on inbound routes (every supported version's proxy has them). */

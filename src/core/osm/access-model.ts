@@ -3,7 +3,7 @@ import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { inEffect } from './replaced-documents.ts';
 import { formatRef, type NodePath } from '../source.ts';
 import { asArray, asPortNumber, asRecord, asString, isRecord } from '../values.ts';
-import { stripAnchors } from './regex-literal.ts';
+import { stripAnchors } from '../primitives/regex-literal.ts';
 
 /**
  * What OSM enforced for SMI access (osm-semantics §2.1-2.3, §6.3), read from TrafficTargets, HTTPRouteGroups and

@@ -2,7 +2,7 @@ import type { Inventory, K8sObject, Service, Workload } from '../inventory/model
 import { resolveTargetPort, selects } from '../inventory/services.ts';
 import type { NodePath } from '../source.ts';
 import { asArray, asPortNumber, asRecord, asString, getIn } from '../values.ts';
-import { isValidCidr } from '../verify/cidr.ts';
+import { isValidCidr } from '../primitives/cidr.ts';
 import { exposedPorts, type ExposedPort } from './exposed-ports.ts';
 import { ignoredNamespace, ignoredNamespaceReason } from './meshed.ts';
 import { replacedDocuments } from './replaced-documents.ts';

@@ -30,7 +30,15 @@ export interface MigrationSummary {
   readonly filesModified: number;
   readonly filesDeleted: number;
   readonly findings: { readonly error: number; readonly warning: number; readonly info: number };
-  readonly verification: { readonly requests: number; readonly differences: number; readonly uncovered: number };
+  readonly verification: {
+    readonly requests: number;
+    readonly differences: number;
+    readonly uncovered: number;
+    /** (source → destination workload:port) pairs whose verdict changes. */
+    readonly accessChanges: number;
+    /** What verify could not decide (unknown namespace or injection, Server conflicts). */
+    readonly unknowns: number;
+  };
 }
 
 /**

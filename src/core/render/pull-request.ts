@@ -126,9 +126,14 @@ function strategy(plan: MigrationPlan): string {
 
 function verification(plan: MigrationPlan): string {
   const v = plan.summary.verification;
-  const verdict = v.uncovered === 0
-    ? (v.differences === 0 ? '✅ Linkerd allows exactly what OSM allowed.' : `✅ Every difference is explained by a finding.`)
-    : `🛑 ${v.uncovered} differences are not explained by any finding.`;
+  // ✅ only when it is true: something verify could not decide is never reported as equivalent.
+  const undecided = v.unknowns > 0
+    ? `${v.unknowns} things the repository does not say (an unknown namespace or injection, a Server conflict) were not assumed: see \`osm2linkerd verify\`.`
+    : '';
+  const explained = v.differences === 0 ? 'Linkerd allows exactly what OSM allowed' : `Every difference (${v.accessChanges} access changes) is explained by a finding`;
+  const verdict = v.uncovered > 0
+    ? `🛑 ${v.uncovered} differences are not explained by any finding.${undecided ? ` ${undecided}` : ''}`
+    : undecided ? `⚠️ ${explained}, but ${undecided}` : `✅ ${explained}.`;
   return [
     '### Equivalence check',
     '',

@@ -32,6 +32,6 @@ export function renderSummary(plan: MigrationPlan): string {
     `  OSM objects: ${s.osmObjects}${kinds ? ` (${kinds})` : ''}`,
     `  Generated resources: ${s.generatedResources}; files: ${s.filesCreated} created, ${s.filesModified} modified, ${s.filesDeleted} deleted`,
     `  Findings: ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.info} info`,
-    `  Verify: ${s.verification.requests} requests compared, ${s.verification.differences} differences, ${s.verification.uncovered} not covered by a finding`,
+    `  Verify: ${s.verification.accessChanges} access changes (source → workload:port), ${s.verification.requests} requests compared, ${s.verification.differences} differences, ${s.verification.uncovered} not covered by a finding, ${s.verification.unknowns} not decided`,
   ].join('\n');
 }

@@ -318,7 +318,9 @@ describe('Server with routes', () => {
     expect(decide(w, request(FRONTEND, '/usersx')).reason).toBe('no route (404)');
   });
 
-  it('longest path wins across match types, then method, then headers', () => {
+  // "longest path match …, then more header matches, then more query-param matches, then a method match"
+  // (linkerd-reference §3.5, px@2.20 http/match.rs).
+  it('longest path wins across match types, then headers, then query params, then method', () => {
     const w = world([
       ...base,
       route('prefix', 'web-http', [prefix('/books')]),
@@ -327,7 +329,9 @@ describe('Server with routes', () => {
       route('method', 'web-http', [prefix('/books', { method: 'POST' })]),
     ]);
     expect(decide(w, request(FRONTEND, '/books/1', 'POST', 8080, { 'x-client': 'app' })).reason).toMatch(/^route exact /);
-    expect(decide(w, request(FRONTEND, '/books/2', 'POST', 8080, { 'x-client': 'app' })).reason).toMatch(/^route method /);
+    // A header match outranks a method match on the same path length.
+    expect(decide(w, request(FRONTEND, '/books/2', 'POST', 8080, { 'x-client': 'app' })).reason).toMatch(/^route header /);
+    expect(decide(w, request(FRONTEND, '/books/2', 'POST')).reason).toMatch(/^route method /);
     expect(decide(w, request(FRONTEND, '/books/2', 'GET', 8080, { 'x-client': 'app' })).reason).toMatch(/^route header /);
     expect(decide(w, request(FRONTEND, '/books/2', 'GET')).reason).toMatch(/^route prefix /);
   });

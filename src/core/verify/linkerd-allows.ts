@@ -2,7 +2,8 @@ import { RE2JS } from 're2js';
 import type { Workload } from '../inventory/model.ts';
 import type { LinkerdResource } from '../linkerd/resources.ts';
 import { asArray, asRecord, asString, isRecord } from '../values.ts';
-import { inCidr } from './cidr.ts';
+import { inCidr } from '../primitives/cidr.ts';
+import { samplePaths } from '../primitives/regex-samples.ts';
 import type { AccessRequest, Decision, HttpRequestShape, RequestSource } from './types.ts';
 
 /**
@@ -56,7 +57,7 @@ export function linkerdAllows(world: LinkerdWorld, request: AccessRequest, workl
   if (portListed(workload.podAnnotations['config.linkerd.io/skip-inbound-ports'], request.port, workload)) {
     return allow('skip-inbound-ports: not proxied');
   }
-  const servers = selectingServers(world, request, workload);
+  const servers = serversFor(world, request.namespace, request.port, workload);
   // Two Servers on one port: the winner depends on version and watch order (ref §3.2); we refuse to guess.
   if (servers.length > 1) return deny(`server conflict (${servers.map((s) => s.metadata.name).join(', ')})`);
   const server = servers[0];
@@ -230,11 +231,15 @@ function proxyProtocolOf(server: LinkerdResource): string {
   return asString(server.spec['proxyProtocol']) ?? 'unknown';
 }
 
-function selectingServers(world: LinkerdWorld, request: AccessRequest, workload: Workload): LinkerdResource[] {
-  return inNamespace(world, 'Server', request.namespace).filter(
+/**
+ * The Servers that apply to one pod port, decided by their podSelector (matchLabels and matchExpressions) over the
+ * pod template's labels and their port over its container ports, whoever generated them (ref §3.2).
+ */
+export function serversFor(world: LinkerdWorld, namespace: string, port: number, workload: Workload): LinkerdResource[] {
+  return inNamespace(world, 'Server', namespace).filter(
     (s) =>
       selects(s.spec['podSelector'], workload.podLabels) &&
-      portSelected(s.spec['port'], request.port, workload) &&
+      portSelected(s.spec['port'], port, workload) &&
       // The CRD has no enum: a typo fails to deserialize in the controller, so the Server does not exist for it
       // (ref §3.2, inferred).
       PROXY_PROTOCOLS.has(proxyProtocolOf(s)),
@@ -532,7 +537,7 @@ function syntheticDecision(winner: Authorization | undefined, serverAuthzs: read
 // ---------------------------------------------------------------------------------------------------------------
 // Route choice (ref §3.5; proxy linkerd/http/route/src/lib.rs and http/match.rs)
 
-/** [host kind, host length, path length, method, headers, query params]: greater wins, ties keep the first. */
+/** [host kind, host length, path length, headers, query params, method]: greater wins, ties keep the first. */
 type Score = readonly number[];
 
 function compareScores(a: Score, b: Score): number {
@@ -592,9 +597,9 @@ function ruleScore(matches: readonly RouteMatch[], http: HttpRequestShape): Scor
 }
 
 /**
- * Path length, then method, then header count, then query-param count. ⚠ linkerd-semantics §2.7 and ref §3.5 put
- * the method last; the proxy's `RequestMatch::cmp` (linkerd2-proxy linkerd/http/route/src/http/match.rs) compares
- * path, method, headers, query params, as the Gateway API precedence does. We follow the proxy.
+ * Path length, then header count, then query-param count, then method: released linkerd2-proxy's
+ * `RequestMatch` ordering (linkerd-semantics §2.7, linkerd-reference §3.5). Remaining ties go to creation time, then
+ * name (see chooseRoute).
  */
 function matchScore(m: RouteMatch, http: HttpRequestShape): Score | undefined {
   if (m.method !== undefined && m.method !== http.method) return undefined;
@@ -603,7 +608,7 @@ function matchScore(m: RouteMatch, http: HttpRequestShape): Score | undefined {
   if (!m.headers.every((h) => headerMatches(h, http.headers))) return undefined;
   // Request shapes carry no query string: a match that requires a query parameter never matches.
   if (m.queryParams > 0) return undefined;
-  return [pathLength, m.method !== undefined ? 1 : 0, m.headers.length, m.queryParams];
+  return [pathLength, m.headers.length, m.queryParams, m.method !== undefined ? 1 : 0];
 }
 
 /**
@@ -668,4 +673,75 @@ function utf8Length(s: string): number {
     n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
   }
   return n;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the Linkerd side asks about: the request matrix is built from both sides (see requests.ts)
+
+/** Paths, methods and header sets that the routes of a pod port's Servers distinguish. */
+export interface RouteSamples {
+  readonly paths: readonly string[];
+  readonly methods: readonly string[];
+  readonly headerSets: readonly Readonly<Record<string, string>>[];
+}
+
+/**
+ * For every route attached to a Server of the pod port: each path match (an Exact value and a near miss, a prefix,
+ * a deeper path under it and a sibling that shares its characters, samples of a regex and near misses), each method,
+ * and each match's headers with values that match.
+ */
+export function routeSamples(world: LinkerdWorld, namespace: string, port: number, workload: Workload): RouteSamples {
+  const paths: string[] = [];
+  const methods: string[] = [];
+  const headerSets: Record<string, string>[] = [];
+  for (const server of serversFor(world, namespace, port, workload)) {
+    for (const route of attachedRoutes(world, server, namespace)) {
+      for (const m of route.rules.flat()) {
+        paths.push(...pathSamples(m.path));
+        if (m.method !== undefined) methods.push(m.method);
+        if (m.headers.length > 0) headerSets.push(Object.fromEntries(m.headers.map((h) => [h.name, headerSample(h)])));
+      }
+    }
+  }
+  return { paths: [...new Set(paths)], methods: [...new Set(methods)], headerSets };
+}
+
+function pathSamples(path: PathMatch): string[] {
+  if (path.type === 'Exact') return [path.value, `${path.value}x`];
+  if (path.type === 'PathPrefix') {
+    const trimmed = path.value.replace(/\/+$/, '');
+    return trimmed === '' ? ['/'] : [trimmed, `${trimmed}/osm2linkerd`, `${trimmed}x`];
+  }
+  if (path.type !== 'RegularExpression') return [];
+  const { matching, nearMisses } = samplePaths(path.value);
+  return [...matching.slice(0, 4), ...nearMisses.slice(0, 4)];
+}
+
+function headerSample(h: HeaderMatch): string {
+  if (h.type !== 'RegularExpression') return h.value;
+  return samplePaths(h.value).matching[0] ?? '';
+}
+
+const IDENTITY_PATTERN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\./;
+
+/**
+ * The client identities the namespace's Linkerd authorizations name (MeshTLSAuthentication identities and
+ * identityRefs, ServiceAccount refs of AuthorizationPolicies), as `<sa>.<namespace>`; a namespace-wide or `*.ns`
+ * matcher stands for a ServiceAccount nobody else uses in it.
+ */
+export function authorizedIdentities(world: LinkerdWorld, namespace: string): string[] {
+  const out = new Set<string>();
+  const add = (identity: string) => {
+    const exact = IDENTITY_PATTERN.exec(identity);
+    if (exact?.[1] !== undefined && exact[3] !== undefined) out.add(`${exact[1]}.${exact[3]}`);
+    const wildcard = /^\*\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\./.exec(identity);
+    if (wildcard?.[1] !== undefined) out.add(`osm2linkerd-other.${wildcard[1]}`);
+  };
+  for (const mtls of inNamespace(world, 'MeshTLSAuthentication', namespace)) meshTlsIdentities(mtls)?.forEach(add);
+  for (const policy of inNamespace(world, 'AuthorizationPolicy', namespace)) {
+    for (const ref of asArray(policy.spec['requiredAuthenticationRefs']).map(asRecord)) {
+      if (refIs(ref, CORE_GROUP, 'ServiceAccount')) out.add(`${asString(ref['name']) ?? ''}.${asString(ref['namespace']) ?? namespace}`);
+    }
+  }
+  return [...out].sort();
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inventoryOf } from '../../../test/support/repo.ts';
 import type { Workload } from '../inventory/model.ts';
-import { addressInside, inCidr } from './cidr.ts';
+import { addressInside, inCidr } from '../primitives/cidr.ts';
 import { ingressSources, osmIngressDecision, readOsmIngress } from './osm-ingress.ts';
 import type { AccessRequest, RequestSource } from './types.ts';
 
@@ -137,11 +137,14 @@ spec: {selector: {app: nginx}, ports: [{port: 80}]}
       { kind: 'unmeshed', ip: '192.0.2.10' },
     ]);
     // A controller the migration leaves unmeshed has no Linkerd identity.
-    const unmeshed = ingressSources(readOsmIngress(inventory), inventory, backend, () => false);
+    const unmeshed = ingressSources(readOsmIngress(inventory), inventory, backend, () => 'disabled');
     expect(unmeshed[0]).not.toHaveProperty('identity');
+    // Injection unknown after the migration: the controller is tried with and without its identity.
+    const unknown = ingressSources(readOsmIngress(inventory), inventory, backend, () => 'unknown');
+    expect(unknown.filter((s) => s.kind === 'ingress' && s.service !== undefined).map((s) => s.kind === 'ingress' && s.identity !== undefined)).toEqual([true, false]);
     // Workloads behind no IngressBackend get no ingress clients.
     const other = inventory.workloads.find((w) => w.name === 'nginx') as Workload;
-    expect(ingressSources(readOsmIngress(inventory), inventory, other, () => true)).toEqual([]);
+    expect(ingressSources(readOsmIngress(inventory), inventory, other, () => 'enabled')).toEqual([]);
   });
 
   it.each(['10.0.0.0/8', '172.16.0.0/12', '10.240.0.4/32', '0.0.0.0/0', '2001:db8::/32', 'fd00::/8', '::/0'])('addressInside(%s) is inside it', (cidr) => {

@@ -2,8 +2,10 @@ import type { Inventory, K8sObject, Service, Workload } from '../inventory/model
 import { resolveTargetPort, selects } from '../inventory/services.ts';
 import { formatRef } from '../source.ts';
 import { asArray, asPortNumber, asRecord, asString, getIn } from '../values.ts';
-import { addressInside, inCidr, isValidCidr } from './cidr.ts';
-import { ingressPrincipalLabel, ingressServiceLabel, type AccessRequest, type Decision, type IngressSource, type RequestSource } from './types.ts';
+import { addressInside, inCidr, isValidCidr } from '../primitives/cidr.ts';
+import { ingressPrincipalLabel, ingressServiceLabel } from '../primitives/source-labels.ts';
+import type { Injection } from './mesh-membership.ts';
+import { type AccessRequest, type Decision, type IngressSource, type RequestSource } from './types.ts';
 
 /**
  * What OSM's IngressBackends let in (osm-semantics §3.1, §6.6), read straight from the manifests: the reference the
@@ -134,22 +136,26 @@ const ELSEWHERE = ['192.0.2.10', '198.51.100.10', '203.0.113.10', '2001:db8::10'
  * The ingress clients to try against one backend workload (every port of it): the controller behind each Service
  * source (one per ServiceAccount of its pods, presenting a principal its https IngressBackends list), a client presenting each AuthenticatedPrincipal from outside every
  * range and from inside each IPRange, an unmeshed and a meshed client inside each IPRange, and an unmeshed one
- * outside. `meshedInLinkerd(ns, sa)` says whether pods of that ServiceAccount are meshed after the migration
- * (undefined: not in the repository, assumed meshed as the findings ask).
+ * outside. `meshedInLinkerd(ns, sa)` says whether pods of that ServiceAccount are injected after the migration
+ * (undefined: not in the repository, assumed meshed as the findings ask; unknown: tried both ways).
  */
 export function ingressSources(
   ingress: OsmIngress,
   inventory: Inventory,
   workload: Workload,
-  meshedInLinkerd: (namespace: string, serviceAccount: string) => boolean | undefined,
+  meshedInLinkerd: (namespace: string, serviceAccount: string) => Injection | undefined,
 ): RequestSource[] {
   const rules = ingress.rules.filter((r) => reaches(inventory, r, workload));
   if (rules.length === 0) return [];
   const allServices = [...new Set(ingress.rules.flatMap((r) => r.services))].sort();
   const allCidrs = ingress.rules.flatMap((r) => r.cidrs);
   const elsewhere = ELSEWHERE.find((ip) => !allCidrs.some((c) => inCidr(ip, c)));
-  const identity = (namespace: string, serviceAccount: string) =>
-    meshedInLinkerd(namespace, serviceAccount) === false ? {} : { identity: { serviceAccount, namespace } };
+  // Unknown injection: the controller is tried both with and without its mesh identity.
+  const identities = (namespace: string, serviceAccount: string): { identity?: { serviceAccount: string; namespace: string } }[] => {
+    const injection = meshedInLinkerd(namespace, serviceAccount);
+    const meshed = { identity: { serviceAccount, namespace } };
+    return injection === 'disabled' ? [{}] : injection === 'unknown' ? [meshed, {}] : [meshed];
+  };
   const sources: RequestSource[] = [];
   for (const key of [...new Set(rules.flatMap((r) => r.services))].sort()) {
     const [namespace = '', name = ''] = key.split('/');
@@ -166,17 +172,19 @@ export function ingressSources(
     for (const sa of accounts) {
       const own = `${sa}.${namespace}.cluster.local`;
       const principal = listed.length === 0 || listed.includes(own) ? own : (listed[0] ?? own);
-      sources.push({ ...base, principal, ...identity(namespace, sa) });
+      for (const identity of identities(namespace, sa)) sources.push({ ...base, principal, ...identity });
     }
   }
   const cidrs = [...new Set(rules.flatMap((r) => r.cidrs))];
   const insides = cidrs.flatMap((c) => addressInside(c) ?? []);
   for (const principal of [...new Set(rules.flatMap((r) => r.principals))].sort()) {
     const shape = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.cluster\.local$/.exec(principal);
-    const mapped = shape?.[1] !== undefined && shape[3] !== undefined ? identity(shape[3], shape[1]) : {};
+    const mapped = shape?.[1] !== undefined && shape[3] !== undefined ? identities(shape[3], shape[1]) : [{}];
     for (const ip of [...(elsewhere ? [elsewhere] : []), ...insides]) {
-      const source: IngressSource = { kind: 'ingress', label: ingressPrincipalLabel(principal), ip, principal, ...mapped };
-      sources.push(source);
+      for (const identity of mapped) {
+        const source: IngressSource = { kind: 'ingress', label: ingressPrincipalLabel(principal), ip, principal, ...identity };
+        sources.push(source);
+      }
     }
   }
   for (const ip of insides) {

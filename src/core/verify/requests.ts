@@ -1,115 +1,119 @@
-import type { Inventory, Workload } from '../inventory/model.ts';
-import type { AccessModel, OsmHttpMatch } from '../osm/access-model.ts';
-import { exposedPorts } from '../osm/exposed-ports.ts';
-import { regexLiteral } from '../osm/regex-literal.ts';
-import { samplePaths } from './regex-samples.ts';
+import type { Workload } from '../inventory/model.ts';
+import { regexLiteral } from '../primitives/regex-literal.ts';
+import { samplePaths } from '../primitives/regex-samples.ts';
+import type { RouteSamples } from './linkerd-allows.ts';
+import type { PodPort } from './mesh-membership.ts';
+import type { OsmRouteMatch } from './osm-access.ts';
 import type { AccessRequest, HttpRequestShape, RequestSource } from './types.ts';
 
 const MESHED_IP = '10.1.0.10';
 const UNMESHED_IP = '10.2.0.20';
 const KUBELET_IP = '10.240.0.4';
-const MAX_PATHS = 40;
+const MAX_PATHS = 60;
+
+/** What the request matrix of one destination is built from: both sides' view of it. */
+export interface MatrixInput {
+  readonly workload: Workload;
+  /** Every port the pod template exposes. */
+  readonly ports: readonly PodPort[];
+  /** The OSM matches any TrafficTarget grants to the destination. */
+  readonly osmMatches: readonly OsmRouteMatch[];
+  /** What the Linkerd routes of each port's Servers distinguish. */
+  linkerdSamples(port: number): RouteSamples;
+  /** Client identities `<sa>.<namespace>` to try: see `sourceIdentities`. */
+  readonly identities: readonly string[];
+  /** The ingress clients of its IngressBackends (osm-ingress.ts). */
+  readonly extraSources?: readonly RequestSource[];
+}
 
 /**
- * The request matrix for one destination workload: the source identities that matter (see sourcesOf) plus an
- * unmeshed client and `extraSources` (the ingress clients of its IngressBackends, see osm-ingress.ts), every
- * container port, paths that match each OSM regex and paths that just miss it, each method, with and without each
- * header; and the kubelet's probe requests.
+ * The request matrix for one destination workload: every identity either side names plus representatives, an
+ * unmeshed client and the ingress clients, on every port, with paths, methods and headers from both OSM's matches and
+ * the generated Linkerd routes (each, a near miss, and the concatenations of OSM regex samples where two overlap),
+ * and the kubelet's probe requests.
  */
-export function requestsFor(
-  inventory: Inventory,
-  model: AccessModel,
-  workload: Workload,
-  extraSources: readonly RequestSource[] = [],
-): AccessRequest[] {
-  const namespace = workload.namespace ?? '';
-  const matches = model.policies
-    .filter((p) => p.namespace === workload.namespace && p.destination === workload.serviceAccount)
-    .flatMap((p) => p.httpMatches);
-  const sources = [...sourcesOf(inventory, model, workload), ...extraSources];
-  const exposed = exposedPorts(inventory, workload);
-  const ports = [...new Set([...workload.ports.map((p) => p.port), ...exposed.map((p) => p.port)])].sort((a, b) => a - b);
+export function requestsFor(input: MatrixInput): AccessRequest[] {
+  const { workload } = input;
+  const base = { namespace: workload.namespace ?? '', workload: workload.name, serviceAccount: workload.serviceAccount };
+  const sources: RequestSource[] = [
+    ...input.identities.map((id): RequestSource => {
+      const dot = id.indexOf('.');
+      return { kind: 'meshed', serviceAccount: id.slice(0, dot), namespace: id.slice(dot + 1), ip: MESHED_IP };
+    }),
+    { kind: 'unmeshed', ip: UNMESHED_IP },
+    ...(input.extraSources ?? []),
+  ];
   const requests: AccessRequest[] = [];
-  const base = { namespace, workload: workload.name, serviceAccount: workload.serviceAccount };
-  for (const port of ports) {
-    const protocol = exposed.find((p) => p.port === port)?.protocol;
+  for (const { port, osmProtocol } of input.ports) {
     const probePaths = workload.probes.filter((p) => p.type === 'http' && p.port === port).map((p) => p.path ?? '/');
     for (const path of probePaths) {
       requests.push({ ...base, port, source: { kind: 'kubelet', ip: KUBELET_IP }, http: { method: 'GET', path, headers: {} } });
     }
-    if (protocol === 'tcp' || protocol === 'tcp-server-first') {
+    if (osmProtocol === 'tcp' || osmProtocol === 'tcp-server-first') {
       for (const source of sources) requests.push({ ...base, port, source });
       continue;
     }
-    const shapes = httpShapes(matches, probePaths);
+    const shapes = httpShapes(input.osmMatches, input.linkerdSamples(port), probePaths);
     for (const source of sources) for (const http of shapes) requests.push({ ...base, port, source, http });
   }
   return requests;
 }
 
 /**
- * The identities a TrafficTarget names for this destination behave differently from each other; every other
- * identity behaves like any one of them. So: the named ones, one unnamed identity from the destination's namespace
- * and one from elsewhere (to catch namespace-wide or wildcard grants), and an unmeshed client.
+ * The identities named for this destination behave differently from each other; every other identity behaves like
+ * one of them. So: those OSM grants it, those the destination namespace's Linkerd authorizations name (a Server
+ * selecting the wrong pods opens them to another workload's clients), and one identity nobody names from the
+ * destination's namespace and one from elsewhere (namespace-wide or wildcard grants).
  */
-function sourcesOf(inventory: Inventory, model: AccessModel, workload: Workload): RequestSource[] {
-  const named = new Set(
-    model.policies
-      .filter((p) => p.namespace === workload.namespace && p.destination === workload.serviceAccount)
-      .flatMap((p) => p.sources),
-  );
-  const all = new Set<string>();
-  for (const w of inventory.workloads) if (w.namespace) all.add(`${w.serviceAccount}.${w.namespace}`);
-  for (const p of model.policies) p.sources.forEach((s) => all.add(s));
-  const unnamed = [...all].filter((id) => !named.has(id)).sort();
-  const sameNamespace = unnamed.find((id) => id.endsWith(`.${workload.namespace}`));
-  const elsewhere = unnamed.find((id) => !id.endsWith(`.${workload.namespace}`));
-  const identities = [...named, ...(sameNamespace ? [sameNamespace] : []), ...(elsewhere ? [elsewhere] : [])].sort();
-  const meshed = identities.map((id): RequestSource => {
-    const dot = id.indexOf('.');
-    return { kind: 'meshed', serviceAccount: id.slice(0, dot), namespace: id.slice(dot + 1), ip: MESHED_IP };
-  });
-  return [...meshed, { kind: 'unmeshed', ip: UNMESHED_IP }];
+export function sourceIdentities(osmNamed: Iterable<string>, linkerdNamed: Iterable<string>, everyone: Iterable<string>, namespace: string): string[] {
+  const named = new Set([...osmNamed, ...linkerdNamed]);
+  const unnamed = [...everyone].filter((id) => !named.has(id)).sort();
+  const same = unnamed.find((id) => id.endsWith(`.${namespace}`)) ?? `osm2linkerd-other.${namespace}`;
+  const elsewhere = unnamed.find((id) => !id.endsWith(`.${namespace}`)) ?? 'osm2linkerd-other.osm2linkerd-elsewhere';
+  return [...new Set([...named, same, elsewhere])].sort();
 }
 
-function httpShapes(matches: readonly OsmHttpMatch[], probePaths: readonly string[]): HttpRequestShape[] {
-  const paths = new Set<string>(['/', '/osm2linkerd-unmatched', ...probePaths]);
-  for (const m of matches) for (const p of pathSamples(m)) paths.add(p);
+function httpShapes(matches: readonly OsmRouteMatch[], linkerd: RouteSamples, probePaths: readonly string[]): HttpRequestShape[] {
+  const osmPaths = new Set<string>();
+  for (const m of matches) for (const p of pathSamples(m)) osmPaths.add(p);
   // A path two regexes both accept is where Linkerd's single-route choice can differ from OSM's any-route rule.
-  for (const [i, a] of matches.entries()) {
-    for (const b of matches.slice(i + 1)) {
-      const [x, y] = [pathSamples(a)[0], pathSamples(b)[0]];
-      if (x !== undefined && y !== undefined) { paths.add(x + y); paths.add(y + x); }
-    }
-  }
-  const methods = new Set(['GET', 'POST', ...matches.flatMap((m) => m.methods)]);
-  const headerSets: Record<string, string>[] = [{}];
+  const firsts = matches.flatMap((m) => pathSamples(m)[0] ?? []);
+  const crossed = firsts.flatMap((x, i) => firsts.slice(i + 1).flatMap((y) => [x + y, y + x]));
+  // Both sides get room in the bounded list: interleave them.
+  const paths = [...new Set(['/', '/osm2linkerd-unmatched', ...probePaths, ...interleave([...osmPaths], linkerd.paths), ...crossed])];
+  const methods = new Set(['GET', 'POST', ...matches.flatMap((m) => m.methods), ...linkerd.methods]);
+  const headerSets: Record<string, string>[] = [{}, ...linkerd.headerSets];
   for (const m of matches) {
     const entries = Object.entries(m.headers);
-    if (entries.length === 0) continue;
-    headerSets.push(Object.fromEntries(entries.map(([k, v]) => [k, headerSample(v)])));
+    if (entries.length > 0) headerSets.push(Object.fromEntries(entries.map(([k, v]) => [k, headerSample(v)])));
   }
   const shapes: HttpRequestShape[] = [];
-  for (const path of [...paths].slice(0, MAX_PATHS)) {
+  for (const path of paths.slice(0, MAX_PATHS)) {
     for (const method of methods) for (const headers of dedupe(headerSets)) shapes.push({ method, path, headers });
   }
   return shapes;
 }
 
-function pathSamples(m: OsmHttpMatch): string[] {
-  if (m.pathRegex === undefined || m.pathRegex === '') return [];
+function interleave(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== undefined) out.push(a[i] as string);
+    if (b[i] !== undefined) out.push(b[i] as string);
+  }
+  return out;
+}
+
+function pathSamples(m: OsmRouteMatch): string[] {
+  if (m.pathRegex === undefined) return [];
   const { matching, nearMisses } = samplePaths(m.pathRegex);
   return [...matching.slice(0, 6), ...nearMisses.slice(0, 6)];
 }
 
 function headerSample(regex: string): string {
-  const literal = regexLiteral(regex);
-  if (literal !== undefined) return literal;
-  const sample = samplePaths(regex).matching[0];
-  return sample ?? '';
+  return regexLiteral(regex) ?? samplePaths(regex).matching[0] ?? '';
 }
 
-function dedupe(sets: Record<string, string>[]): Record<string, string>[] {
+function dedupe(sets: readonly Readonly<Record<string, string>>[]): Readonly<Record<string, string>>[] {
   const seen = new Set<string>();
   return sets.filter((s) => {
     const key = JSON.stringify(Object.entries(s).sort());

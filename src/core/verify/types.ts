@@ -27,16 +27,6 @@ export interface IngressSource {
   readonly identity?: { readonly serviceAccount: string; readonly namespace: string };
 }
 
-/** How findings and differences name the ingress controller behind an IngressBackend Service source. */
-export function ingressServiceLabel(namespace: string, name: string): string {
-  return `ingress:service/${namespace}/${name}`;
-}
-
-/** How findings and differences name a client presenting an AuthenticatedPrincipal of an IngressBackend. */
-export function ingressPrincipalLabel(principal: string): string {
-  return `ingress:principal/${principal}`;
-}
-
 export interface HttpRequestShape {
   readonly method: string;
   /** Path without query string. */
@@ -70,10 +60,38 @@ export interface Difference {
   readonly coveredBy: readonly FindingId[];
 }
 
+/**
+ * One (source identity → destination workload:port) pair whose verdict changes for some requests: `wider` counts
+ * requests Linkerd allows that OSM denied, `narrower` the reverse.
+ */
+export interface AccessChange {
+  readonly source: string;
+  readonly namespace: string;
+  readonly workload: string;
+  readonly port: number;
+  readonly wider: number;
+  readonly narrower: number;
+  /** Findings that explain at least one of its requests. */
+  readonly coveredBy: readonly FindingId[];
+  /** Requests of the pair no finding explains. */
+  readonly uncovered: number;
+  /** The first differing request, as an example. */
+  readonly example: Difference;
+}
+
+/** What verify could not decide from the repository, and says instead of assuming. */
+export type VerificationUnknown =
+  | { readonly kind: 'namespace-unknown'; readonly workload: string; readonly file: string }
+  | { readonly kind: 'injection-unknown'; readonly namespace: string; readonly workload: string; readonly reason: string }
+  | { readonly kind: 'server-conflict'; readonly namespace: string; readonly workload: string; readonly port: number; readonly servers: readonly string[] };
+
 export interface VerificationReport {
   readonly requests: number;
   readonly differences: readonly Difference[];
   readonly uncovered: readonly Difference[];
+  /** The differences grouped by source and destination port, uncovered first. */
+  readonly accessChanges: readonly AccessChange[];
+  readonly unknowns: readonly VerificationUnknown[];
 }
 
 export function describeSource(source: RequestSource): string {

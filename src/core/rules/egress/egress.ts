@@ -10,7 +10,7 @@ import { readAccessModel, type OsmHttpMatch } from '../../osm/access-model.ts';
 import { isMeshed, meshedNamespaces } from '../../osm/meshed.ts';
 import { formatRef, type SourceLocation } from '../../source.ts';
 import { asArray, asRecord } from '../../values.ts';
-import { inCidr } from '../../verify/cidr.ts';
+import { inCidr } from '../../primitives/cidr.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { translateHttpMatch } from '../traffic-target/http-match.ts';

@@ -5,7 +5,7 @@ import { ignoredNamespace, ignoredNamespaceReason } from '../../osm/meshed.ts';
 import { inEffect, replacedDocuments } from '../../osm/replaced-documents.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asArray, asRecord, asString, isRecord } from '../../values.ts';
-import { isValidCidr } from '../../verify/cidr.ts';
+import { isValidCidr } from '../../primitives/cidr.ts';
 
 /**
  * What OSM did with an Egress (osm-semantics §3.2; `pkg/catalog/egress.go`, `pkg/envoy/lds/egress.go`,

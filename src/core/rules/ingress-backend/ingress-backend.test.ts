@@ -8,7 +8,6 @@ import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { applyChanges, migrate } from '../../migrate.ts';
 import { LINKERD_VERSIONS, resolveOptions, type MigrationOptionsInput } from '../../options.ts';
-import { readAccessModel } from '../../osm/access-model.ts';
 import { buildInventory } from '../../inventory/inventory.ts';
 import { loadRepository } from '../../load/load.ts';
 import { verify } from '../../verify/verify.ts';
@@ -256,7 +255,7 @@ describe('IngressBackend → Server + AuthorizationPolicies (osm-semantics §3.1
     migrated.set('ingress.linkerd.yaml', generated.replace('      name: bookstore-external-access-controllers', '      name: nobody'));
     const { inventory } = buildInventory(loadRepository(files));
     const report = verify({
-      inventory, model: readAccessModel(inventory), meshMode: SMI, migratedFiles: migrated, linkerdVersion: '2.20', findings: p.findings,
+      inventory, meshMode: SMI, migratedFiles: migrated, linkerdVersion: '2.20', findings: p.findings,
     });
     expect(report.uncovered.length).toBeGreaterThan(0);
     expect(report.uncovered.every((d) => d.request.source.kind === 'ingress' && d.osm.allowed && !d.linkerd.allowed)).toBe(true);
@@ -420,7 +419,7 @@ describe('https: the SAN came from MeshConfig certificate.ingressGateway, not th
     expect(generated).toContain('name: ctrl');
     migrated.set('ingress.linkerd.yaml', generated.replace('name: ctrl', 'name: ingress-nginx'));
     const { inventory } = buildInventory(loadRepository(input));
-    const report = verify({ inventory, model: readAccessModel(inventory), meshMode: SMI, migratedFiles: migrated, linkerdVersion: '2.20', findings: p.findings });
+    const report = verify({ inventory, meshMode: SMI, migratedFiles: migrated, linkerdVersion: '2.20', findings: p.findings });
     const controller = report.uncovered.filter((d) => d.request.source.kind === 'ingress' && d.request.source.label === 'ingress:service/ingress-nginx/ingress-nginx-controller');
     expect(controller.length).toBeGreaterThan(0);
     expect(controller.every((d) => d.osm.allowed && !d.linkerd.allowed)).toBe(true);
@@ -596,7 +595,7 @@ spec:
 `;
     migrated.set('ingress.linkerd.yaml', `${migrated.get('ingress.linkerd.yaml') ?? ''}${old}`);
     const { inventory } = buildInventory(loadRepository(input));
-    const report = verify({ inventory, model: readAccessModel(inventory), meshMode: SMI, migratedFiles: migrated, linkerdVersion: '2.20', findings: p.findings });
+    const report = verify({ inventory, meshMode: SMI, migratedFiles: migrated, linkerdVersion: '2.20', findings: p.findings });
     const bookbuyer = report.uncovered.filter((d) => d.request.source.kind === 'meshed' && d.request.source.serviceAccount === 'bookbuyer');
     expect(bookbuyer.length).toBeGreaterThan(0);
     expect(bookbuyer.every((d) => d.osm.allowed && !d.linkerd.allowed && d.linkerd.reason.includes('ambiguous'))).toBe(true);

@@ -24,7 +24,7 @@ import {
 } from '../../osm/ingress-backends.ts';
 import { injectionValue, SIDECAR_INJECTION } from '../../osm/meshed.ts';
 import { formatRef, type NodePath } from '../../source.ts';
-import { ingressPrincipalLabel, ingressServiceLabel } from '../../verify/types.ts';
+import { ingressPrincipalLabel, ingressServiceLabel } from '../../primitives/source-labels.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { meshControllerSnippet, meshTlsSnippet, serverSnippet } from './snippets.ts';
@@ -258,7 +258,8 @@ class PolicyTranslation {
       if (ownServer) {
         this.out.resource(t.planned.resource, t.planned.origin);
         this.reportProbeRoute(t.planned);
-      } else if (t.planned.accessPolicy !== 'audit' && t.planned.proxyProtocol !== 'opaque') {
+      } else if (!permissive && t.planned.proxyProtocol !== 'opaque') {
+        // (In permissive mode the traffic-target rule gives its Server a catch-all route of its own.)
         const covering = catchAllMatch(this.model, t.workload, t.port.port);
         if (covering) {
           // A TrafficTarget route on this Server already matches every request (PathPrefix "/", no method, no

@@ -118,3 +118,93 @@ describe('mesh-wide exclusion lists', () => {
     expect(out.edits.map((e) => (e.type === 'rename-key' ? e.newValue : e.type))).toEqual(['10.0.0.0/8,172.16.0.0/12']);
   });
 });
+
+// osm-semantics §5: "`osm namespace add <ns>` writes the label `monitored-by=<mesh>` plus the annotation
+// `sidecar-injection: enabled`" — in the cluster, not in Git. linkerd-reference §7.1: "ns unset/`disabled`+pod unset →
+// no" injection, and §3.1: "Linkerd can only enforce policy on meshed pods".
+describe('namespaces meshed outside Git', () => {
+  const deployment = (ns: string | undefined, podAnnotations = '') => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api${ns ? `, namespace: ${ns}` : ''}}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata:
+      labels: {app: api}${podAnnotations}
+    spec:
+      serviceAccountName: api
+      containers: [{name: api, ports: [{name: http, containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api${ns ? `, namespace: ${ns}` : ''}}
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: http}]
+`;
+  const target = (sourceNs = 'front') => `
+apiVersion: access.smi-spec.io/v1alpha3
+kind: TrafficTarget
+metadata: {name: front-to-api, namespace: shop}
+spec:
+  destination: {kind: ServiceAccount, name: api, namespace: shop}
+  rules: [{kind: TCPRoute, name: any}]
+  sources: [{kind: ServiceAccount, name: web, namespace: ${sourceNs}}]
+---
+apiVersion: specs.smi-spec.io/v1alpha4
+kind: TCPRoute
+metadata: {name: any, namespace: shop}
+spec: {}
+`;
+  // The Namespace manifest as the demo repositories write it, before `osm namespace add` ran against the cluster.
+  const bareNamespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
+  const run = (files: Record<string, string>) => {
+    const { inventory } = inventoryOf(files);
+    return translateInjection({ inventory, options: resolveOptions(), meshMode: { mode: 'smi', source: 'option' } });
+  };
+  const ours = (out: ReturnType<typeof run>) => out.findings.filter((f) => f.id.startsWith('injection/namespace-inject'));
+
+  it('adds linkerd.io/inject: enabled to a Namespace manifest that carries no injection annotation', () => {
+    const out = run({ 'ns.yaml': bareNamespace, 'api.yaml': deployment('shop'), 'tt.yaml': target() });
+    expect(out.edits.map((e) => ({ ...e, doc: e.doc.file }))).toContainEqual({ type: 'set-key', doc: 'ns.yaml', path: ['metadata', 'annotations'], key: 'linkerd.io/inject', value: 'enabled' });
+    const [added, ...rest] = ours(out);
+    expect(added).toMatchObject({ id: 'injection/namespace-inject-added', severity: 'warning', file: 'ns.yaml', line: 4 });
+    expect(added?.message).toContain('treats its pods as meshed (Deployment api): OSM\'s injection was set outside Git (osm namespace add)');
+    // The source namespace `front` has neither manifest nor workload here: its injection is outside Git too.
+    expect(rest.map((f) => [f.id, f.file, f.message.match(/kubectl annotate namespace \S+ \S+/)?.[0]])).toEqual([
+      ['injection/namespace-inject-outside-git', 'tt.yaml', 'kubectl annotate namespace front linkerd.io/inject=enabled'],
+    ]);
+  });
+
+  it('without a Namespace manifest, warns with the exact command and what happens if it is skipped', () => {
+    const out = run({ 'api.yaml': deployment('shop'), 'tt.yaml': target('shop') });
+    expect(out.edits.filter((e) => e.type === 'set-key')).toEqual([]);
+    expect(ours(out).map((f) => [f.id, f.severity, f.file, f.line])).toEqual([['injection/namespace-inject-outside-git', 'warning', 'api.yaml', 2]]);
+    const message = ours(out)[0]?.message ?? '';
+    expect(message).toContain('kubectl annotate namespace shop linkerd.io/inject=enabled');
+    expect(message).toContain('its pods run without a Linkerd proxy once OSM is removed, and every policy generated for them is inert');
+  });
+
+  it('asks for the namespace a namespace-less file is applied to when a Server is generated for its pods', () => {
+    const ingress = 'kind: IngressBackend\napiVersion: policy.openservicemesh.io/v1alpha1\nmetadata: {name: api}\nspec:\n  backends: [{name: api, port: {number: 8080, protocol: http}}]\n  sources: [{kind: IPRange, name: 10.0.0.0/8}]\n';
+    const out = run({ 'api.yaml': deployment(undefined), 'ib.yaml': ingress });
+    expect(ours(out).map((f) => [f.id, f.file])).toEqual([['injection/namespace-inject-outside-git', 'api.yaml']]);
+    expect(ours(out)[0]?.message).toContain('kubectl annotate namespace <ns> linkerd.io/inject=enabled');
+  });
+
+  it('leaves alone what Git already decides: the namespace annotation, the pod template, an ignored namespace', () => {
+    const annotated = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations: {openservicemesh.io/sidecar-injection: enabled}\n';
+    expect(ours(run({ 'ns.yaml': annotated, 'api.yaml': deployment('shop'), 'tt.yaml': target('shop') }))).toEqual([]);
+    const pod = '\n      annotations: {openservicemesh.io/sidecar-injection: enabled}';
+    expect(ours(run({ 'api.yaml': deployment('shop', pod), 'tt.yaml': target('shop') }))).toEqual([]);
+    const ignored = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {openservicemesh.io/ignore: "true"}\n';
+    const out = run({ 'ns.yaml': ignored, 'api.yaml': deployment('shop'), 'tt.yaml': target('shop') });
+    expect(ours(out)).toEqual([]);
+    expect(out.edits.filter((e) => e.type === 'set-key' && e.key === 'linkerd.io/inject').map((e) => e.type === 'set-key' && e.value)).toEqual(['disabled']);
+  });
+
+  it('says nothing for workloads the migration does not treat as meshed', () => {
+    expect(ours(run({ 'ns.yaml': bareNamespace, 'api.yaml': deployment('shop') }))).toEqual([]);
+  });
+});

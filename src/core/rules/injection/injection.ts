@@ -8,6 +8,7 @@ import { formatRef, type NodePath } from '../../source.ts';
 import { asRecord, getIn } from '../../values.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
+import { translateNamespaceInjection } from './namespace-injection.ts';
 
 /**
  * openservicemesh.io annotations and labels → their Linkerd equivalents, rewritten on the same line
@@ -18,6 +19,8 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
  * OSM injected only in monitored namespaces, never in ignored ones (§5): in a namespace labelled
  * `openservicemesh.io/ignore` the result is `linkerd.io/inject: disabled`; a Namespace manifest without `monitored-by`
  * is translated as if monitored (the label is often set by `osm namespace add`, outside Git), with one warning.
+ * Where OSM's injection itself was set outside Git, Linkerd's is written on the Namespace manifest or asked for
+ * (namespace-injection.ts).
  */
 export const injectionRule = defineRule({
   id: 'injection',
@@ -26,6 +29,7 @@ export const injectionRule = defineRule({
     'injection/annotation-rewritten', 'injection/invalid-value', 'injection/monitored-by-removed', 'injection/metrics-removed',
     'injection/ignore-label', 'injection/skip-inbound-replaces-defaults', 'injection/ip-range-inclusion-unsupported',
     'injection/annotation-not-on-pod', 'injection/proxy-uuid-label', 'injection/ignored-namespace', 'injection/namespace-not-monitored',
+    'injection/namespace-inject-added', 'injection/namespace-inject-outside-git',
     'unhandled/osm-annotation',
   ],
   translate: translateInjection,
@@ -62,7 +66,8 @@ interface Place {
 /** The mesh-wide exclusion values, by OSM pod annotation key. */
 type MeshWide = ReadonlyMap<string, MeshExclusion>;
 
-export function translateInjection({ inventory }: RuleInput): RuleOutput {
+export function translateInjection(input: RuleInput): RuleOutput {
+  const { inventory } = input;
   const out = new Emitter();
   const meshWide = meshExclusions(inventory);
   const podTemplates = new Map(inventory.workloads.map((w) => [w.object, w.podMetadataPath]));
@@ -76,6 +81,7 @@ export function translateInjection({ inventory }: RuleInput): RuleOutput {
   }
   for (const doc of inventory.otherDocuments) translateValues(doc, meshWide, out);
   warnUnlabelled(inventory, out);
+  translateNamespaceInjection(input, out);
   return out.output();
 }
 

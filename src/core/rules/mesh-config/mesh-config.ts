@@ -273,9 +273,14 @@ class MeshConfigTranslation {
     }
     const { meshMode } = this.input;
     const option = meshMode.source === 'option' ? ` The --mesh-mode option overrides it: the translation uses ${meshMode.mode} mode.` : '';
-    const audit = features(this.input.options.linkerdVersion).audit;
+    const accessPolicy = features(this.input.options.linkerdVersion).serverAccessPolicy;
+    const targets = !accessPolicy
+      ? 'nothing, as this Linkerd has no Server accessPolicy (mesh-mode/access-policy-unavailable)'
+      : this.input.options.permissiveAccess === 'audit'
+        ? 'Servers with accessPolicy: audit, chosen with permissiveAccess: audit, which also admits the plaintext clients OSM refused (mesh-mode/permissive-audit)'
+        : 'Servers with accessPolicy: all-authenticated, which admit every meshed client as OSM did (mesh-mode/permissive-authenticated)';
     this.report('mesh-config/traffic-policy-mode', path, value
-      ? `traffic.enablePermissiveTrafficPolicyMode: true (permissive): OSM allowed all traffic between meshed pods, no plaintext client, and ignored TrafficTargets. Meshed namespaces get config.linkerd.io/default-inbound-policy: all-authenticated (mesh-mode/default-authenticated); TrafficTargets become ${audit ? 'audit-mode policies (mesh-mode/permissive-audit)' : 'nothing, as this Linkerd has no audit mode (mesh-mode/audit-unavailable)'}.${option}`
+      ? `traffic.enablePermissiveTrafficPolicyMode: true (permissive): OSM allowed all traffic between meshed pods, no plaintext client, and ignored TrafficTargets. Meshed namespaces get config.linkerd.io/default-inbound-policy: all-authenticated (mesh-mode/default-authenticated); TrafficTargets become ${targets}.${option}`
       : `traffic.enablePermissiveTrafficPolicyMode: false (SMI mode): OSM denied what no TrafficTarget allowed; meshed namespaces get config.linkerd.io/default-inbound-policy: deny (mesh-mode/default-deny) and TrafficTargets become policies.${option}`);
   }
 

@@ -1,20 +1,29 @@
 import { finding } from '../../findings/finding.ts';
-import type { FindingId } from '../../findings/catalogue.ts';
-import type { K8sObject } from '../../inventory/model.ts';
-import { formatRef, type NodePath } from '../../source.ts';
+import type { Inventory, K8sObject } from '../../inventory/model.ts';
+import { readAccessModel } from '../../osm/access-model.ts';
+import { injectionValue, isMeshed, meshedNamespaces, SIDECAR_INJECTION } from '../../osm/meshed.ts';
+import { formatRef } from '../../source.ts';
 import { asArray, asRecord, asString, getIn } from '../../values.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
+import { argoRolloutSmi } from './argo-rollouts.ts';
+import type { Hit, MeshedServiceTest } from './hit.ts';
+import { INGRESS_CRD_KINDS, ingressCrd } from './ingress-crds.ts';
 
 /**
  * What surrounds the mesh and breaks on migration day if nobody touches it: NetworkPolicies opened for OSM's
  * control plane, Ingresses configured for OSM's sidecar TLS, GitOps objects that install OSM, the SMI/OSM CRDs,
- * and Flagger canaries driving OSM. Findings with line anchors; nothing is edited (each needs a human choice).
+ * Flagger canaries driving OSM, Argo Rollouts shifting traffic through SMI, and ingress-controller CRDs (Traefik
+ * IngressRoute, Contour HTTPProxy, NGINX VirtualServer, Emissary Mapping) in front of meshed Services. Findings
+ * with line anchors; nothing is edited (each needs a human choice).
  */
 export const surroundingsRule = defineRule({
   id: 'surroundings',
-  consumes: ['NetworkPolicy', 'Ingress', 'HelmRelease', 'Application', 'CustomResourceDefinition', 'Canary'],
-  emits: ['surroundings/network-policy', 'surroundings/ingress', 'surroundings/gitops-install', 'surroundings/crd', 'surroundings/flagger-provider'],
+  consumes: ['NetworkPolicy', 'Ingress', 'HelmRelease', 'Application', 'CustomResourceDefinition', 'Canary', 'Rollout', ...INGRESS_CRD_KINDS],
+  emits: [
+    'surroundings/network-policy', 'surroundings/ingress', 'surroundings/gitops-install', 'surroundings/crd', 'surroundings/flagger-provider',
+    'surroundings/argo-rollouts-smi', 'surroundings/ingress-crd',
+  ],
   translate: translateSurroundings,
 });
 
@@ -22,21 +31,32 @@ export const surroundingsRule = defineRule({
 const OSM_PORTS = new Set([15128, 15010, 15901, 15902, 15903, 15904]);
 const OSM_TEXT = /openservicemesh|osm-system|osm-controller|osm-injector|osm-bootstrap|\bosm\b/;
 
-export function translateSurroundings({ inventory }: RuleInput): RuleOutput {
+export function translateSurroundings(input: RuleInput): RuleOutput {
   const out = new Emitter();
-  for (const object of inventory.objects) {
+  const meshedService = meshedServiceTest(input.inventory);
+  for (const object of input.inventory.objects) {
     const check = CHECKS[object.ref.kind];
-    const hit = check?.(object);
+    const hit = check?.(object) ?? argoRolloutSmi(object, input) ?? ingressCrd(object, meshedService);
     if (!hit) continue;
     out.finding(finding(hit.id, object.locate(hit.path), { resource: formatRef(object.ref), message: hit.message }));
   }
   return out.output();
 }
 
-interface Hit {
-  readonly id: FindingId;
-  readonly path: NodePath;
-  readonly message: string;
+
+/**
+ * A Service is meshed when it selects a workload OSM injected (osm/meshed.ts), or one whose pod template asks for
+ * the sidecar where the namespace is unknown (the file is applied with `kubectl -n`: its pods were meshed wherever
+ * the namespace was monitored).
+ */
+function meshedServiceTest(inventory: Inventory): MeshedServiceTest {
+  const meshed = meshedNamespaces(inventory, readAccessModel(inventory));
+  return (namespace, name) => {
+    const service = inventory.findService(namespace, name);
+    if (!service) return false;
+    return inventory.workloads.some((w) => inventory.servicesSelecting(w).includes(service)
+      && (isMeshed(w, inventory, meshed) || (w.namespace === undefined && injectionValue(w.podAnnotations[SIDECAR_INJECTION]) === 'enabled')));
+  };
 }
 
 const CHECKS: Readonly<Record<string, (o: K8sObject) => Hit | undefined>> = {

@@ -6,7 +6,7 @@
  */
 
 import { acceptsEveryPath } from '../../osm/access-model.ts';
-import { regexLiteral, stripAnchors } from '../../osm/regex-literal.ts';
+import { regexLiteral, stripAnchors } from '../../primitives/regex-literal.ts';
 
 
 export type PathMatch =

@@ -184,20 +184,59 @@ describe('translateTrafficTargets', () => {
     expect(ids).not.toContain('probes/open-to-all-networks');
   });
 
-  it('permissive mode: audit Servers with a catch-all route on 2.16+, nothing before', () => {
+  // osm-semantics §6.2: in permissive mode "Every client is programmed for every Service in the mesh" and "No network
+  // RBAC filter is installed", but a plaintext client "matches no inbound mesh chain" (§6.1). linkerd-reference §3.3:
+  // `all-authenticated` = "any mesh identity", `audit` = "none" (no authentication) from every network; §3.4: the
+  // Server's accessPolicy takes "the `accessPolicy` default authorizations", any default-policy value (2.16+).
+  describe('permissive mode', () => {
     const files = {
       'w.yaml': workload('api', 'api', 'shop'),
       'g.yaml': GROUP,
       't.yaml': target('t', ['a.x'], '    - {kind: HTTPRouteGroup, name: routes, matches: [users]}'),
     };
     const permissive: MeshMode = { mode: 'permissive', source: 'option' };
-    const audit = run(files, permissive);
-    expect(audit.byKind('Server')[0]?.spec['accessPolicy']).toBe('audit');
-    expect(names(audit.byKind('HTTPRoute'))).toContain('api-http-all');
-    expect(audit.ids).toContain('mesh-mode/permissive-audit');
-    const old = run(files, permissive, { linkerdVersion: '2.15' });
-    expect(old.out.resources).toEqual([]);
-    expect(old.ids).toContain('mesh-mode/audit-unavailable');
+
+    it('by default admits exactly the meshed clients: accessPolicy all-authenticated and a catch-all route (2.16+)', () => {
+      const exact = run(files, permissive);
+      expect(exact.byKind('Server').map((s) => s.spec['accessPolicy'])).toEqual(['all-authenticated']);
+      expect(names(exact.byKind('HTTPRoute'))).toContain('api-http-all');
+      expect(exact.ids).toContain('mesh-mode/permissive-authenticated');
+      expect(exact.ids).not.toContain('mesh-mode/permissive-audit');
+    });
+
+    it('uses audit only when asked, and says that clients OSM refused are admitted', () => {
+      const audit = run(files, permissive, { permissiveAccess: 'audit' });
+      expect(audit.byKind('Server').map((s) => s.spec['accessPolicy'])).toEqual(['audit']);
+      expect(names(audit.byKind('HTTPRoute'))).toContain('api-http-all');
+      const note = audit.out.findings.find((f) => f.id === 'mesh-mode/permissive-audit');
+      expect(note).toMatchObject({ severity: 'warning', file: 't.yaml' });
+      expect(note?.message).toContain('also admits the plaintext and unmeshed clients OSM refused');
+      expect(note?.affects).toEqual([{ namespace: 'shop', serviceAccount: 'api' }]);
+      expect(audit.ids).not.toContain('mesh-mode/permissive-authenticated');
+    });
+
+    it('translates nothing before 2.16 (no Server accessPolicy): the namespace default keeps the verdicts', () => {
+      const old = run(files, permissive, { linkerdVersion: '2.15' });
+      expect(old.out.resources).toEqual([]);
+      expect(old.ids).toContain('mesh-mode/access-policy-unavailable');
+      expect(run(files, permissive, { linkerdVersion: '2.15', permissiveAccess: 'audit' }).ids).toContain('mesh-mode/audit-unavailable');
+    });
+
+    it('verify finds no difference with the exact default, and only explained plaintext ones with audit', async () => {
+      const { migrate } = await import('../../migrate.ts');
+      const { repo } = await import('../../../../test/support/repo.ts');
+      const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {openservicemesh.io/monitored-by: osm}\n  annotations: {openservicemesh.io/sidecar-injection: enabled}\n';
+      const meshConfig = 'apiVersion: config.openservicemesh.io/v1alpha2\nkind: MeshConfig\nmetadata: {name: osm-mesh-config, namespace: osm-system}\nspec:\n  traffic: {enablePermissiveTrafficPolicyMode: true}\n';
+      // Port 9999 of workload() is exposed by no Service: OSM gave it no chain at all, which is another matter.
+      const repository = repo({ ...files, 'w.yaml': files['w.yaml'].replace(', {containerPort: 9999}', ''), 'ns.yaml': namespace, 'mc.yaml': meshConfig });
+      const exact = migrate(repository).verification;
+      expect(exact.requests).toBeGreaterThan(0);
+      expect(exact.differences).toEqual([]);
+      const audit = migrate(repository, { permissiveAccess: 'audit' }).verification;
+      expect(audit.differences.length).toBeGreaterThan(0);
+      expect(new Set(audit.differences.map((d) => `${d.request.source.kind}:${String(d.osm.allowed)}>${String(d.linkerd.allowed)}`))).toEqual(new Set(['unmeshed:false>true']));
+      expect(audit.uncovered).toEqual([]);
+    });
   });
 
   it('emits API versions the target serves', () => {

@@ -13,7 +13,7 @@ import { httpProbePaths, planServers, type PlannedServer, type ServerPlan } from
 import { features } from '../../linkerd/versions.ts';
 import { matchKey, readAccessModel, type AccessPolicy, type OsmHttpMatch } from '../../osm/access-model.ts';
 import { formatRef } from '../../source.ts';
-import { fullMatch } from '../../verify/regex-samples.ts';
+import { fullMatch } from '../../primitives/regex-samples.ts';
 import { Emitter } from '../emitter.ts';
 import { routeGroupsOfEgresses } from '../egress/read-egress.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
@@ -46,7 +46,8 @@ export const trafficTargetRule = defineRule({
     'traffic-target/source-kind-unsupported', 'traffic-target/source-namespace-missing', 'traffic-target/path-regex-translated',
     'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
     'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/server-conflict', 'traffic-target/grpc-port',
-    'traffic-target/unreferenced-spec', 'mesh-mode/permissive-audit', 'mesh-mode/audit-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
+    'traffic-target/unreferenced-spec', 'mesh-mode/permissive-audit', 'mesh-mode/permissive-authenticated', 'mesh-mode/audit-unavailable',
+    'mesh-mode/access-policy-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
   ],
   translate: translateTrafficTargets,
 });
@@ -58,19 +59,22 @@ export function translateTrafficTargets(input: RuleInput): RuleOutput {
   const model = readAccessModel(inventory);
   model.findings.forEach((f) => out.finding(f));
   reportUnreferencedSpecs(inventory, model.policies, out);
-  const audit = meshMode.mode === 'permissive';
-  if (audit && !features(options.linkerdVersion).audit) {
+  const permissive = meshMode.mode === 'permissive';
+  if (permissive && !features(options.linkerdVersion).serverAccessPolicy) {
+    const audit = options.permissiveAccess === 'audit';
     for (const p of model.policies) {
-      out.finding(finding('mesh-mode/audit-unavailable', p.target.locate(['kind']), {
+      out.finding(finding(audit ? 'mesh-mode/audit-unavailable' : 'mesh-mode/access-policy-unavailable', p.target.locate(['kind']), {
         resource: formatRef(p.target.ref),
-        message: `OSM ran in permissive mode and ignored ${formatRef(p.target.ref)}; Linkerd ${options.linkerdVersion} has no audit mode, so it is not translated.`,
+        message: audit
+          ? `OSM ran in permissive mode and ignored ${formatRef(p.target.ref)}; Linkerd ${options.linkerdVersion} has no audit mode, so it is not translated.`
+          : `OSM ran in permissive mode and ignored ${formatRef(p.target.ref)}; Linkerd ${options.linkerdVersion} has no Server accessPolicy, so it is not translated: the default policy all-authenticated admits every meshed client, as OSM did.`,
       }));
     }
     return out.output();
   }
   const servers = planServers(input);
   for (const policies of groupByDestination(model.policies)) {
-    new DestinationTranslation(input, out, policies, audit, servers).run();
+    new DestinationTranslation(input, out, policies, permissive, servers).run();
   }
   return out.output();
 }
@@ -118,14 +122,15 @@ class DestinationTranslation {
   private readonly input: RuleInput;
   private readonly out: Emitter;
   private readonly policies: readonly AccessPolicy[];
-  private readonly audit: boolean;
+  /** OSM ignored the TrafficTargets (permissive mode): the Servers admit by their accessPolicy, routes or not. */
+  private readonly permissive: boolean;
   private readonly servers: ServerPlan;
 
-  constructor(input: RuleInput, out: Emitter, policies: readonly AccessPolicy[], audit: boolean, servers: ServerPlan) {
+  constructor(input: RuleInput, out: Emitter, policies: readonly AccessPolicy[], permissive: boolean, servers: ServerPlan) {
     this.input = input;
     this.out = out;
     this.policies = policies;
-    this.audit = audit;
+    this.permissive = permissive;
     this.servers = servers;
     this.inventory = input.inventory;
     this.first = policies[0] as AccessPolicy;
@@ -144,13 +149,19 @@ class DestinationTranslation {
   }
 
   run(): void {
-    if (this.audit) {
+    if (this.permissive) {
+      const audit = this.input.options.permissiveAccess === 'audit';
       for (const p of this.policies) {
-        this.out.finding(finding('mesh-mode/permissive-audit', p.target.locate(['kind']), {
-          resource: formatRef(p.target.ref),
-          message: `OSM ran in permissive mode, so ${formatRef(p.target.ref)} was not enforced: its Servers are generated with accessPolicy: audit.`,
-          affects: this.scope(),
-        }));
+        this.out.finding(audit
+          ? finding('mesh-mode/permissive-audit', p.target.locate(['kind']), {
+            resource: formatRef(p.target.ref),
+            message: `OSM ran in permissive mode, so ${formatRef(p.target.ref)} was not enforced: as permissiveAccess: audit asks, its Servers are generated with accessPolicy: audit, which also admits the plaintext and unmeshed clients OSM refused.`,
+            affects: this.scope(),
+          })
+          : finding('mesh-mode/permissive-authenticated', p.target.locate(['kind']), {
+            resource: formatRef(p.target.ref),
+            message: `OSM ran in permissive mode, so ${formatRef(p.target.ref)} was not enforced: its Servers are generated with accessPolicy: all-authenticated, which admits every meshed client on every route and no plaintext client, as OSM did.`,
+          }));
       }
     }
     this.reportMatchProblems();
@@ -225,8 +236,8 @@ class DestinationTranslation {
     const effective = unionContaining(routed);
     this.reportOverlaps(routed, port.port);
     this.emitProbeRoute(workload, port, server, effective);
-    if (this.audit) {
-      // In audit mode every request must still reach a route, or Linkerd answers 404 where OSM allowed it.
+    if (this.permissive) {
+      // The accessPolicy admits on every route, but a request must still reach one, or Linkerd answers 404 where OSM allowed it.
       this.out.resource(buildServerRoute(this.input.options.linkerdVersion, resourceName(server, 'all'), this.outNamespace, server, [
         { matches: [{ path: { type: 'PathPrefix', value: '/' } }] },
       ]), this.origin);
