@@ -1,6 +1,6 @@
 import { finding, sortFindings, type Finding } from './findings/finding.ts';
 import { buildInventory } from './inventory/inventory.ts';
-import { decideMeshMode } from './inventory/mesh-mode.ts';
+import { decideMeshMode, type MeshMode } from './inventory/mesh-mode.ts';
 import type { Inventory } from './inventory/model.ts';
 import { loadRepository } from './load/load.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
@@ -18,6 +18,7 @@ import { unhandledFindings } from './rules/unhandled.ts';
 import { formatRef, type RepositoryFiles } from './source.ts';
 import { describeSource, type VerificationReport } from './verify/types.ts';
 import { verify } from './verify/verify.ts';
+import { verifyPhase } from './verify/phase-verify.ts';
 
 /** The whole pipeline: files in, MigrationPlan out. Pure: no I/O, no clock, same input → same output. */
 export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}): MigrationPlan {
@@ -41,7 +42,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     inventory, meshMode, migratedFiles, linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(inventory, verification)]);
-  const phases = options.strategy === 'phased' ? phasesOf({ load, inventory, options, outputs, included, migratedFiles, findings })
+  const phases = options.strategy === 'phased' ? phasesOf({ load, inventory, options, outputs, included, migratedFiles, findings, meshMode })
     : options.strategy === 'separate-cluster' ? separateClusterPhases(files, migratedFiles, inventory, options, findings)
     : undefined;
   // A separate cluster gets a copy; the old cluster's files stay as they are.
@@ -65,6 +66,7 @@ interface PhaseContext {
   readonly included: ReadonlyMap<string, string>;
   readonly migratedFiles: ReadonlyMap<string, string>;
   readonly findings: readonly Finding[];
+  readonly meshMode: MeshMode;
 }
 
 /** The forklift result cut into phases along the call graph between meshed namespaces (callees first). */
@@ -85,6 +87,7 @@ function phasesOf(c: PhaseContext): MigrationPhase[] {
     graph,
     groups: orderNamespaceGroups(graph),
     findings: c.findings,
+    verifyTree: (tree) => verifyPhase({ before: c.inventory, meshMode: c.meshMode, tree, linkerdVersion: c.options.linkerdVersion, findings: c.findings }),
   });
 }
 

@@ -427,6 +427,11 @@ export const catalogue = {
     title: 'Phased migration: moved Servers admit every caller until the lock-down',
     remediation: 'Callers still on OSM arrive at moved pods unauthenticated (plaintext). The phase keeps them working with audit (Linkerd 2.16+) or an all-networks authorization; the lock-down phase enforces the exact translation. Use the audit log (authz.name=audit) to find callers the translation would deny.',
   },
+  'phases/outage': {
+    severity: 'error',
+    title: 'Phased migration: a call OSM allowed fails during a phase',
+    remediation: 'The cluster this phase leaves denies a request OSM allowed before the migration, and no finding explains it: usually a caller moved before its callee (an OSM server refuses Linkerd callers), or the OSM egress passthrough is off. Move the callee first, or let OSM admit the moved callers (an IngressBackend with an IPRange source for the pod network).',
+  },
   'phases/call-cycle': {
     severity: 'warning',
     title: 'Phased migration: namespaces call each other and move together',

@@ -13,6 +13,8 @@ import { asRecord } from '../values.ts';
 import type { CallGraph } from './call-graph.ts';
 import type { NamespaceGroup } from './order.ts';
 import { treeChanges } from './tree-changes.ts';
+import type { PhaseVerification } from '../verify/phase-verify.ts';
+import { describeSource } from '../verify/types.ts';
 
 /**
  * A zero-downtime migration as an ordered list of phases (migration-strategies.md, "Consequences for a phased plan"):
@@ -36,6 +38,8 @@ export interface PhasePlanInput {
   readonly groups: readonly NamespaceGroup[];
   /** The translation's own findings, each shown in the first phase that changes its file. */
   readonly findings: readonly Finding[];
+  /** Judges the cluster a phase leaves (verify/phase-verify.ts: it reads the tree, not this plan). */
+  verifyTree(tree: ReadonlyMap<string, string>): PhaseVerification;
 }
 
 const DEFAULT_INBOUND_POLICY = 'config.linkerd.io/default-inbound-policy';
@@ -57,14 +61,35 @@ export function planPhases(input: PhasePlanInput): MigrationPhase[] {
   const phaseOfFinding = findingPhases(input, changes);
   for (let i = 0; i <= last; i++) {
     const files = changes[i] ?? [];
-    const own = input.findings.filter((f) => phaseOfFinding.get(f) === i);
+    const verify = input.verifyTree(trees[i + 1] as ReadonlyMap<string, string>);
+    const own = [...outageFindings(input, verify), ...input.findings.filter((f) => phaseOfFinding.get(f) === i)];
     const group = i === 0 || i === last ? undefined : input.groups[i - 1];
-    const base = { index: i, files };
+    const base = { index: i, files, verify };
     if (i === 0) phases.push({ ...base, ...bridgePhase(input, bridge), findings: [...bridgeFindings(input, bridge), ...own] });
     else if (group) phases.push({ ...base, ...movePhase(input, group, i), findings: [...moveFindings(input, group), ...own] });
     else phases.push({ ...base, ...lockDownPhase(input, i), findings: own });
   }
   return phases;
+}
+
+const MAX_OUTAGE_FINDINGS = 20;
+
+/** A request OSM allowed that a phase's cluster denies, and that no finding explains: the order or a bridge is wrong. */
+function outageFindings(input: PhasePlanInput, verify: PhaseVerification): Finding[] {
+  const seen = new Map<string, Finding>();
+  for (const d of verify.outages) {
+    if (d.coveredBy.length > 0 || seen.size >= MAX_OUTAGE_FINDINGS) continue;
+    const r = d.request;
+    const key = `${describeSource(r.source)}\u0000${r.namespace}/${r.workload}:${r.port}`;
+    if (seen.has(key)) continue;
+    const workload = input.inventory.workloads.find((w) => w.namespace === r.namespace && w.name === r.workload);
+    const what = r.http ? `${r.http.method} ${r.http.path}` : 'a TCP connection';
+    seen.set(key, finding('phases/outage', workload?.object.locate(['metadata', 'name']) ?? { file: '', line: 0 }, {
+      resource: `${r.namespace}/${r.workload}`,
+      message: `During this phase ${describeSource(r.source)} → ${r.workload}:${r.port} ${what} is denied (${d.linkerd.reason}); OSM allowed it before the migration (${d.osm.reason}).`,
+    }));
+  }
+  return [...seen.values()];
 }
 
 /**

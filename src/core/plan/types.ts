@@ -1,6 +1,7 @@
 import type { Finding } from '../findings/finding.ts';
 import type { GeneratedResource } from '../linkerd/resources.ts';
 import type { MigrationOptions } from '../options.ts';
+import type { PhaseVerification } from '../verify/phase-verify.ts';
 import type { VerificationReport } from '../verify/types.ts';
 
 export type FileAction = 'create' | 'modify' | 'delete';
@@ -56,6 +57,8 @@ export interface MigrationPhase {
   readonly findings: readonly Finding[];
   /** What a person does around the merge, in order. */
   readonly checklist: readonly string[];
+  /** The mixed cluster after this phase, held to OSM's verdicts before the migration (verify/phase-verify.ts). */
+  readonly verify?: PhaseVerification;
 }
 
 /** Everything a migration decided: what to write, what it found, and the proof of equivalence. */

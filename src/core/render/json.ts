@@ -1,5 +1,6 @@
 import type { Finding } from '../findings/finding.ts';
 import type { MigrationPhase, MigrationPlan } from '../plan/types.ts';
+import type { PhaseVerification } from '../verify/phase-verify.ts';
 
 /** The CLI's `--format json` contract: exactly this shape, paths relative to the scanned directory. */
 export function renderJson(plan: MigrationPlan): string {
@@ -21,6 +22,16 @@ export function phaseJson(phase: MigrationPhase): Record<string, unknown> {
     checklist: phase.checklist,
     files: phase.files.map((f) => ({ path: f.path, action: f.action, content: f.content })),
     findings: phase.findings.map(findingJson),
+    ...(phase.verify ? { verify: phaseVerifyJson(phase.verify) } : {}),
+  };
+}
+
+function phaseVerifyJson(v: PhaseVerification): Record<string, unknown> {
+  return {
+    requests: v.requests,
+    outages: v.outages.length,
+    unexplainedOutages: v.outages.filter((d) => d.coveredBy.length === 0).length,
+    wider: v.wider,
   };
 }
 

@@ -11,7 +11,7 @@ const RULES_DIR = fileURLToPath(new URL('.', import.meta.url));
 const STAGE_FINDINGS: readonly FindingId[] = [
   'load/yaml-syntax-error', 'load/helm-template-osm-reference', 'load/namespace-unknown', 'load/namespace-ambiguous', 'load/namespace-overridden',
   'load/unexpanded-variable', 'mesh-mode/assumed-smi', 'plan/edit-failed', 'plan/value-replaced', 'unhandled/osm-kind', 'unhandled/osm-annotation', 'unhandled/osm-field',
-  'verify/uncovered-difference', 'phases/osm-bridge-widens', 'phases/call-order', 'phases/temporarily-wider', 'phases/call-cycle',
+  'verify/uncovered-difference', 'phases/osm-bridge-widens', 'phases/call-order', 'phases/temporarily-wider', 'phases/call-cycle', 'phases/outage',
 ];
 
 describe('rule registry', () => {
