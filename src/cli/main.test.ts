@@ -69,7 +69,7 @@ describe('osm2linkerd CLI', () => {
   // linkerd-reference §3.3: `all-authenticated` admits "any mesh identity", `audit` admits without authentication.
   it('--permissive-access picks the accessPolicy of permissive-mode Servers: all-authenticated unless audit is asked for', async () => {
     const accessPolicies = async (...args: string[]) => {
-      const { code, stdout } = await cli('translate', EXAMPLE, '--format', 'json', '--mesh-mode', 'permissive', ...args);
+      const { code, stdout } = await cli('translate', EXAMPLE, '--format', 'json', '--mode', 'permissive', ...args);
       expect(code).toBe(0);
       const { files } = JSON.parse(stdout) as { files: { content: string }[] };
       return new Set(files.flatMap((f) => [...f.content.matchAll(/accessPolicy: (\S+)/g)].map((m) => m[1])));
@@ -92,5 +92,65 @@ describe('osm2linkerd CLI', () => {
     expect((await cli('translate', '/nonexistent/dir')).code).toBe(2);
     expect((await cli('translate', EXAMPLE, '--linkerd-version', '3.0')).code).toBe(2);
     expect((await cli('frobnicate', EXAMPLE)).stderr).toContain('unknown command "frobnicate"');
+  });
+});
+
+describe('osm2linkerd CLI: strategies', () => {
+  const SHOP = fileURLToPath(new URL('../../examples/shop', import.meta.url));
+
+  it('translate --strategy phased --format json lists the phases in order, each with its files and checklist', async () => {
+    const { code, stdout } = await cli('translate', SHOP, '--strategy', 'phased', '--format', 'json');
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as { phases: { index: number; id: string; namespaces: string[]; files: unknown[]; checklist: string[] }[] };
+    expect(parsed.phases.map((p) => [p.index, p.id, p.namespaces])).toEqual([
+      [0, '00-bridge', []], [1, '01-payments', ['payments']], [2, '02-inventory-orders', ['inventory', 'orders']], [3, '03-storefront', ['storefront']], [4, '04-lock-down', []],
+    ]);
+    expect(parsed.phases.every((p) => p.files.length > 0 && p.checklist.length > 0)).toBe(true);
+  });
+
+  it('--phase n --write writes the tree after phases 0..n, and refuses a tree that already holds generated files', async () => {
+    const through2 = mkdtempSync(join(tmpdir(), 'osm2linkerd-phase2-'));
+    cpSync(SHOP, through2, { recursive: true });
+    const step = await cli('translate', through2, '--strategy', 'phased', '--phase', '2', '--write');
+    expect(step.code, step.stderr).toBe(0);
+    expect(step.stdout).toMatch(/^=== Phase 2 of 4: Move inventory, orders to Linkerd/);
+    expect(readFileSync(join(through2, 'mesh-config.yaml'), 'utf8')).toContain('enablePermissiveTrafficPolicyMode: true');
+    expect(readFileSync(join(through2, 'payments.linkerd.yaml'), 'utf8')).toContain('accessPolicy: audit');
+    expect(readFileSync(join(through2, 'orders.linkerd.yaml'), 'utf8')).toContain('kind: Server');
+    expect(existsSync(join(through2, 'storefront.linkerd.yaml'))).toBe(false);
+    const again = await cli('translate', through2, '--strategy', 'phased', '--phase', '3', '--write');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/needs the tree from before the migration, and .*\.linkerd\.yaml/);
+    const all = mkdtempSync(join(tmpdir(), 'osm2linkerd-phase4-'));
+    cpSync(SHOP, all, { recursive: true });
+    await cli('translate', all, '--strategy', 'phased', '--phase', '4', '--write');
+    const forklift = mkdtempSync(join(tmpdir(), 'osm2linkerd-forklift-'));
+    cpSync(SHOP, forklift, { recursive: true });
+    await cli('translate', forklift, '--write', '--format', 'json');
+    for (const file of ['namespaces.yaml', 'orders.yaml', 'orders.linkerd.yaml', 'payments.linkerd.yaml', 'kustomization.yaml']) {
+      expect(readFileSync(join(all, file), 'utf8'), file).toBe(readFileSync(join(forklift, file), 'utf8'));
+    }
+    expect(existsSync(join(all, 'mesh-config.yaml'))).toBe(existsSync(join(forklift, 'mesh-config.yaml')));
+  });
+
+  it('separate-cluster writes the translation under --cluster-path and leaves the old cluster\'s files alone', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'osm2linkerd-separate-'));
+    cpSync(EXAMPLE, copy, { recursive: true });
+    const before = readFileSync(join(copy, 'bookstore/traffic-access.yaml'), 'utf8');
+    const { code, stdout } = await cli('translate', copy, '--strategy', 'separate-cluster', '--cluster-path', 'clusters/linkerd', '--write');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Lower the DNS TTL of the hosts `bookstore.example.com`');
+    expect(readFileSync(join(copy, 'bookstore/traffic-access.yaml'), 'utf8')).toBe(before);
+    expect(readFileSync(join(copy, 'clusters/linkerd/bookstore/traffic-access.linkerd.yaml'), 'utf8')).toContain('kind: Server');
+    expect(existsSync(join(copy, 'clusters/linkerd/bookstore/traffic-access.yaml'))).toBe(false);
+    // Run again on the result: the copy is the tool's own and is not read back, so nothing changes.
+    const again = await cli('translate', copy, '--strategy', 'separate-cluster', '--cluster-path', 'clusters/linkerd', '--format', 'json');
+    expect((JSON.parse(again.stdout) as { files: unknown[] }).files).toEqual([]);
+  });
+
+  it('a usage error is one line and a pointer to --help', async () => {
+    const { code, stderr } = await cli('translate', EXAMPLE, '--strategy', 'coexist');
+    expect(code).toBe(2);
+    expect(stderr).toBe('osm2linkerd: --strategy must be one of forklift, phased, separate-cluster (got "coexist")\nRun \'osm2linkerd --help\' for the options.\n');
   });
 });

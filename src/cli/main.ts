@@ -6,13 +6,19 @@ import { parseArgs } from 'node:util';
 import {
   isValidCidr,
   LINKERD_VERSIONS,
+  changesThroughPhase,
   migrate,
+  migrationOptionsSchema,
+  phaseJson,
   renderJson,
+  renderPhases,
+  renderSummary,
   renderSarif,
   renderText,
   renderVerificationJson,
   renderVerificationReport,
   type MigrationOptionsInput,
+  type MigrationPlan,
 } from '../core/index.ts';
 import { dryRun } from '../github/dry-run.ts';
 import { readCheckout } from './read-checkout.ts';
@@ -33,8 +39,14 @@ Options:
   --out <dir>                   write changed and new files under <dir> instead
   --linkerd-version <x.y>       target Linkerd ${LINKERD_VERSIONS[0]}..${LINKERD_VERSIONS.at(-1)} (default ${LINKERD_VERSIONS.at(-1)})
   --split-style httproute|trafficsplit   TrafficSplit → weighted HTTPRoute (default) or kept for linkerd-smi
-  --mode forklift|coexist       remove the OSM documents (default) or keep them
-  --mesh-mode auto|smi|permissive        OSM's traffic policy mode when no MeshConfig says (default auto)
+  --strategy forklift|phased|separate-cluster
+                                one change with OSM removed (default); zero-downtime phases: a bridge, one phase
+                                per namespace group (callees first), the lock-down (= forklift); or a copy for a new
+                                cluster with the cut-over steps, the old cluster's files untouched
+  --cluster-path <dir>          separate-cluster: the folder that receives the copy (default linkerd-cluster)
+  --phase <n>                   with a phased plan: print phase n; --write / --out write the tree after phases
+                                0..n (planned from the tree before the migration)
+  --mode auto|smi|permissive    OSM's traffic policy mode when no MeshConfig says (default auto; as the app's mode)
   --permissive-access exact|audit        permissive mode: Servers admit meshed clients only, as OSM did (default),
                                           or audit (also admits the plaintext clients OSM refused)
   --probe-networks <cidr,...>   networks kubelet probes come from (default: every network, with a finding)
@@ -91,8 +103,10 @@ function parse(argv: readonly string[]) {
       out: { type: 'string' },
       'linkerd-version': { type: 'string' },
       'split-style': { type: 'string' },
+      strategy: { type: 'string' },
+      'cluster-path': { type: 'string' },
+      phase: { type: 'string' },
       mode: { type: 'string' },
-      'mesh-mode': { type: 'string' },
       'permissive-access': { type: 'string' },
       'probe-networks': { type: 'string' },
       exclude: { type: 'string', multiple: true },
@@ -103,20 +117,34 @@ function parse(argv: readonly string[]) {
   const options: MigrationOptionsInput = {
     ...(oneOf('linkerd-version', values['linkerd-version'], LINKERD_VERSIONS) ? { linkerdVersion: oneOf('linkerd-version', values['linkerd-version'], LINKERD_VERSIONS) } : {}),
     ...(values['split-style'] ? { splitStyle: oneOf('split-style', values['split-style'], ['httproute', 'trafficsplit'] as const) } : {}),
-    ...(values.mode ? { strategy: oneOf('mode', values.mode, ['forklift', 'coexist'] as const) } : {}),
-    ...(values['mesh-mode'] ? { meshMode: oneOf('mesh-mode', values['mesh-mode'], ['auto', 'smi', 'permissive'] as const) } : {}),
+    ...(values.strategy ? { strategy: oneOf('strategy', values.strategy, ['forklift', 'phased', 'separate-cluster'] as const) } : {}),
+    ...(values['cluster-path'] !== undefined ? { clusterPath: clusterPath(values['cluster-path']) } : {}),
+    ...(values.mode ? { meshMode: oneOf('mode', values.mode, ['auto', 'smi', 'permissive'] as const) } : {}),
     ...(values['permissive-access'] ? { permissiveAccess: oneOf('permissive-access', values['permissive-access'], ['exact', 'audit'] as const) } : {}),
     ...(values['probe-networks'] ? { probeNetworks: cidrList('probe-networks', values['probe-networks']) } : {}),
     ...(values.exclude ? { exclude: values.exclude } : {}),
   };
   const format = oneOf('format', values.format, ['text', 'json', 'sarif'] as const) ?? 'text';
   if (values.write && values.out) throw new UsageError('--write and --out cannot be used together');
-  return { values, positionals, options, format };
+  const phase = values.phase === undefined ? undefined : phaseNumber(values.phase, options.strategy);
+  return { values, positionals, options, format, phase };
+}
+
+function clusterPath(value: string): string {
+  const parsed = migrationOptionsSchema.shape.clusterPath.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--cluster-path ${parsed.error.issues[0]?.message ?? 'is not a relative folder'} (got "${value}")`);
+  return parsed.data;
+}
+
+function phaseNumber(value: string, strategy: string | undefined): number {
+  if (strategy !== 'phased' && strategy !== 'separate-cluster') throw new UsageError('--phase needs --strategy phased or separate-cluster');
+  if (!/^\d+$/.test(value)) throw new UsageError(`--phase must be a phase number (got "${value}")`);
+  return Number(value);
 }
 
 export async function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
   try {
-    const { values, positionals, options, format } = parse(argv);
+    const { values, positionals, options, format, phase } = parse(argv);
     if (values.help) { out(USAGE); return 0; }
     if (values.version) { out(`${version()}\n`); return 0; }
     const [command, dir, ...extra] = positionals;
@@ -127,7 +155,9 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     if (values.out) await checkOutDir(dir, values.out);
     const checkout = await readCheckout(dir);
     if (command === 'pr') {
-      const { report, repository } = await dryRun(checkout.files, options, `example/${basename(resolve(dir))}`);
+      const { strategy, clusterPath: copyPath, ...config } = options;
+      if (copyPath !== undefined || (strategy !== undefined && strategy !== 'forklift')) throw new UsageError(`the GitHub App opens forklift pull requests; see the ${strategy} plan with \`translate --strategy ${strategy}\``);
+      const { report, repository } = await dryRun(checkout.files, config, `example/${basename(resolve(dir))}`);
       out(`${report}\n`);
       return repository.pulls.length > 0 ? 0 : 1;
     }
@@ -138,16 +168,17 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
       const conflicts = plan.verification.unknowns.filter((u) => u.kind === 'server-conflict').length;
       return plan.verification.uncovered.length > 0 || conflicts > 0 ? 1 : 0;
     }
+    if (phase !== undefined) return await runPhase(plan, checkout.files, phase, { dir, format, write: values.write === true, out: values.out }, out, err);
     if (format === 'json') out(renderJson(plan));
     else if (format === 'sarif') out(renderSarif(plan.findings, version()));
-    else out(renderText(plan));
+    else out(plan.phases ? `${renderPhases(plan)}\n${renderSummary(plan)}\n` : renderText(plan));
     const refusals = values.write ? await writePlan(dir, plan.files, { inPlace: true })
       : values.out ? await writePlan(values.out, plan.files, { inPlace: false }) : [];
     for (const r of refusals) err(`osm2linkerd: not written: ${JSON.stringify(r.path)} (${r.reason})\n`);
     return plan.summary.findings.error > 0 || refusals.length > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      err(`osm2linkerd: ${error.message}\n\n${USAGE}`);
+      err(`osm2linkerd: ${error.message}\nRun 'osm2linkerd --help' for the options.\n`);
       return 2;
     }
     if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
@@ -157,6 +188,40 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     throw error;
   }
 }
+
+interface PhaseRun {
+  readonly dir: string;
+  readonly format: 'text' | 'json' | 'sarif';
+  readonly write: boolean;
+  readonly out: string | undefined;
+}
+
+/**
+ * One phase, printed; with --write or --out, the tree after phases 0..n. Phases are planned from the tree before the
+ * migration, so a checkout that already holds generated files (an earlier phase, or a forklift) is refused rather than
+ * planned again from a state whose OSM settings the bridge already changed.
+ */
+async function runPhase(plan: MigrationPlan, checkout: ReadonlyMap<string, string>, index: number, run: PhaseRun, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+  const migrated = [...checkout].filter(([, text]) => text.startsWith(GENERATED_HEADER)).map(([path]) => path);
+  if (migrated.length > 0) {
+    throw new UsageError(`--phase needs the tree from before the migration, and ${migrated.slice(0, 3).join(', ')} ${migrated.length > 1 ? 'are' : 'is'} already generated: run it on that commit (e.g. \`git worktree add ../before <commit>\`)`);
+  }
+  const phase = plan.phases?.[index];
+  if (!phase) throw new UsageError(`--phase ${index}: the plan has phases 0 to ${(plan.phases?.length ?? 1) - 1}`);
+  if (run.format === 'sarif') out(renderSarif(phase.findings, version()));
+  else if (run.format === 'json') out(`${JSON.stringify(phaseJson(phase), null, 2)}\n`);
+  else out(renderPhases(plan, index));
+  if (run.write || run.out) {
+    const changes = changesThroughPhase(checkout, plan.phases ?? [], index);
+    const refusals = run.write ? await writePlan(run.dir, changes, { inPlace: true }) : run.out ? await writePlan(run.out, changes, { inPlace: false }) : [];
+    for (const r of refusals) err(`osm2linkerd: not written: ${JSON.stringify(r.path)} (${r.reason})\n`);
+    if (refusals.length > 0) return 1;
+  }
+  return phase.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** The first line of every file the migration generates (plan/placement.ts). */
+const GENERATED_HEADER = '# Generated by osm2linkerd';
 
 if (import.meta.main) {
   // `osm2linkerd translate . | head` closes the pipe early: that is the reader's choice, not an error.

@@ -2,7 +2,7 @@
 export { migrate, applyChanges, globToRegExp } from './migrate.ts';
 export { resolveOptions, migrationOptionsSchema, LINKERD_VERSIONS, NEWEST_LINKERD } from './options.ts';
 export type { MigrationOptions, MigrationOptionsInput, LinkerdVersion } from './options.ts';
-export type { MigrationPlan, FileChange, FileAction, MigrationSummary, KindSummary } from './plan/types.ts';
+export type { MigrationPlan, MigrationPhase, FileChange, FileAction, MigrationSummary, KindSummary } from './plan/types.ts';
 export type { Finding, Severity, Suggestion, DifferenceScope } from './findings/finding.ts';
 export { fingerprint, sortFindings, docsUrlFor } from './findings/finding.ts';
 export { catalogue, isFindingId } from './findings/catalogue.ts';
@@ -11,7 +11,9 @@ export type { VerificationReport, Difference, AccessRequest, AccessChange, Verif
 export type { RepositoryFiles, UnreadPaths, UnreadReason } from './source.ts';
 export { isValidCidr } from './primitives/cidr.ts';
 export { renderUnifiedDiff, fileDiff } from './render/diff.ts';
-export { renderJson } from './render/json.ts';
+export { renderJson, phaseJson } from './render/json.ts';
+export { renderPhases } from './render/phases.ts';
+export { changesThroughPhase } from './phases/tree-changes.ts';
 export { renderSarif } from './render/sarif.ts';
 export { renderText, renderSummary } from './render/text.ts';
 export { renderVerificationJson, renderVerificationReport } from './render/verify-report.ts';

@@ -13,18 +13,27 @@ import { planOverlays } from './plan/overlays.ts';
 import { generatedPath } from './plan/placement.ts';
 import { planFiles, removedObjects } from './plan/plan.ts';
 import type { GeneratedResource, LinkerdResource } from './linkerd/resources.ts';
-import type { FileChange, KindSummary, MigrationPlan, MigrationSummary } from './plan/types.ts';
+import type { FileChange, KindSummary, MigrationPhase, MigrationPlan, MigrationSummary } from './plan/types.ts';
+import { readAccessModel } from './osm/access-model.ts';
+import { isMeshed, meshedNamespaces } from './osm/meshed.ts';
+import { namespaceCallGraph } from './phases/call-graph.ts';
+import { orderNamespaceGroups } from './phases/order.ts';
+import { planPhases } from './phases/phased-plan.ts';
+import { separateClusterPhases } from './phases/separate-cluster.ts';
 import { rules } from './rules/registry.ts';
 import type { RuleOutput } from './rules/rule.ts';
 import { unhandledFindings } from './rules/unhandled.ts';
 import { formatRef, type RepositoryFiles, type UnreadPaths } from './source.ts';
 import { describeSource, type VerificationReport } from './verify/types.ts';
 import { verify } from './verify/verify.ts';
+import { verifyPhase } from './verify/phase-verify.ts';
 
 /** The whole pipeline: files in, MigrationPlan out. Pure: no I/O, no clock, same input → same output. */
 export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}, unreadInput: UnreadPaths = new Map()): MigrationPlan {
   const options = resolveOptions(optionsInput);
-  const excluded = options.exclude.map(globToRegExp);
+  // A separate cluster's copy is the tool's own output: never read back as a second deployment of the same objects.
+  const exclude = options.strategy === 'separate-cluster' ? [...options.exclude, `${options.clusterPath}/`] : options.exclude;
+  const excluded = exclude.map(globToRegExp);
   const isIncluded = ([path]: readonly [string, unknown]) => !excluded.some((glob) => glob.test(path));
   const included = new Map([...files].filter(isIncluded));
   const unread = new Map([...unreadInput].filter(isIncluded));
@@ -49,7 +58,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
       const out = rules.map((rule) => rule.translate({ inventory: inv, options, meshMode }));
       return { resources: out.flatMap((o) => o.resources), edits: out.flatMap((o) => o.edits), findings: out.flatMap((o) => o.findings) };
     },
-    removed: options.strategy === 'forklift' ? removedObjects(consumed) : new Set(),
+    removed: removedObjects(consumed),
   });
   const planned = planFiles({ load, inventory, resources, edits: outputs.flatMap((o) => o.edits), consumed, options, overlays });
   const filePlan = withoutUnreadTargets(planned.files, unread);
@@ -65,14 +74,62 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     inventory: deployed, meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(deployed, verification)]);
+  const forklift = applyChanges(included, filePlan.files);
+  const phases = options.strategy === 'phased'
+    ? phasesOf({ load, inventory, deployed, options, outputs, included, forklift, findings, meshMode, deployedView: (tree) => withoutOtherViews(tree, views) })
+    : options.strategy === 'separate-cluster' ? separateClusterPhases(files, forklift, inventory, options, findings)
+    : undefined;
+  // A separate cluster gets a copy; the old cluster's files stay as they are.
+  const changes = options.strategy === 'separate-cluster' ? phases?.[0]?.files ?? [] : filePlan.files;
   return {
-    files: filePlan.files,
+    ...(phases ? { phases } : {}),
+    files: changes,
     findings,
     resources,
     verification,
     options,
-    summary: summarize(inventory, options, meshMode.mode, filePlan.files, findings, verification, resources.length),
+    summary: summarize(inventory, options, meshMode.mode, changes, findings, verification, resources.length),
   };
+}
+
+interface PhaseContext {
+  readonly load: ReturnType<typeof loadRepository>;
+  readonly inventory: Inventory;
+  /** What the repository deploys: the call graph and every phase's verify read it. */
+  readonly deployed: Inventory;
+  readonly options: MigrationOptions;
+  readonly outputs: readonly RuleOutput[];
+  readonly included: ReadonlyMap<string, string>;
+  readonly forklift: ReadonlyMap<string, string>;
+  readonly findings: readonly Finding[];
+  readonly meshMode: MeshMode;
+  /** A tree without the files of other versions (verify judges what is deployed). */
+  deployedView(tree: ReadonlyMap<string, string>): Map<string, string>;
+}
+
+/**
+ * The forklift result cut into phases along the call graph between meshed namespaces (callees first). Overlays'
+ * Linkerd patches come with the lock-down: the moves translate what the bases deploy.
+ */
+function phasesOf(c: PhaseContext): MigrationPhase[] {
+  const model = readAccessModel(c.deployed);
+  const meshed = meshedNamespaces(c.deployed, model);
+  for (const w of c.deployed.workloads) if (w.namespace && isMeshed(w, c.deployed, meshed)) meshed.add(w.namespace);
+  const graph = namespaceCallGraph(c.deployed, model, meshed);
+  return planPhases({
+    load: c.load,
+    inventory: c.inventory,
+    options: c.options,
+    resources: c.outputs.flatMap((o) => o.resources),
+    edits: c.outputs.flatMap((o) => o.edits),
+    consumed: c.outputs.flatMap((o) => o.consumed),
+    original: c.included,
+    forklift: c.forklift,
+    graph,
+    groups: orderNamespaceGroups(graph),
+    findings: c.findings,
+    verifyTree: (tree) => verifyPhase({ before: c.deployed, meshMode: c.meshMode, tree: c.deployedView(tree), linkerdVersion: c.options.linkerdVersion, findings: c.findings }),
+  });
 }
 
 /**

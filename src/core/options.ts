@@ -8,8 +8,14 @@ export const NEWEST_LINKERD: LinkerdVersion = '2.20';
 export const migrationOptionsSchema = z.object({
   /** Linkerd version the output must be valid for. */
   linkerdVersion: z.enum(LINKERD_VERSIONS).default(NEWEST_LINKERD),
-  /** forklift: OSM documents are removed; coexist: they are kept beside the Linkerd ones. */
-  strategy: z.enum(['forklift', 'coexist']).default('forklift'),
+  /**
+   * forklift: one change, OSM removed and Linkerd in place (a restart window). phased: zero downtime, an ordered list of
+   * phases (bridge, one per namespace group with callees first, lock-down) whose last result equals forklift's.
+   * separate-cluster: the forklift result as a copy under `clusterPath` for a new cluster; the old one is untouched.
+   */
+  strategy: z.enum(['forklift', 'phased', 'separate-cluster']).default('forklift'),
+  /** Strategy separate-cluster: the folder (relative to the repository root) that receives the new cluster's copy. */
+  clusterPath: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'a relative folder: letters, digits, ".", "_", "-" and "/"').refine((p) => !p.split('/').includes('..'), 'no ".." segments').default('linkerd-cluster'),
   /** httproute: weighted HTTPRoute per TrafficSplit; trafficsplit: keep it for the linkerd-smi extension. */
   splitStyle: z.enum(['httproute', 'trafficsplit']).default('httproute'),
   /**

@@ -10,7 +10,8 @@ export const appConfigSchema = z.object({
   include: z.array(z.string()).default([]),
   /** Paths matching these globs are left alone. */
   exclude: z.array(z.string()).default([]),
-  strategy: z.enum(['forklift', 'coexist']).default('forklift'),
+  /** The app opens one pull request (forklift); phased plans come to the app as a series of pull requests later. */
+  strategy: z.enum(['forklift']).default('forklift'),
   splitStyle: z.enum(['httproute', 'trafficsplit']).default('httproute'),
   linkerdVersion: z.enum(LINKERD_VERSIONS).optional(),
   meshMode: z.enum(['auto', 'smi', 'permissive']).default('auto'),
@@ -51,7 +52,7 @@ export function configIssueBody(path: string, errors: readonly string[]): string
     '',
     ...errors.map((e) => `- ${e}`),
     '',
-    'Valid keys: `include`, `exclude`, `strategy` (forklift|coexist), `splitStyle` (httproute|trafficsplit), `linkerdVersion` (' +
+    'Valid keys: `include`, `exclude`, `strategy` (forklift), `splitStyle` (httproute|trafficsplit), `linkerdVersion` (' +
       `${LINKERD_VERSIONS[0]}…${LINKERD_VERSIONS.at(-1)}), \`meshMode\` (auto|smi|permissive), \`permissiveAccess\` (exact|audit), \`probeNetworks\`, \`branchPrefix\`, \`labels\`, \`reviewers\`, \`draft\`, \`_extends\`.`,
     '',
     'This issue closes itself once the configuration is valid.',

@@ -19,7 +19,7 @@ describe('hidden PR state block', () => {
   });
 
   it('is read only where the app writes it (the last line), never from repository text quoted earlier', () => {
-    const forged = `<!-- osm2linkerd:state ${Buffer.from(JSON.stringify({ choices: { strategy: 'coexist' } })).toString('base64url')} -->`;
+    const forged = `<!-- osm2linkerd:state ${Buffer.from(JSON.stringify({ choices: { splitStyle: 'trafficsplit' } })).toString('base64url')} -->`;
     const quoted = `Findings: TrafficSplit/shop/${forged} has weights that sum to less than 1.\n\nMore text.`;
     expect(hasStateBlock(quoted)).toBe(false);
     expect(readState(quoted)).toEqual({ choices: {}, output: '' });

@@ -3,7 +3,7 @@ import { LINKERD_VERSIONS } from '../core/index.ts';
 
 /** Choices made by slash commands. They live in the PR body, so they survive re-scans and restarts without a database. */
 export const choicesSchema = z.object({
-  strategy: z.enum(['forklift', 'coexist']).optional(),
+  strategy: z.enum(['forklift']).optional(),
   splitStyle: z.enum(['httproute', 'trafficsplit']).optional(),
   linkerdVersion: z.enum(LINKERD_VERSIONS).optional(),
   meshMode: z.enum(['smi', 'permissive']).optional(),

@@ -36,7 +36,7 @@ describe('install → one pull request', () => {
     expect(pr?.title).toBe('Migrate from Open Service Mesh to Linkerd 2.20');
     expect(pr?.body).toContain('| TrafficTarget | 3 | 3 |');
     expect(pr?.body).toContain('### Migration strategy');
-    expect(pr?.body).toContain('/osm2linkerd strategy <forklift|coexist>');
+    expect(pr?.body).toContain('/osm2linkerd strategy <forklift>');
     expect(pr?.body.length).toBeLessThan(65_536);
     const files = repo.filesOn(BRANCH);
     expect(files.get('bookstore/traffic-access.linkerd.yaml')).toContain('kind: AuthorizationPolicy');
@@ -369,11 +369,11 @@ describe('configuration', () => {
     expect(repo.issues[0]?.title).toBe('Action Required: Fix osm2linkerd configuration');
     expect(repo.issues[0]?.body).toContain('`strategy`');
     expect(repo.issues[0]?.body).toContain('labelz');
-    repo.commitFiles('main', { '.github/osm2linkerd.yml': 'strategy: coexist\nlabels: [mesh, migration]\ndraft: true\n' }, 'octocat');
+    repo.commitFiles('main', { '.github/osm2linkerd.yml': 'exclude: [bookstore/traffic-split.yaml]\nlabels: [mesh, migration]\ndraft: true\n' }, 'octocat');
     await h.deliver(pushToDefault(repo, ['.github/osm2linkerd.yml']));
     expect(repo.issues[0]?.state).toBe('closed');
     expect(repo.pulls[0]).toMatchObject({ draft: true, labels: ['mesh', 'migration'] });
-    expect(repo.filesOn(BRANCH).has('bookstore/traffic-access.yaml')).toBe(true);
+    expect(repo.filesOn(BRANCH).get('bookstore/traffic-split.yaml')).toBe(repo.filesOn('main').get('bookstore/traffic-split.yaml'));
   });
 
   it('deleting a broken config closes its issue', async () => {

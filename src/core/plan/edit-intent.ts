@@ -11,7 +11,7 @@ export type EditIntent =
   /** Remove the `key: value` entry (its whole line) from the mapping at `path`. */
   | { readonly type: 'remove-key'; readonly doc: LoadedDocument; readonly path: NodePath; readonly key: string }
   /** Set `key: value` in the mapping at `path`: replace the value if the key exists, else add a line (creating the mapping if needed). */
-  | { readonly type: 'set-key'; readonly doc: LoadedDocument; readonly path: NodePath; readonly key: string; readonly value: string }
+  | { readonly type: 'set-key'; readonly doc: LoadedDocument; readonly path: NodePath; readonly key: string; readonly value: ScalarValue }
   /** Several `set-key`s on one mapping, in order: the planner merges set-keys into this so a missing mapping is created once. */
   | { readonly type: 'set-keys'; readonly doc: LoadedDocument; readonly path: NodePath; readonly entries: readonly KeyValue[] }
   /** Remove the whole document from its file (with its separator). */
@@ -31,9 +31,12 @@ export type EditIntent =
   /** Several removals from one sequence: the planner merges them so emptying a list leaves `[]`, not a null. */
   | { readonly type: 'remove-list-items'; readonly doc: LoadedDocument; readonly path: NodePath; readonly values: readonly string[] };
 
+/** A string (quoted when YAML would read it as something else), or a boolean written plain (a MeshConfig switch). */
+export type ScalarValue = string | boolean;
+
 export interface KeyValue {
   readonly key: string;
-  readonly value: string;
+  readonly value: ScalarValue;
 }
 
 /** A replacement of text[start, end) by `text` in one file. */

@@ -258,7 +258,7 @@ describe('kustomization entries beyond the repository root (issue 11)', () => {
   });
 });
 
-describe('inline patches and coexist', () => {
+describe('inline patches and phased plans', () => {
   const inline = repo({
     ...BASE,
     'prod/kustomization.yaml': `
@@ -289,14 +289,18 @@ describe('inline patches and coexist', () => {
     expect(plan.findings.filter((f) => f.id === 'kustomize/overlay-translated').map((f) => [f.file, f.line])).toEqual([['prod/kustomization.yaml', 5]]);
   });
 
-  it('coexist keeps the OSM objects and their patches, and adds the Linkerd patch beside them', () => {
-    const plan = migrate(FILES, { strategy: 'coexist' });
-    const after = applyChanges(FILES, plan.files);
-    for (const dir of kustomizationDirs(FILES)) expect(kustomizeBuild(after, dir), dir).toMatchObject({ ok: true });
-    const prod = built(after, 'prod');
-    expect(networks(prod)).toEqual([[{ cidr: '10.1.0.0/16' }]]);
-    expect(prod.find((o) => o['kind'] === 'IngressBackend')?.['spec']).toMatchObject({ sources: [{ kind: 'IPRange', name: '10.1.0.0/16' }] });
-    expect(after.get('prod/kustomization.yaml')).toContain('- ingress-patch.yaml');
+  it('a phased plan keeps the OSM objects and their patches until the lock-down, and every phase\'s tree builds', () => {
+    const phases = migrate(FILES, { strategy: 'phased' }).phases ?? [];
+    let tree = new Map(FILES);
+    for (const phase of phases) {
+      tree = applyChanges(tree, phase.files);
+      for (const dir of kustomizationDirs(FILES)) expect(kustomizeBuild(tree, dir), `${phase.id} ${dir}`).toMatchObject({ ok: true });
+      if (phase === phases.at(-1)) continue;
+      const prod = built(tree, 'prod');
+      expect(prod.find((o) => o['kind'] === 'IngressBackend')?.['spec'], phase.id).toMatchObject({ sources: [{ kind: 'IPRange', name: '10.1.0.0/16' }] });
+      expect(tree.get('prod/kustomization.yaml'), phase.id).toContain('- ingress-patch.yaml');
+    }
+    expect(networks(built(tree, 'prod'))).toEqual([[{ cidr: '10.1.0.0/16' }]]);
   });
 });
 

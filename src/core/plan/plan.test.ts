@@ -43,9 +43,13 @@ describe('planFiles', () => {
     expect(plan.files.find((f) => f.path === 'app/access.linkerd.yaml')?.action).toBe('create');
   });
 
-  it('coexist keeps the OSM documents', () => {
-    const plan = migrate(new Map([['app/access.yaml', TARGET]]), { meshMode: 'smi', strategy: 'coexist' });
-    expect(plan.files.map((f) => [f.path, f.action])).toEqual([['app/access.linkerd.yaml', 'create']]);
+  it('a phased plan keeps the OSM documents until the lock-down phase', () => {
+    const plan = migrate(new Map([['app/access.yaml', TARGET]]), { meshMode: 'smi', strategy: 'phased' });
+    const phases = plan.phases ?? [];
+    expect(phases.map((p) => p.id)).toEqual(['00-bridge', '01-shop', '02-lock-down']);
+    expect(phases[1]?.files.map((f) => [f.path, f.action])).toEqual([['app/access.linkerd.yaml', 'create']]);
+    // No workload runs as the destination here, so no Server waits in audit: the lock-down only removes OSM's documents.
+    expect(phases[2]?.files.map((f) => [f.path, f.action])).toEqual([['app/access.yaml', 'modify']]);
   });
 
   it('lists the new file in the kustomization, replacing the source when the source goes away', () => {
@@ -109,18 +113,20 @@ describe('planFiles', () => {
 });
 
 describe('lossless edits over the corpus', () => {
-  // Coexist mode removes no documents, so every line a migration changes must be an OSM key it rewrote or removed,
-  // a kustomization entry, or the `annotations: {}` left by removing the last key.
+  // The phases before the lock-down remove no documents, so every line they change must be an OSM key rewritten or
+  // removed, a kustomization entry, the `annotations: {}` left by removing the last key, or OSM's MeshConfig bridge.
   it('changes only OSM annotation/label lines in every corpus file', () => {
     let changedFiles = 0;
     for (const repository of corpusRepositories()) {
-      const plan = migrate(repository.files, { strategy: 'coexist' });
-      for (const change of plan.files.filter((f) => f.action === 'modify')) {
+      const phases = migrate(repository.files, { strategy: 'phased' }).phases ?? [];
+      // Generated files (x.linkerd.yaml) are the tool's own: a later phase may add a namespace's resources to one.
+      const edited = phases.slice(0, -1).flatMap((p) => p.files).filter((f) => f.action === 'modify' && !f.path.includes('.linkerd.'));
+      for (const change of edited) {
         changedFiles++;
         for (const part of diffLines(change.previous ?? '', change.content)) {
           if (!part.removed) continue;
           for (const line of part.value.split('\n').filter((l) => l.trim() !== '')) {
-            expect(line, `${repository.name}/${change.path}`).toMatch(/openservicemesh\.io|osm-proxy-uuid|annotations:|labels:|appProtocol:|^\s*-\s+\S+\.ya?ml/);
+            expect(line, `${repository.name}/${change.path}`).toMatch(/openservicemesh\.io|osm-proxy-uuid|annotations:|labels:|appProtocol:|^\s*-\s+\S+\.ya?ml|enablePermissiveTrafficPolicyMode|enableEgress|traffic:/);
           }
         }
       }

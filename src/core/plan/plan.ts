@@ -22,6 +22,8 @@ export interface FilePlanInput {
   readonly options: MigrationOptions;
   /** Linkerd patch files of kustomize overlays and the kustomization edits that list them (plan/overlays.ts). */
   readonly overlays?: { readonly files: ReadonlyMap<string, string>; readonly intents: readonly EditIntent[] };
+  /** A phase before the lock-down keeps the OSM documents: OSM still runs beside Linkerd. */
+  readonly keepOsmDocuments?: boolean;
 }
 
 export interface FilePlan {
@@ -31,7 +33,7 @@ export interface FilePlan {
 
 /**
  * New files beside their sources, added to the kustomizations that list the source; rule edits as minimal text
- * edits; OSM documents removed (forklift) or kept (coexist).
+ * edits; OSM documents removed unless a phase keeps them.
  */
 export function planFiles(input: FilePlanInput): FilePlan {
   const findings: Finding[] = [];
@@ -41,7 +43,7 @@ export function planFiles(input: FilePlanInput): FilePlan {
   for (const [path, content] of input.overlays?.files ?? []) if (!created.has(path)) created.set(path, content);
   // A file with a syntax error is left exactly as it is (its load finding says so); its valid documents still translate.
   const broken = new Set(input.load.findings.filter((f) => f.id === 'load/yaml-syntax-error').map((f) => f.file));
-  const removable = input.options.strategy === 'forklift' ? removableDocuments(input.consumed).filter((d) => !broken.has(d.file)) : [];
+  const removable = !input.keepOsmDocuments ? removableDocuments(input.consumed).filter((d) => !broken.has(d.file)) : [];
   const emptied = filesFullyRemoved(input.load, new Set(removable.map(docKey)));
   const kept = filesWithoutReplacement(emptied, created, input.inventory);
   findings.push(...[...kept].map(keptFinding));
@@ -241,7 +243,7 @@ function replacedValues(intent: Extract<EditIntent, { type: 'set-keys' }>): Find
   if (current === null || typeof current !== 'object' || Array.isArray(current)) return [];
   return intent.entries.flatMap((entry) => {
     const before = (current as Record<string, unknown>)[entry.key];
-    if (before === undefined || String(before) === entry.value) return [];
+    if (before === undefined || String(before) === String(entry.value)) return [];
     const at = { file: intent.doc.file, line: intent.doc.lineCounter.linePos(intent.doc.range[0]).line };
     return [finding('plan/value-replaced', at, { message: `${entry.key} was ${JSON.stringify(before)} in ${intent.doc.file} and becomes "${entry.value}": the translation needs it; check that nothing relied on the old value.` })];
   });

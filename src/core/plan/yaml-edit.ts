@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { NodePath } from '../source.ts';
-import type { EditIntent, KeyValue, TextEdit } from './edit-intent.ts';
+import type { EditIntent, KeyValue, ScalarValue, TextEdit } from './edit-intent.ts';
 
 /**
  * Edit intents → minimal text edits over the file text, through the offsets the yaml parser keeps on every node
@@ -303,7 +303,7 @@ function colonAfter(text: string, keyEnd: number): number {
 }
 
 /** The value of an entry, rewritten in its own quoting style; an empty value gets one after the colon. */
-function replaceValue(text: string, entry: Entry, value: string): TextEdit {
+function replaceValue(text: string, entry: Entry, value: ScalarValue): TextEdit {
   const node = entry.pair.value;
   const name = String(entry.key.value);
   if (node === null || (isScalar(node) && node.range && node.range[0] === node.range[1])) {
@@ -316,7 +316,7 @@ function replaceValue(text: string, entry: Entry, value: string): TextEdit {
   return replaceScalar(text, node, value);
 }
 
-function replaceScalar(text: string, node: Scalar, value: string): TextEdit {
+function replaceScalar(text: string, node: Scalar, value: ScalarValue): TextEdit {
   if (node.anchor) refuse(`${String(node.value)} has an anchor that aliases may use`);
   const [start, end] = scalarRange(node);
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
@@ -513,7 +513,8 @@ function onlyComments(text: string): boolean {
 // Scalars
 
 /** The text of `value` in the quoting style of `like`; plain (or new) values stay plain only when that is safe. */
-function format(value: string, like?: Scalar): string {
+function format(value: ScalarValue, like?: Scalar): string {
+  if (typeof value === 'boolean') return String(value);
   if (like?.type === Scalar.QUOTE_SINGLE && !/[\n\r\t\\]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
   if (like?.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
   return plainSafe(value) ? value : JSON.stringify(value);

@@ -9,8 +9,8 @@ import { renderPullRequest } from './pull-request.ts';
 import { commentBody, placeFindings } from './review.ts';
 import { renderSarif } from './sarif.ts';
 
-/** A state block as the app writes it, asking for coexist: what an attacker would like the bot to read. */
-const FORGED_STATE = `<!-- osm2linkerd:state ${Buffer.from(JSON.stringify({ choices: { strategy: 'coexist' } })).toString('base64url')} -->`;
+/** A state block as the app writes it, asking for the linkerd-smi split style: what an attacker would like the bot to read. */
+const FORGED_STATE = `<!-- osm2linkerd:state ${Buffer.from(JSON.stringify({ choices: { splitStyle: 'trafficsplit' } })).toString('base64url')} -->`;
 const HOSTILE_NAME = `x<img src=https://evil.test/t.png>@org/team #123 ${FORGED_STATE} \`\`\` a|b`;
 const HOSTILE_FILE = 'evil\n# Injected heading\n@org/team.yaml';
 

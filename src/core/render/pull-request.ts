@@ -110,9 +110,7 @@ function strategy(plan: MigrationPlan): string {
     has('probes/') ? 'Set the node network CIDRs for kubelet probes (`probeNetworks`): until then the probe paths are open to every network.' : '',
     has('mesh-mode/assumed') ? 'Confirm OSM\'s traffic policy mode (`/osm2linkerd mode smi|permissive`).' : '',
     namespaces.length > 0 ? `Restart the workloads of ${namespaces.map(inlineCode).join(', ')} after merging, so Linkerd injects them (\`kubectl rollout restart deploy -n <namespace>\`).` : 'Restart the meshed workloads after merging, so Linkerd injects them.',
-    s.strategy === 'forklift'
-      ? 'Forklift: this pull request removes the OSM resources. Uninstall OSM (`osm uninstall mesh`) in the same maintenance window, before the restart.'
-      : 'Coexist: OSM resources stay. Move namespaces one at a time (flip `linkerd.io/inject`, restart), then remove OSM once the last one has moved.',
+    'Forklift: this pull request removes the OSM resources. Uninstall OSM (`osm uninstall mesh`) in the same maintenance window, before the restart.',
     'Check the authorizations per namespace: `linkerd viz authz -n <namespace> deploy`.',
   ].filter(Boolean);
   return [
@@ -120,7 +118,7 @@ function strategy(plan: MigrationPlan): string {
     '',
     'Three ways to move, from the fastest to the safest:',
     `- **Forklift**${s.strategy === 'forklift' ? ' (this PR)' : ''}: uninstall OSM, install Linkerd, restart everything in one window. Simple; a short outage of mesh policy.`,
-    `- **Workload by workload**${s.strategy === 'coexist' ? ' (this PR)' : ''}: both meshes installed; namespaces move one at a time. Cross-mesh calls are plain TCP until both ends have moved.`,
+    '- **Workload by workload**: both meshes installed; namespaces move one at a time, callees first. `osm2linkerd translate --strategy phased` plans it as phases (a bridge, one per namespace group, a lock-down equal to this PR).',
     '- **Separate clusters**: a new cluster with Linkerd, traffic shifted at the edge. Safest, and the most work.',
     '',
     'Checklist for this repository:',

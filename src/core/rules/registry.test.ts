@@ -17,6 +17,7 @@ const STAGE_FINDINGS: readonly FindingId[] = [
   // Hostile input: paths the adapters did not read, limits, and the values the loader refuses.
   'load/symlink-not-read', 'load/submodule-not-read', 'load/file-too-large', 'load/binary-file', 'load/invalid-utf8', 'load/alias-limit',
   'load/invalid-number', 'plan/path-not-writable', 'traffic-target/too-many-matches',
+  'phases/osm-bridge-widens', 'phases/call-order', 'phases/temporarily-wider', 'phases/call-cycle', 'phases/outage',
 ];
 
 describe('rule registry', () => {

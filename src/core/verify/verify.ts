@@ -131,7 +131,7 @@ function linkerdDecision(
   };
 }
 
-function memo<K, V>(compute: (key: K) => V): (key: K) => V {
+export function memo<K, V>(compute: (key: K) => V): (key: K) => V {
   const known = new Map<K, V>();
   return (key) => {
     if (!known.has(key)) known.set(key, compute(key));
@@ -140,7 +140,7 @@ function memo<K, V>(compute: (key: K) => V): (key: K) => V {
 }
 
 /** The same workload in the migrated repository (its annotations may have changed): same file, kind and name. */
-function counterparts(after: Inventory): (workload: Workload) => Workload {
+export function counterparts(after: Inventory): (workload: Workload) => Workload {
   const index = new Map<string, Workload>();
   const key = (w: Workload) => `${w.object.doc.file}\u0000${w.kind}\u0000${w.name}`;
   for (const w of after.workloads) if (!index.has(key(w))) index.set(key(w), w);
@@ -148,7 +148,7 @@ function counterparts(after: Inventory): (workload: Workload) => Workload {
 }
 
 /** One world per namespace: Linkerd policy objects only ever refer to objects of their own namespace. */
-function linkerdWorlds(after: Inventory, linkerdVersion: LinkerdVersion): (namespace: string) => LinkerdWorld {
+export function linkerdWorlds(after: Inventory, linkerdVersion: LinkerdVersion): (namespace: string) => LinkerdWorld {
   const files = new Map<LinkerdResource, string>();
   const byNamespace = new Map<string, LinkerdResource[]>();
   for (const r of linkerdResources(after, files)) {
@@ -191,7 +191,7 @@ function defaultPolicyOf(after: Inventory, namespace: string, workload: Workload
   return POLICIES.find((p) => p === value) ?? 'all-unauthenticated';
 }
 
-function coveringFindings(findings: readonly Finding[], request: AccessRequest): Difference['coveredBy'] {
+export function coveringFindings(findings: readonly Finding[], request: AccessRequest): Difference['coveredBy'] {
   const source = describeSource(request.source);
   const covers = (s: DifferenceScope) =>
     (s.namespace === undefined || s.namespace === request.namespace) &&
