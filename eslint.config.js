@@ -53,7 +53,7 @@ export default tseslint.config(
       'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'golden'] }],
       'vitest/valid-expect': ['error', { maxArgs: 2 }],
       // A check that must hold after every test of a file (e.g. no OpenAPI violation) is an afterEach expectation.
-      'vitest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['afterEach'] }],
+      'vitest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['afterEach', 'itWithShared', 'itWithShared.each'] }],
     },
   },
   {

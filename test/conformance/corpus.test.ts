@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { migrate } from '../../src/core/index.ts';
 import { buildInventory } from '../../src/core/inventory/inventory.ts';
@@ -7,16 +7,16 @@ import { readAccessModel } from '../../src/core/osm/access-model.ts';
 import { rules } from '../../src/core/rules/registry.ts';
 import { fieldCovered, specLeaves } from '../../src/core/rules/unhandled.ts';
 import { formatRef } from '../../src/core/source.ts';
-import { corpusRepositories } from '../support/shared.ts';
+import { corpusRepositories, describeWithShared } from '../support/shared.ts';
 
 /**
  * Every corpus repository migrates without a crash, and every OSM/SMI object in it is either translated (it is the
  * origin of a generated resource), named by a finding, or a route spec of a TrafficTarget that is one of those. Anything else would be
  * a silent drop.
  */
-const repositories = corpusRepositories();
+describeWithShared('the OSM corpus', () => {
+  const repositories = corpusRepositories();
 
-describe('the OSM corpus', () => {
   it('has repositories to check', () => {
     expect(repositories.length).toBeGreaterThan(15);
   });

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { applyChanges, migrate } from '../../src/core/migrate.ts';
 import { kustomizationDirs, kustomizeBuild } from '../support/kustomize-model.ts';
-import { corpusRepositories, EXAMPLES, readTree, SHARED } from '../support/shared.ts';
+import { corpusRepositories, describeWithShared, EXAMPLES, readTree, SHARED } from '../support/shared.ts';
 
 /**
  * Every kustomization that built before the migration builds after it (issue 7 item 3), on every corpus repository,
@@ -10,13 +10,13 @@ import { corpusRepositories, EXAMPLES, readTree, SHARED } from '../support/share
  * twice, no listed file is missing. Builds that the model cannot run before (remote bases) are counted, not checked.
  */
 const WHOLE = ['c089_devops-workshop-deployment', 'pratiksharma-dev_open-service-mesh-demo'];
-const repositories = [
-  ...corpusRepositories(),
-  ...WHOLE.map((name) => ({ name, files: readTree(join(SHARED, 'corpus', 'repos', name)) })),
-  { name: 'examples', files: readTree(EXAMPLES) },
-];
 
-describe('kustomize builds survive the migration', () => {
+describeWithShared('kustomize builds survive the migration', () => {
+  const repositories = [
+    ...corpusRepositories(),
+    ...WHOLE.map((name) => ({ name, files: readTree(join(SHARED, 'corpus', 'repos', name)) })),
+    { name: 'examples', files: readTree(EXAMPLES) },
+  ];
   const results = repositories.map(({ name, files }) => {
     const after = applyChanges(files, migrate(files).files);
     const dirs = kustomizationDirs(files);

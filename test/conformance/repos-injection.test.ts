@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { migrate } from '../../src/core/index.ts';
-import { readTree, SHARED } from '../support/shared.ts';
+import { describeWithShared, readTree, SHARED } from '../support/shared.ts';
 
 /**
  * The whole real repositories of ../shared/corpus/repos: where OSM's injection was set outside Git (a script runs
@@ -33,7 +33,7 @@ function injection(files: readonly { path: string; action: string; content: stri
   return result;
 }
 
-describe('whole repositories: injection set outside Git', () => {
+describeWithShared('whole repositories: injection set outside Git', () => {
   it('pratiksharma-dev_open-service-mesh-demo: the namespaces its script adds with osm namespace add get linkerd.io/inject in Git', () => {
     const files = repository('pratiksharma-dev_open-service-mesh-demo');
     expect(files.get('install-and-traffic-access.sh')).toContain('osm namespace add bookstore bookbuyer bookthief');

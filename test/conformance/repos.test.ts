@@ -1,20 +1,21 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { migrate } from '../../src/core/index.ts';
 import { joinPath } from '../../src/core/inventory/kustomize.ts';
 import { generatedPath } from '../../src/core/plan/placement.ts';
-import { readTree, SHARED } from '../support/shared.ts';
+import { describeWithShared, readTree, SHARED } from '../support/shared.ts';
 
 /**
  * The whole real repositories of ../shared/corpus/repos (issue 7 "Done when"): each translates with no file deleted
  * without its replacement written beside it, and every kustomization still lists only files that exist.
  */
 const REPOS = join(SHARED, 'corpus', 'repos');
-const repositories = readdirSync(REPOS).filter((name) => statSync(join(REPOS, name)).isDirectory()).sort();
 
-describe('whole repositories', () => {
+describeWithShared('whole repositories', () => {
+  const repositories = readdirSync(REPOS).filter((name) => statSync(join(REPOS, name)).isDirectory()).sort();
+
   it('has the two repositories', () => {
     expect(repositories).toEqual(['c089_devops-workshop-deployment', 'pratiksharma-dev_open-service-mesh-demo']);
   });

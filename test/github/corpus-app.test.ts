@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { migrate } from '../../src/core/index.ts';
-import { corpusRepositories } from '../support/shared.ts';
+import { corpusRepositories, describeWithShared } from '../support/shared.ts';
 import { harness, installationCreated, openApiViolations } from '../support/github.ts';
 
 afterEach(() => {
@@ -12,7 +12,7 @@ afterEach(() => {
  * files, a review GitHub accepts (the in-memory GitHub rejects anchors off the diff, as GitHub does), a check run,
  * and nothing at all where the repository holds no OSM configuration.
  */
-describe('the GitHub App on the OSM corpus', () => {
+describeWithShared('the GitHub App on the OSM corpus', () => {
   it.each(corpusRepositories().map((r) => [r.name, r.files] as const))('%s', async (name, files) => {
     const h = await harness();
     const repo = h.github.addRepository('corpus', name.toLowerCase().replace(/[^a-z0-9-]/g, '-'), Object.fromEntries(files));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { repo } from '../../../test/support/repo.ts';
-import { SCHEMAS } from '../../../test/support/shared.ts';
+import { itWithShared, SCHEMAS } from '../../../test/support/shared.ts';
 import { migrate } from '../migrate.ts';
 import { LINKERD_VERSIONS } from '../options.ts';
 import type { LinkerdResource } from './resources.ts';
@@ -127,7 +127,7 @@ describe('Server pod selection over the whole inventory', () => {
     expect(narrowed?.message).toContain('track DoesNotExist');
   });
 
-  it.each(LINKERD_VERSIONS)('the narrowed Servers are schema-valid for Linkerd %s', (version) => {
+  itWithShared.each(LINKERD_VERSIONS)('the narrowed Servers are schema-valid for Linkerd %s', (version) => {
     const { servers } = run(overlapping, version);
     expect(servers.length).toBe(2);
     const ajv = new Ajv({ strict: false, allErrors: true });

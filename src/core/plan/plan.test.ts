@@ -1,6 +1,6 @@
 import { diffLines } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { corpusRepositories } from '../../../test/support/shared.ts';
+import { corpusRepositories, describeWithShared } from '../../../test/support/shared.ts';
 import { dedent } from '../../../test/support/repo.ts';
 import type { Finding } from '../findings/finding.ts';
 import { buildInventory } from '../inventory/inventory.ts';
@@ -112,7 +112,7 @@ describe('planFiles', () => {
   });
 });
 
-describe('lossless edits over the corpus', () => {
+describeWithShared('lossless edits over the corpus', () => {
   // The phases before the lock-down remove no documents, so every line they change must be an OSM key rewritten or
   // removed, a kustomization entry, the `annotations: {}` left by removing the last key, or OSM's MeshConfig bridge.
   it('changes only OSM annotation/label lines in every corpus file', () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CORPUS, describeWithShared } from '../../../test/support/shared.ts';
 import { isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { NodePath } from '../source.ts';
 import { loadRepository, type LoadedDocument } from '../load/load.ts';
@@ -306,8 +306,6 @@ describe('list items', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // The corpus: real manifests other people wrote.
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/osm', import.meta.url));
-
 function corpusFiles(): [string, string][] {
   return readdirSync(CORPUS, { recursive: true, encoding: 'utf8' })
     .filter((path) => /\.ya?ml$/.test(path))
@@ -337,7 +335,7 @@ function contentSource(text: string, doc: LoadedDocument): string {
   return range ? text.slice(range[0], range[2]) : '';
 }
 
-describe('lossless edits over the corpus', () => {
+describeWithShared('lossless edits over the corpus', () => {
   it('renames every annotation and label key on its line alone', () => {
     const osmValues: (string | undefined)[] = [];
     let keys = 0;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { inventoryOf, repo } from '../../../../test/support/repo.ts';
-import { SCHEMAS } from '../../../../test/support/shared.ts';
+import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { migrate } from '../../migrate.ts';
@@ -393,7 +393,7 @@ describe('through the whole migration', () => {
 
   const schema = (version: string, file: string) => new Ajv({ strict: false, logger: false }).compile(JSON.parse(readFileSync(join(SCHEMAS, `linkerd-${version}`, file), 'utf8')) as object);
 
-  it.each(['2.17', '2.18', '2.19', '2.20'] as const)('writes resources Linkerd %s accepts (schema check of the ip-range case)', (version) => {
+  itWithShared.each(['2.17', '2.18', '2.19', '2.20'] as const)('writes resources Linkerd %s accepts (schema check of the ip-range case)', (version) => {
     const out = translate({
       'mc.yaml': meshConfig('enableEgress: false'),
       'egress.yaml': `

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { repo, inventoryOf } from '../../../../test/support/repo.ts';
-import { SCHEMAS } from '../../../../test/support/shared.ts';
+import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { applyChanges, migrate } from '../../migrate.ts';
@@ -643,7 +643,7 @@ describe('permissive mode (IngressBackend still applies, §6.2)', () => {
     }
   });
 
-  it('every resource the rule emits validates against the CRDs of every Linkerd version 2.12–2.20', () => {
+  itWithShared('every resource the rule emits validates against the CRDs of every Linkerd version 2.12–2.20', () => {
     const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
     const served = readFileSync(join(SCHEMAS, 'SOURCES.tsv'), 'utf8').split('\n').map((l) => l.split('\t')).filter((c) => c[3] === 'true').map((c) => c[0]);
     const scenarios = [

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { inventoryOf } from '../../../../test/support/repo.ts';
-import { CORPUS, SCHEMAS } from '../../../../test/support/shared.ts';
+import { CORPUS, describeWithShared, readLazily, SCHEMAS } from '../../../../test/support/shared.ts';
 import { migrate } from '../../index.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
@@ -16,9 +16,9 @@ const MODE: MeshMode = { mode: 'permissive', source: 'option' };
 const corpus = (path: string) => readFileSync(join(CORPUS, path), 'utf8');
 
 /** openservicemesh_osm-docs …demos__retry_policy.md: curl retries to httpbin, 5xx, perTryTimeout 1s, numRetries 5. */
-const DEMO = corpus('openservicemesh_osm-docs/content__en__docs__demos__retry_policy.md.extracted.yaml');
+const DEMO = readLazily(() => corpus('openservicemesh_osm-docs/content__en__docs__demos__retry_policy.md.extracted.yaml'));
 /** The guide: two Retry objects from bookbuyer, the second for bookstore-v2 only (5xx,retriable-4xx, 4s, 5 retries, 2ms). */
-const GUIDE = corpus('openservicemesh_osm-docs/content__en__docs__guides__traffic_management__retry_policy.md.extracted.yaml');
+const GUIDE = readLazily(() => corpus('openservicemesh_osm-docs/content__en__docs__guides__traffic_management__retry_policy.md.extracted.yaml'));
 
 const meshConfig = (flags: string) => `
 apiVersion: config.openservicemesh.io/v1alpha2
@@ -51,10 +51,10 @@ function run(files: Record<string, string>, options: MigrationOptionsInput = {})
   };
 }
 
-describe('the enableRetryPolicy feature flag', () => {
+describeWithShared('the enableRetryPolicy feature flag', () => {
   // osm-semantics §3.4: "Retry is off unless featureFlags.enableRetryPolicy is set (chart default false)".
   it('without a MeshConfig, OSM never retried: nothing is generated and a finding says so', () => {
-    const { edits, resources, ids, messages } = run({ 'retry.yaml': DEMO, 's.yaml': service('httpbin', 'httpbin') });
+    const { edits, resources, ids, messages } = run({ 'retry.yaml': DEMO(), 's.yaml': service('httpbin', 'httpbin') });
     expect(edits).toEqual([]);
     expect(resources).toEqual([]);
     expect(ids).toEqual(['retry/feature-disabled']);
@@ -63,16 +63,16 @@ describe('the enableRetryPolicy feature flag', () => {
   });
 
   it('says whether the MeshConfig turns the flag off or leaves it out', () => {
-    const off = run({ 'retry.yaml': DEMO, 'mc.yaml': meshConfig('  featureFlags: {enableRetryPolicy: false}') });
+    const off = run({ 'retry.yaml': DEMO(), 'mc.yaml': meshConfig('  featureFlags: {enableRetryPolicy: false}') });
     expect(off.messages[0]).toContain('MeshConfig/osm-system/osm-mesh-config sets featureFlags.enableRetryPolicy: false');
-    const absent = run({ 'retry.yaml': DEMO, 'mc.yaml': meshConfig('') });
+    const absent = run({ 'retry.yaml': DEMO(), 'mc.yaml': meshConfig('') });
     expect(absent.messages[0]).toContain('leaves featureFlags.enableRetryPolicy out (default false)');
   });
 });
 
-describe('Linkerd 2.16+ retry annotations', () => {
+describeWithShared('Linkerd 2.16+ retry annotations', () => {
   it('annotates the destination Service and says every client now retries (corpus retry_policy demo)', () => {
-    const { edits, ids, messages } = run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
+    const { edits, ids, messages } = run({ 'retry.yaml': DEMO(), 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
     expect(edits).toEqual(['s.yaml retry.linkerd.io/http=5xx', 's.yaml retry.linkerd.io/limit=5', 's.yaml retry.linkerd.io/timeout=1s']);
     expect(ids).toEqual(['retry/applies-to-all-clients', 'retry/not-expressible', 'retry/translated']);
     // osm-semantics §3.4: the policy "is applied to the client's outbound route to that Service" for the source only.
@@ -83,14 +83,14 @@ describe('Linkerd 2.16+ retry annotations', () => {
   // linkerd-reference §5: a ServiceProfile for the Service takes precedence over its retry annotations.
   it('says the annotations do nothing while the repository keeps a ServiceProfile for the Service', () => {
     const profile = 'apiVersion: linkerd.io/v1alpha2\nkind: ServiceProfile\nmetadata: {name: httpbin.httpbin.svc.cluster.local, namespace: httpbin}\nspec: {routes: []}\n';
-    const { ids, messages } = run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin'), 'sp.yaml': profile });
+    const { ids, messages } = run({ 'retry.yaml': DEMO(), 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin'), 'sp.yaml': profile });
     expect(ids).toContain('retry/service-profile-overrides');
     expect(messages.find((m) => m.startsWith('retry/service-profile-overrides'))).toContain('Linkerd ignores the retry annotations');
-    expect(run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') }).ids).not.toContain('retry/service-profile-overrides');
+    expect(run({ 'retry.yaml': DEMO(), 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') }).ids).not.toContain('retry/service-profile-overrides');
   });
 
   it('says gRPC retry conditions need a GRPCRoute on the Service', () => {
-    const grpc = DEMO.replace(/retryOn: .*/, 'retryOn: "5xx,unavailable"');
+    const grpc = DEMO().replace(/retryOn: .*/, 'retryOn: "5xx,unavailable"');
     const { messages } = run({ 'retry.yaml': grpc, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
     expect(messages.filter((m) => m.includes('retry.linkerd.io/grpc applies to gRPC routes'))).toHaveLength(1);
     const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata: {name: r, namespace: httpbin}\nspec:\n  parentRefs: [{name: httpbin, kind: Service, group: core}]\n';
@@ -98,7 +98,7 @@ describe('Linkerd 2.16+ retry annotations', () => {
   });
 
   it('lets the first Retry win per source and destination (corpus retry_policy guide)', () => {
-    const { edits, messages } = run({ 'retry.yaml': GUIDE, 'mc.yaml': ENABLED, 's.yaml': service('bookstore', 'bookstore-v1') + '---' + service('bookstore', 'bookstore-v2') });
+    const { edits, messages } = run({ 'retry.yaml': GUIDE(), 'mc.yaml': ENABLED, 's.yaml': service('bookstore', 'bookstore-v1') + '---' + service('bookstore', 'bookstore-v2') });
     // "The first matching policy wins" (osm-semantics §3.4): both Services get the first Retry's policy.
     expect(edits).toEqual([
       's.yaml retry.linkerd.io/http=5xx', 's.yaml retry.linkerd.io/limit=3', 's.yaml retry.linkerd.io/timeout=3s',
@@ -108,8 +108,8 @@ describe('Linkerd 2.16+ retry annotations', () => {
   });
 
   it('does not pick between different policies from different clients', () => {
-    const second = DEMO.replace('name: retry\n', 'name: retry-2\n').replaceAll('name: curl\n', 'name: other\n').replace('numRetries: 5', 'numRetries: 2');
-    const { edits, messages } = run({ 'a.yaml': DEMO, 'b.yaml': second, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
+    const second = DEMO().replace('name: retry\n', 'name: retry-2\n').replaceAll('name: curl\n', 'name: other\n').replace('numRetries: 5', 'numRetries: 2');
+    const { edits, messages } = run({ 'a.yaml': DEMO(), 'b.yaml': second, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
     expect(edits).toEqual([]);
     expect(messages.filter((m) => m.startsWith('retry/conflicting-policies'))).toHaveLength(2);
     expect(messages.find((m) => m.startsWith('retry/conflicting-policies'))).toContain('from curl/curl (Retry/curl/retry): retry.linkerd.io/http: "5xx", retry.linkerd.io/limit: "5"');
@@ -117,32 +117,32 @@ describe('Linkerd 2.16+ retry annotations', () => {
 
   it('annotates a Service without an annotations mapping too (the planner creates it), and gives the lines when the Service is not in the repository', () => {
     const bare = service('httpbin', 'httpbin').replace('  annotations: {app: x}\n', '');
-    const created = run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': bare });
+    const created = run({ 'retry.yaml': DEMO(), 'mc.yaml': ENABLED, 's.yaml': bare });
     expect(created.edits).toEqual(['s.yaml retry.linkerd.io/http=5xx', 's.yaml retry.linkerd.io/limit=5', 's.yaml retry.linkerd.io/timeout=1s']);
     expect(created.ids).toEqual(['retry/applies-to-all-clients', 'retry/not-expressible', 'retry/translated']);
     expect(created.messages.find((m) => m.startsWith('retry/translated'))).not.toContain('by hand');
-    const missing = run({ 'retry.yaml': DEMO, 'mc.yaml': ENABLED });
+    const missing = run({ 'retry.yaml': DEMO(), 'mc.yaml': ENABLED });
     expect(missing.ids).toEqual(['retry/destination-not-found', 'retry/not-expressible']);
   });
 
   it('ignores what OSM ignored: non-ServiceAccount sources, non-Service destinations, numRetries 0', () => {
-    const badSource = DEMO.replace('kind: ServiceAccount', 'kind: Deployment');
+    const badSource = DEMO().replace('kind: ServiceAccount', 'kind: Deployment');
     // The whole Retry did nothing: one finding, no policy details.
     expect(run({ 'r.yaml': badSource, 'mc.yaml': ENABLED }).ids).toEqual(['retry/invalid-reference']);
-    const badDestination = DEMO.replace('kind: Service\n', 'kind: Pod\n');
+    const badDestination = DEMO().replace('kind: Service\n', 'kind: Pod\n');
     expect(run({ 'r.yaml': badDestination, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') }).edits).toEqual([]);
-    const none = run({ 'r.yaml': DEMO.replace('numRetries: 5', 'numRetries: 0'), 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
+    const none = run({ 'r.yaml': DEMO().replace('numRetries: 5', 'numRetries: 0'), 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
     expect(none.edits).toEqual([]);
     expect(none.ids).toContain('retry/ineffective');
   });
 
   it('names unknown fields', () => {
-    const { messages } = run({ 'r.yaml': DEMO.replace('  retryPolicy:', '  timeout: 5s\n  retryPolicy:'), 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
+    const { messages } = run({ 'r.yaml': DEMO().replace('  retryPolicy:', '  timeout: 5s\n  retryPolicy:'), 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin') });
     expect(messages).toContainEqual(expect.stringMatching(/^retry\/unknown-field spec\.timeout of Retry\/curl\/retry/));
   });
 });
 
-describe('Linkerd before 2.16', () => {
+describeWithShared('Linkerd before 2.16', () => {
   const PROFILE: LinkerdResource = {
     apiVersion: 'linkerd.io/v1alpha2',
     kind: 'ServiceProfile',
@@ -157,7 +157,7 @@ describe('Linkerd before 2.16', () => {
 
   // linkerd-reference §5: 2.12-2.15 retry only through ServiceProfiles; retry.linkerd.io/* annotations from 2.16.
   it.each(LINKERD_VERSIONS)('Linkerd %s: a retryable catch-all ServiceProfile before 2.16, annotations from 2.16', (version) => {
-    const guideV2 = GUIDE.split('---\n')[1] ?? '';
+    const guideV2 = GUIDE().split('---\n')[1] ?? '';
     const { resources, edits } = run({ 'r.yaml': guideV2, 'mc.yaml': ENABLED, 's.yaml': service('bookstore', 'bookstore-v2') }, { linkerdVersion: version });
     expect(schemaProblems(version, resources)).toEqual([]);
     const annotated = !['2.12', '2.13', '2.14', '2.15'].includes(version);
@@ -171,7 +171,7 @@ kind: TrafficSplit
 metadata: {name: s, namespace: httpbin}
 spec: {service: httpbin.httpbin.svc.cluster.local, backends: [{service: httpbin-v1, weight: 1}]}
 `;
-    const { resources, messages, ids } = run({ 'r.yaml': DEMO, 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin'), 't.yaml': split }, { linkerdVersion: '2.14' });
+    const { resources, messages, ids } = run({ 'r.yaml': DEMO(), 'mc.yaml': ENABLED, 's.yaml': service('httpbin', 'httpbin'), 't.yaml': split }, { linkerdVersion: '2.14' });
     expect(resources).toEqual([]);
     // Nothing configured, so nothing widened either.
     expect(ids).not.toContain('retry/applies-to-all-clients');
@@ -216,10 +216,10 @@ describe('retryPolicy fields', () => {
   });
 });
 
-describe('through the whole migration', () => {
+describeWithShared('through the whole migration', () => {
   it('writes the annotations into the Service file losslessly and removes the Retry', () => {
     const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: httpbin # the upstream\n  namespace: httpbin\n  annotations:\n    owner: web\nspec:\n  ports: [{port: 14001}]\n';
-    const plan = migrate(new Map([['retry.yaml', DEMO], ['mc.yaml', ENABLED.replace(/^\n/, '')], ['svc.yaml', svc]]));
+    const plan = migrate(new Map([['retry.yaml', DEMO()], ['mc.yaml', ENABLED.replace(/^\n/, '')], ['svc.yaml', svc]]));
     expect(plan.files.find((f) => f.path === 'svc.yaml')?.content).toBe(svc.replace(
       '    owner: web\n',
       '    owner: web\n    retry.linkerd.io/http: 5xx\n    retry.linkerd.io/limit: "5"\n    retry.linkerd.io/timeout: 1s\n',
@@ -230,7 +230,7 @@ describe('through the whole migration', () => {
   it('creates one annotations mapping on a Service that has none, holding the retry and the failure accrual annotations', () => {
     const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: httpbin\n  namespace: httpbin\nspec:\n  ports: [{port: 14001}]\n';
     const breaker = 'apiVersion: policy.openservicemesh.io/v1alpha1\nkind: UpstreamTrafficSetting\nmetadata: {name: cb, namespace: httpbin}\nspec:\n  host: httpbin.httpbin.svc.cluster.local\n  connectionSettings:\n    http:\n      circuitBreaking: {errorAmountThreshold: 3}\n';
-    const plan = migrate(new Map([['retry.yaml', DEMO], ['mc.yaml', ENABLED.replace(/^\n/, '')], ['svc.yaml', svc], ['cb.yaml', breaker]]));
+    const plan = migrate(new Map([['retry.yaml', DEMO()], ['mc.yaml', ENABLED.replace(/^\n/, '')], ['svc.yaml', svc], ['cb.yaml', breaker]]));
     expect(plan.files.find((f) => f.path === 'svc.yaml')?.content).toBe(svc.replace(
       '  namespace: httpbin\n',
       [
@@ -243,15 +243,15 @@ describe('through the whole migration', () => {
   });
 });
 
-const served = new Set(
+const served = readLazily(() => new Set(
   readFileSync(join(SCHEMAS, 'SOURCES.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((c) => c[3] === 'true').map((c) => c[0]),
-);
+));
 const ajv = new Ajv({ strict: false, allErrors: true });
 
 function schemaProblems(version: LinkerdVersion, resources: readonly LinkerdResource[]): string[] {
   return resources.flatMap((r) => {
     const file = `linkerd-${version}/${r.apiVersion.replace('/', '_')}_${r.kind}.json`;
-    if (!served.has(file)) return [`${r.kind}: not served by ${version}`];
+    if (!served().has(file)) return [`${r.kind}: not served by ${version}`];
     const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object);
     return validate(JSON.parse(JSON.stringify(r))) ? [] : [`${r.kind}/${r.metadata.name}: ${ajv.errorsText(validate.errors)}`];
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventoryOf } from '../../../../test/support/repo.ts';
-import { CORPUS, SHARED } from '../../../../test/support/shared.ts';
+import { CORPUS, describeWithShared, itWithShared, SHARED } from '../../../../test/support/shared.ts';
 import { resolveOptions, type MigrationOptionsInput } from '../../options.ts';
 import { translateSurroundings } from './surroundings.ts';
 
@@ -43,7 +43,7 @@ describe('translateSurroundings', () => {
 
 // osm-semantics §7.4: "Argo writes TrafficSplit v1alpha1 by default (`--traffic-split-api-version` flag), which OSM
 // never served"; linkerd-semantics §1: "TrafficSplit is served only by the separate linkerd-smi extension".
-describe('Argo Rollouts with trafficRouting.smi', () => {
+describeWithShared('Argo Rollouts with trafficRouting.smi', () => {
   it('flags the real Rollout of c089 on its smi line, with the Gateway API plugin and HTTPRoute that replace it', () => {
     const [hit, ...rest] = findings(c089('rollout.yaml', 'service.yaml', 'deployment.yaml'));
     expect(rest).toEqual([]);
@@ -82,7 +82,7 @@ describe('Argo Rollouts with trafficRouting.smi', () => {
 // strip incoming `l5d-dst-override` to avoid an open relay"; osm-semantics §4: OSM admitted an unmeshed controller
 // through IngressBackend.
 describe('ingress-controller CRDs in front of meshed Services', () => {
-  it('flags the real Traefik IngressRoute of c089 on its first meshed backend, with the Linkerd setup', () => {
+  itWithShared('flags the real Traefik IngressRoute of c089 on its first meshed backend, with the Linkerd setup', () => {
     const [hit, ...rest] = findings(c089('ingressroute.yaml', 'service.yaml', 'deployment.yaml'));
     expect(rest).toEqual([]);
     expect(hit).toMatchObject({ id: 'surroundings/ingress-crd', severity: 'warning', file: 'ingressroute.yaml', line: 13 });
@@ -91,7 +91,7 @@ describe('ingress-controller CRDs in front of meshed Services', () => {
     expect(hit?.message).toContain('l5d-dst-override: hello.<namespace>.svc.cluster.local:80');
   });
 
-  it('says nothing when the backends are not meshed, or are not in the repository', () => {
+  itWithShared('says nothing when the backends are not meshed, or are not in the repository', () => {
     const unmeshed = c089('ingressroute.yaml', 'service.yaml', 'deployment.yaml');
     unmeshed['deployment.yaml'] = unmeshed['deployment.yaml']?.replace(/\s+annotations:\n.*sidecar-injection.*\n/, '\n') ?? '';
     expect(unmeshed['deployment.yaml']).not.toContain('sidecar-injection');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { repo } from '../../../../test/support/repo.ts';
-import { SCHEMAS } from '../../../../test/support/shared.ts';
+import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { migrate } from '../../migrate.ts';
 import { LINKERD_VERSIONS } from '../../options.ts';
@@ -217,7 +217,7 @@ describe('an empty header value', () => {
     expect(ids).toContain('traffic-target/empty-header-value');
   });
 
-  it.each(LINKERD_VERSIONS)('is schema-valid for Linkerd %s', (version) => {
+  itWithShared.each(LINKERD_VERSIONS)('is schema-valid for Linkerd %s', (version) => {
     const plan = migrate(repo({
       'w.yaml': WORKLOAD,
       'g.yaml': 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata: {name: routes, namespace: shop}\nspec:\n  matches:\n    - {name: empty, pathRegex: /x, headers: [{x-empty: ""}]}\n',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { inventoryOf } from '../../../../test/support/repo.ts';
-import { CORPUS, SCHEMAS } from '../../../../test/support/shared.ts';
+import { CORPUS, describeWithShared, itWithShared, readLazily, SCHEMAS } from '../../../../test/support/shared.ts';
 import { migrate } from '../../index.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
@@ -70,22 +70,22 @@ function run(files: Record<string, string>, options: MigrationOptionsInput = {},
   };
 }
 
-const served = new Set(
+const served = readLazily(() => new Set(
   readFileSync(join(SCHEMAS, 'SOURCES.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((c) => c[3] === 'true').map((c) => c[0]),
-);
+));
 const ajv = new Ajv({ strict: false, allErrors: true });
 
 /** What the CRDs of a Linkerd version say about a resource (the conformance test's check, for resources the corpus cannot produce). */
 function schemaProblems(version: LinkerdVersion, resources: readonly LinkerdResource[]): string[] {
   return resources.flatMap((r) => {
     const file = `linkerd-${version}/${r.apiVersion.replace('/', '_')}_${r.kind}.json`;
-    if (!served.has(file)) return [`${r.kind}: not served by ${version}`];
+    if (!served().has(file)) return [`${r.kind}: not served by ${version}`];
     const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object);
     return validate(JSON.parse(JSON.stringify(r))) ? [] : [`${r.kind}/${r.metadata.name}: ${ajv.errorsText(validate.errors)}`];
   });
 }
 
-describe('HTTP local rate limits', () => {
+describeWithShared('HTTP local rate limits', () => {
   // osm-semantics §3.3: "spec.rateLimit.local.http.{requests, unit, burst, responseStatusCode (default 429),
   // responseHeadersToAdd[]} is applied at the upstream's inbound virtual-host level".
   const demo = corpus('openservicemesh_osm-docs/content__en__docs__demos__local_rate_limit_http.md.extracted.yaml').split('---\n')[1] ?? '';
@@ -295,7 +295,7 @@ describe('which Service a setting applied to', () => {
     expect(ids).toEqual(['upstream-traffic-setting/target-not-found']);
   });
 
-  it('an Egress that references the setting takes it outside the mesh (corpus circuit_breaking_mesh_external)', () => {
+  itWithShared('an Egress that references the setting takes it outside the mesh (corpus circuit_breaking_mesh_external)', () => {
     const { ids, messages } = run({ 'e.yaml': corpus('openservicemesh_osm-docs/content__en__docs__demos__circuit_breaking_mesh_external.md.extracted.yaml') });
     expect(ids).toEqual(['upstream-traffic-setting/egress-host']);
     expect(messages[0]).toContain('connectionSettings.tcp.maxConnections: 1, connectionSettings.http.maxPendingRequests: 1, connectionSettings.http.maxRequestsPerConnection: 1');
@@ -316,7 +316,7 @@ spec: {selector: {app: fortio}, ports: [{port: 80, targetPort: 8080}]}
 
 describe('connection settings and circuit breaking', () => {
   // osm-semantics §3.3: connectionSettings "become Envoy circuit breakers / connect timeout on every client's outbound cluster".
-  it('names every Envoy circuit breaker as dropped and edits nothing (corpus circuit_breaking_mesh_internal)', () => {
+  itWithShared('names every Envoy circuit breaker as dropped and edits nothing (corpus circuit_breaking_mesh_internal)', () => {
     const demo = corpus('openservicemesh_osm-docs/content__en__docs__demos__circuit_breaking_mesh_internal.md.extracted.yaml');
     const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: httpbin, namespace: httpbin, annotations: {}}\nspec: {ports: [{port: 14001}]}\n';
     const { ids, messages, edits } = run({ 'cb.yaml': demo, 's.yaml': service });
@@ -372,7 +372,7 @@ describe('connection settings and circuit breaking', () => {
 });
 
 describe('fields OSM never had', () => {
-  it('names unreleased global limits and unknown fields (corpus global_rate_limit_http)', () => {
+  itWithShared('names unreleased global limits and unknown fields (corpus global_rate_limit_http)', () => {
     const demo = corpus('openservicemesh_osm-docs/content__en__docs__demos__global_rate_limit_http.md.extracted.yaml').split('---\n')[0] ?? '';
     const withUnknown = `${demo}  outlierDetection: {consecutive5xxErrors: 3}\n`;
     const { ids, messages } = run({ 'app.yaml': FORTIO, 'g.yaml': withUnknown });
