@@ -54,6 +54,7 @@ export function readTree(root: string, filter: (path: string) => boolean = () =>
 
 /** Corpus folders: one per source repository. */
 export function corpusRepositories(): { name: string; files: Map<string, string> }[] {
+  if (!HAS_SHARED) throw new Error(`${CORPUS} not found: a test that reads ../shared belongs in describeWithShared or itWithShared`);
   return readdirSync(CORPUS)
     .filter((name) => statSync(join(CORPUS, name)).isDirectory())
     .sort()
