@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { repo } from '../../../test/support/repo.ts';
+import { buildInventory } from '../inventory/inventory.ts';
+import { loadRepository } from '../load/load.ts';
+import { applyChanges, migrate } from '../migrate.ts';
+import type { MigrationPlan } from '../plan/types.ts';
+import type { VerificationReport } from './types.ts';
+import { verify } from './verify.ts';
+
+/**
+ * verify judges what each entry point deploys (issue 7, "a self-check that cannot be fooled"): an overlay is checked
+ * on its own patched build, and the deployed version of an object defined in several files on its own translation.
+ * Each case feeds verify the OLD, WRONG Linkerd output and expects it caught, then the migration's output and none.
+ */
+
+/** The shape of plan/overlays.test.ts: a base admits 10.0.0.0/8 to `web`; prod narrows it to 10.1.0.0/16. */
+const OVERLAY = repo({
+  'base/kustomization.yaml': `
+    namespace: shop
+    resources: [namespace.yaml, app.yaml, ingress.yaml]
+  `,
+  'base/namespace.yaml': `
+    apiVersion: v1
+    kind: Namespace
+    metadata:
+      name: shop
+      annotations:
+        openservicemesh.io/sidecar-injection: enabled
+  `,
+  'base/app.yaml': `
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          serviceAccountName: web
+          containers:
+            - name: web
+              ports: [{containerPort: 8080}]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      selector: {app: web}
+      ports: [{port: 80, targetPort: 8080}]
+  `,
+  'base/ingress.yaml': `
+    apiVersion: policy.openservicemesh.io/v1alpha1
+    kind: IngressBackend
+    metadata:
+      name: web
+    spec:
+      backends:
+        - name: web
+          port: {number: 8080, protocol: http}
+      sources:
+        - kind: IPRange
+          name: 10.0.0.0/8
+  `,
+  'prod/kustomization.yaml': `
+    resources:
+      - ../base
+    patchesStrategicMerge:
+      - ingress-patch.yaml
+  `,
+  'prod/ingress-patch.yaml': `
+    apiVersion: policy.openservicemesh.io/v1alpha1
+    kind: IngressBackend
+    metadata:
+      name: web
+      namespace: shop
+    spec:
+      sources:
+        - kind: IPRange
+          name: 10.1.0.0/16
+  `,
+});
+
+/** verify as the migration runs it (same mode, same findings), on a Linkerd output of the test's choosing. */
+function judge(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, plan: MigrationPlan): VerificationReport {
+  const { inventory } = buildInventory(loadRepository(before));
+  const mode = plan.summary.meshMode === 'permissive' ? 'permissive' : 'smi';
+  return verify({ inventory, meshMode: { mode, source: 'option' }, migratedFiles: after, linkerdVersion: plan.options.linkerdVersion, findings: plan.findings });
+}
+
+const wider = (r: VerificationReport) => r.accessChanges.filter((c) => c.wider > 0 && c.uncovered > 0).map((c) => `${c.unit ?? 'base'}: ${c.source} → ${c.namespace}/${c.workload}:${c.port}`);
+
+describe('verify judges each overlay on its own patched build', () => {
+  const plan = migrate(OVERLAY);
+  const corrected = applyChanges(OVERLAY, plan.files);
+
+  it('the migration\'s output: the overlay is judged, and nothing is left unexplained', () => {
+    const report = judge(OVERLAY, corrected, plan);
+    expect(report.units.map((u) => u.root)).toEqual(['kustomization prod']);
+    expect(report.units[0]?.requests).toBeGreaterThan(0);
+    expect(report.units[0]?.uncovered).toBe(0);
+    expect(report.uncovered).toEqual([]);
+    expect(plan.verification.units).toEqual(report.units);
+    expect(plan.findings.filter((f) => f.id === 'verify/uncovered-difference')).toEqual([]);
+  });
+
+  it('old output, no Linkerd patch: prod keeps the base\'s 10.0.0.0/8 and admits 10.2.0.20, which OSM refused', () => {
+    const old = new Map(corrected);
+    old.delete('prod/ingress-patch.linkerd.yaml');
+    old.set('prod/kustomization.yaml', 'resources:\n  - ../base\n');
+    const report = judge(OVERLAY, old, plan);
+    expect(wider(report)).toEqual(['kustomization prod: unmeshed → shop/web:8080']);
+    const example = report.uncovered.find((d) => d.unit === 'kustomization prod');
+    expect(example?.request.source).toMatchObject({ kind: 'unmeshed', ip: '10.2.0.20' });
+    expect(example?.osm.allowed).toBe(false);
+    expect(example?.linkerd.allowed).toBe(true);
+    // The base view alone says nothing is wrong: what prod deploys is where the mistake is.
+    expect(report.uncovered.filter((d) => d.unit === undefined)).toEqual([]);
+  });
+
+  it('old output, a Linkerd patch that keeps the base\'s wider range: caught the same way', () => {
+    const old = new Map(corrected);
+    old.set('prod/ingress-patch.linkerd.yaml', (corrected.get('prod/ingress-patch.linkerd.yaml') ?? '').replace('10.1.0.0/16', '10.0.0.0/8'));
+    expect(old.get('prod/ingress-patch.linkerd.yaml')).toContain('10.0.0.0/8');
+    expect(wider(judge(OVERLAY, old, plan))).toEqual(['kustomization prod: unmeshed → shop/web:8080']);
+  });
+
+  it('a root whose build equals the base view gets no pass of its own', () => {
+    const plain = new Map(OVERLAY);
+    plain.set('prod/kustomization.yaml', 'resources:\n  - ../base\n');
+    plain.delete('prod/ingress-patch.yaml');
+    expect(migrate(plain).verification.units).toEqual([]);
+  });
+});
