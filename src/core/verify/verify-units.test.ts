@@ -13,7 +13,10 @@ import { verify } from './verify.ts';
  * Each case feeds verify the OLD, WRONG Linkerd output and expects it caught, then the migration's output and none.
  */
 
-/** The shape of plan/overlays.test.ts: a base admits 10.0.0.0/8 to `web`; prod narrows it to 10.1.0.0/16. */
+/**
+ * The shape of plan/overlays.test.ts: a base admits 10.0.0.0/8 to `web`; prod narrows it to 10.1.0.0/16 by a
+ * strategic-merge patch, stage to 10.2.0.0/16 by a JSON 6902 patch.
+ */
 const OVERLAY = repo({
   'base/kustomization.yaml': `
     namespace: shop
@@ -80,6 +83,18 @@ const OVERLAY = repo({
         - kind: IPRange
           name: 10.1.0.0/16
   `,
+  'stage/kustomization.yaml': `
+    resources:
+      - ../base
+    patches:
+      - path: narrow.yaml
+        target: {kind: IngressBackend, name: web}
+  `,
+  'stage/narrow.yaml': `
+    - op: replace
+      path: /spec/sources/0/name
+      value: 10.2.0.0/16
+  `,
 });
 
 /** verify as the migration runs it (same mode, same findings), on a Linkerd output of the test's choosing. */
@@ -97,9 +112,8 @@ describe('verify judges each overlay on its own patched build', () => {
 
   it('the migration\'s output: the overlay is judged, and nothing is left unexplained', () => {
     const report = judge(OVERLAY, corrected, plan);
-    expect(report.units.map((u) => u.root)).toEqual(['kustomization prod']);
-    expect(report.units[0]?.requests).toBeGreaterThan(0);
-    expect(report.units[0]?.uncovered).toBe(0);
+    expect(report.units.map((u) => [u.root, u.uncovered])).toEqual([['kustomization prod', 0], ['kustomization stage', 0]]);
+    for (const unit of report.units) expect(unit.requests).toBeGreaterThan(0);
     expect(report.uncovered).toEqual([]);
     expect(plan.verification.units).toEqual(report.units);
     expect(plan.findings.filter((f) => f.id === 'verify/uncovered-difference')).toEqual([]);
@@ -126,10 +140,20 @@ describe('verify judges each overlay on its own patched build', () => {
     expect(wider(judge(OVERLAY, old, plan))).toEqual(['kustomization prod: unmeshed → shop/web:8080']);
   });
 
+  it('old output of a JSON 6902 overlay, no Linkerd patch: a client inside the Linkerd range only (10.0.0.1) is asked about', () => {
+    const old = new Map(corrected);
+    old.delete('stage/narrow.linkerd.yaml');
+    old.set('stage/kustomization.yaml', 'resources:\n  - ../base\n');
+    const report = judge(OVERLAY, old, plan);
+    expect(wider(report)).toEqual(['kustomization stage: unmeshed → shop/web:8080']);
+    expect(report.uncovered.find((d) => d.unit === 'kustomization stage')?.request.source).toMatchObject({ kind: 'unmeshed', ip: '10.0.0.1' });
+  });
+
   it('a root whose build equals the base view gets no pass of its own', () => {
     const plain = new Map(OVERLAY);
-    plain.set('prod/kustomization.yaml', 'resources:\n  - ../base\n');
+    for (const overlay of ['prod', 'stage']) plain.set(`${overlay}/kustomization.yaml`, 'resources:\n  - ../base\n');
     plain.delete('prod/ingress-patch.yaml');
+    plain.delete('stage/narrow.yaml');
     expect(migrate(plain).verification.units).toEqual([]);
   });
 });

@@ -5,18 +5,18 @@ import type { MeshMode } from '../inventory/mesh-mode.ts';
 import type { Inventory, K8sObject, Workload } from '../inventory/model.ts';
 import type { LinkerdResource } from '../linkerd/resources.ts';
 import { loadRepository } from '../load/load.ts';
-import { inCidr } from '../primitives/cidr.ts';
+import { addressInside, inCidr } from '../primitives/cidr.ts';
 import type { LinkerdVersion } from '../options.ts';
 import type { RepositoryFiles } from '../source.ts';
 import { asRecord, asString } from '../values.ts';
-import { authorizedIdentities, linkerdAllows, routeSamples, serversFor, type DefaultInboundPolicy, type LinkerdWorld, type RouteSamples } from './linkerd-allows.ts';
+import { authorizedIdentities, authorizedNetworks, linkerdAllows, routeSamples, serversFor, type DefaultInboundPolicy, type LinkerdWorld, type RouteSamples } from './linkerd-allows.ts';
 import { linkerdInjection, osmEvidence, osmInjected, podPorts } from './mesh-membership.ts';
 import { osmAllows, type OsmWorld } from './osm-allows.ts';
 import { readOsmAccess } from './osm-access.ts';
 import { ingressSources, readOsmIngress } from './osm-ingress.ts';
 import { requestsFor, sourceIdentities } from './requests.ts';
 import {
-  describeSource, type AccessChange, type AccessRequest, type Decision, type Difference, type UnitVerification, type VerificationReport,
+  describeSource, type AccessChange, type AccessRequest, type Decision, type Difference, type RequestSource, type UnitVerification, type VerificationReport,
   type VerificationUnknown,
 } from './types.ts';
 
@@ -187,7 +187,10 @@ function compareView(
         everyone,
         namespace,
       ),
-      extraSources: osmMeshed ? ingressSources(ingress, before, workload, meshedInLinkerd) : [],
+      extraSources: withNetworkClients(
+        osmMeshed ? ingressSources(ingress, before, workload, meshedInLinkerd) : [],
+        injection.injection === 'disabled' ? [] : ports.flatMap(({ port }) => authorizedNetworks(world, namespace, port, migrated)),
+      ),
     });
     let differs = false;
     for (const request of matrix) {
@@ -203,6 +206,23 @@ function compareView(
     }
   }
   return { requests, differences, unknowns };
+}
+
+/**
+ * An unmeshed client inside each network a Linkerd authorization admits, unless one is tried there already (OSM's
+ * IPRange clients): a range wider than OSM's is then asked about from where only Linkerd admits. A /0 network needs
+ * no client of its own: every address is inside it.
+ */
+function withNetworkClients(sources: readonly RequestSource[], networks: readonly string[]): RequestSource[] {
+  const tried = new Set(sources.filter((s) => s.kind === 'unmeshed').map((s) => s.ip));
+  const added: RequestSource[] = [];
+  for (const cidr of networks) {
+    const ip = cidr.endsWith('/0') ? undefined : addressInside(cidr);
+    if (ip === undefined || tried.has(ip)) continue;
+    tried.add(ip);
+    added.push({ kind: 'unmeshed', ip });
+  }
+  return [...sources, ...added];
 }
 
 /**
