@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { repo } from '../../../test/support/repo.ts';
-import { buildInventory } from '../inventory/inventory.ts';
+import { buildInventory, inventoryOf } from '../inventory/inventory.ts';
+import { translationViews } from '../inventory/object-versions.ts';
 import { loadRepository } from '../load/load.ts';
 import { applyChanges, migrate } from '../migrate.ts';
 import type { MigrationPlan } from '../plan/types.ts';
@@ -99,7 +100,9 @@ const OVERLAY = repo({
 
 /** verify as the migration runs it (same mode, same findings), on a Linkerd output of the test's choosing. */
 function judge(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, plan: MigrationPlan): VerificationReport {
-  const { inventory } = buildInventory(loadRepository(before));
+  const { inventory: whole } = buildInventory(loadRepository(before));
+  // What the repository deploys, one version of each object (the migration's first view): OSM's side.
+  const inventory = inventoryOf(translationViews(whole)[0]?.objects ?? [], whole);
   const mode = plan.summary.meshMode === 'permissive' ? 'permissive' : 'smi';
   return verify({ inventory, meshMode: { mode, source: 'option' }, migratedFiles: after, linkerdVersion: plan.options.linkerdVersion, findings: plan.findings });
 }
@@ -155,5 +158,63 @@ describe('verify judges each overlay on its own patched build', () => {
     plain.delete('prod/ingress-patch.yaml');
     plain.delete('stage/narrow.yaml');
     expect(migrate(plain).verification.units).toEqual([]);
+  });
+});
+
+/**
+ * The shape of inventory/deployment-units.test.ts: a Flux Kustomization deploys apps/, and an old copy of the same
+ * TrafficTarget sits in Archive/ (it sorts first). The deployed version lets `web` call `api`; the archived one let
+ * `legacy` call it.
+ */
+const target = (source: string) => `
+  apiVersion: access.smi-spec.io/v1alpha3
+  kind: TrafficTarget
+  metadata: {name: api, namespace: shop}
+  spec:
+    destination: {kind: ServiceAccount, name: api, namespace: shop}
+    sources: [{kind: ServiceAccount, name: ${source}, namespace: shop}]
+    rules: [{kind: HTTPRouteGroup, name: routes, matches: [all]}]
+`;
+const workload = (name: string) => `
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: ${name}, namespace: shop}
+  spec:
+    selector: {matchLabels: {app: ${name}}}
+    template:
+      metadata: {labels: {app: ${name}}}
+      spec:
+        serviceAccountName: ${name}
+        containers: [{name: app, ports: [{containerPort: 8080}]}]
+`;
+const VERSIONS = repo({
+  'Archive/target.yaml': target('legacy'),
+  'apps/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    openservicemesh.io/sidecar-injection: enabled\n',
+  'apps/workloads.yaml': [workload('api'), workload('web'), workload('legacy')].join('\n---\n'),
+  'apps/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080, appProtocol: http}]\n',
+  'apps/routes.yaml': 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata: {name: routes, namespace: shop}\nspec:\n  matches: [{name: all, pathRegex: ".*", methods: ["*"]}]\n',
+  'apps/target.yaml': target('web'),
+  'apps/kustomization.yaml': 'resources: [namespace.yaml, workloads.yaml, service.yaml, routes.yaml, target.yaml]\n',
+  'clusters/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps}\nspec:\n  path: ./apps\n',
+});
+
+describe('verify judges the deployed version of an object defined in several files', () => {
+  const plan = migrate(VERSIONS);
+  const corrected = applyChanges(VERSIONS, plan.files);
+  /** What the cluster gets from the Flux path: the archive and its translation are applied by nothing. */
+  const deployed = (tree: ReadonlyMap<string, string>) => new Map([...tree].filter(([path]) => !path.startsWith('Archive/')));
+  const changes = (r: VerificationReport) => r.accessChanges.filter((c) => c.uncovered > 0).map((c) => `${c.wider > 0 ? 'wider' : 'narrower'} ${c.source} → ${c.namespace}/${c.workload}:${c.port}`);
+
+  it('the migration\'s output: each version translated in place, nothing unexplained', () => {
+    expect(corrected.get('apps/target.linkerd.yaml')).toContain('name: web-shop');
+    expect(corrected.get('Archive/target.linkerd.yaml')).toContain('name: legacy-shop');
+    expect(plan.verification.uncovered).toEqual([]);
+    expect(judge(VERSIONS, deployed(corrected), plan).uncovered).toEqual([]);
+  });
+
+  it('old output, the deployed version\'s translation replaced by the archive\'s: legacy gets in, web is shut out', () => {
+    const old = new Map(corrected);
+    old.set('apps/target.linkerd.yaml', corrected.get('Archive/target.linkerd.yaml') ?? '');
+    expect(changes(judge(VERSIONS, deployed(old), plan))).toEqual(['wider legacy.shop → shop/api:8080', 'narrower web.shop → shop/api:8080']);
   });
 });
