@@ -5,6 +5,7 @@ import { translationViews } from '../inventory/object-versions.ts';
 import { loadRepository } from '../load/load.ts';
 import { applyChanges, migrate } from '../migrate.ts';
 import type { MigrationPlan } from '../plan/types.ts';
+import { renderVerificationJson, renderVerificationReport } from '../render/verify-report.ts';
 import type { VerificationReport } from './types.ts';
 import { verify } from './verify.ts';
 
@@ -134,6 +135,12 @@ describe('verify judges each overlay on its own patched build', () => {
     expect(example?.linkerd.allowed).toBe(true);
     // The base view alone says nothing is wrong: what prod deploys is where the mistake is.
     expect(report.uncovered.filter((d) => d.unit === undefined)).toEqual([]);
+    expect(report.units).toEqual([
+      { root: 'kustomization prod', requests: 28, differences: 8, uncovered: 8 },
+      { root: 'kustomization stage', requests: 24, differences: 0, uncovered: 0 },
+    ]);
+    expect(renderVerificationReport(report)).toContain('WIDER [kustomization prod] unmeshed → shop/web:8080');
+    expect(JSON.parse(renderVerificationJson(report))).toMatchObject({ units: report.units, accessChanges: [{ unit: 'kustomization prod', source: 'unmeshed' }] });
   });
 
   it('old output, a Linkerd patch that keeps the base\'s wider range: caught the same way', () => {
