@@ -39,7 +39,8 @@ export interface VerifyInput {
  * Compares, request by request, what OSM allowed with what the migrated repository's Linkerd resources allow. Both
  * sides are read by verify itself: OSM's from the original objects (osm-access.ts, mesh-membership.ts), Linkerd's
  * from the written files, so the check covers placement, namespaces and injection too. Every pod template of a known
- * namespace is a destination on every port it exposes.
+ * namespace is a destination on every port it exposes. Each kustomization root whose patches change what it deploys
+ * is judged again on its own build (overlayViews): its figures join the totals and its differences carry its name.
  */
 export function verify(input: VerifyInput): VerificationReport {
   const after = buildInventory(loadRepository(input.migratedFiles)).inventory;
