@@ -26,7 +26,7 @@ function golden(name: string, actual: string): void {
 describe('examples/bookstore', () => {
   it('produces the reviewed diff', () => golden('migration.diff', renderUnifiedDiff(plan)));
 
-  it('produces the reviewed findings and summary', () => golden('report.txt', renderText({ ...plan, files: [] })));
+  it('produces the reviewed findings and summary', () => golden('report.txt', renderText(plan)));
 
   // `osm2linkerd verify examples/bookstore`: access changes first, then what was not decided, then every difference.
   it('produces the reviewed verify report', () => golden('verify.txt', renderVerificationReport(plan.verification)));

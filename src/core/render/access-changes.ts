@@ -22,7 +22,7 @@ interface ChangeGroup {
   readonly changes: AccessChange[];
 }
 
-function groups(changes: readonly AccessChange[]): ChangeGroup[] {
+export function groups(changes: readonly AccessChange[]): ChangeGroup[] {
   const byKey = new Map<string, ChangeGroup>();
   for (const c of changes) {
     // A pair both wider and narrower is listed with the outages: that half is what breaks production.
@@ -36,10 +36,27 @@ function groups(changes: readonly AccessChange[]): ChangeGroup[] {
   return [...byKey.values()].sort((a, b) => (a.direction === b.direction ? 0 : a.direction === 'denied' ? -1 : 1));
 }
 
-function pair(c: AccessChange): string {
+export function pair(c: AccessChange, code: (text: string) => string = inlineCode): string {
   const requests = cutsTraffic(c) ? c.narrower : c.wider;
   const example = c.example.request.http ? `${c.example.request.http.method} ${c.example.request.http.path}` : 'TCP';
-  return `${inlineCode(c.source)} → ${inlineCode(`${c.namespace}/${c.workload}:${c.port}`)} (${requests} request${requests === 1 ? '' : 's'}, e.g. ${inlineCode(example)})`;
+  return `${code(c.source)} → ${code(`${c.namespace}/${c.workload}:${c.port}`)} (${requests} request${requests === 1 ? '' : 's'}, e.g. ${code(example)})`;
+}
+
+/** The terminal's version of the section (`osm2linkerd translate`): same groups, no Markdown. */
+export function accessChangesText(plan: MigrationPlan, strong: (text: string) => string): string[] {
+  const changes = plan.verification.accessChanges;
+  if (changes.length === 0) return ['ACCESS CHANGES: none (Linkerd allows exactly what OSM allowed)'];
+  const denied = changes.filter(cutsTraffic).length;
+  const lines = [`ACCESS CHANGES: ${changes.length} (source → destination workload:port) pairs; ${denied} denied after merging that OSM allowed, ${changes.length - denied} allowed that OSM denied`];
+  for (const g of groups(changes)) {
+    const verdict = g.direction === 'denied' ? strong('ALLOWED BEFORE, DENIED AFTER') : strong('DENIED BEFORE, ALLOWED AFTER');
+    const why = g.explainedBy.length === 0 ? 'NOT EXPLAINED by any finding (a translation bug: report it)' : g.explainedBy.map((id) => `${catalogue[id].title} [${id}]`).join('; ');
+    lines.push(`  ${verdict}: ${why}`);
+    const todo = g.explainedBy.map((id) => WHAT_TO_DO[id]?.replace(/`/g, '') ?? catalogue[id].remediation);
+    if (todo.length > 0) lines.push(`    what to do: ${todo.join(' ')}`);
+    lines.push(...g.changes.map((c) => `    ${pair(c, (t) => t)}`));
+  }
+  return lines;
 }
 
 /** The "Access changes" section of the pull request. */
@@ -77,32 +94,45 @@ export function beforeYouMergeMarkdown(plan: MigrationPlan): string {
   return ['### Before you merge', '', ...steps.map((s) => `- [ ] ${s.replace(/\n/g, '\n  ')}`)].join('\n');
 }
 
-export function beforeYouMergeSteps(plan: MigrationPlan): string[] {
-  const with_ = (id: FindingId): Finding[] => plan.findings.filter((f) => f.id === id);
+/** How a step writes code and snippets: Markdown for GitHub, plain text for the terminal. */
+export interface StepFormat {
+  readonly code: (text: string) => string;
+  readonly block: (info: string, text: string) => string;
+  readonly prose: (text: string) => string;
+}
+
+export const MARKDOWN_STEPS: StepFormat = { code: inlineCode, block: fencedBlock, prose: escapeMarkdown };
+
+/** Plain text: code as it is, a snippet indented under its step. */
+export const TEXT_STEPS: StepFormat = { code: (t) => t, block: (_info, t) => t.split('\n').map((l) => `    ${l}`).join('\n'), prose: (t) => t };
+
+export function beforeYouMergeSteps(plan: MigrationPlan, f: StepFormat = MARKDOWN_STEPS): string[] {
+  const with_ = (id: FindingId): Finding[] => plan.findings.filter((x) => x.id === id);
   const steps: string[] = [];
-  const errors = plan.findings.filter((f) => f.severity === 'error').length;
+  const errors = plan.findings.filter((x) => x.severity === 'error').length;
   if (errors > 0) steps.push(`Resolve the ${errors} error findings: each names what Linkerd would do differently.`);
   if (plan.verification.uncovered.length > 0) steps.push(`Do not merge: ${plan.verification.uncovered.length} requests change verdict and no finding explains why (see "Access changes").`);
   const controllers = [...new Set(plan.verification.accessChanges.filter((c) => c.source.startsWith('ingress:service/')).map((c) => c.source.slice('ingress:service/'.length)))].sort();
   if (with_('ingress-backend/mesh-controller').length > 0) {
-    const which = controllers.length > 0 ? ` behind ${controllers.map((c) => inlineCode(`Service/${c}`)).join(', ')}` : '';
-    steps.push(`Mesh the ingress controller${which}: add \`linkerd.io/inject: ingress\` to its pod template (not its namespace), restart it, and have it strip incoming \`l5d-dst-override\` headers. Until then Linkerd refuses its requests.`);
+    const which = controllers.length > 0 ? ` behind ${controllers.map((c) => f.code(`Service/${c}`)).join(', ')}` : '';
+    steps.push(`Mesh the ingress controller${which}: add ${f.code('linkerd.io/inject: ingress')} to its pod template (not its namespace), restart it, and have it strip incoming ${f.code('l5d-dst-override')} headers. Until then Linkerd refuses its requests.`);
   }
-  for (const f of with_('ingress-backend/source-service-not-found')) {
-    const snippet = /```yaml\n([\s\S]*?)\n```/.exec(f.message)?.[1];
-    const where = f.file ? ` (${escapeMarkdown(`${f.file}:${f.line}`)})` : '';
-    steps.push(`Create the missing identity for ${inlineCode(f.resource || 'the IngressBackend')}${where}, in a file of its own, with the controller's ServiceAccount; until it exists Linkerd refuses the controller.${snippet ? `\n${fencedBlock('yaml', snippet)}` : ''}`);
+  for (const x of with_('ingress-backend/source-service-not-found')) {
+    const snippet = /```yaml\n([\s\S]*?)\n```/.exec(x.message)?.[1];
+    const where = x.file ? ` (${f.prose(`${x.file}:${x.line}`)})` : '';
+    steps.push(`Create the missing identity for ${f.code(x.resource || 'the IngressBackend')}${where}, in a file of its own, with the controller's ServiceAccount; until it exists Linkerd refuses the controller.${snippet ? `\n${f.block('yaml', snippet)}` : ''}`);
   }
-  if (with_('probes/open-to-all-networks').length > 0) steps.push('Set the node network CIDRs for kubelet probes (`probeNetworks`, CLI `--probe-networks`): until then the probe paths are open to every network.');
-  const outsideGit = [...new Set(with_('injection/namespace-inject-outside-git').map((f) => f.resource.split('/')[1] ?? '').filter(Boolean))].sort();
-  if (outsideGit.length > 0) steps.push(`Annotate the namespaces meshed outside Git: ${outsideGit.map((ns) => inlineCode(`kubectl annotate namespace ${ns} linkerd.io/inject=enabled`)).join(', ')}; without it their pods run without a proxy and every policy is inert.`);
-  else if (with_('injection/namespace-inject-outside-git').length > 0) steps.push('Annotate the namespaces meshed outside Git with `linkerd.io/inject=enabled` (see the `injection/namespace-inject-outside-git` findings).');
-  if (with_('injection/namespace-not-monitored').length > 0) steps.push('Check that the namespaces without `openservicemesh.io/monitored-by` in Git were meshed by OSM on the cluster (`injection/namespace-not-monitored`); if not, disable injection there.');
-  if (with_('mesh-mode/assumed-smi').length > 0) steps.push('Confirm OSM\'s traffic policy mode (`/osm2linkerd mode smi|permissive`): the translation assumed one.');
+  if (with_('probes/open-to-all-networks').length > 0) steps.push(`Set the node network CIDRs for kubelet probes (${f.code('probeNetworks')}, CLI ${f.code('--probe-networks')}): until then the probe paths are open to every network.`);
+  const outsideGit = with_('injection/namespace-inject-outside-git');
+  const outsideNamespaces = [...new Set(outsideGit.map((x) => x.resource.split('/')[1] ?? '').filter(Boolean))].sort();
+  if (outsideNamespaces.length > 0) steps.push(`Annotate the namespaces meshed outside Git: ${outsideNamespaces.map((ns) => f.code(`kubectl annotate namespace ${ns} linkerd.io/inject=enabled`)).join(', ')}; without it their pods run without a proxy and every policy is inert.`);
+  else if (outsideGit.length > 0) steps.push(`Annotate the namespaces meshed outside Git with ${f.code('linkerd.io/inject=enabled')} (see the ${f.code('injection/namespace-inject-outside-git')} findings).`);
+  if (with_('injection/namespace-not-monitored').length > 0) steps.push(`Check that the namespaces without ${f.code('openservicemesh.io/monitored-by')} in Git were meshed by OSM on the cluster (${f.code('injection/namespace-not-monitored')}); if not, disable injection there.`);
+  if (with_('mesh-mode/assumed-smi').length > 0) steps.push(`Confirm OSM's traffic policy mode (${f.code('/osm2linkerd mode smi|permissive')}, CLI ${f.code('--mode')}): the translation assumed one.`);
   const namespaces = [...new Set(plan.resources.map((r) => r.resource.metadata.namespace).filter((n): n is string => !!n))].sort();
   const restart = namespaces.length > 0
-    ? namespaces.map((ns) => inlineCode(`kubectl rollout restart deployment,statefulset,daemonset -n ${ns}`)).join(', ')
-    : '`kubectl rollout restart deployment,statefulset,daemonset -n <namespace>` in every meshed namespace';
+    ? namespaces.map((ns) => f.code(`kubectl rollout restart deployment,statefulset,daemonset -n ${ns}`)).join(', ')
+    : `${f.code('kubectl rollout restart deployment,statefulset,daemonset -n <namespace>')} in every meshed namespace`;
   steps.push(`Plan the restart right after merging, of every kind of workload (Deployments, StatefulSets and DaemonSets): ${restart}. Pods keep OSM's sidecar, and no Linkerd policy applies to them, until they restart.`);
   return steps;
 }

@@ -28,7 +28,7 @@ export function renderCheckRun(plan: MigrationPlan, annotations: readonly LineAn
       `Linkerd ${s.linkerdVersion}, ${s.strategy}. ${s.osmObjects} OSM objects, ${s.generatedResources} Linkerd resources generated.`,
       `Equivalence check: ${s.verification.requests} requests, ${s.verification.differences} differences, ${s.verification.uncovered} unexplained.`,
       cuts.length > 0 ? `Merging as is denies ${cuts.length} (source → workload:port) pairs that OSM allowed: do the "Before you merge" steps of the pull request first.` : '',
-      annotations.length > 0 ? `${annotations.length} findings sit on lines this pull request does not change: they are annotated here.` : 'Every finding on a line is a review comment on the pull request.',
+      annotations.length > 0 ? `${annotations.length} findings sit on lines this pull request does not change: they are annotated here.` : '',
     ].filter(Boolean).join('\n\n'),
     conclusion,
   };
