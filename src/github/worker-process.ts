@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { isMetricsMessage } from './child-metrics.ts';
 import type { JobAttempt, JobHandler, RunJob } from './job-queue.ts';
 
@@ -26,6 +27,8 @@ export class WorkerProcess {
   start(): void {
     const child = fork(this.#entry, [], { env: { ...this.#env, OSM2LINKERD_WORKER_PROCESS: '1' }, stdio: 'inherit' });
     this.#child = child;
+    // On a shared CPU the translation yields to the process that answers GitHub and the probes.
+    if (child.pid !== undefined) lowerPriority(child.pid);
     child.on('message', (message: DoneMessage) => {
       if (isMetricsMessage(message)) return; // /metrics' own exchange (child-metrics.ts)
       const waiting = this.#running.get(message.id);
@@ -76,4 +79,15 @@ export function serveJobs(run: JobHandler): void {
       (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies DoneMessage),
     );
   });
+}
+
+/** Niceness of the worker process (Unix: 0 is normal, 19 the lowest priority). */
+export const WORKER_NICENESS = 10;
+
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, WORKER_NICENESS);
+  } catch {
+    // Not permitted (some containers forbid it): the worker keeps the normal priority.
+  }
 }
