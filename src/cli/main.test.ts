@@ -24,11 +24,26 @@ describe('osm2linkerd CLI', () => {
     expect(parsed.findings.length).toBeGreaterThan(0);
   });
 
-  it('translate prints the diff, the findings by severity and a summary', async () => {
+  it('translate prints the access changes, the steps before merging, the findings by severity, a summary, then the diff', async () => {
     const { stdout } = await cli('translate', EXAMPLE);
-    expect(stdout).toMatch(/^diff --git a\/base\/mesh-config.yaml/);
-    expect(stdout).toContain('\nWarnings (');
-    expect(stdout).toMatch(/Summary: Linkerd 2\.20, forklift, OSM smi mode\./);
+    expect(stdout).toMatch(/^ACCESS CHANGES: 14 \(source → destination workload:port\) pairs; 2 denied after merging that OSM allowed/);
+    expect(stdout).toContain('  ALLOWED BEFORE, DENIED AFTER: Ingress controller Service not in the repository: fill in its identity [ingress-backend/source-service-not-found]\n');
+    expect(stdout).toContain('    ingress:service/ingress-nginx/ingress-nginx-controller → bookstore/bookstore-v1:14001 (244 requests, e.g. GET /)\n');
+    const order = ['ACCESS CHANGES', '\nBEFORE YOU MERGE\n  [ ] Mesh the ingress controller behind Service/ingress-nginx/ingress-nginx-controller', '\nWarnings (', '\nSummary: Linkerd 2.20, forklift, OSM smi mode.', '\ndiff --git a/base/mesh-config.yaml'];
+    const at = order.map((s) => stdout.indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    // No Markdown in a terminal: no fences, no inline code; the identity to create is an indented YAML block.
+    expect(stdout.slice(0, stdout.indexOf('\ndiff --git'))).not.toMatch(/```|`/);
+    expect(stdout).toContain('\n        apiVersion: policy.linkerd.io/v1alpha1\n        kind: MeshTLSAuthentication\n');
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('colours the text output only when asked (a terminal without NO_COLOR)', async () => {
+    let coloured = '';
+    await run(['translate', EXAMPLE], (t) => { coloured += t; }, () => undefined, { colour: true });
+    expect(coloured).toContain('\u001b[1mBEFORE YOU MERGE\u001b[0m');
+    expect(coloured).toContain('\u001b[33mWarnings (6)\u001b[0m');
   });
 
   it('sarif output is SARIF 2.1.0 with fingerprints', async () => {

@@ -27,7 +27,8 @@ import { writePlan } from './write-plan.ts';
 const USAGE = `osm2linkerd: migrate Open Service Mesh (OSM/SMI) configuration to Linkerd
 
 Usage:
-  osm2linkerd translate <dir> [options]   print the migration (diff, findings, summary)
+  osm2linkerd translate <dir> [options]   print the migration (access changes, steps before merging, findings,
+                                          summary, diff)
   osm2linkerd verify <dir> [options]      print the OSM-vs-Linkerd equivalence report
   osm2linkerd pr <dir> [options]          dry run of the GitHub App: the pull request it would open (title, body,
                                           diff, review comments, check annotations) and its API calls, offline
@@ -142,7 +143,8 @@ function phaseNumber(value: string, strategy: string | undefined): number {
   return Number(value);
 }
 
-export async function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+/** `colour`: stdout is a terminal and NO_COLOR (https://no-color.org) is unset or empty. */
+export async function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void, terminal: { readonly colour: boolean } = { colour: false }): Promise<number> {
   try {
     const { values, positionals, options, format, phase } = parse(argv);
     if (values.help) { out(USAGE); return 0; }
@@ -171,7 +173,7 @@ export async function run(argv: readonly string[], out: (text: string) => void, 
     if (phase !== undefined) return await runPhase(plan, checkout.files, phase, { dir, format, write: values.write === true, out: values.out }, out, err);
     if (format === 'json') out(renderJson(plan));
     else if (format === 'sarif') out(renderSarif(plan.findings, version()));
-    else out(plan.phases ? `${renderPhases(plan)}\n${renderSummary(plan)}\n` : renderText(plan));
+    else out(plan.phases ? `${renderPhases(plan)}\n${renderSummary(plan)}\n` : renderText(plan, { colour: terminal.colour, diff: true }));
     const refusals = values.write ? await writePlan(dir, plan.files, { inPlace: true })
       : values.out ? await writePlan(values.out, plan.files, { inPlace: false }) : [];
     for (const r of refusals) err(`osm2linkerd: not written: ${JSON.stringify(r.path)} (${r.reason})\n`);
@@ -229,5 +231,6 @@ if (import.meta.main) {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  process.exitCode = await run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  const colour = process.stdout.isTTY === true && !process.env['NO_COLOR'];
+  process.exitCode = await run(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t), { colour });
 }

@@ -264,7 +264,7 @@ function uncoveredFindings(inventory: Inventory, report: VerificationReport): Fi
   const findings: Finding[] = [];
   for (const d of report.uncovered) {
     const r = d.request;
-    const key = `${r.namespace}/${r.workload}/${r.port}/${describeSource(r.source)}`;
+    const key = `${d.unit ?? ''}/${r.namespace}/${r.workload}/${r.port}/${describeSource(r.source)}`;
     if (seen.has(key) || findings.length >= MAX_UNCOVERED_FINDINGS) continue;
     seen.add(key);
     const what = r.http ? `${r.http.method} ${r.http.path}` : 'a TCP connection';
@@ -272,7 +272,7 @@ function uncoveredFindings(inventory: Inventory, report: VerificationReport): Fi
     const at = workload ? workload.object.locate(['metadata', 'name']) : { file: '', line: 0 };
     findings.push(finding('verify/uncovered-difference', at, {
       resource: `${r.namespace}/${r.workload}`,
-      message: `${describeSource(r.source)} → ${r.workload}:${r.port} ${what}: OSM ${d.osm.allowed ? 'allowed' : 'denied'} it (${d.osm.reason}), Linkerd would ${d.linkerd.allowed ? 'allow' : 'deny'} it (${d.linkerd.reason}).`,
+      message: `${d.unit !== undefined ? `In what ${d.unit} deploys (its patches applied): ` : ''}${describeSource(r.source)} → ${r.workload}:${r.port} ${what}: OSM ${d.osm.allowed ? 'allowed' : 'denied'} it (${d.osm.reason}), Linkerd would ${d.linkerd.allowed ? 'allow' : 'deny'} it (${d.linkerd.reason}).`,
     }));
   }
   return findings;

@@ -1,4 +1,4 @@
-import { LINKERD_VERSIONS } from '../core/index.ts';
+import { inlineCode, LINKERD_VERSIONS } from '../core/index.ts';
 
 /** What a command may change: the PR's persisted choices, or one action. */
 export type Command =
@@ -123,8 +123,9 @@ function editDistance(a: string, b: string): number {
   return row[b.length] ?? 0;
 }
 
+/** A Markdown table: `|` inside a cell (`<smi|permissive>`) is escaped, or GitHub would split the cell there. */
 export function helpText(mayWrite: boolean): string {
-  const lines = COMMANDS.filter((c) => mayWrite || c.readOnly).map((c) => `| \`${PREFIX} ${c.usage}\` | ${c.summary} |`);
+  const lines = COMMANDS.filter((c) => mayWrite || c.readOnly).map((c) => `| ${inlineCode(`${PREFIX} ${c.usage}`)} | ${c.summary.replace(/\|/g, '\\|')} |`);
   return [
     '| command | what it does |', '|---|---|', ...lines,
     mayWrite ? '' : '\nThe other commands need write, maintain or admin permission on this repository.',

@@ -205,7 +205,7 @@ export class OctokitRepository implements RepositoryPort {
       head_sha: input.headSha,
       external_id: input.externalId,
       status: 'completed',
-      conclusion: input.conclusion as 'success' | 'neutral' | 'action_required',
+      conclusion: input.conclusion as 'success' | 'neutral' | 'action_required' | 'failure',
       output: { title: input.title, summary: input.summary, annotations: [...input.annotations] },
       request: NOT_REPEATED,
     });

@@ -20,6 +20,8 @@ export interface DifferenceScope {
   readonly paths?: readonly string[];
   /** HTTP requests with these methods. */
   readonly methods?: readonly string[];
+  /** Requests whose source address is inside one of these CIDRs (what a finding about an IPRange explains). */
+  readonly networks?: readonly string[];
 }
 
 /** A one-line replacement a reviewer can apply (rendered as a ```suggestion block by the GitHub door). */

@@ -1,6 +1,10 @@
+import { catalogue } from '../findings/catalogue.ts';
+import type { FindingId } from '../findings/catalogue.ts';
 import type { Finding, Severity } from '../findings/finding.ts';
+import { docsUrlFor } from '../findings/finding.ts';
 import type { MigrationPlan } from '../plan/types.ts';
-import { escapeMarkdown, inlineCode } from './markdown.ts';
+import { accessChangesMarkdown, beforeYouMergeMarkdown } from './access-changes.ts';
+import { escapeMarkdown, escapeMarkdownLines, inlineCode } from './markdown.ts';
 
 /** GitHub rejects bodies over 65,536 characters; the rest is kept for the caller's hidden state block. */
 export const PULL_REQUEST_BODY_LIMIT = 65_536;
@@ -25,16 +29,18 @@ export function pullRequestTitle(plan: MigrationPlan): string {
 }
 
 /**
- * The pull request's description: what was found, what changes, the findings, the strategy with a checklist for this
- * repository, the equivalence check, and the commands. Sections that overflow are summarised so the whole stays under
- * GitHub's limit with room for the caller's state block.
+ * The pull request's description, most urgent first: the access changes (who loses or gains access), the steps that
+ * prevent an outage or a hole before merging, the findings, then what was found and changes, the strategy, the
+ * equivalence check and the commands. Findings that overflow are summarised so the whole stays under GitHub's limit
+ * with room for the caller's state block.
  */
 export function renderPullRequest(plan: MigrationPlan, context: PullRequestContext): PullRequestText {
   const budget = PULL_REQUEST_BODY_LIMIT - RESERVED_FOR_CALLER;
-  const fixed = [intro(plan), foundTable(plan), changes(plan), strategy(plan), verification(plan), context.commandHelp];
-  const fixedLength = fixed.reduce((n, s) => n + s.length + 2, 0);
+  const before = [intro(plan), accessChangesMarkdown(plan), beforeYouMergeMarkdown(plan)];
+  const after = [foundTable(plan), changes(plan), strategy(plan), verification(plan), context.commandHelp];
+  const fixedLength = [...before, ...after].reduce((n, s) => n + s.length + 2, 0);
   const findingsSection = findingsMarkdown(plan.findings, context, Math.max(budget - fixedLength, 1_000));
-  const body = [fixed[0], fixed[1], fixed[2], findingsSection, fixed[3], fixed[4], fixed[5]].join('\n\n');
+  const body = [...before, findingsSection, ...after].join('\n\n');
   return { title: pullRequestTitle(plan), body: body.length <= budget ? body : `${body.slice(0, budget - 80)}\n\n…(description shortened to fit GitHub's limit)` };
 }
 
@@ -74,15 +80,15 @@ function changes(plan: MigrationPlan): string {
 
 function findingsMarkdown(findings: readonly Finding[], context: PullRequestContext, budget: number): string {
   if (findings.length === 0) return '### Findings\n\nNone: every OSM semantic has an exact Linkerd equivalent here.';
-  const parts = ['### Findings', '', 'Each finding is also a review comment on the line it concerns, or an annotation of the `osm2linkerd` check.'];
+  const parts = ['### Findings'];
   let used = parts.join('\n').length;
   let omitted = 0;
   for (const severity of ['error', 'warning', 'info'] as const) {
     const group = findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     const rows: string[] = [];
-    for (const f of group) {
-      const row = findingRow(f, context);
+    // Notes mostly repeat what the diff shows: one counted line per finding id.
+    for (const row of severity === 'info' ? noteRows(group) : group.map((f) => findingRow(f, context))) {
       if (used + row.length + 200 > budget) { omitted++; continue; }
       rows.push(row);
       used += row.length + 1;
@@ -96,20 +102,23 @@ function findingsMarkdown(findings: readonly Finding[], context: PullRequestCont
 function findingRow(f: Finding, context: PullRequestContext): string {
   // <…> around the link destination: a path may hold ')' or spaces (the caller percent-encodes the rest).
   const where = f.file ? `[${escapeMarkdown(f.file)}:${f.line}](<${context.lineUrl(f.file, f.line)}>)` : 'repository';
-  return `- [\`${f.id}\`](${f.docsUrl}) ${where}${f.resource ? ` ${inlineCode(f.resource)}` : ''}: ${escapeMarkdown(f.message)}`;
+  // A snippet the reader copies stays a fenced block, indented into the list item.
+  const message = escapeMarkdownLines(f.message).replace(/\n/g, '\n  ');
+  return `- [\`${f.id}\`](${f.docsUrl}) ${where}${f.resource ? ` ${inlineCode(f.resource)}` : ''}: ${message}`;
+}
+
+function noteRows(notes: readonly Finding[]): string[] {
+  const counts = new Map<FindingId, number>();
+  for (const f of notes) counts.set(f.id, (counts.get(f.id) ?? 0) + 1);
+  return [...counts].map(([id, n]) => `- [\`${id}\`](${docsUrlFor(id)}) ×${n}: ${escapeMarkdown(catalogue[id].title)}`);
 }
 
 function strategy(plan: MigrationPlan): string {
   const s = plan.summary;
-  const namespaces = [...new Set(plan.resources.map((r) => r.resource.metadata.namespace).filter((n): n is string => !!n))].sort();
   const has = (prefix: string) => plan.findings.some((f) => f.id.startsWith(prefix));
   const checklist = [
     `Install the Linkerd ${s.linkerdVersion} CRDs and control plane (\`linkerd install --crds | kubectl apply -f -\`, then \`linkerd install | kubectl apply -f -\`), and check with \`linkerd check\`.`,
     plan.options.splitStyle === 'trafficsplit' || has('traffic-split/linkerd-smi') ? 'Install the linkerd-smi extension: this pull request keeps TrafficSplits for it.' : '',
-    s.findings.error > 0 ? `Resolve the ${s.findings.error} error findings below (each names what Linkerd would do differently).` : '',
-    has('probes/') ? 'Set the node network CIDRs for kubelet probes (`probeNetworks`): until then the probe paths are open to every network.' : '',
-    has('mesh-mode/assumed') ? 'Confirm OSM\'s traffic policy mode (`/osm2linkerd mode smi|permissive`).' : '',
-    namespaces.length > 0 ? `Restart the workloads of ${namespaces.map(inlineCode).join(', ')} after merging, so Linkerd injects them (\`kubectl rollout restart deploy -n <namespace>\`).` : 'Restart the meshed workloads after merging, so Linkerd injects them.',
     'Forklift: this pull request removes the OSM resources. Uninstall OSM (`osm uninstall mesh`) in the same maintenance window, before the restart.',
     'Check the authorizations per namespace: `linkerd viz authz -n <namespace> deploy`.',
   ].filter(Boolean);
@@ -121,7 +130,7 @@ function strategy(plan: MigrationPlan): string {
     '- **Workload by workload**: both meshes installed; namespaces move one at a time, callees first. `osm2linkerd translate --strategy phased` plans it as phases (a bridge, one per namespace group, a lock-down equal to this PR).',
     '- **Separate clusters**: a new cluster with Linkerd, traffic shifted at the edge. Safest, and the most work.',
     '',
-    'Checklist for this repository:',
+    'Around the merge (the steps that prevent an outage or a hole are above, in "Before you merge"):',
     ...checklist.map((c) => `- [ ] ${c}`),
   ].join('\n');
 }

@@ -1,24 +1,48 @@
 import type { Finding, Severity } from '../findings/finding.ts';
 import type { MigrationPlan } from '../plan/types.ts';
+import { accessChangesText, beforeYouMergeSteps, TEXT_STEPS } from './access-changes.ts';
 import { renderUnifiedDiff } from './diff.ts';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Notes' };
 
-/** The CLI's default output: the diff, the findings grouped by severity, then a summary. */
-export function renderText(plan: MigrationPlan): string {
-  const parts = [renderUnifiedDiff(plan)];
+export interface TextOptions {
+  /** ANSI colour (bold headings, red errors, yellow warnings): only for a terminal that has not set NO_COLOR. */
+  readonly colour?: boolean;
+  /** Append the unified diff of every changed file. */
+  readonly diff?: boolean;
+}
+
+const ANSI = { bold: '1', red: '31', yellow: '33' } as const;
+
+/**
+ * The CLI's text output, most urgent first as in the pull request: the access changes, the steps before merging, the
+ * findings grouped by severity, the summary, then (with `diff`) the diff.
+ */
+export function renderText(plan: MigrationPlan, options: TextOptions = {}): string {
+  const paint = (code: keyof typeof ANSI) => (text: string) => (options.colour ? `\u001b[${ANSI[code]}m${text}\u001b[0m` : text);
+  const parts = [
+    `${accessChangesText(plan, paint('bold')).join('\n')}\n`,
+    `\n${paint('bold')('BEFORE YOU MERGE')}\n${beforeYouMergeSteps(plan, TEXT_STEPS).map((s) => `  [ ] ${s.replace(/\n/g, '\n    ')}`).join('\n')}\n`,
+  ];
+  const colours: Record<Severity, (text: string) => string> = { error: paint('red'), warning: paint('yellow'), info: paint('bold') };
   for (const severity of ['error', 'warning', 'info'] as const) {
     const group = plan.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
-    parts.push(`\n${HEADINGS[severity]} (${group.length})\n${group.map(formatFinding).join('\n')}\n`);
+    parts.push(`\n${colours[severity](`${HEADINGS[severity]} (${group.length})`)}\n${group.map(formatFinding).join('\n')}\n`);
   }
   parts.push(`\n${renderSummary(plan)}\n`);
+  if (options.diff) parts.push(`\n${renderUnifiedDiff(plan)}`);
   return parts.join('');
 }
 
 function formatFinding(f: Finding): string {
   const where = f.file ? `${f.file}:${f.line}` : '(repository)';
-  return `  ${where} [${f.id}] ${f.message}\n      → ${f.remediation}`;
+  return `  ${where} [${f.id}] ${withoutFences(f.message)}\n      → ${f.remediation}`;
+}
+
+/** A terminal shows no Markdown: a rule's fenced snippet becomes an indented block under the finding. */
+function withoutFences(message: string): string {
+  return message.replace(/\n?```[A-Za-z0-9-]*\n([\s\S]*?)\n```/g, (_, code: string) => `\n${code.split('\n').map((l) => `        ${l}`).join('\n')}`);
 }
 
 export function renderSummary(plan: MigrationPlan): string {

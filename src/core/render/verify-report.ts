@@ -26,7 +26,7 @@ function changeLine(c: AccessChange): string {
   const cover = c.uncovered > 0
     ? `NOT EXPLAINED for ${c.uncovered}${c.coveredBy.length > 0 ? ` (others: ${c.coveredBy.join(', ')})` : ''}`
     : `explained by ${c.coveredBy.join(', ')}`;
-  return `${verdict} ${c.source} → ${c.namespace}/${c.workload}:${c.port}: ${counts} (e.g. ${differenceLine(c.example, false)}); ${cover}`;
+  return `${verdict} ${unitPrefix(c.unit)}${c.source} → ${c.namespace}/${c.workload}:${c.port}: ${counts} (e.g. ${differenceLine(c.example, false)}); ${cover}`;
 }
 
 function unknownLine(u: VerificationUnknown): string {
@@ -43,7 +43,12 @@ function differenceLine(d: Difference, withSource = true): string {
   const verdicts = `OSM ${d.osm.allowed ? 'allow' : 'deny'} (${d.osm.reason}), Linkerd ${d.linkerd.allowed ? 'allow' : 'deny'} (${d.linkerd.reason})`;
   if (!withSource) return `${what}: ${verdicts}`;
   const cover = d.coveredBy.length > 0 ? `covered by ${d.coveredBy.join(', ')}` : 'NOT COVERED';
-  return `${describeSource(r.source)} → ${r.namespace}/${r.workload}:${r.port} ${what}: ${verdicts}; ${cover}`;
+  return `${unitPrefix(d.unit)}${describeSource(r.source)} → ${r.namespace}/${r.workload}:${r.port} ${what}: ${verdicts}; ${cover}`;
+}
+
+/** An overlay judged on its own build names itself; the deployed base view needs no name. */
+function unitPrefix(unit: string | undefined): string {
+  return unit !== undefined ? `[${unit}] ` : '';
 }
 
 /** `osm2linkerd verify --format json`: the same report as one object, access changes first. */
@@ -55,6 +60,7 @@ export function renderVerificationJson(report: VerificationReport): string {
     osm: d.osm,
     linkerd: d.linkerd,
     coveredBy: d.coveredBy,
+    ...(d.unit !== undefined ? { unit: d.unit } : {}),
   });
   const object = {
     summary: {
@@ -64,7 +70,9 @@ export function renderVerificationJson(report: VerificationReport): string {
       accessChanges: report.accessChanges.length,
       unknowns: report.unknowns.length,
     },
+    ...(report.units.length > 0 ? { units: report.units } : {}),
     accessChanges: report.accessChanges.map((c) => ({
+      ...(c.unit !== undefined ? { unit: c.unit } : {}),
       source: c.source,
       destination: `${c.namespace}/${c.workload}:${c.port}`,
       verdict: c.wider > 0 && c.narrower > 0 ? 'wider-and-narrower' : c.wider > 0 ? 'wider' : 'narrower',

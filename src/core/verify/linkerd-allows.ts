@@ -769,3 +769,16 @@ export function authorizedIdentities(world: LinkerdWorld, namespace: string, por
   }
   return [...out].sort();
 }
+
+/**
+ * The networks the unauthenticated authorizations of a port's Servers admit (their NetworkAuthentications): the
+ * Linkerd side's own ranges, so a client inside each is asked about even where OSM named a narrower range or none.
+ */
+export function authorizedNetworks(world: LinkerdWorld, namespace: string, port: number, workload: Workload): string[] {
+  const out = new Set<string>();
+  for (const server of serversFor(world, namespace, port, workload)) {
+    const authzs = [...serverAuthorizations(world, server, namespace), ...attachedRoutes(world, server, namespace).flatMap((r) => r.authorizations)];
+    for (const authz of authzs) if (authz.identities === 'unauthenticated') for (const n of authz.networks) out.add(n.cidr);
+  }
+  return [...out].sort();
+}

@@ -58,6 +58,8 @@ export interface Difference {
   readonly linkerd: Decision;
   /** Findings whose `affects` scope covers this request. Empty: nobody explained it. */
   readonly coveredBy: readonly FindingId[];
+  /** The overlay (`kustomization <dir>`) whose build this request was asked of; absent for the deployed base view. */
+  readonly unit?: string;
 }
 
 /**
@@ -77,13 +79,28 @@ export interface AccessChange {
   readonly uncovered: number;
   /** The first differing request, as an example. */
   readonly example: Difference;
+  /** The overlay whose build changes the verdict; absent for the deployed base view. */
+  readonly unit?: string;
 }
 
 /** What verify could not decide from the repository, and says instead of assuming. */
-export type VerificationUnknown =
+export type VerificationUnknown = (
   | { readonly kind: 'namespace-unknown'; readonly workload: string; readonly file: string }
   | { readonly kind: 'injection-unknown'; readonly namespace: string; readonly workload: string; readonly reason: string }
-  | { readonly kind: 'server-conflict'; readonly namespace: string; readonly workload: string; readonly port: number; readonly servers: readonly string[] };
+  | { readonly kind: 'server-conflict'; readonly namespace: string; readonly workload: string; readonly port: number; readonly servers: readonly string[] }
+) & { readonly unit?: string };
+
+/**
+ * One kustomization root whose patches make it deploy something else than the base view, judged on its own build:
+ * its figures are included in the report's totals, and its differences carry its name.
+ */
+export interface UnitVerification {
+  /** `kustomization <dir>`. */
+  readonly root: string;
+  readonly requests: number;
+  readonly differences: number;
+  readonly uncovered: number;
+}
 
 export interface VerificationReport {
   readonly requests: number;
@@ -92,6 +109,8 @@ export interface VerificationReport {
   /** The differences grouped by source and destination port, uncovered first. */
   readonly accessChanges: readonly AccessChange[];
   readonly unknowns: readonly VerificationUnknown[];
+  /** The overlays judged on their own builds (the deployed base view is the rest of the totals). */
+  readonly units: readonly UnitVerification[];
 }
 
 export function describeSource(source: RequestSource): string {

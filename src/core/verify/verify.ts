@@ -1,20 +1,23 @@
 import type { DifferenceScope, Finding } from '../findings/finding.ts';
-import { buildInventory } from '../inventory/inventory.ts';
+import { buildInventory, replaceObjects } from '../inventory/inventory.ts';
+import { buildKustomizations, type KustomizationBuild } from '../inventory/kustomize-build.ts';
 import type { MeshMode } from '../inventory/mesh-mode.ts';
-import type { Inventory, Workload } from '../inventory/model.ts';
+import type { Inventory, K8sObject, Workload } from '../inventory/model.ts';
 import type { LinkerdResource } from '../linkerd/resources.ts';
 import { loadRepository } from '../load/load.ts';
+import { addressInside, inCidr } from '../primitives/cidr.ts';
 import type { LinkerdVersion } from '../options.ts';
 import type { RepositoryFiles } from '../source.ts';
 import { asRecord, asString } from '../values.ts';
-import { authorizedIdentities, linkerdAllows, routeSamples, serversFor, type DefaultInboundPolicy, type LinkerdWorld, type RouteSamples } from './linkerd-allows.ts';
+import { authorizedIdentities, authorizedNetworks, linkerdAllows, routeSamples, serversFor, type DefaultInboundPolicy, type LinkerdWorld, type RouteSamples } from './linkerd-allows.ts';
 import { linkerdInjection, osmEvidence, osmInjected, podPorts } from './mesh-membership.ts';
 import { osmAllows, type OsmWorld } from './osm-allows.ts';
 import { readOsmAccess } from './osm-access.ts';
 import { ingressSources, readOsmIngress } from './osm-ingress.ts';
 import { requestsFor, sourceIdentities } from './requests.ts';
 import {
-  describeSource, type AccessChange, type AccessRequest, type Decision, type Difference, type VerificationReport, type VerificationUnknown,
+  describeSource, type AccessChange, type AccessRequest, type Decision, type Difference, type RequestSource, type UnitVerification, type VerificationReport,
+  type VerificationUnknown,
 } from './types.ts';
 
 const LINKERD_KINDS = new Set(['Server', 'HTTPRoute', 'AuthorizationPolicy', 'MeshTLSAuthentication', 'NetworkAuthentication']);
@@ -36,11 +39,106 @@ export interface VerifyInput {
  * Compares, request by request, what OSM allowed with what the migrated repository's Linkerd resources allow. Both
  * sides are read by verify itself: OSM's from the original objects (osm-access.ts, mesh-membership.ts), Linkerd's
  * from the written files, so the check covers placement, namespaces and injection too. Every pod template of a known
- * namespace is a destination on every port it exposes.
+ * namespace is a destination on every port it exposes. Each kustomization root whose patches change what it deploys
+ * is judged again on its own build (overlayViews): its figures join the totals and its differences carry its name.
  */
 export function verify(input: VerifyInput): VerificationReport {
-  const before = input.inventory;
   const after = buildInventory(loadRepository(input.migratedFiles)).inventory;
+  const base = compareView(input, input.inventory, after, undefined);
+  const units: UnitVerification[] = [];
+  const differences = [...base.differences];
+  const unknowns = [...base.unknowns];
+  const known = new Set(unknowns.map((u) => JSON.stringify(u)));
+  let requests = base.requests;
+  const inBase = new Set(base.differences.map(differenceKey));
+  for (const overlay of overlayViews(input.inventory, after)) {
+    // A difference the base view has too is explained as there. One only the overlay's build has comes from its
+    // patches: the base's findings were said of other values (a wider IPRange), so only what the migration said of
+    // the overlay (findings on its patch files and kustomization files) explains it.
+    const own = input.findings.filter((f) => overlay.files.has(f.file));
+    const view = compareView(input, overlay.before, overlay.after, overlay.root, (request, verdicts) =>
+      coveringFindings(inBase.has(differenceKey({ request, ...verdicts })) ? input.findings : own, request));
+    requests += view.requests;
+    differences.push(...view.differences);
+    // What the overlay cannot decide either is said once, for the base.
+    for (const u of view.unknowns) {
+      if (known.has(JSON.stringify(u))) continue;
+      known.add(JSON.stringify(u));
+      unknowns.push({ ...u, unit: overlay.root });
+    }
+    units.push({ root: overlay.root, requests: view.requests, differences: view.differences.length, uncovered: view.differences.filter((d) => d.coveredBy.length === 0).length });
+  }
+  const uncovered = differences.filter((d) => d.coveredBy.length === 0);
+  return { requests, differences, uncovered, accessChanges: accessChanges(differences), unknowns, units };
+}
+
+interface ViewComparison {
+  readonly requests: number;
+  readonly differences: readonly Difference[];
+  readonly unknowns: readonly VerificationUnknown[];
+}
+
+/**
+ * What a kustomization root whose patches change what it deploys is judged on: OSM's side is the deployed view with
+ * the root's patched objects in place of the base ones (a deleted object left out), Linkerd's side the migrated
+ * tree's objects as the same root builds them, its patches (the Linkerd ones the migration wrote, or none) applied.
+ * A root whose build equals the base view needs no pass of its own.
+ */
+function overlayViews(before: Inventory, after: Inventory): OverlayView[] {
+  const beforeBuilds = buildKustomizations(before).builds;
+  const afterBuilds = new Map([...buildKustomizations(after).builds].map(([k, b]) => [k.file, b]));
+  const views: OverlayView[] = [];
+  const kustomizationFiles = before.kustomizations.map((k) => k.file);
+  for (const unit of before.deploymentUnits.units) {
+    const root = unit.kustomization;
+    if (!root || views.some((v) => v.file === root.file)) continue;
+    const build = beforeBuilds.get(root);
+    const patched = build ? patchedObjects(build) : new Map<K8sObject, K8sObject | undefined>();
+    if (patched.size === 0) continue;
+    const afterBuild = afterBuilds.get(root.file);
+    views.push({
+      root: `kustomization ${root.dir || '.'}`,
+      file: root.file,
+      files: new Set([...unit.patchFiles, ...kustomizationFiles]),
+      before: replaceObjects(before, patched),
+      after: replaceObjects(after, afterBuild ? patchedObjects(afterBuild) : new Map()),
+    });
+  }
+  return views.sort((a, b) => a.root.localeCompare(b.root));
+}
+
+interface OverlayView {
+  /** `kustomization <dir>`. */
+  readonly root: string;
+  readonly file: string;
+  /** The files findings about the overlay itself are said in: its patch files and kustomization files. */
+  readonly files: ReadonlySet<string>;
+  readonly before: Inventory;
+  readonly after: Inventory;
+}
+
+function differenceKey(d: Pick<Difference, 'request' | 'osm' | 'linkerd'>): string {
+  return JSON.stringify([d.request, d.osm.allowed, d.linkerd.allowed]);
+}
+
+/** The objects a build deploys with another body than their file's (patched), or not at all (deleted). */
+function patchedObjects(build: KustomizationBuild): Map<K8sObject, K8sObject | undefined> {
+  const patched = new Map<K8sObject, K8sObject | undefined>();
+  for (const [object, body] of build.objects) {
+    if (body === undefined) patched.set(object, undefined);
+    else if (JSON.stringify(body) !== JSON.stringify(object.body)) patched.set(object, { ...object, body });
+  }
+  return patched;
+}
+
+/** One view's comparison: `before` as OSM saw it, `after` as Linkerd will; `unit` tags its differences. */
+function compareView(
+  input: VerifyInput,
+  before: Inventory,
+  after: Inventory,
+  unit: string | undefined,
+  cover: (request: AccessRequest, verdicts: Pick<Difference, 'osm' | 'linkerd'>) => Difference['coveredBy'] = (request) => coveringFindings(input.findings, request),
+): ViewComparison {
   const worlds = linkerdWorlds(after, input.linkerdVersion);
   const access = readOsmAccess(before);
   const evidence = osmEvidence(before, access);
@@ -90,7 +188,10 @@ export function verify(input: VerifyInput): VerificationReport {
         everyone,
         namespace,
       ),
-      extraSources: osmMeshed ? ingressSources(ingress, before, workload, meshedInLinkerd) : [],
+      extraSources: withNetworkClients(
+        osmMeshed ? ingressSources(ingress, before, workload, meshedInLinkerd) : [],
+        injection.injection === 'disabled' ? [] : ports.flatMap(({ port }) => authorizedNetworks(world, namespace, port, migrated)),
+      ),
     });
     let differs = false;
     for (const request of matrix) {
@@ -99,14 +200,30 @@ export function verify(input: VerifyInput): VerificationReport {
       const linkerd = linkerdDecision(world, request, migrated, injection, osm);
       if (osm.allowed === linkerd.allowed) continue;
       differs = true;
-      differences.push({ request, osm, linkerd, coveredBy: coveringFindings(input.findings, request) });
+      differences.push({ request, osm, linkerd, coveredBy: cover(request, { osm, linkerd }), ...(unit !== undefined ? { unit } : {}) });
     }
     if (injection.injection === 'unknown' && (osmMeshed || differs)) {
       unknowns.push({ kind: 'injection-unknown', namespace, workload: workload.name, reason: injection.reason });
     }
   }
-  const uncovered = differences.filter((d) => d.coveredBy.length === 0);
-  return { requests, differences, uncovered, accessChanges: accessChanges(differences), unknowns };
+  return { requests, differences, unknowns };
+}
+
+/**
+ * An unmeshed client inside each network a Linkerd authorization admits, unless one is tried there already (OSM's
+ * IPRange clients): a range wider than OSM's is then asked about from where only Linkerd admits. A /0 network needs
+ * no client of its own: every address is inside it.
+ */
+function withNetworkClients(sources: readonly RequestSource[], networks: readonly string[]): RequestSource[] {
+  const tried = new Set(sources.filter((s) => s.kind === 'unmeshed').map((s) => s.ip));
+  const added: RequestSource[] = [];
+  for (const cidr of networks) {
+    const ip = cidr.endsWith('/0') ? undefined : addressInside(cidr);
+    if (ip === undefined || tried.has(ip)) continue;
+    tried.add(ip);
+    added.push({ kind: 'unmeshed', ip });
+  }
+  return [...sources, ...added];
 }
 
 /**
@@ -199,7 +316,8 @@ export function coveringFindings(findings: readonly Finding[], request: AccessRe
     (s.port === undefined || s.port === request.port) &&
     (s.source === undefined || s.source === source) &&
     (s.paths === undefined || (request.http !== undefined && s.paths.includes(request.http.path))) &&
-    (s.methods === undefined || (request.http !== undefined && s.methods.includes(request.http.method)));
+    (s.methods === undefined || (request.http !== undefined && s.methods.includes(request.http.method))) &&
+    (s.networks === undefined || s.networks.some((cidr) => inCidr(request.source.ip, cidr)));
   return [...new Set(findings.filter((f) => f.affects?.some(covers)).map((f) => f.id))];
 }
 
@@ -208,7 +326,7 @@ function accessChanges(differences: readonly Difference[]): AccessChange[] {
   const groups = new Map<string, { example: Difference; wider: number; narrower: number; coveredBy: Set<AccessChange['coveredBy'][number]>; uncovered: number }>();
   for (const d of differences) {
     const r = d.request;
-    const key = `${describeSource(r.source)}\u0000${r.namespace}\u0000${r.workload}\u0000${r.port}`;
+    const key = `${d.unit ?? ''}\u0000${describeSource(r.source)}\u0000${r.namespace}\u0000${r.workload}\u0000${r.port}`;
     let group = groups.get(key);
     if (!group) {
       group = { example: d, wider: 0, narrower: 0, coveredBy: new Set(), uncovered: 0 };
@@ -225,10 +343,11 @@ function accessChanges(differences: readonly Difference[]): AccessChange[] {
       return {
         source: describeSource(r.source), namespace: r.namespace, workload: r.workload, port: r.port,
         wider: g.wider, narrower: g.narrower, coveredBy: [...g.coveredBy].sort(), uncovered: g.uncovered, example: g.example,
+        ...(g.example.unit !== undefined ? { unit: g.example.unit } : {}),
       };
     })
     .sort((a, b) =>
-      Number(b.uncovered > 0) - Number(a.uncovered > 0) ||
+      Number(b.uncovered > 0) - Number(a.uncovered > 0) || (a.unit ?? '').localeCompare(b.unit ?? '') ||
       a.namespace.localeCompare(b.namespace) || a.workload.localeCompare(b.workload) || a.port - b.port ||
       a.source.localeCompare(b.source));
 }

@@ -463,7 +463,7 @@ class PolicyTranslation {
     if (translatedByNetwork && this.cidrs.length > 0) {
       this.note('ingress-backend/ip-range', ['spec', 'sources'],
         `IPRange ${this.cidrs.join(', ')} of backend ${where} becomes NetworkAuthentication ${resourceName(this.policy.name, 'networks')}. OSM's ingress chain only saw clients outside the mesh; Linkerd admits every client from those networks, meshed pods included (they needed a TrafficTarget in OSM). Narrow the range to the controller's addresses, or use a Service source once the controller is meshed.`,
-        this.scopes(targets, [undefined]));
+        this.scopes(targets, [undefined]).map((scope) => ({ ...scope, networks: this.cidrs })));
     }
   }
 
