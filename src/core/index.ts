@@ -13,7 +13,7 @@ export { isValidCidr } from './primitives/cidr.ts';
 export { renderUnifiedDiff, fileDiff } from './render/diff.ts';
 export { renderJson, phaseJson } from './render/json.ts';
 export { renderPhases } from './render/phases.ts';
-export { changesThroughPhase } from './phases/tree-changes.ts';
+export { changesThroughPhase } from './plan/tree-changes.ts';
 export { renderSarif } from './render/sarif.ts';
 export { renderText, renderSummary } from './render/text.ts';
 export { renderVerificationJson, renderVerificationReport } from './render/verify-report.ts';

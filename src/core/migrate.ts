@@ -12,6 +12,7 @@ import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } fro
 import { planOverlays } from './plan/overlays.ts';
 import { generatedPath } from './plan/placement.ts';
 import { planFiles, removedObjects } from './plan/plan.ts';
+import { applyChanges } from './plan/tree-changes.ts';
 import type { GeneratedResource, LinkerdResource } from './linkerd/resources.ts';
 import type { FileChange, KindSummary, MigrationPhase, MigrationPlan, MigrationSummary } from './plan/types.ts';
 import { readAccessModel } from './osm/access-model.ts';
@@ -27,6 +28,8 @@ import { formatRef, type RepositoryFiles, type UnreadPaths } from './source.ts';
 import { describeSource, type VerificationReport } from './verify/types.ts';
 import { verify } from './verify/verify.ts';
 import { verifyPhase } from './verify/phase-verify.ts';
+
+export { applyChanges };
 
 /** The whole pipeline: files in, MigrationPlan out. Pure: no I/O, no clock, same input → same output. */
 export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsInput = {}, unreadInput: UnreadPaths = new Map()): MigrationPlan {
@@ -221,14 +224,6 @@ function fieldPatterns(): Map<string, readonly string[]> {
   return new Map(rules.flatMap((rule) => Object.entries(rule.fields ?? {})));
 }
 
-export function applyChanges(files: RepositoryFiles, changes: readonly FileChange[]): Map<string, string> {
-  const result = new Map(files);
-  for (const c of changes) {
-    if (c.action === 'delete') result.delete(c.path);
-    else result.set(c.path, c.content);
-  }
-  return result;
-}
 
 /** A compiled path glob. */
 export interface PathGlob {

@@ -12,7 +12,7 @@ import type { SourceLocation } from '../source.ts';
 import { asRecord } from '../values.ts';
 import type { CallGraph } from './call-graph.ts';
 import type { NamespaceGroup } from './order.ts';
-import { treeChanges } from './tree-changes.ts';
+import { applyChanges, treeChanges } from '../plan/tree-changes.ts';
 import type { PhaseVerification } from '../verify/phase-verify.ts';
 import { describeSource } from '../verify/types.ts';
 
@@ -120,12 +120,7 @@ function resourceNamespaceOf(resource: string): string | undefined {
 
 function applyTree(input: PhasePlanInput, edits: readonly EditIntent[], resources: readonly GeneratedResource[]): Map<string, string> {
   const plan = planFiles({ load: input.load, inventory: input.inventory, resources, edits, consumed: input.consumed, options: input.options, keepOsmDocuments: true });
-  const tree = new Map(input.original);
-  for (const c of plan.files) {
-    if (c.action === 'delete') tree.delete(c.path);
-    else tree.set(c.path, c.content);
-  }
-  return tree;
+  return applyChanges(input.original, plan.files);
 }
 
 interface Bridge {

@@ -4,7 +4,7 @@ import { isManifestCandidate } from '../load/candidates.ts';
 import { atLeast, type MigrationOptions } from '../options.ts';
 import type { FileChange, MigrationPhase } from '../plan/types.ts';
 import { asArray, asRecord, asString } from '../values.ts';
-import { treeChanges } from './tree-changes.ts';
+import { treeChanges } from '../plan/tree-changes.ts';
 
 /**
  * Strategy `separate-cluster` (migration-strategies.md, "Separate clusters"): the forklift translation is written as a

@@ -47,9 +47,7 @@ const CALLER_IP = '10.1.0.10';
 
 export function verifyPhase(input: PhaseVerifyInput): PhaseVerification {
   const before = input.before;
-  const access = readOsmAccess(before);
-  const evidence = osmEvidence(before, access);
-  const ingress = readOsmIngress(before);
+  const { access, evidence, ingress, everyone } = beforeOf(before);
   const beforeWorld: OsmWorld = { inventory: before, access, meshMode: input.meshMode, ingress };
   const now = buildInventory(loadRepository(input.tree)).inventory;
   const nowAccess = readOsmAccess(now);
@@ -72,8 +70,6 @@ export function verifyPhase(input: PhaseVerifyInput): PhaseVerification {
     const running = before.workloadsRunningAs(namespace, serviceAccount);
     return new Set(running.length > 0 ? running.map(meshOf) : [namespaceMesh(namespace)]);
   };
-  const everyone = new Set(access.identities);
-  for (const w of before.workloads) if (w.namespace) everyone.add(`${w.serviceAccount}.${w.namespace}`);
   const outages: Difference[] = [];
   let requests = 0;
   let wider = 0;
@@ -118,6 +114,27 @@ export function verifyPhase(input: PhaseVerifyInput): PhaseVerification {
     }
   }
   return { requests, outages, wider };
+}
+
+interface BeforeReading {
+  readonly access: ReturnType<typeof readOsmAccess>;
+  readonly evidence: ReadonlySet<string>;
+  readonly ingress: ReturnType<typeof readOsmIngress>;
+  readonly everyone: ReadonlySet<string>;
+}
+
+/** What OSM enforced before the migration: the same for every phase of a plan, so read once per inventory. */
+const beforeReadings = new WeakMap<Inventory, BeforeReading>();
+
+function beforeOf(before: Inventory): BeforeReading {
+  const known = beforeReadings.get(before);
+  if (known) return known;
+  const access = readOsmAccess(before);
+  const everyone = new Set(access.identities);
+  for (const w of before.workloads) if (w.namespace) everyone.add(`${w.serviceAccount}.${w.namespace}`);
+  const reading = { access, evidence: osmEvidence(before, access), ingress: readOsmIngress(before), everyone };
+  beforeReadings.set(before, reading);
+  return reading;
 }
 
 function relabel(decision: Decision, how: string): Decision {

@@ -1,4 +1,4 @@
-import type { FileChange } from '../plan/types.ts';
+import type { FileChange } from './types.ts';
 
 /** The file changes that turn one repository tree into another, by path. */
 export function treeChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): FileChange[] {
@@ -12,14 +12,17 @@ export function treeChanges(before: ReadonlyMap<string, string>, after: Readonly
   return changes.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** `files` with the changes applied: the inverse of `treeChanges`. */
+export function applyChanges(files: ReadonlyMap<string, string>, changes: readonly FileChange[]): Map<string, string> {
+  const result = new Map(files);
+  for (const c of changes) {
+    if (c.action === 'delete') result.delete(c.path);
+    else result.set(c.path, c.content);
+  }
+  return result;
+}
+
 /** The phases 0..n applied one after the other to `files`, as one change against `files`. */
 export function changesThroughPhase(files: ReadonlyMap<string, string>, phases: readonly { readonly files: readonly FileChange[] }[], n: number): FileChange[] {
-  const tree = new Map(files);
-  for (const phase of phases.slice(0, n + 1)) {
-    for (const c of phase.files) {
-      if (c.action === 'delete') tree.delete(c.path);
-      else tree.set(c.path, c.content);
-    }
-  }
-  return treeChanges(files, tree);
+  return treeChanges(files, phases.slice(0, n + 1).reduce((tree, phase) => applyChanges(tree, phase.files), new Map(files)));
 }
