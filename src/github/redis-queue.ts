@@ -25,9 +25,10 @@ type StoredJob = { readonly kind: 'scan'; readonly owner: string; readonly repo:
 
 const THREE_DAYS = 3 * 24 * 3600;
 
-// Delivery id and scan request stored together: a delivery is "seen" only if its work is stored too.
+// Delivery id and scan request stored together: a delivery is "seen" only if its work is stored too. 1: stored;
+// 2: seen before, its request still waiting to be taken; 0: seen before, nothing waiting.
 const STORE_SCAN = `
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) == false then return 0 end
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) == false then return redis.call('EXISTS', KEYS[2]) * 2 end
 for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('SADD', KEYS[3], ARGV[2])
 return 1`;
@@ -155,9 +156,11 @@ export class RedisJobQueue implements JobQueue {
         this.#key('delivery', `${deliveryId}#${repository}`), this.#key('pending', repository), this.#key('pending-deliveries', repository),
         this.#options.deliveryTtlSeconds, `${deliveryId}#${repository}`, ...targetFields(job.target), ...requestFields(job.request), ...(job.freshConfig ? ['freshConfig', '1'] : []),
       );
-      if (fresh !== 1) continue;
+      if (fresh === 0) continue;
+      // Seen, its request still waiting: queued again all the same (a no-op while its job waits), for the replica that
+      // stored it may have died before queueing it, and GitHub's redelivery of that unanswered delivery must not be lost.
       await this.#addScan(job.target);
-      stored++;
+      if (fresh === 1) stored++;
     }
     return stored;
   }

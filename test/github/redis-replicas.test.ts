@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Probot } from 'probot';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, type Osm2LinkerdApp } from '../../src/github/app.ts';
 import { memoryProbot } from '../../src/github/dry-run.ts';
 import { MemoryGitHub, type MemoryRepository } from '../../src/github/memory/memory-github.ts';
@@ -125,6 +126,23 @@ describe.skipIf(!redisAvailable())('replicas sharing one Redis (BullMQ) and one 
     await receive(one, push, 'push-that-fails');
     await one?.app.idle();
     expect([one, two].flatMap((r) => r?.app.outcomes ?? [])).toHaveLength(runs);
+  });
+
+  it('a replica that died between storing a delivery and queueing its job: GitHub\'s redelivery of the unanswered delivery runs it', async () => {
+    const github = new MemoryGitHub();
+    const repo = github.addRepository('acme', 'mesh', bookstore());
+    const [one, two] = await replicas(2, redis.url, github);
+    // The delivery id and its request are stored, then the job is never added (the process died there): no answer.
+    const add = vi.spyOn(Queue.prototype, 'add').mockRejectedValueOnce(new Error('killed between the two writes'));
+    await expect(receive(one, installationCreated(repo), 'install-unanswered')).rejects.toThrow();
+    add.mockRestore();
+    // Its request waits in Redis with no job to run it (the queue is not idle: `idle` would wait for it forever).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(repo.pulls).toHaveLength(0);
+    await receive(two, installationCreated(repo), 'install-unanswered');
+    await two?.app.idle();
+    expect(repo.pulls).toHaveLength(1);
+    expect(repo.checkRuns).toHaveLength(1);
   });
 
   it('on start, failed deliveries of the last 3 days are redelivered once each; the reconcile finds what no webhook announced', async () => {
