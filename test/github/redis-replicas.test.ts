@@ -167,7 +167,8 @@ describe.skipIf(!redisAvailable())('replicas sharing one Redis (BullMQ) and one 
     expect(missed.pulls).toHaveLength(1);
     expect(unannounced.pulls).toHaveLength(0);
 
-    expect(await one?.app.reconcile()).toBe(2);
+    // `missed` was translated (its PR's hidden state names its head): only `unannounced` is queued.
+    expect(await one?.app.reconcile()).toBe(1);
     await one?.app.idle();
     expect(unannounced.pulls).toHaveLength(1);
     expect(missed.pulls).toHaveLength(1);
