@@ -178,7 +178,7 @@ export class MemoryGitHub {
     this.#defineRoutes();
   }
 
-  addRepository(owner: string, name: string, files: Readonly<Record<string, string>>, defaultBranch = 'main'): MemoryRepository {
+  addRepository(owner: string, name: string, files: Readonly<Record<string, string | SpecialEntry>>, defaultBranch = 'main'): MemoryRepository {
     const repo = new MemoryRepository(owner, name, defaultBranch);
     repo.commitFiles(defaultBranch, files, 'octocat', 'initial commit');
     this.repositories.set(repo.fullName, repo);
@@ -205,9 +205,9 @@ export class MemoryGitHub {
     this.failures.push({ ...failure, times: failure.times ?? 1 });
   }
 
-  /** Mutating requests (what the app changed), in order. */
+  /** Mutating requests (what the app changed), in order: REST writes and GraphQL mutations. */
   mutations(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/access_tokens') && r.path !== '/graphql');
+    return this.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/access_tokens') && (r.path !== '/graphql' || graphqlOperation(r.body)?.kind === 'mutation'));
   }
 
   /** A `fetch` for Octokit's `request.fetch` option. */
@@ -233,7 +233,7 @@ export class MemoryGitHub {
   };
 
   #answer(method: string, rawPath: string, path: string, req: { query: Record<string, string>; body: Record<string, unknown> }): Reply & { headers?: Record<string, string> } {
-    const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(String(req.body.query ?? ''))?.[1];
+    const operation = graphqlOperation(req.body)?.name;
     const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.path.test(path) && (f.operation === undefined || f.operation === operation));
     if (failure) {
       failure.times--;
@@ -284,7 +284,7 @@ export class MemoryGitHub {
   #graphql(body: Record<string, unknown>): Reply {
     const query = String(body.query ?? '');
     const variables = (body.variables ?? {}) as Record<string, unknown>;
-    const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
+    const operation = graphqlOperation(body)?.name;
     if (operation === 'Osm2linkerdMinimizeComment') return this.#minimize(String(variables.id ?? ''));
     if (operation === 'Osm2linkerdCreateBranchWithCommit') return this.#createBranchWithCommit(variables);
     const repo = this.repositories.get(`${String(variables.owner)}/${String(variables.repo)}`);
@@ -581,6 +581,12 @@ export class MemoryGitHub {
       return text === undefined ? notFound() : { status: 200, raw: text };
     });
   }
+}
+
+/** The kind and name of a GraphQL request's operation (the app names every document). */
+export function graphqlOperation(body: unknown): { kind: 'query' | 'mutation'; name: string } | undefined {
+  const match = /^\s*(query|mutation)\s+(\w+)/.exec(String((body as { query?: unknown } | undefined)?.query ?? ''));
+  return match ? { kind: match[1] === 'mutation' ? 'mutation' : 'query', name: match[2] ?? '' } : undefined;
 }
 
 function graphqlErrors(data: unknown, errors: readonly Record<string, unknown>[]): Reply {
