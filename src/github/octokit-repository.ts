@@ -129,6 +129,8 @@ export class OctokitRepository implements RepositoryPort {
   }
 
   async #take<K extends 'defaultBranch' | 'config' | 'issues'>(key: K): Promise<Snapshot[K] | undefined> {
+    // A port that has written (a command's reaction, say) does not load the snapshot at all.
+    if (this.#wrote) return undefined;
     const snapshot = await this.#loadSnapshot();
     if (this.#wrote) return undefined;
     const value = snapshot[key];
@@ -137,6 +139,7 @@ export class OctokitRepository implements RepositoryPort {
   }
 
   async #takeFrom<V>(pick: (s: Snapshot) => Map<string, V>, key: string): Promise<V | undefined> {
+    if (this.#wrote) return undefined;
     const snapshot = await this.#loadSnapshot();
     const map = pick(snapshot);
     if (this.#wrote || !map.has(key)) return undefined;
