@@ -163,7 +163,7 @@ export async function run(argv: readonly string[], write: (text: string) => void
     if (command === 'pr') {
       const { strategy, clusterPath: copyPath, ...config } = options;
       if (copyPath !== undefined || (strategy !== undefined && strategy !== 'forklift')) throw new UsageError(`the GitHub App opens forklift pull requests; see the ${strategy} plan with \`translate --strategy ${strategy}\``);
-      const { report, repository } = await dryRun(checkout.files, config, `example/${basename(resolve(dir))}`);
+      const { report, repository } = await dryRun(checkout.files, config, `example/${basename(resolve(dir))}`, checkout.special);
       out(`${report}\n`);
       return repository.pulls.length > 0 ? 0 : 1;
     }

@@ -5,7 +5,7 @@ import { createApp } from './app.ts';
 import type { AppConfig } from './config.ts';
 import { appOctokit, type RetryPolicy } from './octokit.ts';
 import { CONFIG_FILE } from './octokit-repository.ts';
-import { MemoryGitHub, type MemoryRepository, type RecordedRequest } from './memory/memory-github.ts';
+import { graphqlOperation, MemoryGitHub, type MemoryRepository, type RecordedRequest, type SpecialEntry } from './memory/memory-github.ts';
 
 export interface DryRunResult {
   readonly github: MemoryGitHub;
@@ -15,13 +15,16 @@ export interface DryRunResult {
 
 /**
  * Dependabot-CLI-style dry run: the app's own webhook handler, fed an `installation.created` event, against an
- * in-memory GitHub that holds `files`. Returns what the app did: the pull request, its diff, review and check, and
+ * in-memory GitHub that holds `files` and the `special` entries (links, unreadable files). Returns what the app did: the pull request, its diff, review and check, and
  * the exact list of API mutations.
  */
-export async function dryRun(files: ReadonlyMap<string, string>, config: Partial<AppConfig> = {}, name = 'example/repository'): Promise<DryRunResult> {
+export async function dryRun(
+  files: ReadonlyMap<string, string>, config: Partial<AppConfig> = {}, name = 'example/repository', special: ReadonlyMap<string, SpecialEntry> = new Map(),
+): Promise<DryRunResult> {
   const github = new MemoryGitHub();
   const [owner = 'example', repo = 'repository'] = name.split('/');
-  const contents: Record<string, string> = Object.fromEntries(files);
+  // Links and the files the app would refuse (too large, NUL bytes, not UTF-8) are in the tree as on GitHub.
+  const contents: Record<string, string | SpecialEntry> = { ...Object.fromEntries(special), ...Object.fromEntries(files) };
   if (Object.keys(config).length > 0) contents[CONFIG_FILE] = stringify(config);
   const repository = github.addRepository(owner, repo, contents);
   const probot = memoryProbot(github);
@@ -84,7 +87,7 @@ export function renderDryRun(github: MemoryGitHub, repository: MemoryRepository)
 }
 
 function mutationList(mutations: readonly RecordedRequest[]): string {
-  return section(`API mutations (${mutations.length})`, mutations.map((m) => `  ${m.method} ${m.path} → ${m.status}`).join('\n'));
+  return section(`API mutations (${mutations.length})`, mutations.map((m) => `  ${m.method} ${m.path}${m.path === '/graphql' ? ` ${graphqlOperation(m.body)?.name ?? ''}` : ''} → ${m.status}`).join('\n'));
 }
 
 function section(title: string, content: string): string {

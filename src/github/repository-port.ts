@@ -10,7 +10,10 @@ export interface TreeFile {
   readonly link?: 'symlink' | 'submodule';
 }
 
-/** Texts of blobs, and the blobs that were not read as text (binary, or not valid UTF-8), with why. */
+/**
+ * Texts of blobs, and the blobs that were not read as text (binary, or bytes that are not valid UTF-8, decided from
+ * the bytes: a file that holds U+FFFD itself is text), with why.
+ */
 export interface BlobTexts {
   readonly texts: Map<string, string>;
   readonly unread: Map<string, 'binary' | 'invalid-utf8'>;
@@ -58,6 +61,9 @@ export interface CommentInfo {
   readonly nodeId?: string;
 }
 
+/** A new branch with its first commit, or `exists`: the branch was there and did not point at the base (nothing written). */
+export type NewBranchCommit = { readonly kind: 'pushed'; readonly sha: string } | { readonly kind: 'exists' };
+
 /** A new file content, or the removal of a file. */
 export type FileWrite = { readonly path: string; readonly content: string } | { readonly path: string; readonly delete: true };
 
@@ -101,6 +107,11 @@ export interface RepositoryPort {
   createCommit(message: string, treeSha: string, parents: readonly string[]): Promise<string>;
   /** 'exists' when another run created the branch first (GitHub's 422 "Reference already exists"). */
   createBranch(branch: string, sha: string): Promise<'created' | 'exists'>;
+  /**
+   * Creates `branch` at `baseSha` and commits `writes` on it, signed by GitHub, with the branch expected at
+   * `baseSha` (a compare-and-swap: a branch someone else created or moved is never written).
+   */
+  createBranchWithCommit(branch: string, baseSha: string, message: string, writes: readonly FileWrite[]): Promise<NewBranchCommit>;
   updateBranch(branch: string, sha: string, force: boolean): Promise<void>;
   compare(baseSha: string, headSha: string): Promise<Comparison>;
   /** The newest pull request from `branch`, open or closed. */

@@ -16,16 +16,17 @@ const FAST_RETRIES = {
   },
 };
 
-const STEPS: [string, string, RegExp][] = [
-  ['read the default branch', 'GET', /\/branches\/main$/],
+/** The requests of a first scan (GraphQL documents by operation name), in order. */
+const STEPS: [string, string, RegExp, string?][] = [
+  ['read the default branch, config and PR', 'POST', /^\/graphql$/, 'Osm2linkerdSnapshot'],
   ['read the tree', 'GET', /\/git\/trees\//],
-  ['read the blobs', 'POST', /^\/graphql$/],
-  ['create the tree', 'POST', /\/git\/trees$/],
-  ['create the commit', 'POST', /\/git\/commits$/],
-  ['create the branch', 'POST', /\/git\/refs$/],
+  ['read the blobs', 'POST', /^\/graphql$/, 'Osm2linkerdBlobs'],
+  ['create the branch and its commit', 'POST', /^\/graphql$/, 'Osm2linkerdCreateBranchWithCommit'],
   ['open the PR', 'POST', /\/pulls$/],
   ['create the check run', 'POST', /\/check-runs$/],
 ];
+/** Steps Octokit repeats on a 5xx: not the branch-and-commit mutation (see below). */
+const REPEATED_STEPS = STEPS.filter(([, , , operation]) => operation !== 'Osm2linkerdCreateBranchWithCommit');
 
 async function setup(): Promise<{ h: Harness; github: MemoryGitHub }> {
   const h = await harness(FAST_RETRIES);
@@ -43,9 +44,9 @@ function expectConverged(github: MemoryGitHub): void {
 }
 
 describe('GitHub failures', () => {
-  it.each(STEPS)('a 502 when we %s is retried by Octokit and the run completes', async (_step, method, path) => {
+  it.each(REPEATED_STEPS)('a 502 when we %s is retried by Octokit and the run completes', async (_step, method, path, operation) => {
     const { h, github } = await setup();
-    github.fail({ method, path, status: 502, message: 'Bad Gateway' });
+    github.fail({ method, path, status: 502, message: 'Bad Gateway', ...(operation ? { operation } : {}) });
     await h.deliver(installationCreated(github.repository('acme/mesh')));
     expect(github.requests.filter((r) => r.status === 502)).toHaveLength(1);
     expectConverged(github);
@@ -101,18 +102,34 @@ describe('GitHub failures', () => {
     expectConverged(github);
   });
 
+  it('a 502 on the branch-and-commit mutation is not repeated by Octokit (a repeat of an applied one would see the branch moved): the next delivery completes the run with one commit', async () => {
+    for (const afterApplying of [false, true]) {
+      const { h, github } = await setup();
+      const repo = github.repository('acme/mesh');
+      github.fail({ method: 'POST', path: /^\/graphql$/, operation: 'Osm2linkerdCreateBranchWithCommit', status: 502, afterApplying });
+      await h.deliver(installationCreated(repo));
+      expect(github.requests.filter((r) => r.status === 502)).toHaveLength(1);
+      expect(repo.pulls).toHaveLength(0);
+      expect(repo.refs.has('osm2linkerd/migrate')).toBe(afterApplying);
+      await h.deliver(pushToDefault(repo, ['bookstore/traffic-access.yaml']));
+      expectConverged(github);
+      const head = repo.headOf('osm2linkerd/migrate') ?? '';
+      expect(repo.git.aheadOf(repo.headOf('main') ?? '', head)).toHaveLength(1);
+    }
+  });
+
   it('a connection that times out is retried', async () => {
     const { h, github } = await setup();
-    github.fail({ method: 'POST', path: /\/git\/commits$/, status: 0 });
+    github.fail({ method: 'GET', path: /\/git\/trees\//, status: 0 });
     await h.deliver(installationCreated(github.repository('acme/mesh')));
     expect(github.requests.filter((r) => r.status === 0)).toHaveLength(1);
     expectConverged(github);
   });
 
-  it.each([...STEPS.slice(3), ['post the review', 'POST', /\/reviews$/] as [string, string, RegExp]])('when GitHub keeps failing as we %s, the next delivery converges: no orphan branch, no second PR', async (_step, method, path) => {
+  it.each([...STEPS.slice(3), ['post the review', 'POST', /\/reviews$/] as [string, string, RegExp]])('when GitHub keeps failing as we %s, the next delivery converges: no orphan branch, no second PR', async (_step, method, path, operation?: string) => {
     const { h, github } = await setup();
     const repo = github.repository('acme/mesh');
-    github.fail({ method, path, status: 500, times: 10 });
+    github.fail({ method, path, status: 500, times: 10, ...(operation ? { operation } : {}) });
     await h.deliver(installationCreated(repo));
     expect(repo.pulls.length).toBeLessThanOrEqual(1);
     github.failures.length = 0;

@@ -77,9 +77,9 @@ describe.skipIf(!redisAvailable())('replicas sharing one Redis (BullMQ) and one 
     const three = await replicas(3, redis.url, github);
     let running = 0;
     let most = 0;
-    // A run is "on" from reading its default branch to posting its check run.
+    // A run is "on" from reading its tree to posting its check run.
     github.beforeRequest = (method, path) => {
-      if (method === 'GET' && /\/branches\/main$/.test(path)) most = Math.max(most, ++running);
+      if (method === 'GET' && /\/git\/trees\//.test(path)) most = Math.max(most, ++running);
       if (method === 'POST' && path.endsWith('/check-runs')) running--;
     };
     await receive(three[0], installationCreated(...repos), 'install-1');

@@ -41,7 +41,7 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     cluster = new Cluster({ redisUrl: redis.url, replicas: 1, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p) });
     await cluster.start();
     const repos = Array.from({ length: 3 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
-    const midRun = when(hooks, 'POST', /\/git\/commits$/);
+    const midRun = when(hooks, 'POST', /\/pulls$/);
     expect((await cluster.deliver(0, installationCreated(...repos), 'install-1')).status).toBe(200);
     await midRun;
     await cluster.kill(0);
@@ -57,7 +57,7 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     cluster = new Cluster({ redisUrl: redis.url, replicas: 2, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p) });
     await cluster.start();
     const repos = Array.from({ length: 4 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
-    const midRun = when(hooks, 'POST', /\/git\/trees$/);
+    const midRun = when(hooks, 'POST', /\/pulls$/);
     for (const [i, repo] of repos.entries()) expect((await cluster.deliver(i % 2, installationCreated(repo), `install-${i}`)).status).toBe(200);
     await midRun;
     expect(await Promise.all([cluster.terminate(0), cluster.terminate(1)])).toEqual([0, 0]);
@@ -92,7 +92,7 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     cluster = new Cluster({ redisUrl: redis.url, replicas: 2, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p) });
     await cluster.start();
     const repos = Array.from({ length: 3 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
-    const midRun = when(hooks, 'POST', /\/git\/trees$/);
+    const midRun = when(hooks, 'POST', /\/pulls$/);
     expect((await cluster.deliver(0, installationCreated(...repos), 'install-1')).status).toBe(200);
     await midRun;
     await redis.restart();
@@ -112,7 +112,7 @@ describe('npm start without Redis (the embedded queue)', () => {
     await cluster.start();
     const repos = Array.from({ length: 2 }, (_, i) => cluster?.github.addRepository('acme', `mesh-${i}`, bookstore()) as MemoryRepository);
     expect((await cluster.deliver(0, installationCreated(...repos), 'install-1')).status).toBe(200);
-    await until(() => (cluster?.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/git/trees')).length ?? 0) > 0);
+    await until(() => (cluster?.github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pulls')).length ?? 0) > 0);
     expect(await cluster.terminate(0)).toBe(0);
     for (const repo of repos) expectComplete(repo);
   });

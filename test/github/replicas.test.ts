@@ -77,11 +77,14 @@ describe('two replicas racing on one repository', () => {
   it('a run whose branch create finds another run\'s commit with the same tree leaves the PR, review and check to that run', async () => {
     const h = await harness();
     const repo = h.github.addRepository('acme', 'mesh', Object.fromEntries(readTree(`${EXAMPLES}bookstore`)));
-    h.github.beforeRequest = (method, path) => {
-      if (method !== 'POST' || !path.endsWith('/git/refs') || repo.headOf('osm2linkerd/migrate')) return;
-      // The other replica got there first: its commit has the tree this run is about to push.
-      const mine = h.github.requests.findLast((r) => r.path.endsWith('/git/commits'))?.body as { tree: string; parents: string[] };
-      repo.refs.set('osm2linkerd/migrate', repo.git.commit(mine.tree, mine.parents, 'Migrate from Open Service Mesh to Linkerd', BOT_LOGIN, 'web-flow', true));
+    h.github.beforeRequest = (_method, path, body) => {
+      if (path !== '/graphql' || !String(body.query).startsWith('mutation Osm2linkerdCreateBranchWithCommit') || repo.headOf('osm2linkerd/migrate')) return;
+      // The other replica got there first: its commit has the tree this run is about to push (the base and its changes).
+      const { base, changes } = body.variables as { base: string; changes: { additions: { path: string; contents: string }[]; deletions: { path: string }[] } };
+      const files = new Map(repo.git.filesAt(base));
+      for (const a of changes.additions) files.set(a.path, repo.git.blob(Buffer.from(a.contents, 'base64').toString('utf8')));
+      for (const d of changes.deletions) files.delete(d.path);
+      repo.refs.set('osm2linkerd/migrate', repo.git.commit(repo.git.tree(files), [base], 'Migrate from Open Service Mesh to Linkerd', BOT_LOGIN, 'web-flow', true));
     };
     await h.deliver(installationCreated(repo));
     expect(h.app.outcomes.at(-1)).toMatchObject({ status: 'unchanged', detail: expect.stringContaining('another run pushed osm2linkerd/migrate first') });

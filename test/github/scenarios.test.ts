@@ -79,11 +79,12 @@ describe('install → one pull request', () => {
     expect(h.app.perInstallation.highWater).toBe(2);
   });
 
-  it('reads the config once per default-branch commit', async () => {
+  it('reads the config with the default branch, in the run\'s first query (no request of its own)', async () => {
     const { h, repo } = await installed({ ...bookstore(), '.github/osm2linkerd.yml': 'labels: [mesh]\n' });
     repo.permissions.set('octocat', 'write');
     await h.deliver(commentOnPullRequest(repo, 1, 'octocat', '/osm2linkerd rescan'));
-    expect(h.github.requests.filter((r) => r.path.endsWith('/contents/.github/osm2linkerd.yml'))).toHaveLength(1);
+    expect(repo.pulls[0]?.labels).toEqual(['mesh']);
+    expect(h.github.requests.filter((r) => r.path.includes('/contents/'))).toEqual([]);
   });
 
   it('scans repositories added to an installation', async () => {

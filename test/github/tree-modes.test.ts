@@ -39,19 +39,33 @@ describe('symbolic links and submodules in the repository tree', () => {
     for (const id of ['plan/path-not-writable', 'load/symlink-not-read', 'load/submodule-not-read']) expect(reported).toContain(id);
   });
 
-  it('a blob with NUL bytes or replacement characters (not UTF-8) is left untouched, with a finding', async () => {
+  it('a blob with NUL bytes or bytes that are not UTF-8 is left untouched, with a finding; a file that holds U+FFFD itself is migrated', async () => {
     const h = await harness();
     const files = Object.fromEntries(readTree(`${EXAMPLES}bookstore`));
     const buyer = files['bookbuyer/bookbuyer.yaml'] ?? '';
-    const repo = h.github.addRepository('acme', 'mesh', {
-      ...files,
-      'bookbuyer/bookbuyer.yaml': `# caf\uFFFD\n${buyer}`,
-      'binary.yaml': `${buyer}\u0000`,
-    });
+    const namespaces = files['base/namespaces.yaml'] ?? '';
+    // "café" in Latin-1: the byte E9 is not UTF-8 (GitHub's text shows U+FFFD for it).
+    const latin1 = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from(`\n${buyer}`)]);
+    const repo = h.github.addRepository('acme', 'mesh', { ...files, 'binary.yaml': `${buyer}\u0000` });
+    repo.commitFiles('main', {
+      'bookbuyer/bookbuyer.yaml': { bytes: latin1 },
+      // Valid UTF-8 that spells U+FFFD (bytes EF BF BD): an ordinary text file.
+      'base/namespaces.yaml': `# placeholder glyph: \uFFFD\n${namespaces}`,
+    }, 'octocat');
     await h.deliver(installationCreated(repo));
-    expect(repo.filesOn(BRANCH).get('bookbuyer/bookbuyer.yaml')).toBe(`# caf\uFFFD\n${buyer}`);
+    const head = repo.headOf(BRANCH) ?? '';
+    const blobOf = (path: string) => repo.git.bytesOf(repo.git.filesAt(head).get(path) ?? '');
+    expect(blobOf('bookbuyer/bookbuyer.yaml')?.equals(latin1)).toBe(true);
+    expect(repo.filesOn(BRANCH).get('binary.yaml')).toBe(`${buyer}\u0000`);
+    const migrated = repo.filesOn(BRANCH).get('base/namespaces.yaml') ?? '';
+    expect(migrated).not.toBe(`# placeholder glyph: \uFFFD\n${namespaces}`);
+    expect(migrated.startsWith('# placeholder glyph: \uFFFD\n')).toBe(true);
     const body = repo.pulls[0]?.body ?? '';
     expect(body).toContain('load/invalid-utf8');
     expect(body).toContain('load/binary-file');
+    expect(body).not.toMatch(/load\/invalid-utf8[^\n]*namespaces/);
+    // Only the files whose GraphQL text could be lossy were read again as bytes, one request each.
+    const blobReads = h.github.requests.filter((r) => r.path.includes('/git/blobs/'));
+    expect(blobReads).toHaveLength(2);
   });
 });

@@ -5,11 +5,13 @@ import { createApp, type Osm2LinkerdApp } from '../../src/github/app.ts';
 import { memoryProbot } from '../../src/github/dry-run.ts';
 import { BOT_LOGIN, MemoryGitHub, type MemoryRepository } from '../../src/github/memory/memory-github.ts';
 import type { RetryPolicy } from '../../src/github/octokit.ts';
+import { checkGraphqlRequest } from './graphql.ts';
 import { checkRequest } from './openapi.ts';
 
 /**
  * The app under test: its real Probot handler and Octokit, talking to an in-memory GitHub through `request.fetch`.
- * Every request is checked against GitHub's OpenAPI description; violations are collected for the test to assert.
+ * Every request is checked against GitHub's OpenAPI description (REST) or public GraphQL schema; violations are
+ * collected for the test to assert.
  */
 export interface Harness {
   readonly github: MemoryGitHub;
@@ -41,12 +43,11 @@ export async function harness(policy?: RetryPolicy): Promise<Harness> {
   const checked = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input.toString() : input.url);
     const method = (init?.method ?? 'GET').toUpperCase();
-    if (url.pathname !== '/graphql') {
-      const body = typeof init?.body === 'string' && init.body ? (JSON.parse(init.body) as unknown) : undefined;
-      const result = checkRequest(method, url.pathname, Object.fromEntries(url.searchParams), body);
-      openApiViolations.push(...result.errors);
-      violations.push(...result.errors);
-    }
+    const body = typeof init?.body === 'string' && init.body ? (JSON.parse(init.body) as unknown) : undefined;
+    // REST against GitHub's OpenAPI description, GraphQL against its public schema.
+    const errors = url.pathname === '/graphql' ? checkGraphqlRequest(body) : checkRequest(method, url.pathname, Object.fromEntries(url.searchParams), body).errors;
+    openApiViolations.push(...errors);
+    violations.push(...errors);
     return serve(input, init);
   };
   Object.defineProperty(github, 'fetch', { value: checked });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gitBlobSha } from '../git-objects.ts';
 
 export interface StoredCommit {
   readonly sha: string;
@@ -18,17 +19,28 @@ export type EntryMode = '100755' | '120000' | '160000';
 
 /** Content-addressed blobs, trees and commits, as Git keeps them (sha1 of the content, so equal trees have equal shas). */
 export class GitStore {
+  /** Blob texts as GitHub decodes them (bytes that are not UTF-8 become U+FFFD). */
   readonly blobs = new Map<string, string>();
+  /** The bytes of blobs given as bytes (the others are the UTF-8 of their text). */
+  readonly #bytes = new Map<string, Buffer>();
   readonly trees = new Map<string, StoredTree>();
   /** Per tree, the entries that are not plain files. */
   readonly modes = new Map<string, ReadonlyMap<string, EntryMode>>();
   readonly commits = new Map<string, StoredCommit>();
   #clock = 0;
 
-  blob(text: string): string {
-    const sha = sha1(`blob\u0000${text}`);
-    this.blobs.set(sha, text);
+  /** Stores a blob under Git's own object id (`sha1("blob <size>\\0" + bytes)`), as GitHub names it. */
+  blob(content: string | Uint8Array): string {
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    const sha = gitBlobSha(bytes);
+    this.blobs.set(sha, typeof content === 'string' ? content : new TextDecoder().decode(bytes));
+    if (typeof content !== 'string') this.#bytes.set(sha, bytes);
     return sha;
+  }
+
+  bytesOf(sha: string): Buffer | undefined {
+    const text = this.blobs.get(sha);
+    return this.#bytes.get(sha) ?? (text === undefined ? undefined : Buffer.from(text, 'utf8'));
   }
 
   tree(files: ReadonlyMap<string, string>, modes: ReadonlyMap<string, EntryMode> = new Map()): string {

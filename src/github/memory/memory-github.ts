@@ -50,13 +50,18 @@ export interface InjectedFailure {
   readonly status: number;
   readonly message?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** For `POST /graphql`: only the document with this operation name (the app names every one). */
+  readonly operation?: string;
   /** GitHub did the work, then the answer was lost (a 502 from a proxy, a dropped connection). */
   readonly afterApplying?: boolean;
   times: number;
 }
 
-/** A tree entry that is not a file: a symbolic link to `symlink`, or a submodule at commit `submodule`. */
-export type SpecialEntry = { readonly symlink: string } | { readonly submodule: string };
+/**
+ * A tree entry that is not a file: a symbolic link to `symlink`, or a submodule at commit `submodule`; or a file given
+ * as its bytes (which need not be UTF-8).
+ */
+export type SpecialEntry = { readonly symlink: string } | { readonly submodule: string } | { readonly bytes: Uint8Array };
 
 export class MemoryRepository {
   readonly git = new GitStore();
@@ -87,6 +92,11 @@ export class MemoryRepository {
     return `${this.owner}/${this.name}`;
   }
 
+  /** The repository's GraphQL node id. */
+  get nodeId(): string {
+    return `R_${Buffer.from(this.fullName).toString('base64url')}`;
+  }
+
   nextNumber(): number {
     return this.#nextNumber++;
   }
@@ -103,6 +113,7 @@ export class MemoryRepository {
       modes.delete(path);
       if (entry === null) current.delete(path);
       else if (typeof entry === 'string') current.set(path, this.git.blob(entry));
+      else if ('bytes' in entry) current.set(path, this.git.blob(entry.bytes));
       else if ('symlink' in entry) {
         current.set(path, this.git.blob(entry.symlink));
         modes.set(path, '120000');
@@ -160,14 +171,14 @@ export class MemoryGitHub {
   /** Called for `POST /app/hook/deliveries/{id}/attempts`: the test sends the delivery again. */
   onRedeliver: ((delivery: HookDeliveryRecord) => void) | undefined;
   /** Called before each request is answered: lets a test act as a person between two of the app's requests. */
-  beforeRequest: ((method: string, path: string) => void) | undefined;
+  beforeRequest: ((method: string, path: string, body: Readonly<Record<string, unknown>>) => void) | undefined;
   readonly #routes: [string, RegExp, Handler][] = [];
 
   constructor() {
     this.#defineRoutes();
   }
 
-  addRepository(owner: string, name: string, files: Readonly<Record<string, string>>, defaultBranch = 'main'): MemoryRepository {
+  addRepository(owner: string, name: string, files: Readonly<Record<string, string | SpecialEntry>>, defaultBranch = 'main'): MemoryRepository {
     const repo = new MemoryRepository(owner, name, defaultBranch);
     repo.commitFiles(defaultBranch, files, 'octocat', 'initial commit');
     this.repositories.set(repo.fullName, repo);
@@ -194,9 +205,9 @@ export class MemoryGitHub {
     this.failures.push({ ...failure, times: failure.times ?? 1 });
   }
 
-  /** Mutating requests (what the app changed), in order. */
+  /** Mutating requests (what the app changed), in order: REST writes and GraphQL mutations. */
   mutations(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/access_tokens') && r.path !== '/graphql');
+    return this.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/access_tokens') && (r.path !== '/graphql' || graphqlOperation(r.body)?.kind === 'mutation'));
   }
 
   /** A `fetch` for Octokit's `request.fetch` option. */
@@ -207,7 +218,7 @@ export class MemoryGitHub {
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const query = Object.fromEntries(url.searchParams);
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, ''));
-    this.beforeRequest?.(method, path);
+    this.beforeRequest?.(method, path, body);
     const reply = this.#answer(method, url.pathname, path, { query, body });
     if (reply.status === 0) {
       this.requests.push({ method, path, query, body: text ? body : undefined, status: 0 });
@@ -222,7 +233,8 @@ export class MemoryGitHub {
   };
 
   #answer(method: string, rawPath: string, path: string, req: { query: Record<string, string>; body: Record<string, unknown> }): Reply & { headers?: Record<string, string> } {
-    const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.path.test(path));
+    const operation = graphqlOperation(req.body)?.name;
+    const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.path.test(path) && (f.operation === undefined || f.operation === operation));
     if (failure) {
       failure.times--;
       if (failure.afterApplying) this.#route(method, rawPath, path, req);
@@ -264,22 +276,111 @@ export class MemoryGitHub {
     return { status: 404, data: { message: `Not Found (memory GitHub has no route for ${method} ${path})` } };
   }
 
+  /**
+   * The GraphQL documents the app sends, told apart by operation name (test/github/graphql-documents.test.ts checks
+   * each against GitHub's public schema). Answers have GitHub's shapes, errors included: NOT_FOUND for a missing
+   * repository (with the rest of the data), STALE_DATA for a commit whose expectedHeadOid is not the branch head.
+   */
   #graphql(body: Record<string, unknown>): Reply {
     const query = String(body.query ?? '');
-    const variables = (body.variables ?? {}) as Record<string, string>;
-    if (/^\s*mutation\b[\s\S]*minimizeComment/.test(query)) return this.#minimize(variables.id ?? '');
-    const repo = this.repositories.get(`${variables.owner}/${variables.repo}`);
-    if (!repo) return { status: 200, data: { data: null, errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a Repository' }] } };
+    const variables = (body.variables ?? {}) as Record<string, unknown>;
+    const operation = graphqlOperation(body)?.name;
+    if (operation === 'Osm2linkerdMinimizeComment') return this.#minimize(String(variables.id ?? ''));
+    if (operation === 'Osm2linkerdCreateBranchWithCommit') return this.#createBranchWithCommit(variables);
+    const repo = this.repositories.get(`${String(variables.owner)}/${String(variables.repo)}`);
+    if (!repo) return graphqlErrors({ repository: null }, [notFoundError(['repository'], `${String(variables.owner)}/${String(variables.repo)}`)]);
+    if (operation === 'Osm2linkerdSnapshot') return this.#snapshot(repo, variables);
+    if (operation === 'Osm2linkerdRepositoryId') return { status: 200, data: { data: { repository: { id: repo.nodeId } } } };
+    if (operation !== 'Osm2linkerdBlobs') return graphqlErrors(null, [{ message: `memory GitHub does not answer the operation ${operation ?? '(anonymous)'}` }]);
     const result: Record<string, unknown> = {};
     for (const m of query.matchAll(/(\w+): object\(expression: ("(?:[^"\\]|\\.)*")\)/g)) {
       const expression = JSON.parse(m[2] ?? '""') as string;
       const colon = expression.indexOf(':');
-      const text = repo.git.textAt(expression.slice(0, colon), expression.slice(colon + 1));
-      // GitHub calls a blob with NUL bytes binary and gives no text for it.
-      const isBinary = text?.includes('\u0000') ?? false;
-      result[m[1] ?? ''] = text === undefined ? null : { text: isBinary ? null : text, isTruncated: false, isBinary };
+      const blob = repo.git.filesAt(expression.slice(0, colon)).get(expression.slice(colon + 1));
+      result[m[1] ?? ''] = blob === undefined ? null : blobJson(repo, blob);
     }
     return { status: 200, data: { data: { repository: result } } };
+  }
+
+  #snapshot(repo: MemoryRepository, variables: Record<string, unknown>): Reply {
+    const configPath = String(variables.configPath);
+    const commitWithConfig = (r: MemoryRepository) => {
+      const sha = r.refs.get(r.defaultBranch);
+      const commit = sha ? r.git.commits.get(sha) : undefined;
+      if (!commit) return null;
+      const blob = r.git.trees.get(commit.tree)?.get(configPath);
+      return { name: r.defaultBranch, target: { oid: commit.sha, tree: { oid: commit.tree }, file: blob === undefined ? null : { object: { __typename: 'Blob', ...blobJson(r, blob) } } } };
+    };
+    const botBranch = String(variables.botRef).replace(/^refs\/heads\//, '');
+    const botSha = repo.refs.get(botBranch);
+    const botCommit = botSha ? repo.git.commits.get(botSha) : undefined;
+    const pulls = repo.pulls.filter((p) => p.head === String(variables.botBranch)).sort((a, b) => b.createdAt - a.createdAt).slice(0, 10);
+    const issues = repo.issues.filter((i) => i.state === 'open').reverse().slice(0, 100);
+    const data = {
+      repository: {
+        id: repo.nodeId,
+        defaultBranchRef: commitWithConfig(repo),
+        botBranch: botCommit ? { target: { oid: botCommit.sha, tree: { oid: botCommit.tree } } } : null,
+        pullRequests: { nodes: pulls.map((p) => pullRequestNode(repo, p)) },
+        issues: { nodes: issues.map((i) => ({ number: i.number, body: i.body, author: actorJson(i.user) })) },
+      },
+      organizationConfig: null as unknown,
+    };
+    const org = this.repositories.get(`${repo.owner}/.github`);
+    if (!org) return graphqlErrors(data, [notFoundError(['organizationConfig'], `${repo.owner}/.github`)]);
+    const orgHead = commitWithConfig(org);
+    data.organizationConfig = { defaultBranchRef: orgHead ? { target: { file: orgHead.target.file } } : null };
+    return { status: 200, data: { data } };
+  }
+
+  /** `createRef`, then `createCommitOnBranch`, in order, each failing on its own as GitHub's mutations do. */
+  #createBranchWithCommit(variables: Record<string, unknown>): Reply {
+    const repo = [...this.repositories.values()].find((r) => r.nodeId === variables.repositoryId);
+    if (!repo) return graphqlErrors({ createRef: null, createCommitOnBranch: null }, [{ type: 'NOT_FOUND', path: ['createRef'], message: `Could not resolve to a node with the global id of '${String(variables.repositoryId)}'` }]);
+    const errors: Record<string, unknown>[] = [];
+    const data: Record<string, unknown> = {};
+    const ref = String(variables.ref);
+    const branch = ref.replace(/^refs\/heads\//, '');
+    const base = String(variables.base);
+    if (repo.refs.has(branch)) {
+      data.createRef = null;
+      errors.push({ type: 'UNPROCESSABLE', path: ['createRef'], message: `A ref named "${ref}" already exists in the repository.` });
+    } else if (!repo.git.commits.has(base)) {
+      data.createRef = null;
+      errors.push({ type: 'UNPROCESSABLE', path: ['createRef'], message: 'Object does not exist' });
+    } else {
+      repo.refs.set(branch, base);
+      data.createRef = { ref: { name: branch } };
+    }
+    const target = variables.branch as { repositoryNameWithOwner?: string; branchName?: string };
+    const into = this.repositories.get(target.repositoryNameWithOwner ?? '');
+    const head = into?.refs.get(target.branchName ?? '');
+    if (!into || head === undefined) {
+      data.createCommitOnBranch = null;
+      errors.push({ type: 'NOT_FOUND', path: ['createCommitOnBranch'], message: `Could not resolve to a Ref named "${target.branchName ?? ''}"` });
+    } else if (head !== base) {
+      data.createCommitOnBranch = null;
+      errors.push({ type: 'STALE_DATA', path: ['createCommitOnBranch'], message: `Expected branch to point to "${base}" but it did not.  Pull and try again.` });
+    } else {
+      const changes = variables.changes as { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] };
+      const parent = into.git.commits.get(head);
+      const files = new Map(into.git.trees.get(parent?.tree ?? '') ?? []);
+      const modes = new Map(into.git.modesOf(parent?.tree ?? ''));
+      for (const d of changes.deletions ?? []) {
+        files.delete(d.path);
+        modes.delete(d.path);
+      }
+      for (const a of changes.additions ?? []) {
+        files.set(a.path, into.git.blob(new Uint8Array(Buffer.from(a.contents, 'base64'))));
+        modes.delete(a.path);
+      }
+      const message = variables.message as { headline: string; body?: string };
+      // Authored by the app; committed and signed by GitHub (web-flow), as every API commit of an app is.
+      const sha = into.git.commit(into.git.tree(files, modes), [head], message.body ? `${message.headline}\n\n${message.body}` : message.headline, BOT_LOGIN, 'web-flow', true);
+      into.refs.set(target.branchName ?? '', sha);
+      data.createCommitOnBranch = { commit: { oid: sha } };
+    }
+    return errors.length > 0 ? graphqlErrors(data, errors) : { status: 200, data: { data } };
   }
 
   #minimize(nodeId: string): Reply {
@@ -290,7 +391,7 @@ export class MemoryGitHub {
         return { status: 200, data: { data: { minimizeComment: { minimizedComment: { isMinimized: true } } } } };
       }
     }
-    return { status: 200, data: { data: null, errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${nodeId}'` }] } };
+    return graphqlErrors({ minimizeComment: null }, [{ type: 'NOT_FOUND', path: ['minimizeComment'], message: `Could not resolve to a node with the global id of '${nodeId}'` }]);
   }
 
   #define(method: string, pattern: string, handler: Handler): void {
@@ -305,6 +406,10 @@ export class MemoryGitHub {
       const sha = repo.refs.get(m[3] ?? '');
       const commit = sha ? repo.git.commits.get(sha) : undefined;
       return commit ? { status: 200, data: { name: m[3], commit: { sha: commit.sha, commit: { tree: { sha: commit.tree }, message: commit.message } }, protected: false } } : notFound('Branch not found');
+    });
+    r('GET', '/git/blobs/:sha', (repo, m) => {
+      const bytes = repo.git.bytesOf(m[3] ?? '');
+      return bytes ? { status: 200, data: { sha: m[3], node_id: '', url: '', size: bytes.length, encoding: 'base64', content: bytes.toString('base64') } } : notFound();
     });
     r('GET', '/git/trees/:sha', (repo, m, req) => treeJson(repo, m[3] ?? '', req.query.recursive !== undefined));
     r('POST', '/git/trees', (repo, _m, req) => {
@@ -478,6 +583,44 @@ export class MemoryGitHub {
   }
 }
 
+/** The kind and name of a GraphQL request's operation (the app names every document). */
+export function graphqlOperation(body: unknown): { kind: 'query' | 'mutation'; name: string } | undefined {
+  const match = /^\s*(query|mutation)\s+(\w+)/.exec(String((body as { query?: unknown } | undefined)?.query ?? ''));
+  return match ? { kind: match[1] === 'mutation' ? 'mutation' : 'query', name: match[2] ?? '' } : undefined;
+}
+
+function graphqlErrors(data: unknown, errors: readonly Record<string, unknown>[]): Reply {
+  return { status: 200, data: { data, errors } };
+}
+
+function notFoundError(path: readonly string[], fullName: string): Record<string, unknown> {
+  return { type: 'NOT_FOUND', path, message: `Could not resolve to a Repository with the name '${fullName}'.` };
+}
+
+/**
+ * A Blob as GraphQL gives it: `byteSize` of the bytes, `text` decoded lossily (U+FFFD for bytes that are not
+ * UTF-8), no text for a blob with NUL bytes (GitHub calls it binary).
+ */
+function blobJson(repo: MemoryRepository, sha: string) {
+  const bytes = repo.git.bytesOf(sha) ?? Buffer.alloc(0);
+  const isBinary = bytes.includes(0);
+  return { byteSize: bytes.length, text: isBinary ? null : (repo.git.blobs.get(sha) ?? ''), isTruncated: false, isBinary };
+}
+
+/** An Actor: GraphQL names a Bot without the `[bot]` suffix REST gives its login. */
+function actorJson(login: string) {
+  return login.endsWith('[bot]') ? { __typename: 'Bot', login: login.slice(0, -'[bot]'.length) } : { __typename: 'User', login };
+}
+
+function pullRequestNode(repo: MemoryRepository, p: PullRequestRecord) {
+  const headRepository = p.headRepository ?? repo.fullName;
+  return {
+    number: p.number, state: p.merged ? 'MERGED' : p.state === 'open' ? 'OPEN' : 'CLOSED', merged: p.merged, title: p.title, body: p.body,
+    url: `https://github.com/${repo.fullName}/pull/${p.number}`, headRefName: p.head, headRefOid: repo.refs.get(p.head) ?? '',
+    headRepository: { nameWithOwner: headRepository }, headRepositoryOwner: { login: headRepository.split('/')[0] ?? '' }, author: actorJson(p.author ?? BOT_LOGIN),
+  };
+}
+
 function notFound(message = 'Not Found'): Reply {
   return { status: 404, data: { message } };
 }
@@ -533,7 +676,7 @@ function treeJson(repo: MemoryRepository, sha: string, recursive: boolean): Repl
   const entries = [...files].map(([path, sha]) => {
     const mode = modes.get(path) ?? '100644';
     // As GitHub lists them: a submodule is a `commit` entry without a size; a link is a blob holding its target.
-    return mode === '160000' ? { path, mode, type: 'commit', sha } : { path, mode, type: 'blob', sha, size: repo.git.blobs.get(sha)?.length ?? 0 };
+    return mode === '160000' ? { path, mode, type: 'commit', sha } : { path, mode, type: 'blob', sha, size: repo.git.bytesOf(sha)?.length ?? 0 };
   });
   if (recursive) {
     const shown = repo.truncateTrees ? entries.slice(0, Math.floor(entries.length / 2)) : entries;
