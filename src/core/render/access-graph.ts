@@ -66,15 +66,14 @@ export interface AccessGraph {
 /** The section of the pull request body. */
 export function accessGraphMarkdown(plan: MigrationPlan): string {
   const title = '### Who may call whom after merging';
-  const graph = accessGraph(plan);
-  if (graph.edges === 0) return `${title}\n\nNo meshed workload accepts requests from anyone in this repository.`;
-  const built = buildGraph(plan, graph.level);
+  const { graph, mermaid } = fittingGraph(plan);
+  if (graph.edges.length === 0) return `${title}\n\nNo meshed workload accepts requests from anyone in this repository.`;
   const lines = [title, ''];
   if (graph.level === 'namespace') lines.push(`Collapsed to namespaces: ${plan.verification.pairs.length} (source → workload:port) pairs are too many to draw one by one.`, '');
-  if (graph.mermaid) lines.push(`\`\`\`mermaid\n${graph.mermaid}\n\`\`\``, '', LEGEND);
-  else lines.push(`Too large to draw (${graph.edges} namespace → namespace edges): the graph is in the list below.`);
+  if (mermaid) lines.push(`\`\`\`mermaid\n${mermaid}\n\`\`\``, '', LEGEND);
+  else lines.push(`Too large to draw (${graph.edges.length} namespace → namespace edges): the graph is in the list below.`);
   if (plan.phases && plan.phases.length > 0) lines.push('', 'Each namespace is numbered with the phase that moves it to Linkerd.');
-  lines.push('', collapsedText(built));
+  lines.push('', collapsedText(graph));
   return lines.join('\n');
 }
 
@@ -82,14 +81,20 @@ const LEGEND = 'Black arrows: allowed before and after. Red dashed: allowed befo
 
 /** The diagram alone, at the level that fits (exported for the tests that draw it in a browser). */
 export function accessGraph(plan: MigrationPlan): AccessGraph {
+  const { graph, mermaid } = fittingGraph(plan);
+  return { level: graph.level, ...(mermaid !== undefined ? { mermaid } : {}), edges: graph.edges.length };
+}
+
+/** One edge per pair when that fits, else namespace → namespace edges; no diagram when even those do not fit. */
+function fittingGraph(plan: MigrationPlan): { graph: Graph; mermaid?: string } {
   const detailed = buildGraph(plan, 'workload');
-  if (detailed.edges.length === 0) return { level: 'workload', edges: 0 };
+  if (detailed.edges.length === 0) return { graph: detailed };
   const detailedText = renderMermaid(detailed);
-  if (detailed.edges.length <= GRAPH_LIMITS.workloadEdges && detailedText.length <= GRAPH_LIMITS.diagramChars) return { level: 'workload', mermaid: detailedText, edges: detailed.edges.length };
+  if (detailed.edges.length <= GRAPH_LIMITS.workloadEdges && detailedText.length <= GRAPH_LIMITS.diagramChars) return { graph: detailed, mermaid: detailedText };
   const collapsed = buildGraph(plan, 'namespace');
   const text = renderMermaid(collapsed);
   const fits = collapsed.edges.length <= GRAPH_LIMITS.namespaceEdges && text.length <= GRAPH_LIMITS.diagramChars;
-  return { level: 'namespace', ...(fits ? { mermaid: text } : {}), edges: collapsed.edges.length };
+  return { graph: collapsed, ...(fits ? { mermaid: text } : {}) };
 }
 
 function verdictOf(pair: AccessPair, change: AccessChange | undefined): EdgeVerdict | undefined {
