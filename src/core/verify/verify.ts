@@ -200,7 +200,8 @@ function compareView(
       requests++;
       const osm = osmMeshed ? osmAllows(osmWorld, request, workload, ports) : { allowed: true, reason: 'no OSM sidecar' };
       const linkerd = linkerdDecision(world, request, migrated, injection, osm);
-      if (osm.allowed || linkerd.allowed) recordPair(pairs, request, osm.allowed, linkerd.allowed);
+      // The graph of who may call whom is drawn from the deployed base view only.
+      if (unit === undefined && (osm.allowed || linkerd.allowed)) recordPair(pairs, request, osm.allowed, linkerd.allowed);
       if (osm.allowed === linkerd.allowed) continue;
       differs = true;
       differences.push({ request, osm, linkerd, coveredBy: cover(request, { osm, linkerd }), ...(unit !== undefined ? { unit } : {}) });
