@@ -22,8 +22,8 @@ export async function publishReview(port: RepositoryPort, botLogin: string, plan
   const patches = await port.pullRequestPatches(pr.number);
   // Only warnings and errors interrupt a reviewer inline; notes on lines the PR leaves alone go to the check run, and
   // every finding is listed in the PR body anyway.
-  const placement = placeFindings(plan.findings.filter((f) => f.severity !== 'info'), plan.files, patches);
-  const notes = placeFindings(plan.findings.filter((f) => f.severity === 'info'), plan.files, patches);
+  const placement = placeFindings(plan.findings.filter((f) => f.severity !== 'info'), plan.files, patches, plan.resources);
+  const notes = placeFindings(plan.findings.filter((f) => f.severity === 'info'), plan.files, patches, plan.resources);
   const annotations = [...placement.annotations, ...notes.annotations];
   const wanted = new Map(placement.comments.map((c) => [c.fingerprint, c]));
   const posted = new Set<string>();

@@ -32,7 +32,7 @@ describe('renderPullRequest', () => {
   it('leads with the access changes: the pairs OSM allowed that this PR denies first, each under what explains it', () => {
     const { body } = renderPullRequest(plan, context);
     const headings = [...body.matchAll(/^### (.+)$/gm)].map((m) => m[1]);
-    expect(headings.slice(0, 3)).toEqual(['Access changes', 'Before you merge', 'Findings']);
+    expect(headings.slice(0, 4)).toEqual(['Access changes', 'Before you merge', 'Who may call whom after merging', 'Findings']);
     const access = body.slice(body.indexOf('### Access changes'), body.indexOf('### Before you merge'));
     expect(access).toContain('**2 denied after merging** that OSM allowed, 12 allowed after merging');
     const denied = access.indexOf('🛑 **Allowed before, denied after**: Ingress controller Service not in the repository');

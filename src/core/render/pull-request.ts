@@ -4,6 +4,7 @@ import type { Finding, Severity } from '../findings/finding.ts';
 import { docsUrlFor } from '../findings/finding.ts';
 import type { MigrationPlan } from '../plan/types.ts';
 import { accessChangesMarkdown, beforeYouMergeMarkdown } from './access-changes.ts';
+import { accessGraphMarkdown } from './access-graph.ts';
 import { escapeMarkdown, escapeMarkdownLines, inlineCode } from './markdown.ts';
 
 /** GitHub rejects bodies over 65,536 characters; the rest is kept for the caller's hidden state block. */
@@ -30,13 +31,13 @@ export function pullRequestTitle(plan: MigrationPlan): string {
 
 /**
  * The pull request's description, most urgent first: the access changes (who loses or gains access), the steps that
- * prevent an outage or a hole before merging, the findings, then what was found and changes, the strategy, the
+ * prevent an outage or a hole before merging, the graph of who may call whom after merging, the findings, then what was found and changes, the strategy, the
  * equivalence check and the commands. Findings that overflow are summarised so the whole stays under GitHub's limit
  * with room for the caller's state block.
  */
 export function renderPullRequest(plan: MigrationPlan, context: PullRequestContext): PullRequestText {
   const budget = PULL_REQUEST_BODY_LIMIT - RESERVED_FOR_CALLER;
-  const before = [intro(plan), accessChangesMarkdown(plan), beforeYouMergeMarkdown(plan)];
+  const before = [intro(plan), accessChangesMarkdown(plan), beforeYouMergeMarkdown(plan), accessGraphMarkdown(plan)];
   const after = [foundTable(plan), changes(plan), strategy(plan), verification(plan), context.commandHelp];
   const fixedLength = [...before, ...after].reduce((n, s) => n + s.length + 2, 0);
   const findingsSection = findingsMarkdown(plan.findings, context, Math.max(budget - fixedLength, 1_000));

@@ -83,6 +83,25 @@ export interface AccessChange {
   readonly unit?: string;
 }
 
+/**
+ * One (source → destination workload:port) pair of the deployed base view that either mesh allows for at least one
+ * of its requests: who may call whom before and after the migration (the PR's access graph).
+ */
+export interface AccessPair {
+  /** As `describeSource` names it (`<sa>.<namespace>`, `unmeshed`, `kubelet`, `ingress:…`). */
+  readonly source: string;
+  readonly sourceKind: RequestSource['kind'];
+  /** The namespace of a meshed identity (an ingress controller's once meshed); absent for other sources. */
+  readonly sourceNamespace?: string;
+  readonly namespace: string;
+  readonly workload: string;
+  readonly port: number;
+  /** OSM allowed some of its requests before the migration. */
+  readonly osm: boolean;
+  /** Linkerd allows some of its requests after the migration. */
+  readonly linkerd: boolean;
+}
+
 /** What verify could not decide from the repository, and says instead of assuming. */
 export type VerificationUnknown = (
   | { readonly kind: 'namespace-unknown'; readonly workload: string; readonly file: string }
@@ -111,6 +130,8 @@ export interface VerificationReport {
   readonly unknowns: readonly VerificationUnknown[];
   /** The overlays judged on their own builds (the deployed base view is the rest of the totals). */
   readonly units: readonly UnitVerification[];
+  /** The base view's pairs that either mesh allows, sorted by destination then source. */
+  readonly pairs: readonly AccessPair[];
 }
 
 export function describeSource(source: RequestSource): string {

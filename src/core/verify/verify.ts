@@ -16,7 +16,7 @@ import { readOsmAccess } from './osm-access.ts';
 import { ingressSources, readOsmIngress } from './osm-ingress.ts';
 import { requestsFor, sourceIdentities } from './requests.ts';
 import {
-  describeSource, type AccessChange, type AccessRequest, type Decision, type Difference, type RequestSource, type UnitVerification, type VerificationReport,
+  describeSource, type AccessChange, type AccessPair, type AccessRequest, type Decision, type Difference, type RequestSource, type UnitVerification, type VerificationReport,
   type VerificationUnknown,
 } from './types.ts';
 
@@ -69,13 +69,14 @@ export function verify(input: VerifyInput): VerificationReport {
     units.push({ root: overlay.root, requests: view.requests, differences: view.differences.length, uncovered: view.differences.filter((d) => d.coveredBy.length === 0).length });
   }
   const uncovered = differences.filter((d) => d.coveredBy.length === 0);
-  return { requests, differences, uncovered, accessChanges: accessChanges(differences), unknowns, units };
+  return { requests, differences, uncovered, accessChanges: accessChanges(differences), unknowns, units, pairs: base.pairs };
 }
 
 interface ViewComparison {
   readonly requests: number;
   readonly differences: readonly Difference[];
   readonly unknowns: readonly VerificationUnknown[];
+  readonly pairs: readonly AccessPair[];
 }
 
 /**
@@ -155,6 +156,7 @@ function compareView(
   };
   const differences: Difference[] = [];
   const unknowns: VerificationUnknown[] = [];
+  const pairs = new Map<string, { -readonly [K in keyof AccessPair]: AccessPair[K] }>();
   let requests = 0;
   for (const workload of before.workloads) {
     const namespace = workload.namespace;
@@ -198,6 +200,8 @@ function compareView(
       requests++;
       const osm = osmMeshed ? osmAllows(osmWorld, request, workload, ports) : { allowed: true, reason: 'no OSM sidecar' };
       const linkerd = linkerdDecision(world, request, migrated, injection, osm);
+      // The graph of who may call whom is drawn from the deployed base view only.
+      if (unit === undefined && (osm.allowed || linkerd.allowed)) recordPair(pairs, request, osm.allowed, linkerd.allowed);
       if (osm.allowed === linkerd.allowed) continue;
       differs = true;
       differences.push({ request, osm, linkerd, coveredBy: cover(request, { osm, linkerd }), ...(unit !== undefined ? { unit } : {}) });
@@ -206,7 +210,26 @@ function compareView(
       unknowns.push({ kind: 'injection-unknown', namespace, workload: workload.name, reason: injection.reason });
     }
   }
-  return { requests, differences, unknowns };
+  return { requests, differences, unknowns, pairs: [...pairs.values()].sort(comparePairs) };
+}
+
+/** Counts a request towards its (source → workload:port) pair: a pair is allowed when any of its requests is. */
+function recordPair(pairs: Map<string, { -readonly [K in keyof AccessPair]: AccessPair[K] }>, request: AccessRequest, osm: boolean, linkerd: boolean): void {
+  const source = describeSource(request.source);
+  const key = `${source}\u0000${request.namespace}\u0000${request.workload}\u0000${request.port}`;
+  const known = pairs.get(key);
+  if (known) {
+    known.osm ||= osm;
+    known.linkerd ||= linkerd;
+    return;
+  }
+  const s = request.source;
+  const sourceNamespace = s.kind === 'meshed' ? s.namespace : s.kind === 'ingress' ? s.identity?.namespace : undefined;
+  pairs.set(key, { source, sourceKind: s.kind, ...(sourceNamespace !== undefined ? { sourceNamespace } : {}), namespace: request.namespace, workload: request.workload, port: request.port, osm, linkerd });
+}
+
+function comparePairs(a: AccessPair, b: AccessPair): number {
+  return a.namespace.localeCompare(b.namespace) || a.workload.localeCompare(b.workload) || a.port - b.port || a.source.localeCompare(b.source);
 }
 
 /**
