@@ -1,5 +1,5 @@
 /**
- * Writes docs/findings.md from the finding catalogue (src/core/findings/catalogue.ts).
+ * Writes docs/findings.md from the finding catalogue (src/core/findings/catalogue.ts, collected from every findings.ts).
  * `--check` fails (exit 1) when the committed file is stale, so CI keeps the two in step.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ const target = new URL('../docs/findings.md', import.meta.url);
 
 export function renderFindingsDoc(): string {
   const ids = Object.keys(catalogue).sort() as FindingId[];
-  const raisedBy = (id: FindingId) => rules.filter((r) => r.emits.includes(id)).map((r) => `\`${r.id}\``);
+  const raisedBy = (id: FindingId) => rules.filter((r) => Object.hasOwn(r.raises, id)).map((r) => `\`${r.id}\``);
   const lines = [
     '# Findings',
     '',

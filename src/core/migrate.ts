@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
-import { finding, sortFindings, type Finding } from './findings/finding.ts';
+import { sortFindings, type Finding } from './findings/finding.ts';
+import { finding } from './migrate-findings.ts';
 import { buildInventory, inventoryOf } from './inventory/inventory.ts';
 import { buildKustomizations } from './inventory/kustomize-build.ts';
 import { scriptNamespaceFindings } from './inventory/script-applies.ts';
@@ -202,9 +203,10 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, dep
  */
 function conditional(f: Finding, ownFiles: ReadonlySet<string>, versionFile: string): Finding {
   const message = ownFiles.has(f.file) ? f.message : `${f.message} (When ${versionFile} is the version applied.)`;
-  return finding(f.id, { file: f.file, line: f.line }, {
-    message, remediation: f.remediation, resource: f.resource, ...(f.suggestion ? { suggestion: f.suggestion } : {}),
-  });
+  return {
+    id: f.id, severity: f.severity, file: f.file, line: f.line, resource: f.resource, message, remediation: f.remediation,
+    docsUrl: f.docsUrl, ...(f.suggestion ? { suggestion: f.suggestion } : {}),
+  };
 }
 
 function resourceKey(r: LinkerdResource): string {

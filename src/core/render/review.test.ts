@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { finding, type Finding } from '../findings/finding.ts';
+import { type Finding } from '../findings/finding.ts';
+import { finding } from '../rules/unhandled-findings.ts';
 import type { FileChange } from '../plan/types.ts';
 import { fileDiff } from './diff.ts';
 import { parsePatch, unchangedLineMap } from './patch-lines.ts';

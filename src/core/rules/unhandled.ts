@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './unhandled-findings.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { formatRef, type NodePath } from '../source.ts';
 import { asRecord, getIn } from '../values.ts';

@@ -1,4 +1,4 @@
-import { finding } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Workload } from '../../inventory/model.ts';
 import { httpProbePaths, planServers, type ServerPlan } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
@@ -21,10 +21,7 @@ export const DEFAULT_INBOUND_POLICY = 'config.linkerd.io/default-inbound-policy'
 export const defaultPolicyRule = defineRule({
   id: 'default-policy',
   consumes: [],
-  emits: [
-    'mesh-mode/default-deny', 'mesh-mode/default-authenticated', 'mesh-mode/default-deny-unplaced', 'probes/open-to-all-networks',
-    'probes/tcp-probe-always-passes',
-  ],
+  raises,
   translate: translateDefaultPolicy,
 });
 

@@ -1,4 +1,4 @@
-import { finding } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Service, ServicePort } from '../../inventory/model.ts';
 import { atLeast } from '../../options.ts';
 import { formatRef } from '../../source.ts';
@@ -19,7 +19,7 @@ const OPAQUE_PORTS = 'config.linkerd.io/opaque-ports';
 export const servicePortsRule = defineRule({
   id: 'service-ports',
   consumes: ['Service appProtocol'],
-  emits: ['service-ports/app-protocol-rewritten', 'service-ports/server-first-opaque', 'service-ports/already-opaque', 'service-ports/unsupported-protocol'],
+  raises,
   translate: translateServicePorts,
 });
 

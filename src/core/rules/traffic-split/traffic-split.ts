@@ -1,4 +1,4 @@
-import { finding } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Inventory, K8sObject, Service } from '../../inventory/model.ts';
 import type { RouteMatch } from '../../linkerd/build.ts';
 import { GENERATED_BY_LABEL, type LinkerdResource } from '../../linkerd/resources.ts';
@@ -21,11 +21,7 @@ export const trafficSplitRule = defineRule({
   consumes: ['TrafficSplit'],
   // matches: v1alpha3/v1alpha4 (osm-edge) references to HTTPRouteGroups.
   fields: { TrafficSplit: ['spec.service', 'spec.backends[].service', 'spec.backends[].weight', 'spec.matches[].kind', 'spec.matches[].name', 'spec.matches[].apiGroup'] },
-  emits: [
-    'traffic-split/translated', 'traffic-split/linkerd-smi-extension', 'traffic-split/never-served-version',
-    'traffic-split/apex-service-not-found', 'traffic-split/backend-port-mismatch', 'traffic-split/invalid-weights',
-    'traffic-split/duplicate-apex', 'traffic-split/unsupported-target',
-  ],
+  raises,
   translate: translateTrafficSplits,
 });
 

@@ -1,4 +1,5 @@
-import { finding, hash53 } from '../../findings/finding.ts';
+import { hash53 } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
 import {
   buildAuthorizationPolicy,
@@ -41,18 +42,7 @@ export const trafficTargetRule = defineRule({
     HTTPRouteGroup: ['spec.matches[].name', 'spec.matches[].pathRegex', 'spec.matches[].methods', 'spec.matches[].headers'],
     TCPRoute: ['spec.matches.ports'],
   },
-  emits: [
-    'traffic-target/unserved-version', 'traffic-target/destination-port-ignored', 'traffic-target/rule-without-matches',
-    'traffic-target/invalid-rule-kind', 'traffic-target/http-rules-on-tcp-port', 'traffic-target/tcp-route-port-scope',
-    'traffic-target/port-not-exposed', 'traffic-target/destination-without-workload', 'traffic-target/namespace-mismatch', 'traffic-target/namespace-condition',
-    'traffic-target/route-group-not-found', 'traffic-target/tcp-route-not-found', 'traffic-target/match-name-not-found',
-    'traffic-target/source-kind-unsupported', 'traffic-target/source-namespace-missing', 'traffic-target/path-regex-translated',
-    'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
-    'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/overlap-intersection', 'traffic-target/prefix-as-regex',
-    'traffic-target/empty-header-value', 'traffic-target/grpc-port',
-    'traffic-target/unreferenced-spec', 'mesh-mode/permissive-audit', 'mesh-mode/permissive-authenticated', 'mesh-mode/audit-unavailable',
-    'mesh-mode/access-policy-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
-  ],
+  raises,
   translate: translateTrafficTargets,
 });
 
