@@ -269,7 +269,7 @@ function uncoveredFindings(inventory: Inventory, report: VerificationReport): Fi
     const at = workload ? workload.object.locate(['metadata', 'name']) : { file: '', line: 0 };
     findings.push(finding('verify/uncovered-difference', at, {
       resource: `${r.namespace}/${r.workload}`,
-      message: `${d.unit !== undefined ? `In what ${d.unit} deploys (its patches applied): ` : ''}${describeSource(r.source)} → ${r.workload}:${r.port} ${what}: OSM ${d.osm.allowed ? 'allowed' : 'denied'} it (${d.osm.reason}), Linkerd would ${d.linkerd.allowed ? 'allow' : 'deny'} it (${d.linkerd.reason}).`,
+      message: { unitClause: d.unit !== undefined ? `In what ${d.unit} deploys (its patches applied): ` : '', describeSource: describeSource(r.source), workload: r.workload, port: r.port, what, allowed: d.osm.allowed, reason: d.osm.reason, allowed2: d.linkerd.allowed, reason2: d.linkerd.reason },
     }));
   }
   return findings;

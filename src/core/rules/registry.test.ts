@@ -38,7 +38,7 @@ describe('rule registry', () => {
 
   it('makes a new OSM kind one folder: a rule, its findings.ts and README.md, registered with the findings it declares', async () => {
     for (const folder of ruleFolders()) {
-      for (const file of [`${folder}.ts`, 'findings.ts']) expect(existsSync(`${RULES_DIR}/${folder}/${file}`), `${folder}/${file}`).toBe(true);
+      for (const file of [`${folder}.ts`, 'findings.ts', 'README.md']) expect(existsSync(`${RULES_DIR}/${folder}/${file}`), `${folder}/${file}`).toBe(true);
       const module = await import(`./${folder}/findings.ts`) as Record<string, unknown>;
       const rule = rules.find((r) => r.id === folder);
       // The registry line carries the folder's findings into the catalogue: `raises` is the one findings.ts exports.

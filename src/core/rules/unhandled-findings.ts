@@ -7,7 +7,7 @@ export const unhandledFindings = defineFindings({
     severity: 'warning',
     title: 'OSM or SMI kind not translated',
     remediation: 'No rule of this version translates this kind; the object is kept and must be migrated by hand (see the README table).',
-    message: verbatim,
+    message: ({ refKind, ref, apiVersion }: { refKind: string; ref: string; apiVersion: string }) => `${refKind} ${ref} (${apiVersion}) is not translated by this version: it is kept as it is.`,
   },
   'unhandled/osm-annotation': {
     severity: 'warning',
@@ -19,7 +19,7 @@ export const unhandledFindings = defineFindings({
     severity: 'warning',
     title: 'Field of an OSM object not translated',
     remediation: 'The rule for this kind does not know this field (a newer or forked OSM spelling, or a typo OSM ignored). Check what it did in your OSM version and add the Linkerd equivalent by hand.',
-    message: verbatim,
+    message: ({ shape, ref }: { shape: string; ref: string }) => `${shape} of ${ref} is not a field this version translates: it is dropped from the Linkerd output.`,
   },
 });
 
