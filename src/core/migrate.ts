@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
-import { finding, sortFindings, type Finding } from './findings/finding.ts';
+import { sortFindings, type Finding } from './findings/finding.ts';
+import { finding } from './migrate-findings.ts';
 import { buildInventory, inventoryOf } from './inventory/inventory.ts';
 import { buildKustomizations } from './inventory/kustomize-build.ts';
 import { scriptNamespaceFindings } from './inventory/script-applies.ts';
@@ -202,9 +203,10 @@ function translateViews(views: readonly TranslationView[], whole: Inventory, dep
  */
 function conditional(f: Finding, ownFiles: ReadonlySet<string>, versionFile: string): Finding {
   const message = ownFiles.has(f.file) ? f.message : `${f.message} (When ${versionFile} is the version applied.)`;
-  return finding(f.id, { file: f.file, line: f.line }, {
-    message, remediation: f.remediation, resource: f.resource, ...(f.suggestion ? { suggestion: f.suggestion } : {}),
-  });
+  return {
+    id: f.id, severity: f.severity, file: f.file, line: f.line, resource: f.resource, message, remediation: f.remediation,
+    docsUrl: f.docsUrl, ...(f.suggestion ? { suggestion: f.suggestion } : {}),
+  };
 }
 
 function resourceKey(r: LinkerdResource): string {
@@ -267,7 +269,7 @@ function uncoveredFindings(inventory: Inventory, report: VerificationReport): Fi
     const at = workload ? workload.object.locate(['metadata', 'name']) : { file: '', line: 0 };
     findings.push(finding('verify/uncovered-difference', at, {
       resource: `${r.namespace}/${r.workload}`,
-      message: `${d.unit !== undefined ? `In what ${d.unit} deploys (its patches applied): ` : ''}${describeSource(r.source)} → ${r.workload}:${r.port} ${what}: OSM ${d.osm.allowed ? 'allowed' : 'denied'} it (${d.osm.reason}), Linkerd would ${d.linkerd.allowed ? 'allow' : 'deny'} it (${d.linkerd.reason}).`,
+      message: { unitClause: d.unit !== undefined ? `In what ${d.unit} deploys (its patches applied): ` : '', describeSource: describeSource(r.source), workload: r.workload, port: r.port, what, allowed: d.osm.allowed, reason: d.osm.reason, allowed2: d.linkerd.allowed, reason2: d.linkerd.reason },
     }));
   }
   return findings;

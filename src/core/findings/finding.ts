@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../source.ts';
-import { catalogue, type FindingId } from './catalogue.ts';
+import type { FindingId } from './catalogue.ts';
+import { docsAnchor, type FindingSet, type FindingSpec, type MessageArgs } from './define.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -48,32 +49,42 @@ export interface Finding {
 export const FINDINGS_DOCS = 'https://github.com/osm2linkerd/osm2linkerd/blob/main/docs/findings.md';
 
 export function docsUrlFor(id: FindingId): string {
-  return `${FINDINGS_DOCS}#${id.replace(/[^a-z0-9-]/g, '')}`;
+  return `${FINDINGS_DOCS}#${docsAnchor(id)}`;
 }
 
-export interface FindingDetails {
-  readonly message: string;
-  /** Defaults to the catalogue's remediation text. */
+export interface FindingDetails<Args> {
+  /** The arguments of the id's message builder (its findings.ts declares them). */
+  readonly message: Args;
+  /** Defaults to the declared remediation text. */
   readonly remediation?: string;
   readonly resource?: string;
   readonly suggestion?: Suggestion;
   readonly affects?: readonly DifferenceScope[];
 }
 
-/** Builds a finding: severity and docs come from the catalogue, so a rule cannot disagree with it. */
-export function finding(id: FindingId, at: SourceLocation, details: FindingDetails): Finding {
-  const entry = catalogue[id];
-  return {
-    id,
-    severity: entry.severity,
-    file: at.file,
-    line: at.line,
-    resource: details.resource ?? '',
-    message: details.message,
-    remediation: details.remediation ?? entry.remediation,
-    docsUrl: docsUrlFor(id),
-    ...(details.suggestion ? { suggestion: details.suggestion } : {}),
-    ...(details.affects ? { affects: details.affects } : {}),
+/** Builds a finding of one of a module's ids: severity, docs and the message's wording come from its declaration. */
+export type Finder<Set extends FindingSet> = <Id extends keyof Set & string>(id: Id, at: SourceLocation, details: FindingDetails<MessageArgs<Set[Id]>>) => Finding;
+
+/** The `finding(...)` of a module that raises the findings of `set`, so a rule cannot disagree with their declaration. */
+export function finderFor<const Set extends FindingSet>(set: Set): Finder<Set> {
+  return (id, at, details) => {
+    // Id is a key of Set, so the spec exists; its builder's parameter is `never` in FindingSet, and the Finder's
+    // signature already tied `details.message` to it.
+    const spec = set[id] as FindingSpec<never>;
+    const message = (spec.message as (args: unknown) => string)(details.message);
+    return {
+      // Every set a finder is built from is collected into the catalogue (registry.test.ts checks it).
+      id: id as string as FindingId,
+      severity: spec.severity,
+      file: at.file,
+      line: at.line,
+      resource: details.resource ?? '',
+      message,
+      remediation: details.remediation ?? spec.remediation,
+      docsUrl: `${FINDINGS_DOCS}#${docsAnchor(id)}`,
+      ...(details.suggestion ? { suggestion: details.suggestion } : {}),
+      ...(details.affects ? { affects: details.affects } : {}),
+    };
   };
 }
 

@@ -1,6 +1,7 @@
 import type { LoadResult, LoadedDocument } from '../load/load.ts';
 import { locate } from '../load/load.ts';
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { apiGroup, type ObjectRef } from '../source.ts';
 import { asRecord, asString, isRecord } from '../values.ts';
 import { isKustomizationFile, kustomizationFindings, namespacesByFile, patchFiles, readKustomization, resourceFiles } from './kustomize.ts';

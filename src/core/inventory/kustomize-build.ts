@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { locate, type LoadedDocument } from '../load/load.ts';
 import type { SourceLocation } from '../source.ts';
 import { asRecord, asStringMap, isRecord } from '../values.ts';

@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { locate, type LoadedDocument } from '../load/load.ts';
 import type { Kustomization, KustomizePatch, PatchTarget } from './model.ts';
 

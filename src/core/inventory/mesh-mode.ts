@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import type { MigrationOptions } from '../options.ts';
 import { formatRef } from '../source.ts';
 import { asRecord, asString, getIn, isRecord } from '../values.ts';

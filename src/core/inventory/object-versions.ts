@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { formatRef } from '../source.ts';
 import { isNamespaced } from './inventory.ts';
 import { dirname } from './kustomize.ts';

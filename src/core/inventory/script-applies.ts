@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import type { LoadResult } from '../load/load.ts';
 import { formatRef } from '../source.ts';
 import { dirname, joinPath } from './kustomize.ts';

@@ -1,4 +1,5 @@
-import { finding, hash53, type Finding } from '../findings/finding.ts';
+import { hash53, type Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { readLabelSelector, selectorSelects } from '../inventory/label-selector.ts';
 import type { MeshMode } from '../inventory/mesh-mode.ts';
 import type { Inventory, K8sObject, LabelSelector, Workload } from '../inventory/model.ts';

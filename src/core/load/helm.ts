@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 
 const TEMPLATE_DIRECTIVE = /\{\{-?\s*[^}]*\}\}/;
 const OSM_MARKER = /openservicemesh\.io|smi-spec\.io|kind:\s*(TrafficTarget|HTTPRouteGroup|TCPRoute|TrafficSplit|IngressBackend|Egress|UpstreamTrafficSetting|Retry|MeshConfig)\b/;

@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, isNode, type Document } from 'yaml';
 import type { NodePath, RepositoryFiles, SourceLocation } from '../source.ts';
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { isHelmTemplate, helmTemplateFindings } from './helm.ts';
 import { dropInvalidNumbers } from './numbers.ts';
 

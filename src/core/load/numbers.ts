@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { apiGroup, type NodePath } from '../source.ts';
 import { isRecord } from '../values.ts';
 import { locate, type LoadedDocument } from './load.ts';

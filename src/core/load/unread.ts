@@ -1,5 +1,5 @@
-import type { FindingId } from '../findings/catalogue.ts';
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding, type RaisedId as FindingId } from './findings.ts';
 import type { FileChange } from '../plan/types.ts';
 import type { UnreadPaths, UnreadReason } from '../source.ts';
 

@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { inEffect } from './replaced-documents.ts';
 import { formatRef, type NodePath } from '../source.ts';
@@ -121,7 +122,7 @@ function withinMatchLimit(policies: readonly AccessPolicy[], findings: Finding[]
     const resource = formatRef(p.target.ref);
     findings.push(finding('traffic-target/too-many-matches', p.target.locate(['spec', 'rules']), {
       resource,
-      message: `ServiceAccount ${p.destination} in ${p.namespace ?? '(unknown namespace)'} has more than ${MAX_MATCHES_PER_DESTINATION} HTTP route matches; ${p.httpMatches.length - kept} of ${resource} were not translated, so Linkerd denies the requests only they allowed.`,
+      message: { destination: p.destination, namespace: p.namespace ?? '(unknown namespace)', maxMatchesPerDestination: MAX_MATCHES_PER_DESTINATION, httpMatchesCount: p.httpMatches.length - kept, resource },
       affects: [{ ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), serviceAccount: p.destination }],
     }));
     return { ...p, httpMatches: p.httpMatches.slice(0, kept) };
@@ -141,7 +142,7 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
   if (!SERVED_ACCESS.has(target.ref.apiVersion)) {
     findings.push(finding('traffic-target/unserved-version', target.locate(['apiVersion']), {
       resource,
-      message: `${resource} uses ${target.ref.apiVersion || 'no apiVersion'}; OSM v0.7+ serves only access.smi-spec.io/v1alpha3. It is translated as if it were v1alpha3.`,
+      message: { resource, apiVersion: target.ref.apiVersion || 'no apiVersion' },
     }));
   }
   const destination = asRecord(spec['destination']);
@@ -154,7 +155,7 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
   if (target.ref.namespace && destNamespace && target.ref.namespace !== destNamespace) {
     findings.push(finding('traffic-target/namespace-mismatch', at('destination', 'namespace'), {
       resource,
-      message: `${resource} is in namespace ${target.ref.namespace} but its destination is in ${destNamespace}: OSM dropped it.`,
+      message: { resource, refNamespace: target.ref.namespace, destNamespace },
     }));
     return undefined;
   }
@@ -163,7 +164,7 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
   if (target.ref.namespace === undefined && destNamespace) {
     findings.push(finding('traffic-target/namespace-condition', target.locate(['metadata']), {
       resource,
-      message: `${resource} names no namespace${target.candidateNamespaces.length > 1 ? ` (kustomizations place it in ${target.candidateNamespaces.join(', ')})` : ''}: OSM applied this TrafficTarget only in namespace ${destNamespace} = destination.namespace, and dropped it anywhere else. The generated resources carry no namespace either: apply them only in ${destNamespace}; applied elsewhere they would grant what OSM never did. What they allow depends on where they are applied, so verify cannot decide it.`,
+      message: { resource, candidateNamespacesCountClause: target.candidateNamespaces.length > 1 ? ` (kustomizations place it in ${target.candidateNamespaces.join(', ')})` : '', destNamespace },
       // Whatever verify finds on the destination depends on the namespace the file is applied in.
       affects: [{ namespace: destNamespace, serviceAccount: destinationName }],
     }));
@@ -171,7 +172,7 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
   if (destination['port'] !== undefined) {
     findings.push(finding('traffic-target/destination-port-ignored', at('destination', 'port'), {
       resource,
-      message: `${resource} sets destination.port ${String(destination['port'])}; OSM pruned it, so its sources reached every port of ${destinationName}. All ports stay allowed.`,
+      message: { resource, port: String(destination['port']), destinationName },
     }));
   }
   const rules = asArray(spec[rulesKey]).map(asRecord);
@@ -199,7 +200,7 @@ function readTarget(inventory: Inventory, target: K8sObject, findings: Finding[]
         // A TrafficTarget with a missing TCPRoute is left out of the L4 RBAC: its sources are denied (§2.3).
         findings.push(finding('traffic-target/tcp-route-not-found', at(rulesKey, i, 'name'), {
           resource,
-          message: `${resource} references TCPRoute ${name}, which is not in namespace ${namespace ?? '(unknown)'} in the repository: OSM denied all of its sources.`,
+          message: { resource, name, namespace: namespace ?? '(unknown)' },
         }));
         return undefined;
       }
@@ -234,7 +235,7 @@ function readSources(target: K8sObject, spec: Readonly<Record<string, unknown>>,
     if (kind !== 'ServiceAccount' || !name) {
       findings.push(finding('traffic-target/source-kind-unsupported', loc, {
         resource,
-        message: `${resource} source ${i + 1} is a ${kind}${name ? ` (${name})` : ''}: OSM only honoured ServiceAccount sources.`,
+        message: { resource, i: i + 1, kind, nameClause: name ? ` (${name})` : '' },
       }));
       return [];
     }
@@ -242,7 +243,7 @@ function readSources(target: K8sObject, spec: Readonly<Record<string, unknown>>,
     if (!sourceNamespace) {
       findings.push(finding('traffic-target/source-namespace-missing', loc, {
         resource,
-        message: `${resource} source ServiceAccount ${name} has no namespace: OSM's identity "${name}." matched no client${namespace ? ` (did you mean ${namespace}?)` : ''}.`,
+        message: { resource, name, namespaceClause: namespace ? ` (did you mean ${namespace}?)` : '' },
       }));
       return [];
     }
@@ -271,7 +272,7 @@ function readHttpRule(
   if (!group) {
     findings.push(finding('traffic-target/route-group-not-found', target.locate([...rulePath, 'name']), {
       resource,
-      message: `${resource} references HTTPRouteGroup ${groupName}, which is not in namespace ${namespace ?? '(unknown)'} in the repository: its matches allowed nothing.`,
+      message: { resource, groupName, namespace: namespace ?? '(unknown)' },
     }));
     return [];
   }
@@ -280,7 +281,7 @@ function readHttpRule(
   if (wanted.length === 0) {
     findings.push(finding('traffic-target/rule-without-matches', target.locate([...rulePath]), {
       resource,
-      message: `${resource} allows HTTPRouteGroup ${groupName} without naming matches: OSM allowed no HTTP request from this rule (the SMI spec says the opposite).`,
+      message: { resource, groupName },
     }));
     return [];
   }
@@ -290,7 +291,7 @@ function readHttpRule(
     if (match) return [match];
     findings.push(finding('traffic-target/match-name-not-found', target.locate([...rulePath, 'matches', i]), {
       resource,
-      message: `${resource} names match "${name}", which HTTPRouteGroup ${groupName} does not have: OSM dropped it.`,
+      message: { resource, name, groupName },
     }));
     return [];
   });

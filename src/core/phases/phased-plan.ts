@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { buildAuthorizationPolicy, buildNetworkAuthentication } from '../linkerd/build.ts';
 import type { GeneratedResource } from '../linkerd/resources.ts';
@@ -86,7 +87,7 @@ function outageFindings(input: PhasePlanInput, verify: PhaseVerification): Findi
     const what = r.http ? `${r.http.method} ${r.http.path}` : 'a TCP connection';
     seen.set(key, finding('phases/outage', workload?.object.locate(['metadata', 'name']) ?? { file: '', line: 0 }, {
       resource: `${r.namespace}/${r.workload}`,
-      message: `During this phase ${describeSource(r.source)} → ${r.workload}:${r.port} ${what} is denied (${d.linkerd.reason}); OSM allowed it before the migration (${d.osm.reason}).`,
+      message: { describeSource: describeSource(r.source), workload: r.workload, port: r.port, what, reason: d.linkerd.reason, reason2: d.osm.reason },
     }));
   }
   return [...seen.values()];
@@ -251,7 +252,7 @@ function bridgeFindings(input: PhasePlanInput, bridge: Bridge): Finding[] {
     finding('phases/osm-bridge-widens', at, {
       message: 'Until the lock-down phase, OSM runs in permissive mode with the egress passthrough: every OSM-meshed client may call every OSM-meshed server on any route (TrafficTargets are not enforced), and OSM-meshed clients may reach any destination outside the mesh. The lock-down phase removes OSM and enforces the translated policy.',
     }),
-    finding('phases/call-order', at, { message: `Namespaces move in this order, callees first: ${order || 'none'}. Calls seen: ${evidence}.` }),
+    finding('phases/call-order', at, { message: { order: order || 'none', evidence } }),
   ];
 }
 
@@ -276,13 +277,13 @@ function moveFindings(input: PhasePlanInput, group: NamespaceGroup): Finding[] {
   const audit = atLeast(input.options.linkerdVersion, '2.16');
   const findings = [
     finding('phases/temporarily-wider', at, {
-      message: `Until the lock-down phase, the Servers of ${group.namespaces.join(', ')} ${audit ? 'use accessPolicy: audit' : 'authorize every network'} and the default inbound policy is ${audit ? 'audit' : 'all-unauthenticated'}: callers still on OSM arrive unauthenticated (plaintext) and must be admitted, so requests the translated policy denies are allowed ${audit ? 'and logged ' : ''}until then.`,
+      message: { namespaces: group.namespaces.join(', '), audit },
     }),
   ];
   if (group.cycleEdges.length > 0) {
     const calls = group.cycleEdges.map((e) => `${e.caller} → ${e.callee} (${e.evidence})`).join('; ');
     findings.push(finding('phases/call-cycle', at, {
-      message: `${group.namespaces.join(', ')} call each other (${calls}), so no order moves callees first: they move together, and while their pods restart a caller already on Linkerd cannot reach a callee still on OSM.`,
+      message: { namespaces: group.namespaces.join(', '), calls },
     }));
   }
   return findings;

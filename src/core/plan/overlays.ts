@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { replaceObjects } from '../inventory/inventory.ts';
 import { locate, type LoadedDocument } from '../load/load.ts';
 import { joinPath } from '../inventory/kustomize.ts';

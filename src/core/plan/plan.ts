@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './findings.ts';
 import { getIn } from '../values.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { joinPath, kustomizationsListing } from '../inventory/kustomize.ts';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { meshRepository } from '../../../test/support/mesh-repos.ts';
-import { finding, fingerprint, type Finding } from '../findings/finding.ts';
+import { fingerprint, type Finding } from '../findings/finding.ts';
+import { finding as trafficTargetFinding } from '../rules/traffic-target/findings.ts';
+import { finding } from '../rules/unhandled-findings.ts';
 import { migrate } from '../migrate.ts';
 import type { FileChange } from '../plan/types.ts';
 import { fileDiff } from './diff.ts';
@@ -68,7 +70,7 @@ describe('placeFindings on a real migration', () => {
   const targetLine = lineOf('kind: TrafficTarget');
   const sourcesLine = lineOf('- {kind: ServiceAccount, name: "web"');
   const onTarget = (line: number, message: string, suggestion?: { file: string; line: number; replacement: string }) =>
-    finding('traffic-target/invalid-rule-kind', { file: 'apps/app-0.yaml', line }, { resource: 'TrafficTarget/shop/api', message, ...(suggestion ? { suggestion } : {}) });
+    trafficTargetFinding('traffic-target/invalid-rule-kind', { file: 'apps/app-0.yaml', line }, { resource: 'TrafficTarget/shop/api', message, ...(suggestion ? { suggestion } : {}) });
   const generated = plan.files.find((f) => f.path === 'apps/app-0.linkerd.yaml');
 
   it('has the shape the tests below rely on', () => {
@@ -116,7 +118,7 @@ describe('placeFindings on a real migration', () => {
     expect(thrice.comments[0]?.body).toContain('(3 times)');
     expect(FINDING_MARKER.exec(thrice.comments[0]?.body ?? '')?.[2]).toBe(fingerprint(first));
     // Another resource, or another id, is another comment.
-    const other = finding('traffic-target/invalid-rule-kind', { file: 'apps/app-0.yaml', line: targetLine }, { resource: 'TrafficTarget/shop/other', message: 'x' });
+    const other = trafficTargetFinding('traffic-target/invalid-rule-kind', { file: 'apps/app-0.yaml', line: targetLine }, { resource: 'TrafficTarget/shop/other', message: 'x' });
     expect(placeFindings([first, other], plan.files, realPatches, plan.resources).comments).toHaveLength(2);
   });
 

@@ -14,4 +14,4 @@ import { trafficTargetRule } from './traffic-target/traffic-target.ts';
 import { upstreamTrafficSettingRule } from './upstream-traffic-setting/upstream-traffic-setting.ts';
 
 /** Every rule, in the order they run: the only place a rule is named. Adding a kind = adding a folder and a line here. */
-export const rules: readonly Rule[] = [trafficTargetRule, trafficSplitRule, injectionRule, servicePortsRule, upstreamTrafficSettingRule, retryRule, ingressBackendRule, egressRule, meshConfigRule, otherKindsRule, surroundingsRule, serverSelectionRule, defaultPolicyRule];
+export const rules = [trafficTargetRule, trafficSplitRule, injectionRule, servicePortsRule, upstreamTrafficSettingRule, retryRule, ingressBackendRule, egressRule, meshConfigRule, otherKindsRule, surroundingsRule, serverSelectionRule, defaultPolicyRule] as const satisfies readonly Rule[];

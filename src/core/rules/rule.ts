@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/finding.ts';
-import type { FindingId } from '../findings/catalogue.ts';
+import type { FindingSet } from '../findings/define.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import type { GeneratedResource } from '../linkerd/resources.ts';
 import type { MigrationOptions } from '../options.ts';
@@ -28,7 +28,7 @@ export interface RuleOutput {
   readonly consumed: readonly Consumed[];
 }
 
-export interface Rule {
+export interface Rule<Raises extends FindingSet = FindingSet> {
   /** kebab-case, equals the folder and file name: 'traffic-target'. */
   readonly id: string;
   /** OSM/SMI kinds (or `annotation:<prefix>`) this rule owns; the registry test checks owners are unique. */
@@ -39,13 +39,16 @@ export interface Rule {
    * becomes `unhandled/osm-field`, so a field spelling no rule knows is never dropped silently.
    */
   readonly fields?: Readonly<Record<string, readonly string[]>>;
-  /** Every finding id the rule may raise; checked against the catalogue. */
-  readonly emits: readonly FindingId[];
+  /**
+   * Every finding the rule may raise, from its folder's findings.ts: the ones it declares and the shared ones it
+   * picks. The catalogue is collected from these, so a rule's findings are declared in one place.
+   */
+  readonly raises: Raises;
   /** Pure and synchronous. */
   translate(input: RuleInput): RuleOutput;
 }
 
-export function defineRule(rule: Rule): Rule {
+export function defineRule<const Raises extends FindingSet>(rule: Rule<Raises>): Rule<Raises> {
   return rule;
 }
 

@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../findings/finding.ts';
+import type { Finding } from '../findings/finding.ts';
+import { finding } from './unhandled-findings.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import { formatRef, type NodePath } from '../source.ts';
 import { asRecord, getIn } from '../values.ts';
@@ -21,7 +22,7 @@ export function unhandledFindings(inventory: Inventory, consumed: readonly Consu
     }
     findings.push(finding('unhandled/osm-kind', object.locate(['kind']), {
       resource: formatRef(object.ref),
-      message: `${object.ref.kind} ${formatRef(object.ref)} (${object.ref.apiVersion || 'no apiVersion'}) is not translated by this version: it is kept as it is.`,
+      message: { refKind: object.ref.kind, ref: formatRef(object.ref), apiVersion: object.ref.apiVersion || 'no apiVersion' },
     }));
   }
   for (const object of inventory.objects) {
@@ -46,7 +47,7 @@ function unknownFields(object: K8sObject, patterns: readonly string[] | undefine
   return specLeaves(object.body).filter(({ shape }) => !fieldCovered(patterns, shape)).map(({ path, shape }) =>
     finding('unhandled/osm-field', object.locate(path), {
       resource: formatRef(object.ref),
-      message: `${shape} of ${formatRef(object.ref)} is not a field this version translates: it is dropped from the Linkerd output.`,
+      message: { shape, ref: formatRef(object.ref) },
     }));
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { finding, type Finding } from '../findings/finding.ts';
+import { type Finding } from '../findings/finding.ts';
+import { finding } from '../rules/injection/findings.ts';
 import { buildInventory } from '../inventory/inventory.ts';
 import { loadRepository } from '../load/load.ts';
 import type { VerificationReport } from './types.ts';

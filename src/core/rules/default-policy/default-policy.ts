@@ -1,4 +1,4 @@
-import { finding } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Workload } from '../../inventory/model.ts';
 import { httpProbePaths, planServers, type ServerPlan } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
@@ -21,10 +21,7 @@ export const DEFAULT_INBOUND_POLICY = 'config.linkerd.io/default-inbound-policy'
 export const defaultPolicyRule = defineRule({
   id: 'default-policy',
   consumes: [],
-  emits: [
-    'mesh-mode/default-deny', 'mesh-mode/default-authenticated', 'mesh-mode/default-deny-unplaced', 'probes/open-to-all-networks',
-    'probes/tcp-probe-always-passes',
-  ],
+  raises,
   translate: translateDefaultPolicy,
 });
 
@@ -49,11 +46,11 @@ export function translateDefaultPolicy(input: RuleInput): RuleOutput {
       out.finding(policy === 'deny'
         ? finding('mesh-mode/default-deny', manifest.object.locate(['metadata', 'name']), {
           resource: formatRef(manifest.object.ref),
-          message: `Namespace ${name} was meshed in SMI mode (deny by default): it gets ${DEFAULT_INBOUND_POLICY}: deny.`,
+          message: { name, defaultInboundPolicy: DEFAULT_INBOUND_POLICY },
         })
         : finding('mesh-mode/default-authenticated', manifest.object.locate(['metadata', 'name']), {
           resource: formatRef(manifest.object.ref),
-          message: `Namespace ${name} was meshed in permissive mode (every meshed client, no plaintext client): it gets ${DEFAULT_INBOUND_POLICY}: all-authenticated.`,
+          message: { name, defaultInboundPolicy: DEFAULT_INBOUND_POLICY },
         }));
       continue;
     }
@@ -65,7 +62,7 @@ export function translateDefaultPolicy(input: RuleInput): RuleOutput {
     if (first) {
       out.finding(finding('mesh-mode/default-deny-unplaced', first.object.locate(['metadata', 'name']), {
         resource: formatRef(first.object.ref),
-        message: `Namespace ${name} has no manifest in the repository: ${DEFAULT_INBOUND_POLICY}: ${policy} was added to the pod templates of ${workloads.map((w) => w.name).join(', ')}.`,
+        message: { name, defaultInboundPolicy: DEFAULT_INBOUND_POLICY, policy, workloads: workloads.map((w) => w.name).join(', ') },
       }));
     }
   }
@@ -79,7 +76,7 @@ function reportTcpProbes(out: Emitter, workloads: readonly Workload[]): void {
     for (const probe of w.probes.filter((p) => p.type === 'tcp')) {
       out.finding(finding('probes/tcp-probe-always-passes', w.object.locate(['kind']), {
         resource: formatRef(w.object.ref),
-        message: `The ${probe.kind} probe of ${w.name} is a tcpSocket probe on port ${probe.port ?? '?'}: once meshed it passes whenever the Linkerd proxy is up.`,
+        message: { probeKind: probe.kind, name: w.name, probePort: probe.port ?? '?' },
       }));
     }
   }

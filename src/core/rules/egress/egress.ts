@@ -1,5 +1,5 @@
-import { finding, type Finding } from '../../findings/finding.ts';
-import type { FindingId } from '../../findings/catalogue.ts';
+import type { Finding } from '../../findings/finding.ts';
+import { finding, raises, type RaisedId } from './findings.ts';
 import { meshEgressPassthrough, meshFeatureFlags, type MeshConfigSource } from '../../inventory/mesh-config.ts';
 import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
 import { resourceName } from '../../linkerd/names.ts';
@@ -38,15 +38,7 @@ export const egressRule = defineRule({
       'spec.ports[].protocol', 'spec.matches[].apiGroup', 'spec.matches[].kind', 'spec.matches[].name',
     ],
   },
-  emits: [
-    'egress/translated', 'egress/default-deny', 'egress/passthrough', 'egress/passthrough-assumed', 'egress/sources-widened',
-    'egress/no-egress-control', 'egress/policy-disabled', 'egress/rejected-by-osm', 'egress/upstream-traffic-setting',
-    'egress/upstream-traffic-setting-not-found', 'egress/route-group-not-found', 'egress/invalid-source', 'egress/invalid-ip-range',
-    'egress/unsupported-protocol', 'egress/host-not-expressible', 'egress/http-without-hosts', 'egress/gateway-api-required',
-    'egress/namespace-not-monitored', 'egress/default-deny-unplaced', 'traffic-target/path-regex-translated',
-    'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
-    'traffic-target/host-header', 'egress/tcp-subsumes-routes', 'egress/replaced-by-later-document',
-  ],
+  raises,
   translate: translateEgress,
 });
 
@@ -410,7 +402,7 @@ function reportMatchProblems(out: Emitter, p: EgressPolicy, matches: readonly Os
     const t = translateHttpMatch(m);
     const at = m.object.locate([...m.path, 'pathRegex']);
     const label = `${m.group}/${m.name} (pathRegex ${JSON.stringify(m.pathRegex ?? '')}) used by ${resource}`;
-    const report = (id: FindingId, message: string) => out.finding(finding(id, at, { resource: formatRef(m.object.ref), message }));
+    const report = (id: RaisedId, message: string) => out.finding(finding(id, at, { resource: formatRef(m.object.ref), message }));
     if (t.path.kind === 'never') report('traffic-target/path-never-matches', `${label} can never match a path, which always starts with "/".`);
     else if (t.path.kind === 'invalid') report('traffic-target/path-regex-invalid', `${label} is not valid RE2.`);
     else if (t.path.kind === 'inexpressible') report('traffic-target/path-not-expressible', `${label} uses ${t.path.construct}, which the Linkerd proxy's regex engine rejects.`);

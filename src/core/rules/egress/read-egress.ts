@@ -1,4 +1,5 @@
-import { finding, type Finding } from '../../findings/finding.ts';
+import type { Finding } from '../../findings/finding.ts';
+import { finding } from './findings.ts';
 import type { Inventory, K8sObject } from '../../inventory/model.ts';
 import { groupMatches, type OsmHttpMatch } from '../../osm/access-model.ts';
 import { ignoredNamespace, ignoredNamespaceReason } from '../../osm/meshed.ts';

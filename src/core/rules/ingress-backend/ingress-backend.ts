@@ -1,5 +1,5 @@
-import type { FindingId } from '../../findings/catalogue.ts';
-import { finding, type DifferenceScope } from '../../findings/finding.ts';
+import type { DifferenceScope } from '../../findings/finding.ts';
+import { finding, raises, type RaisedId } from './findings.ts';
 import type { Inventory, Service, Workload } from '../../inventory/model.ts';
 import { selects } from '../../inventory/services.ts';
 import {
@@ -48,14 +48,7 @@ export const ingressBackendRule = defineRule({
       'spec.backends[].tls.sniHosts', 'spec.sources[].kind', 'spec.sources[].name', 'spec.sources[].namespace', 'spec.matches',
     ],
   },
-  emits: [
-    'ingress-backend/rejected-by-osm', 'ingress-backend/backend-not-found', 'ingress-backend/port-not-target-port',
-    'ingress-backend/mesh-controller', 'ingress-backend/source-service-not-found', 'ingress-backend/http-source-ip',
-    'ingress-backend/open-to-all', 'ingress-backend/ip-range', 'ingress-backend/https-backend',
-    'ingress-backend/skip-client-cert-validation', 'ingress-backend/sni-hosts', 'ingress-backend/principal-not-translated',
-    'ingress-backend/source-ignored', 'ingress-backend/matches-not-implemented', 'ingress-backend/permissive-mesh-clients',
-    'ingress-backend/shared-server', 'ingress-backend/principal-not-controller', 'probes/open-to-all-networks',
-  ],
+  raises,
   translate: translateIngressBackends,
 });
 
@@ -185,7 +178,7 @@ class PolicyTranslation {
     return this.policy.object.locate(path);
   }
 
-  private note(id: FindingId, path: NodePath, message: string, affects?: readonly DifferenceScope[]): void {
+  private note(id: RaisedId, path: NodePath, message: string, affects?: readonly DifferenceScope[]): void {
     this.out.finding(finding(id, this.at(path), { resource: this.resource, message, ...(affects && affects.length > 0 ? { affects } : {}) }));
   }
 

@@ -1,5 +1,5 @@
-import { finding, type Finding } from '../../findings/finding.ts';
-import type { FindingId } from '../../findings/catalogue.ts';
+import type { Finding } from '../../findings/finding.ts';
+import { finding, raises, type RaisedId } from './findings.ts';
 import { meshExclusions, unionList, type MeshExclusion } from '../../inventory/mesh-config.ts';
 import type { Inventory, K8sObject } from '../../inventory/model.ts';
 import { IGNORE, injectionValue, MONITORED_BY, namespaceMonitoring, SIDECAR_INJECTION } from '../../osm/meshed.ts';
@@ -25,13 +25,7 @@ import { translateNamespaceInjection } from './namespace-injection.ts';
 export const injectionRule = defineRule({
   id: 'injection',
   consumes: ['annotation:openservicemesh.io/', 'label:openservicemesh.io/', 'label:osm-proxy-uuid'],
-  emits: [
-    'injection/annotation-rewritten', 'injection/invalid-value', 'injection/monitored-by-removed', 'injection/metrics-removed',
-    'injection/ignore-label', 'injection/skip-inbound-replaces-defaults', 'injection/ip-range-inclusion-unsupported',
-    'injection/annotation-not-on-pod', 'injection/proxy-uuid-label', 'injection/ignored-namespace', 'injection/namespace-not-monitored',
-    'injection/namespace-inject-added', 'injection/namespace-inject-outside-git',
-    'unhandled/osm-annotation',
-  ],
+  raises,
   translate: translateInjection,
 });
 
@@ -45,7 +39,7 @@ const INCLUSION_LIST = 'openservicemesh.io/outbound-ip-range-inclusion-list';
 const POD_ONLY = new Set([...Object.keys(POD_RENAMES), INCLUSION_LIST, SIDECAR_INJECTION]);
 
 /** Labels and annotations removed outright: Linkerd has no counterpart (finding says what replaces them). */
-const REMOVALS: readonly { field: 'labels' | 'annotations'; key: string; id: FindingId }[] = [
+const REMOVALS: readonly { field: 'labels' | 'annotations'; key: string; id: RaisedId }[] = [
   { field: 'labels', key: MONITORED_BY, id: 'injection/monitored-by-removed' },
   { field: 'labels', key: IGNORE, id: 'injection/ignore-label' },
   { field: 'annotations', key: 'openservicemesh.io/metrics', id: 'injection/metrics-removed' },
@@ -230,7 +224,7 @@ function removeIneffective(place: Place, key: string, out: Emitter): void {
   report(out, place, 'annotations', key, 'injection/annotation-not-on-pod', `${key} on the metadata of ${formatRef(place.object.ref)} (not its pod template) had no effect in OSM; it is removed.`);
 }
 
-function report(out: Emitter, place: Place, field: 'labels' | 'annotations', key: string, id: FindingId, message: string): void {
+function report(out: Emitter, place: Place, field: 'labels' | 'annotations', key: string, id: RaisedId, message: string): void {
   const path = [...place.metadata, field, key];
   out.consume(place.object, path);
   out.finding(finding(id, place.object.locate(path), { resource: formatRef(place.object.ref), message }) satisfies Finding);

@@ -1,4 +1,4 @@
-import { finding } from '../../findings/finding.ts';
+import { finding } from './findings.ts';
 import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
 import { planServers } from '../../linkerd/servers.ts';
 import { readAccessModel } from '../../osm/access-model.ts';

@@ -1,5 +1,5 @@
-import { finding, type DifferenceScope } from '../../findings/finding.ts';
-import type { FindingId } from '../../findings/catalogue.ts';
+import type { DifferenceScope } from '../../findings/finding.ts';
+import { finding, raises, type RaisedId } from './findings.ts';
 import {
   EXCLUSION_LISTS,
   FEATURE_FLAG_DEFAULTS,
@@ -41,14 +41,7 @@ export const meshConfigRule = defineRule({
   consumes: ['MeshConfig'],
   // The whole spec: the rule checks it against each section handler names the fields it does not know (mesh-config/unknown-field).
   fields: { MeshConfig: ['spec'] },
-  emits: [
-    'mesh-config/traffic-policy-mode', 'mesh-config/egress-passthrough', 'mesh-config/proxy-log-level', 'mesh-config/exclusion-lists',
-    'mesh-config/annotations-unplaced', 'mesh-config/ip-range-inclusion-unsupported',
-    'mesh-config/tracing', 'mesh-config/certificate', 'mesh-config/ingress-gateway-certificate', 'mesh-config/feature-flag',
-    'mesh-config/feature-not-reproduced', 'mesh-config/proxy-setting', 'mesh-config/control-plane-setting',
-    'mesh-config/external-authorization', 'mesh-config/pruned-field', 'mesh-config/unknown-field', 'mesh-config/duplicate',
-    'mesh-config/invalid-value', 'mesh-config/no-effect', 'mesh-config/legacy-configmap',
-  ],
+  raises,
   translate: translateMeshConfig,
 });
 
@@ -152,7 +145,7 @@ class MeshConfigTranslation {
     }
   }
 
-  private report(id: FindingId, path: NodePath, message: string, affects?: readonly DifferenceScope[]): void {
+  private report(id: RaisedId, path: NodePath, message: string, affects?: readonly DifferenceScope[]): void {
     this.out.finding(finding(id, this.src.locate(path), { resource: this.resource, message: `${this.resource}: ${message}`, ...(affects ? { affects } : {}) }));
   }
 
@@ -494,7 +487,7 @@ class MeshConfigTranslation {
   }
 }
 
-function flagEffect(flag: FeatureFlagName, value: boolean, counts: { egresses: number; retries: number }): { id: FindingId; message: string } | undefined {
+function flagEffect(flag: FeatureFlagName, value: boolean, counts: { egresses: number; retries: number }): { id: RaisedId; message: string } | undefined {
   switch (flag) {
     case 'enableEgressPolicy':
       return { id: 'mesh-config/feature-flag', message: value

@@ -1,5 +1,4 @@
-import { finding } from '../../findings/finding.ts';
-import type { FindingId } from '../../findings/catalogue.ts';
+import { finding, raises, type RaisedId } from './findings.ts';
 import type { K8sObject } from '../../inventory/model.ts';
 import { formatRef } from '../../source.ts';
 import { asRecord, asString, getIn } from '../../values.ts';
@@ -19,14 +18,11 @@ export const otherKindsRule = defineRule({
     MeshRootCertificate: ['spec'], IdentityBinding: ['spec'], Telemetry: ['spec'], ExtensionService: ['spec'],
     MultiClusterService: ['spec'], Backpressure: ['spec'], UDPRoute: ['spec'],
   },
-  emits: [
-    'other-kinds/mesh-root-certificate', 'other-kinds/identity-binding', 'other-kinds/telemetry', 'other-kinds/multi-cluster-service',
-    'other-kinds/backpressure', 'other-kinds/udp-route',
-  ],
+  raises,
   translate: translateOtherKinds,
 });
 
-type Explain = (o: K8sObject) => { readonly id: FindingId; readonly message: string };
+type Explain = (o: K8sObject) => { readonly id: RaisedId; readonly message: string };
 
 const EXPLAIN: Readonly<Record<string, Explain>> = {
   MeshRootCertificate: (o) => ({ id: 'other-kinds/mesh-root-certificate', message: `${formatRef(o.ref)} configured OSM's mesh CA (${caProvider(o)}${trustDomain(o)}). Linkerd's identity uses its own trust anchor and issuer certificate instead.` }),

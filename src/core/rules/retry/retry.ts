@@ -1,5 +1,4 @@
-import { finding } from '../../findings/finding.ts';
-import type { FindingId } from '../../findings/catalogue.ts';
+import { finding, raises, type RaisedId } from './findings.ts';
 import { meshFeatureFlags, type MeshFeatureFlags } from '../../inventory/mesh-config.ts';
 import type { Inventory, K8sObject, Service } from '../../inventory/model.ts';
 import { GENERATED_BY_LABEL, type LinkerdResource } from '../../linkerd/resources.ts';
@@ -26,11 +25,7 @@ export const retryRule = defineRule({
   consumes: ['Retry'],
   // The whole spec: the rule checks it against OSM's CRD schema (SCHEMA): every field outside it is named by this rule.
   fields: { Retry: ['spec'] },
-  emits: [
-    'retry/feature-disabled', 'retry/translated', 'retry/applies-to-all-clients', 'retry/not-expressible', 'retry/ineffective',
-    'retry/invalid-reference', 'retry/destination-not-found', 'retry/conflicting-policies', 'retry/service-profile',
-    'retry/unknown-field', 'retry/namespace-ignored', 'retry/service-profile-overrides',
-  ],
+  raises,
   translate: translateRetries,
 });
 
@@ -76,7 +71,7 @@ export function translateRetries(input: RuleInput): RuleOutput {
   return out.output();
 }
 
-function report(out: Emitter, id: FindingId, object: K8sObject, path: NodePath, message: string): void {
+function report(out: Emitter, id: RaisedId, object: K8sObject, path: NodePath, message: string): void {
   out.finding(finding(id, object.locate(path), { resource: formatRef(object.ref), message }));
 }
 

@@ -1,3 +1,4 @@
+import { raises } from './findings.ts';
 import { planServers } from '../../linkerd/servers.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
@@ -10,7 +11,7 @@ import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 export const serverSelectionRule = defineRule({
   id: 'server-selection',
   consumes: [],
-  emits: ['server-selection/narrowed', 'server-selection/selects-other-identity', 'traffic-target/server-conflict'],
+  raises,
   translate: translateServerSelection,
 });
 

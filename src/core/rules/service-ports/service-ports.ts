@@ -1,4 +1,4 @@
-import { finding } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Service, ServicePort } from '../../inventory/model.ts';
 import { atLeast } from '../../options.ts';
 import { formatRef } from '../../source.ts';
@@ -19,7 +19,7 @@ const OPAQUE_PORTS = 'config.linkerd.io/opaque-ports';
 export const servicePortsRule = defineRule({
   id: 'service-ports',
   consumes: ['Service appProtocol'],
-  emits: ['service-ports/app-protocol-rewritten', 'service-ports/server-first-opaque', 'service-ports/already-opaque', 'service-ports/unsupported-protocol'],
+  raises,
   translate: translateServicePorts,
 });
 
@@ -39,7 +39,7 @@ export function translateServicePorts({ inventory, options }: RuleInput): RuleOu
       if (port.osmProtocol === 'unsupported') {
         out.finding(finding('service-ports/unsupported-protocol', service.object.locate(['spec', 'ports', port.index, 'appProtocol']), {
           resource: formatRef(service.object.ref),
-          message: `Port ${port.port} of ${formatRef(service.object.ref)} has appProtocol "${port.appProtocol ?? ''}", which OSM could not program: nothing reached it through the mesh. Linkerd will carry it.`,
+          message: { port: port.port, ref: formatRef(service.object.ref), appProtocol: port.appProtocol ?? '' },
         }));
       }
     }
@@ -57,7 +57,7 @@ function rewriteAppProtocol(out: Emitter, service: Service, port: ServicePort, h
   out.consume(service.object, [...path, 'appProtocol']);
   out.finding(finding('service-ports/app-protocol-rewritten', service.object.locate([...path, 'appProtocol']), {
     resource: formatRef(service.object.ref),
-    message: `appProtocol ${port.appProtocol} on port ${port.port} of ${formatRef(service.object.ref)} becomes ${replacement}: Linkerd 2.18+ treats OSM's value as opaque TCP${value === 'grpc' ? ', which would drop every HTTP route and per-route authorization' : ''}.`,
+    message: { appProtocol: port.appProtocol, port: port.port, ref: formatRef(service.object.ref), replacement, valueClause: value === 'grpc' ? ', which would drop every HTTP route and per-route authorization' : '' },
   }));
 }
 
@@ -67,7 +67,7 @@ function markOpaque(out: Emitter, service: Service, ports: readonly number[]): v
   for (const port of ports.filter((p) => DEFAULT_OPAQUE_PORTS.includes(p))) {
     out.finding(finding('service-ports/already-opaque', service.object.locate(['spec', 'ports']), {
       resource: formatRef(service.object.ref),
-      message: `Port ${port} of ${formatRef(service.object.ref)} is server-speaks-first in OSM and already opaque in Linkerd by default.`,
+      message: { port, ref: formatRef(service.object.ref) },
     }));
   }
   if (needed.length === 0) return;
@@ -75,6 +75,6 @@ function markOpaque(out: Emitter, service: Service, ports: readonly number[]): v
   out.edit({ type: 'set-key', doc: service.object.doc, path: ['metadata', 'annotations'], key: OPAQUE_PORTS, value });
   out.finding(finding('service-ports/server-first-opaque', service.object.locate(['spec', 'ports']), {
     resource: formatRef(service.object.ref),
-    message: `Port(s) ${value} of ${formatRef(service.object.ref)} are server-speaks-first (tcp-server-first): ${OPAQUE_PORTS}: "${value}" is added so Linkerd does not wait for the client to speak.`,
+    message: { value, ref: formatRef(service.object.ref), opaquePorts: OPAQUE_PORTS },
   }));
 }

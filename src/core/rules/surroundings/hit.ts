@@ -1,9 +1,9 @@
-import type { FindingId } from '../../findings/catalogue.ts';
+import type { RaisedId } from './findings.ts';
 import type { NodePath } from '../../source.ts';
 
 /** One finding a surroundings check raises on the object it looked at. */
 export interface Hit {
-  readonly id: FindingId;
+  readonly id: RaisedId;
   readonly path: NodePath;
   readonly message: string;
 }

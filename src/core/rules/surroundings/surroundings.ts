@@ -1,4 +1,4 @@
-import { finding } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Inventory, K8sObject } from '../../inventory/model.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
 import { injectionValue, isMeshed, meshedNamespaces, SIDECAR_INJECTION } from '../../osm/meshed.ts';
@@ -20,10 +20,7 @@ import { INGRESS_CRD_KINDS, ingressCrd } from './ingress-crds.ts';
 export const surroundingsRule = defineRule({
   id: 'surroundings',
   consumes: ['NetworkPolicy', 'Ingress', 'HelmRelease', 'Application', 'CustomResourceDefinition', 'Canary', 'Rollout', ...INGRESS_CRD_KINDS],
-  emits: [
-    'surroundings/network-policy', 'surroundings/ingress', 'surroundings/gitops-install', 'surroundings/crd', 'surroundings/flagger-provider',
-    'surroundings/argo-rollouts-smi', 'surroundings/ingress-crd',
-  ],
+  raises,
   translate: translateSurroundings,
 });
 

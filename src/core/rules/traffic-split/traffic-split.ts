@@ -1,4 +1,4 @@
-import { finding } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Inventory, K8sObject, Service } from '../../inventory/model.ts';
 import type { RouteMatch } from '../../linkerd/build.ts';
 import { GENERATED_BY_LABEL, type LinkerdResource } from '../../linkerd/resources.ts';
@@ -21,11 +21,7 @@ export const trafficSplitRule = defineRule({
   consumes: ['TrafficSplit'],
   // matches: v1alpha3/v1alpha4 (osm-edge) references to HTTPRouteGroups.
   fields: { TrafficSplit: ['spec.service', 'spec.backends[].service', 'spec.backends[].weight', 'spec.matches[].kind', 'spec.matches[].name', 'spec.matches[].apiGroup'] },
-  emits: [
-    'traffic-split/translated', 'traffic-split/linkerd-smi-extension', 'traffic-split/never-served-version',
-    'traffic-split/apex-service-not-found', 'traffic-split/backend-port-mismatch', 'traffic-split/invalid-weights',
-    'traffic-split/duplicate-apex', 'traffic-split/unsupported-target',
-  ],
+  raises,
   translate: translateTrafficSplits,
 });
 
@@ -49,20 +45,20 @@ export function translateTrafficSplits({ inventory, options }: RuleInput): RuleO
     const first = seenApex.get(apexKey);
     if (first) {
       out.finding(finding('traffic-split/duplicate-apex', split.locate(['spec', 'service']), {
-        resource, message: `${resource} splits ${apexName} like ${formatRef(first.ref)} already does: OSM used only the first one.`,
+        resource, message: { resource, apexName, first: formatRef(first.ref) },
       }));
       continue;
     }
     seenApex.set(apexKey, split);
     if (split.ref.apiVersion !== 'split.smi-spec.io/v1alpha2') {
       out.finding(finding('traffic-split/never-served-version', split.locate(['apiVersion']), {
-        resource, message: `${resource} uses ${split.ref.apiVersion || 'no apiVersion'}; upstream OSM served only split.smi-spec.io/v1alpha2.`,
+        resource, message: { resource, apiVersion: split.ref.apiVersion || 'no apiVersion' },
       }));
     }
     const backends = readBackends(spec);
     if (backends.reduce((sum, b) => sum + b.weight, 0) < 1) {
       out.finding(finding('traffic-split/invalid-weights', split.locate(['spec', 'backends']), {
-        resource, message: `${resource} has weights that sum to less than 1: OSM built no weighted cluster.`,
+        resource, message: { resource },
       }));
       continue;
     }
@@ -99,7 +95,7 @@ export function translateTrafficSplits({ inventory, options }: RuleInput): RuleO
       out.resource(weightedRoute(options.linkerdVersion, routeName, outNamespace, apex, port.port, rules), split);
     }
     out.finding(finding('traffic-split/translated', split.locate(['spec']), {
-      resource, message: `${resource} becomes a weighted HTTPRoute on Service ${apexName} (${backends.map((b) => `${b.service} ${b.weight}`).join(', ')}).`,
+      resource, message: { resource, apexName, backends: backends.map((b) => `${b.service} ${b.weight}`).join(', ') },
     }));
   }
   return out.output();
@@ -151,7 +147,7 @@ function exposesPort(inventory: Inventory, split: K8sObject, backend: Backend, p
   if (!service || service.ports.some((p) => p.port === port)) return true;
   out.finding(finding('traffic-split/backend-port-mismatch', split.locate(['spec', 'backends', backend.index, 'service']), {
     resource: formatRef(split.ref),
-    message: `Backend ${backend.service} of ${formatRef(split.ref)} does not expose port ${port} of the apex Service: OSM ignored it, and so does the route.`,
+    message: { service: backend.service, split: formatRef(split.ref), port },
   }));
   return false;
 }
@@ -198,10 +194,10 @@ function keepForLinkerdSmi(out: Emitter, split: K8sObject, apex: string, backend
   }, split);
   if (!chosen) {
     out.finding(finding('traffic-split/unsupported-target', split.locate(['kind']), {
-      resource, message: `${resource}: the target Linkerd has no weighted HTTPRoutes on Services (2.13+), so the split is kept for linkerd-smi.`,
+      resource, message: { resource },
     }));
   }
   out.finding(finding('traffic-split/linkerd-smi-extension', split.locate(['kind']), {
-    resource, message: `${resource} is kept as a split.smi-spec.io/v1alpha2 TrafficSplit: it needs the linkerd-smi extension.`,
+    resource, message: { resource },
   }));
 }

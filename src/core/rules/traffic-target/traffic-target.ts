@@ -1,4 +1,5 @@
-import { finding, hash53 } from '../../findings/finding.ts';
+import { hash53 } from '../../findings/finding.ts';
+import { finding, raises } from './findings.ts';
 import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
 import {
   buildAuthorizationPolicy,
@@ -41,18 +42,7 @@ export const trafficTargetRule = defineRule({
     HTTPRouteGroup: ['spec.matches[].name', 'spec.matches[].pathRegex', 'spec.matches[].methods', 'spec.matches[].headers'],
     TCPRoute: ['spec.matches.ports'],
   },
-  emits: [
-    'traffic-target/unserved-version', 'traffic-target/destination-port-ignored', 'traffic-target/rule-without-matches',
-    'traffic-target/invalid-rule-kind', 'traffic-target/http-rules-on-tcp-port', 'traffic-target/tcp-route-port-scope',
-    'traffic-target/port-not-exposed', 'traffic-target/destination-without-workload', 'traffic-target/namespace-mismatch', 'traffic-target/namespace-condition',
-    'traffic-target/route-group-not-found', 'traffic-target/tcp-route-not-found', 'traffic-target/match-name-not-found',
-    'traffic-target/source-kind-unsupported', 'traffic-target/source-namespace-missing', 'traffic-target/path-regex-translated',
-    'traffic-target/path-never-matches', 'traffic-target/path-regex-invalid', 'traffic-target/path-not-expressible',
-    'traffic-target/host-header', 'traffic-target/overlapping-routes', 'traffic-target/overlap-intersection', 'traffic-target/prefix-as-regex',
-    'traffic-target/empty-header-value', 'traffic-target/grpc-port',
-    'traffic-target/unreferenced-spec', 'mesh-mode/permissive-audit', 'mesh-mode/permissive-authenticated', 'mesh-mode/audit-unavailable',
-    'mesh-mode/access-policy-unavailable', 'probes/open-to-all-networks', 'probes/overlaps-route',
-  ],
+  raises,
   translate: translateTrafficTargets,
 });
 
@@ -94,7 +84,7 @@ function reportUnreferencedSpecs(inventory: Inventory, policies: readonly Access
     if (used.has(o)) continue;
     out.finding(finding('traffic-target/unreferenced-spec', o.locate(['metadata', 'name']), {
       resource: formatRef(o.ref),
-      message: `${o.ref.kind} ${formatRef(o.ref)} is used by no TrafficTarget that OSM honoured with a valid source, so it allowed nothing.`,
+      message: { refKind: o.ref.kind, ref: formatRef(o.ref) },
     }));
   }
 }
@@ -159,12 +149,12 @@ class DestinationTranslation {
         this.out.finding(audit
           ? finding('mesh-mode/permissive-audit', p.target.locate(['kind']), {
             resource: formatRef(p.target.ref),
-            message: `OSM ran in permissive mode, so ${formatRef(p.target.ref)} was not enforced: as permissiveAccess: audit asks, its Servers are generated with accessPolicy: audit, which also admits the plaintext and unmeshed clients OSM refused.`,
+            message: { ref: formatRef(p.target.ref) },
             affects: this.scope(),
           })
           : finding('mesh-mode/permissive-authenticated', p.target.locate(['kind']), {
             resource: formatRef(p.target.ref),
-            message: `OSM ran in permissive mode, so ${formatRef(p.target.ref)} was not enforced: its Servers are generated with accessPolicy: all-authenticated, which admits every meshed client on every route and no plaintext client, as OSM did.`,
+            message: { ref: formatRef(p.target.ref) },
           }));
       }
     }
@@ -192,7 +182,7 @@ class DestinationTranslation {
       if (exposed.some((e) => e.port === cp.port)) continue;
       this.out.finding(finding('traffic-target/port-not-exposed', workload.object.locate(['kind']), {
         resource: formatRef(workload.object.ref),
-        message: `Port ${cp.name ?? cp.port} of ${formatRef(workload.object.ref)} is exposed by no Service: OSM gave it no inbound chain, so no Server is generated for it.`,
+        message: { name: cp.name ?? cp.port, ref: formatRef(workload.object.ref) },
       }));
     }
     for (const port of exposed) {
@@ -215,7 +205,7 @@ class DestinationTranslation {
     if (this.entries.length > 0) {
       this.out.finding(finding('traffic-target/http-rules-on-tcp-port', this.origin.locate(['spec', 'rules']), {
         resource: formatRef(this.origin.ref),
-        message: `Port ${port.port} of ${workload.name} is ${port.protocol} (${port.via.join(', ')}): HTTPRouteGroup rules had no effect there; only identities are checked.`,
+        message: { port: port.port, workloadName: workload.name, protocol: port.protocol, via: port.via.join(', ') },
       }));
     }
     const sources = this.l4Sources(port.port);
@@ -230,7 +220,7 @@ class DestinationTranslation {
     if (port.protocol === 'grpc') {
       this.out.finding(finding('traffic-target/grpc-port', workload.object.locate(['kind']), {
         resource: formatRef(workload.object.ref),
-        message: `Port ${port.port} of ${workload.name} is grpc (${port.via.join(', ')}): Server ${server} uses proxyProtocol HTTP/2 so its HTTPRoutes apply.`,
+        message: { port: port.port, workloadName: workload.name, via: port.via.join(', '), server },
       }));
     }
     const l4 = this.l4Sources(port.port);
@@ -312,7 +302,7 @@ class DestinationTranslation {
       if (form && hit.some((p) => compareRanks(rankOf(form, p), probeRank(p)) >= 0)) {
         this.out.finding(finding('probes/overlaps-route', e.match.object.locate(e.match.path), {
           resource: formatRef(e.match.object.ref),
-          message: `Match ${e.match.name} also accepts the kubelet's GET ${hit.join(', ')} on ${workload.name}:${port.port} as specifically as probe route ${route}.`,
+          message: { matchName: e.match.name, hit: hit.join(', '), workloadName: workload.name, port: port.port, route },
           affects: [{ namespace: this.namespace ?? '', serviceAccount: this.serviceAccount, port: port.port, source: 'kubelet' }],
         }));
       }
@@ -350,7 +340,7 @@ class DestinationTranslation {
       if (p.ports === 'any' || p.ports.includes(port) || p.sources.length === 0) continue;
       this.out.finding(finding('traffic-target/tcp-route-port-scope', p.target.locate(['spec', 'rules']), {
         resource: formatRef(p.target.ref),
-        message: `${formatRef(p.target.ref)} lists TCPRoute ports ${p.ports.join(', ')}: OSM kept its sources off port ${port} of ${this.serviceAccount}'s pods, HTTP rules included.`,
+        message: { ref: formatRef(p.target.ref), ports: p.ports.join(', '), port, serviceAccount: this.serviceAccount },
       }));
     }
   }
@@ -363,7 +353,7 @@ class DestinationTranslation {
     for (const [a, b] of pairs) {
       this.out.finding(finding('traffic-target/overlapping-routes', a.match.object.locate(a.match.path), {
         resource: formatRef(a.match.object.ref),
-        message: `Matches ${a.match.group}/${a.match.name} and ${b.match.group}/${b.match.name} overlap${this.onPort(port)} with different sources, and the requests both match cannot be written as one HTTPRoute match (two regular expressions, neither inside the other, or two different patterns for one header): for those requests Linkerd checks only the winning route's sources.`,
+        message: { group: a.match.group, matchName: a.match.name, group2: b.match.group, matchName2: b.match.name, onPort: this.onPort(port) },
         affects: this.scope(port),
       }));
     }
@@ -373,7 +363,7 @@ class DestinationTranslation {
     for (const { entry, of: [a, b] } of created) {
       this.out.finding(finding('traffic-target/overlap-intersection', a.match.object.locate(a.match.path), {
         resource: formatRef(a.match.object.ref),
-        message: `Matches ${a.match.group}/${a.match.name} and ${b.match.group}/${b.match.name} overlap${this.onPort(port)} with different sources: the requests both match get a route of their own (${describeMatch(entry.match)}) that admits the sources of both, as OSM did.`,
+        message: { group: a.match.group, matchName: a.match.name, group2: b.match.group, matchName2: b.match.name, onPort: this.onPort(port), describeMatch: describeMatch(entry.match) },
       }));
     }
   }
@@ -384,7 +374,7 @@ class DestinationTranslation {
       const regex = forms.get(inner.key)?.[0]?.path?.value ?? '';
       this.out.finding(finding('traffic-target/prefix-as-regex', inner.match.object.locate([...inner.match.path, 'pathRegex']), {
         resource: formatRef(inner.match.object.ref),
-        message: `Match ${inner.match.group}/${inner.match.name} (pathRegex ${JSON.stringify(inner.match.pathRegex ?? '')}) lies inside ${outer.map((o) => `${o.match.group}/${o.match.name}`).join(', ')}${this.onPort(port)}. As a PathPrefix it would lose every longer path to that route (Linkerd ranks a regular expression by the whole path, a prefix by its own length), and its own sources would get 403: it is emitted as RegularExpression ${regex}, which ties on the path and wins by name.`,
+        message: { group: inner.match.group, matchName: inner.match.name, stringify: JSON.stringify(inner.match.pathRegex ?? ''), outer: outer.map((o) => `${o.match.group}/${o.match.name}`).join(', '), onPort: this.onPort(port), regex },
       }));
     }
   }
@@ -409,7 +399,7 @@ class DestinationTranslation {
       for (const [name, value] of Object.entries(entry.match.headers)) {
         if (regexLiteral(value) !== '') continue;
         this.out.finding(finding('traffic-target/empty-header-value', entry.match.object.locate([...entry.match.path, 'headers']), {
-          resource, message: `${label} requires header ${name} with an empty value: the HTTPRoute matches it with RegularExpression ^$ (an Exact value must not be empty).`,
+          resource, message: { label, name },
         }));
       }
       if (entry.match.headers['host'] !== undefined) {

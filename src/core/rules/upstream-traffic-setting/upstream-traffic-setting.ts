@@ -1,5 +1,4 @@
-import { finding } from '../../findings/finding.ts';
-import type { FindingId } from '../../findings/catalogue.ts';
+import { finding, raises, type RaisedId } from './findings.ts';
 import type { K8sObject, Service, Workload } from '../../inventory/model.ts';
 import { resourceName } from '../../linkerd/names.ts';
 import { httpProbePaths, planServers, serverName, type PlannedServer, type ServerPlan } from '../../linkerd/servers.ts';
@@ -43,14 +42,7 @@ export const upstreamTrafficSettingRule = defineRule({
   consumes: ['UpstreamTrafficSetting'],
   // The whole spec: the rule checks it against OSM's CRD schema (crd-fields.ts): every field outside it is named by this rule.
   fields: { UpstreamTrafficSetting: ['spec'] },
-  emits: [
-    'upstream-traffic-setting/never-applied', 'upstream-traffic-setting/target-not-found', 'upstream-traffic-setting/egress-host',
-    'upstream-traffic-setting/rate-limit', 'upstream-traffic-setting/rate-limit-unavailable', 'upstream-traffic-setting/rate-limit-approximated',
-    'upstream-traffic-setting/rate-limit-widened', 'upstream-traffic-setting/route-rate-limit', 'upstream-traffic-setting/tcp-rate-limit',
-    'upstream-traffic-setting/connection-settings', 'upstream-traffic-setting/failure-accrual', 'upstream-traffic-setting/service-profile-overrides',
-    'upstream-traffic-setting/unreleased-field', 'upstream-traffic-setting/unknown-field', 'upstream-traffic-setting/namespace-ignored',
-    'probes/open-to-all-networks',
-  ],
+  raises,
   translate: translateUpstreamTrafficSettings,
 });
 
@@ -137,7 +129,7 @@ class Translation {
     this.servers = planServers(input);
   }
 
-  private report(id: FindingId, setting: K8sObject, path: NodePath, message: string): void {
+  private report(id: RaisedId, setting: K8sObject, path: NodePath, message: string): void {
     this.out.finding(finding(id, setting.locate(path), { resource: formatRef(setting.ref), message }));
   }
 
