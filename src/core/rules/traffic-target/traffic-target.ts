@@ -16,7 +16,7 @@ import { regexLiteral } from '../../primitives/regex-literal.ts';
 import { formatRef } from '../../source.ts';
 import { fullMatch } from '../../primitives/regex-samples.ts';
 import { Emitter } from '../emitter.ts';
-import { routeGroupsOfEgresses } from '../egress/read-egress.ts';
+import { routeGroupsOfEgresses } from '../../osm/egress-route-groups.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
 import { translateHttpMatch } from '../../linkerd/http-match.ts';
 import { contains, intersection, overlap } from '../../osm/match-overlap.ts';
