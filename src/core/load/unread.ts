@@ -1,6 +1,5 @@
 import type { Finding } from '../findings/finding.ts';
 import { finding, type RaisedId as FindingId } from './findings.ts';
-import type { FileChange } from '../plan/types.ts';
 import type { UnreadPaths, UnreadReason } from '../source.ts';
 
 const FINDING: Record<UnreadReason, { readonly id: FindingId; readonly what: string }> = {
@@ -18,12 +17,18 @@ export function unreadFindings(unread: UnreadPaths): Finding[] {
   }));
 }
 
+/** What load needs to know of a planned file change (plan/types.ts FileChange) to keep it off an unread path. */
+interface PlannedWrite {
+  readonly path: string;
+  readonly action: string;
+}
+
 /**
  * Drops planned changes to paths the adapter did not read (a generated `x.linkerd.yaml` where a link of that name
  * exists would otherwise be written through the link), each with a finding.
  */
-export function withoutUnreadTargets(files: readonly FileChange[], unread: UnreadPaths): { files: FileChange[]; findings: Finding[] } {
-  const kept: FileChange[] = [];
+export function withoutUnreadTargets<F extends PlannedWrite>(files: readonly F[], unread: UnreadPaths): { files: F[]; findings: Finding[] } {
+  const kept: F[] = [];
   const findings: Finding[] = [];
   for (const file of files) {
     const reason = unread.get(file.path);

@@ -5,7 +5,7 @@ import { buildAuthorizationPolicy, buildNetworkAuthentication } from '../linkerd
 import type { GeneratedResource } from '../linkerd/resources.ts';
 import type { LoadResult, LoadedDocument } from '../load/load.ts';
 import { atLeast, type MigrationOptions } from '../options.ts';
-import type { EditIntent } from '../plan/edit-intent.ts';
+import type { EditIntent } from '../edits/edit-intent.ts';
 import { planFiles } from '../plan/plan.ts';
 import type { MigrationPhase } from '../plan/types.ts';
 import type { Consumed } from '../rules/rule.ts';

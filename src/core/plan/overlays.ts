@@ -8,7 +8,7 @@ import type { KustomizationBuild, PatchDocument, PatchStage } from '../inventory
 import type { Inventory, K8sObject, Kustomization, KustomizePatch } from '../inventory/model.ts';
 import type { GeneratedResource, LinkerdResource } from '../linkerd/resources.ts';
 import { getIn, isRecord } from '../values.ts';
-import type { EditIntent } from './edit-intent.ts';
+import type { EditIntent } from '../edits/edit-intent.ts';
 import { generatedPath } from './placement.ts';
 
 type Body = Readonly<Record<string, unknown>>;

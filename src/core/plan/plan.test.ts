@@ -7,7 +7,7 @@ import { buildInventory } from '../inventory/inventory.ts';
 import { loadRepository } from '../load/load.ts';
 import { migrate } from '../migrate.ts';
 import { resolveOptions } from '../options.ts';
-import type { EditIntent } from './edit-intent.ts';
+import type { EditIntent } from '../edits/edit-intent.ts';
 import { planFiles } from './plan.ts';
 
 const TARGET = dedent(`

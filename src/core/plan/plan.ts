@@ -8,7 +8,7 @@ import type { GeneratedResource } from '../linkerd/resources.ts';
 import type { LoadResult, LoadedDocument } from '../load/load.ts';
 import type { MigrationOptions } from '../options.ts';
 import type { Consumed } from '../rules/rule.ts';
-import type { EditIntent, KeyValue, TextEdit } from './edit-intent.ts';
+import type { EditIntent, KeyValue, TextEdit } from '../edits/edit-intent.ts';
 import { generatedPath, groupByOriginFile, renderGeneratedFile } from './placement.ts';
 import { applyTextEdits, EditsByOffset } from './text-edit.ts';
 import type { FileChange } from './types.ts';

@@ -1,4 +1,4 @@
-import type { TextEdit } from './edit-intent.ts';
+import type { TextEdit } from '../edits/edit-intent.ts';
 
 export function overlaps(a: TextEdit, b: TextEdit): boolean {
   // Two insertions at the same point do not overlap; a replacement and an insertion inside it do.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadRepository } from '../load/load.ts';
 import { applyChanges, migrate } from '../migrate.ts';
-import type { EditIntent } from './edit-intent.ts';
+import type { EditIntent } from '../edits/edit-intent.ts';
 import { applyTextEdits, EditsByOffset } from './text-edit.ts';
 import { intentToTextEdits } from './yaml-edit.ts';
 

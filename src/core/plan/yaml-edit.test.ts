@@ -5,7 +5,7 @@ import { CORPUS, describeWithShared } from '../../../test/support/shared.ts';
 import { isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { NodePath } from '../source.ts';
 import { loadRepository, type LoadedDocument } from '../load/load.ts';
-import type { EditIntent } from './edit-intent.ts';
+import type { EditIntent } from '../edits/edit-intent.ts';
 import { applyTextEdits } from './text-edit.ts';
 import { intentToTextEdits, type EditResult } from './yaml-edit.ts';
 

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { NodePath } from '../source.ts';
-import type { EditIntent, KeyValue, ScalarValue, TextEdit } from './edit-intent.ts';
+import type { EditIntent, KeyValue, ScalarValue, TextEdit } from '../edits/edit-intent.ts';
 
 /**
  * Edit intents → minimal text edits over the file text, through the offsets the yaml parser keeps on every node

@@ -2,7 +2,7 @@ import { hash53, type Finding } from '../findings/finding.ts';
 import { resourceName } from '../linkerd/names.ts';
 import type { K8sObject } from '../inventory/model.ts';
 import type { GeneratedResource, LinkerdResource } from '../linkerd/resources.ts';
-import type { EditIntent } from '../plan/edit-intent.ts';
+import type { EditIntent } from '../edits/edit-intent.ts';
 import type { Consumed, RuleOutput } from './rule.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { FindingSet } from '../findings/define.ts';
 import type { Inventory, K8sObject } from '../inventory/model.ts';
 import type { GeneratedResource } from '../linkerd/resources.ts';
 import type { MigrationOptions } from '../options.ts';
-import type { EditIntent } from '../plan/edit-intent.ts';
+import type { EditIntent } from '../edits/edit-intent.ts';
 import type { NodePath } from '../source.ts';
 import type { MeshMode } from '../inventory/mesh-mode.ts';
 

@@ -11,7 +11,7 @@ import { asArray, asRecord } from '../../values.ts';
 import { inCidr } from '../../primitives/cidr.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
-import { translateHttpMatch } from '../traffic-target/http-match.ts';
+import { translateHttpMatch } from '../../linkerd/http-match.ts';
 import { buildEgressHttpRoute, buildEgressNetwork, buildEgressTcpRoute, buildEgressTlsRoute, type TrafficPolicy } from './build.ts';
 import { connectionSettingFields, readEgressPolicies, type EgressPolicy, type EgressPort } from './read-egress.ts';
 

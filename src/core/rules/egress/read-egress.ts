@@ -3,10 +3,11 @@ import { finding } from './findings.ts';
 import type { Inventory, K8sObject } from '../../inventory/model.ts';
 import { groupMatches, type OsmHttpMatch } from '../../osm/access-model.ts';
 import { ignoredNamespace, ignoredNamespaceReason } from '../../osm/meshed.ts';
-import { inEffect, replacedDocuments } from '../../osm/replaced-documents.ts';
+import { replacedDocuments } from '../../osm/replaced-documents.ts';
 import { formatRef, type NodePath } from '../../source.ts';
 import { asArray, asRecord, asString, isRecord } from '../../values.ts';
 import { isValidCidr } from '../../primitives/cidr.ts';
+import { findInNamespace, HTTP_ROUTE_GROUP_API, replacedRouteGroups, routeGroupNames } from '../../osm/egress-route-groups.ts';
 
 /**
  * What OSM did with an Egress (osm-semantics §3.2; `pkg/catalog/egress.go`, `pkg/envoy/lds/egress.go`,
@@ -42,7 +43,6 @@ export interface EgressPolicy {
   readonly upstreamTrafficSetting?: K8sObject;
 }
 
-const HTTP_ROUTE_GROUP_API = 'specs.smi-spec.io/v1alpha4';
 const POLICY_API = 'policy.openservicemesh.io/v1alpha1';
 const PROTOCOLS: readonly EgressProtocol[] = ['http', 'https', 'tcp', 'tcp-server-first'];
 /** Kubernetes names: a ServiceAccount is a DNS subdomain, a namespace a DNS label. */
@@ -224,44 +224,6 @@ function readHttpMatches(
     result.push(...found);
   }
   return result;
-}
-
-function routeGroupNames(matches: readonly Readonly<Record<string, unknown>>[]): { name: string; index: number }[] {
-  return matches.flatMap((m, index) => (m['apiGroup'] === HTTP_ROUTE_GROUP_API && m['kind'] === 'HTTPRouteGroup' ? [{ name: asString(m['name']) ?? '', index }] : []));
-}
-
-/**
- * The HTTPRouteGroups some Egress names in its matches, found as readHttpMatches finds them; whether OSM honoured the
- * Egress is the egress rule's to say. The traffic-target rule does not call these unreferenced.
- */
-export function routeGroupsOfEgresses(inventory: Inventory): Set<K8sObject> {
-  const result = usedRouteGroups(inventory);
-  // The earlier documents of those groups are reported by the egress rule (egress/replaced-by-later-document).
-  for (const [group] of replacedRouteGroups(inventory)) result.add(group);
-  return result;
-}
-
-function usedRouteGroups(inventory: Inventory): Set<K8sObject> {
-  const result = new Set<K8sObject>();
-  for (const egress of inEffect(inventory.osm('Egress'))) {
-    for (const { name } of routeGroupNames(asArray(asRecord(egress.body['spec'])['matches']).map(asRecord))) {
-      const group = findInNamespace(inventory, 'HTTPRouteGroup', egress.ref.namespace, name);
-      if (group) result.add(group);
-    }
-  }
-  return result;
-}
-
-/** Earlier documents of the HTTPRouteGroups an Egress in effect names, each with the document that replaces it. */
-function replacedRouteGroups(inventory: Inventory): [K8sObject, K8sObject][] {
-  const used = usedRouteGroups(inventory);
-  return [...replacedDocuments(inventory.osm('HTTPRouteGroup'))].filter(([, later]) => used.has(later));
-}
-
-/** The document in effect (the last of that kind, namespace and name) in the namespace, else one without namespace. */
-function findInNamespace(inventory: Inventory, kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
-  const candidates = inEffect(inventory.osm(kind)).filter((o) => o.ref.name === name);
-  return candidates.find((o) => o.ref.namespace === namespace) ?? candidates.find((o) => o.ref.namespace === undefined);
 }
 
 /** UpstreamTrafficSetting connection settings OSM applied to egress clusters (cds cluster.go:352-397). */

@@ -8,7 +8,7 @@ import { formatRef } from '../../source.ts';
 import { asArray, asRecord, asString } from '../../values.ts';
 import { Emitter } from '../emitter.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
-import { translateHttpMatch } from '../traffic-target/http-match.ts';
+import { translateHttpMatch } from '../../linkerd/http-match.ts';
 import { generatedNamespace } from '../../inventory/model.ts';
 
 /**

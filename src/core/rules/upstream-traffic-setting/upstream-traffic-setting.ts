@@ -23,7 +23,7 @@ import { existingServiceProfile, retryServiceProfileLikely } from '../../linkerd
 import { Emitter } from '../emitter.ts';
 import { goDurationMs, linkerdDuration } from '../../linkerd/duration.ts';
 import { defineRule, type RuleInput, type RuleOutput } from '../rule.ts';
-import { contains } from '../traffic-target/overlap.ts';
+import { contains } from '../../osm/match-overlap.ts';
 import { describeLeaves, fieldName, leafFields, unknownFields, wrongTypedFields, type FieldSchema } from '../crd-fields.ts';
 import { buildHttpLocalRateLimitPolicy, limitLosses, perSecond } from './rate-limit.ts';
 import { annotateService, annotationsInline } from '../service-annotations.ts';

@@ -1,7 +1,7 @@
-import type { RouteMatch } from '../../linkerd/build.ts';
-import type { OsmHttpMatch } from '../../osm/access-model.ts';
-import { isValidRe2 } from '../../primitives/regex-samples.ts';
-import { regexLiteral } from '../../primitives/regex-literal.ts';
+import type { RouteMatch } from './build.ts';
+import type { OsmHttpMatch } from '../osm/access-model.ts';
+import { isValidRe2 } from '../primitives/regex-samples.ts';
+import { regexLiteral } from '../primitives/regex-literal.ts';
 import { translatePathRegex, type PathTranslation } from './path-match.ts';
 
 export type MatchTranslation =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidRe2 } from '../../primitives/regex-samples.ts';
-import { regexLiteral } from '../../primitives/regex-literal.ts';
+import { isValidRe2 } from '../primitives/regex-samples.ts';
+import { regexLiteral } from '../primitives/regex-literal.ts';
 import { translatePathRegex } from './path-match.ts';
 
 // osm-semantics §2.2.2: "pathRegex is a full-match (^…$) RE2 regex over the path without the query string.

@@ -5,8 +5,8 @@
  * the query string) must match the regex". So `/users` matches `/users` only, not `/users/42`.
  */
 
-import { acceptsEveryPath } from '../../osm/access-model.ts';
-import { regexLiteral, stripAnchors } from '../../primitives/regex-literal.ts';
+import { acceptsEveryPath } from '../osm/access-model.ts';
+import { regexLiteral, stripAnchors } from '../primitives/regex-literal.ts';
 
 
 export type PathMatch =

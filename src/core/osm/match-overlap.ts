@@ -1,6 +1,6 @@
-import type { OsmHttpMatch } from '../../osm/access-model.ts';
-import { fullMatch, samplePaths } from '../../primitives/regex-samples.ts';
-import { regexLiteral } from '../../primitives/regex-literal.ts';
+import type { OsmHttpMatch } from './access-model.ts';
+import { fullMatch, samplePaths } from '../primitives/regex-samples.ts';
+import { regexLiteral } from '../primitives/regex-literal.ts';
 
 /**
  * OSM allowed a request if ANY matching route allowed the source; Linkerd authorizes against the ONE most specific
