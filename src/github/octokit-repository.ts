@@ -157,7 +157,7 @@ export class OctokitRepository implements RepositoryPort {
     return pullRequestInfo(data);
   }
 
-  async updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<void> {
+  async updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed'; base?: string }): Promise<void> {
     await this.#octokit.rest.pulls.update({ ...this.#r, pull_number: number, ...fields });
   }
 
@@ -305,7 +305,7 @@ function commitInfo(c: { sha: string; commit: { message: string; verification?: 
 
 interface PullLike {
   number: number; state: string; merged_at: string | null; title: string; body: string | null; html_url: string;
-  head: { ref: string; sha: string; repo: { full_name: string } | null }; user: UserLike | null;
+  head: { ref: string; sha: string; repo: { full_name: string } | null }; base: { ref: string }; user: UserLike | null;
 }
 
 function pullRequestInfo(p: PullLike): PullRequestInfo {
@@ -318,6 +318,7 @@ function pullRequestInfo(p: PullLike): PullRequestInfo {
     headRef: p.head.ref,
     headSha: p.head.sha,
     headRepository: p.head.repo?.full_name ?? null,
+    baseRef: p.base.ref,
     authorLogin: p.user?.login ?? null,
     url: p.html_url,
   };
