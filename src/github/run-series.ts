@@ -225,7 +225,9 @@ async function buildPhases(ctx: RunContext, input: BuildInput): Promise<BuiltLin
     }
     if (recorded?.status === 'stopped' && pr?.state === 'open') await upsertStickyComment(port, pr.number, ctx.botLogin, DRIFT_MARKER, DRIFT_RESOLVED);
 
-    const view = { ...plan, files: phase.files, findings: phase.findings };
+    // The plan as this phase's PR shows it: its files and findings (the review, the check run and their counts).
+    const count = (severity: string) => phase.findings.filter((f) => f.severity === severity).length;
+    const view: MigrationPlan = { ...plan, files: phase.files, findings: phase.findings, summary: { ...plan.summary, findings: { error: count('error'), warning: count('warning'), info: count('info') } } };
     const state = { choices: input.choices, output: outputHash(view) };
     const reusable = pr && !pr.merged ? pr : null;
     const force = request.force === true;

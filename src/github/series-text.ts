@@ -30,7 +30,10 @@ export function phaseTitle(plan: MigrationPlan, phase: MigrationPhase, total: nu
   return `Linkerd ${plan.summary.linkerdVersion} migration, phase ${phase.index} of ${total - 1}: ${phase.title}`;
 }
 
-/** The body of one phase's pull request (without the state block, which the caller appends). */
+/**
+ * The body of one phase's pull request (without the state block, which the caller appends). The checklist is the
+ * core's own Markdown (commands in code spans); findings quote repository text and are escaped.
+ */
 export function phasePullRequest(plan: MigrationPlan, phase: MigrationPhase, context: PhaseContext): PullRequestText {
   const counts = (['create', 'modify', 'delete'] as const).map((a) => `${phase.files.filter((f) => f.action === a).length} ${a === 'modify' ? 'modified' : `${a}d`}`).join(', ');
   const findings = phase.findings.slice(0, MAX_FINDINGS).map((f) => `- **${f.severity}** ${inlineCode(f.id)}${f.file ? ` ${escapeMarkdown(f.file)}:${f.line}` : ''}: ${escapeMarkdown(f.message)}`);
@@ -46,7 +49,7 @@ export function phasePullRequest(plan: MigrationPlan, phase: MigrationPhase, con
     based,
     phase.namespaces.length > 0 ? `Namespaces moved to Linkerd: ${phase.namespaces.map(inlineCode).join(', ')}.` : '',
     `Files: ${counts}.`,
-    phase.checklist.length > 0 ? `### Checklist\n\n${phase.checklist.map((c) => `- [ ] ${escapeMarkdown(c)}`).join('\n')}` : '',
+    phase.checklist.length > 0 ? `### Checklist\n\n${phase.checklist.map((c) => `- [ ] ${c.replace(/\s*\n\s*/g, ' ')}`).join('\n')}` : '',
     findings.length > 0 ? `### Findings (${phase.findings.length})\n\n${findings.join('\n')}${phase.findings.length > MAX_FINDINGS ? `\n- …and ${phase.findings.length - MAX_FINDINGS} more (run \`osm2linkerd translate --strategy phased --phase ${phase.index}\`)` : ''}` : '',
     verify,
     context.commandHelp,

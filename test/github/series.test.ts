@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { migrate } from '../../src/core/index.ts';
+import { run } from '../../src/cli/main.ts';
 import { BOT_LOGIN, type MemoryRepository, type PullRequestRecord } from '../../src/github/memory/memory-github.ts';
 import { readSeriesState } from '../../src/github/state.ts';
 import { SERIES_MARKER } from '../../src/github/series-text.ts';
@@ -253,3 +254,29 @@ describe('strategy phased: a stacked series of pull requests', () => {
     expect(repo.issues.filter((i) => i.user === BOT_LOGIN && i.body.includes(SERIES_MARKER))).toHaveLength(1);
   });
 });
+
+describe('osm2linkerd pr --strategy phased (the dry run of the series)', () => {
+  it('prints each phase\'s pull request (title, base, body, diff) in order, then the tracking checklist', async () => {
+    let stdout = '';
+    const code = await run(['pr', `${EXAMPLES}shop`, '--strategy', 'phased'], (t) => { stdout += t; }, () => {});
+    expect(code).toBe(0);
+    const plan = planOf(Object.fromEntries(readTree(`${EXAMPLES}shop`)));
+    const heads = [...stdout.matchAll(/^######## Pull request #(\d+) (\S+) → (\S+),/gm)].map((m) => [m[2], m[3]]);
+    expect(heads).toEqual(PHASES.map((id, i) => [branch(id), i === 0 ? 'main' : branch(PHASES[i - 1] ?? '')]));
+    let at = 0;
+    for (const phase of plan.phases ?? []) {
+      // In order: the title, the body with the phase's checklist, the diff with exactly its files.
+      at = stdout.indexOf(`Title: Linkerd 2.20 migration, phase ${phase.index} of 4: ${phase.title}`, at);
+      expect(at).toBeGreaterThan(-1);
+      const block = stdout.slice(at, stdout.indexOf('\nReview: ', at));
+      expect(block).toContain(`===== #`);
+      for (const item of phase.checklist) expect(block).toContain(`- [ ] ${item}`);
+      const diffed = [...block.matchAll(/^\+\+\+ b\/(\S+)$/gm)].map((m) => m[1]);
+      expect(diffed.sort()).toEqual(phase.files.map((f) => f.path).sort());
+    }
+    const checklist = stdout.slice(stdout.indexOf('===== Tracking issue #'));
+    for (const id of PHASES) expect(checklist).toMatch(new RegExp(`^- \\[ \\] \\*\\*${id}\\*\\* .+: open #\\d+$`, 'm'));
+    expect(stdout).not.toMatch(/refs\/heads\/main/);
+  });
+});
+
