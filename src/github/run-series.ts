@@ -33,7 +33,8 @@ import { CLOSED_MARKER, normalise, upsertStickyComment } from './sticky-comment.
  *    left it), the same output makes no write, and nothing is pushed to the default branch.
  * 5. `strategy forklift` while no phase has merged closes the series (its PRs and its issue, with a note) and the
  *    single PR takes over; once a phase has merged it is refused, and the series runs to its end. A series whose
- *    phases have all merged closes its tracking issue.
+ *    phases have all merged closes its tracking issue. A merged phase without an open tracking issue (a person
+ *    closed it) stops the run until it is reopened: a series planned from that head would start part-way through.
  */
 
 export interface SeriesInput {
@@ -91,6 +92,12 @@ export async function runSeries(ctx: RunContext, input: SeriesInput): Promise<Se
     if (!phases.some((p) => p.id === id) && pr?.state === 'open') await closePullRequest(ctx, pr.number, 'The series was planned again from the default branch and this phase is no longer part of it. Closing.');
   }
   for (const phase of phases) if (!prs.has(phase.id)) prs.set(phase.id, await findPhasePullRequest(ctx, config, phase.id));
+  const orphan = tracking ? undefined : phases.find((p) => prs.get(p.id)?.merged);
+  if (orphan) {
+    // A phase merged, but no open tracking issue holds the base (a person closed it): planning from this head would
+    // start over part-way through the migration.
+    return { kind: 'done', outcome: { status: 'blocked', detail: `phase ${orphan.id} merged (#${prs.get(orphan.id)?.number ?? ''}) but the series' tracking issue is closed: reopen it to go on; the app does not plan a new series from a default branch part-way through the migration`, plan } };
+  }
 
   const number = tracking?.number ?? await createTracking(ctx, plan, phases, base, seriesChoices);
   if (input.forklift?.state === 'open') await closePullRequest(ctx, input.forklift.number, `This migration continues as a phased series of pull requests, one per phase: #${number}. Closing.`);
