@@ -77,11 +77,13 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const existing = found && isAppsPullRequest(found, ctx, branch) ? found : null;
   const previous: PullRequestState = existing ? readState(existing.body) : readState('');
   let choices: Choices = request.choices ?? previous.choices;
+  let force = request.force ?? false;
   // A series is looked for when it may matter, or when the issues were read anyway: a forklift run asks nothing more.
   if (ownIssues || (choices.strategy ?? config.strategy) === 'phased' || request.choices?.strategy === 'forklift') {
     const series = await runSeries(ctx, { config, head: base, choices, request, forklift: existing, ownIssues });
     if (series.kind === 'done') return series.outcome;
     choices = series.choices;
+    force ||= series.replacedSeries === true;
   }
   const { tree, files, candidates, plan } = await planAt(ctx, config, choices, base.commitSha);
   const output = outputHash(plan);
@@ -90,7 +92,7 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   if (plan.summary.osmObjects === 0 && ![...files.values()].some(mentionsOsm)) return closeForNoOsm(ctx, existing, tree.length, candidates.length);
   const reusable = existing && !existing.merged ? existing : null;
   let recheck = request.recheck ?? false;
-  if (reusable && previous.output === output && !request.force && !recheck) {
+  if (reusable && previous.output === output && !force && !recheck) {
     // Quiet by default: the same translation as last time. A branch that is merely behind is not rebuilt.
     if (reusable.state === 'closed') return { status: 'left-closed', pullRequest: reusable.number, detail: `PR #${reusable.number} was closed without merging and the translation has not changed` };
     if (await port.hasCheckRun(reusable.headSha)) return { status: 'unchanged', pullRequest: reusable.number, detail: `PR #${reusable.number} is up to date`, plan };

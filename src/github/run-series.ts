@@ -50,8 +50,11 @@ export interface SeriesInput {
   readonly ownIssues?: readonly CommentInfo[];
 }
 
-/** Done: the series handled the run. forklift: there is no series (any more); the single PR runs with `choices`. */
-export type SeriesResult = { readonly kind: 'done'; readonly outcome: RunOutcome } | { readonly kind: 'forklift'; readonly choices: Choices };
+/**
+ * Done: the series handled the run. forklift: there is no series (any more); the single PR runs with `choices`, and
+ * is brought back even if unchanged when `replacedSeries` (it may have been closed in favour of the series).
+ */
+export type SeriesResult = { readonly kind: 'done'; readonly outcome: RunOutcome } | { readonly kind: 'forklift'; readonly choices: Choices; readonly replacedSeries?: boolean };
 
 interface Tracking {
   readonly number: number;
@@ -73,7 +76,7 @@ export async function runSeries(ctx: RunContext, input: SeriesInput): Promise<Se
     if (!tracking) return { kind: 'forklift', choices };
     if (fixed) return refused(tracking, `phase ${merged.at(-1) ?? ''} of the series has merged, so the default branch is part-way through the migration and one forklift pull request planned from it would be wrong; the series runs to its end`);
     await closeSeries(ctx, tracking, prs, 'This series was replaced by one pull request (strategy forklift).');
-    return { kind: 'forklift', choices };
+    return { kind: 'forklift', choices, replacedSeries: true };
   }
   if (fixed && tracking && request.choices && JSON.stringify(request.choices) !== JSON.stringify(fixed.choices)) {
     return refused(tracking, `phase ${merged.at(-1) ?? ''} has merged: the series' choices are fixed until it ends, as its plan is`);
