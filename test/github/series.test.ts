@@ -199,6 +199,34 @@ describe('strategy phased: a stacked series of pull requests', () => {
     }
   });
 
+  it('`recreate` on a blocked phase discards the person\'s commit from it and from the phases built on it, nothing before it', async () => {
+    const { h, repo } = await installed();
+    repo.permissions.set('alice', 'write');
+    const human = repo.commitFiles(branch('01-payments'), { 'notes.md': 'wip\n' }, 'alice', 'wip');
+    const bridge = repo.headOf(branch('00-bridge'));
+    await h.deliver(pushToDefault(repo, ['orders.yaml']));
+    const blocked = phasePull(repo, '01-payments');
+    expect(tracking(repo).state?.phases[1]?.status).toBe('blocked');
+    await h.deliver(commentOnPullRequest(repo, blocked.number, 'alice', '/osm2linkerd recreate'));
+    expect(repo.headOf(branch('01-payments'))).not.toBe(human);
+    expect(repo.filesOn(branch('01-payments')).has('notes.md')).toBe(false);
+    expect(repo.issueComments.find((c) => c.issue === blocked.number && c.body.includes('osm2linkerd:result'))?.body).toContain(human.slice(0, 7));
+    expect(changedBy(repo, phasePull(repo, '01-payments'))).not.toContain('notes.md');
+    // The later phases were built on the branch as alice left it: the same commit leaves them, nothing else does.
+    expect(tracking(repo).state?.phases.map((p) => p.status)).toEqual(PHASES.map(() => 'open'));
+    for (const id of PHASES) expect(repo.filesOn(branch(id)).has('notes.md')).toBe(false);
+    expect(repo.headOf(branch('00-bridge'))).toBe(bridge);
+  });
+
+  it('a config changed from phased to forklift closes the unmerged series and opens the single PR', async () => {
+    const { h, repo } = await installed();
+    repo.commitFiles('main', { '.github/osm2linkerd.yml': stringify({ strategy: 'forklift' }) }, 'octocat', 'forklift after all');
+    await h.deliver(pushToDefault(repo, ['.github/osm2linkerd.yml']));
+    expect(repo.pulls.filter((p) => p.state === 'open').map((p) => [p.head, p.base])).toEqual([['osm2linkerd/migrate', 'main']]);
+    expect(tracking(repo).issue.state).toBe('closed');
+    expect(tracking(repo).issue.body).toContain('replaced by one pull request');
+  });
+
   it('`strategy forklift` closes a series no phase of which has merged, and the single PR takes over', async () => {
     const { h, repo } = await installed();
     repo.permissions.set('alice', 'write');
