@@ -52,7 +52,7 @@ function changedBy(repo: MemoryRepository, pull: PullRequestRecord): string[] {
 }
 
 /** A squash merge as GitHub does it: the default branch gets one commit with the PR head's tree; then the event. */
-async function merge(h: Harness, repo: MemoryRepository, pull: PullRequestRecord): Promise<void> {
+async function merge(h: Harness, repo: MemoryRepository, pull: PullRequestRecord, push = true): Promise<string[]> {
   const head = repo.filesOn(pull.head);
   const main = repo.filesOn(repo.defaultBranch);
   const changes: Record<string, string | null> = {};
@@ -62,7 +62,8 @@ async function merge(h: Harness, repo: MemoryRepository, pull: PullRequestRecord
   pull.state = 'closed';
   pull.merged = true;
   await h.deliver(pullRequestMerged(repo, pull.number));
-  await h.deliver(pushToDefault(repo, Object.keys(changes)));
+  if (push) await h.deliver(pushToDefault(repo, Object.keys(changes)));
+  return Object.keys(changes);
 }
 
 describe('strategy phased: a stacked series of pull requests', () => {
@@ -117,7 +118,8 @@ describe('strategy phased: a stacked series of pull requests', () => {
     const base = repo.headOf('main');
     const plan = planOf({ ...shop(), ...PHASED });
     const bridge = phasePull(repo, '00-bridge');
-    await merge(h, repo, bridge);
+    // The `pull_request.closed` event alone does it (the push of the merge comes after, and then changes nothing).
+    const changed = await merge(h, repo, bridge, false);
     const next = phasePull(repo, '01-payments');
     expect(next.base).toBe('main');
     // Rebuilt on the new head (a fast-forward merge of it: no force push), so its diff is its own phase only.
@@ -134,7 +136,28 @@ describe('strategy phased: a stacked series of pull requests', () => {
     expect(state?.base).toBe(base);
     expect(state?.phases[0]).toMatchObject({ id: '00-bridge', status: 'merged' });
     expect(repo.pulls).toHaveLength(PHASES.length);
+    const writes = h.github.mutations().length;
+    await h.deliver(pushToDefault(repo, changed));
+    expect(h.github.mutations()).toHaveLength(writes);
     expect(h.github.mutations().some((m) => m.method !== 'GET' && m.path.endsWith('/git/refs/heads/main'))).toBe(false);
+  });
+
+  it('merged one by one, each phase is moved onto the default branch in turn; the last merge ends the series with the forklift tree', async () => {
+    const { h, repo } = await installed();
+    for (const [i, id] of PHASES.entries()) {
+      const pull = phasePull(repo, id);
+      expect(pull.base).toBe('main');
+      expect(changedBy(repo, pull)).toEqual((planOf({ ...shop(), ...PHASED }).phases?.[i]?.files ?? []).map((f) => f.path).sort());
+      await merge(h, repo, pull);
+    }
+    const forklift = migrate(new Map(Object.entries({ ...shop(), ...PHASED })));
+    const main = repo.filesOn('main');
+    for (const f of forklift.files) expect(main.get(f.path)).toBe(f.action === 'delete' ? undefined : f.content);
+    const { issue, state } = tracking(repo);
+    expect(issue.state).toBe('closed');
+    expect(issue.body).toContain('the migration is complete');
+    expect(state?.phases.map((p) => p.status)).toEqual(PHASES.map(() => 'merged'));
+    expect(repo.pulls.filter((p) => p.state === 'open')).toEqual([]);
   });
 
   it('a push to the default branch before any merge plans the series again from the new head', async () => {
