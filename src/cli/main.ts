@@ -32,7 +32,8 @@ Usage:
                                           summary, diff)
   osm2linkerd verify <dir> [options]      print the OSM-vs-Linkerd equivalence report
   osm2linkerd pr <dir> [options]          dry run of the GitHub App: the pull request it would open (title, body,
-                                          diff, review comments, check annotations) and its API calls, offline
+                                          diff, review comments, check annotations) and its API calls, offline;
+                                          with --strategy phased, the series: each phase's PR and the tracking issue
   osm2linkerd --help | --version
 
 Options:
@@ -162,8 +163,8 @@ export async function run(argv: readonly string[], write: (text: string) => void
     const checkout = await readCheckout(dir);
     if (command === 'pr') {
       const { strategy, clusterPath: copyPath, ...config } = options;
-      if (copyPath !== undefined || (strategy !== undefined && strategy !== 'forklift')) throw new UsageError(`the GitHub App opens forklift pull requests; see the ${strategy} plan with \`translate --strategy ${strategy}\``);
-      const { report, repository } = await dryRun(checkout.files, config, `example/${basename(resolve(dir))}`, checkout.special);
+      if (copyPath !== undefined || strategy === 'separate-cluster') throw new UsageError('the GitHub App opens forklift or phased pull requests; see the separate-cluster plan with `translate --strategy separate-cluster`');
+      const { report, repository } = await dryRun(checkout.files, { ...config, ...(strategy ? { strategy } : {}) }, `example/${basename(resolve(dir))}`, checkout.special);
       out(`${report}\n`);
       return repository.pulls.length > 0 ? 0 : 1;
     }

@@ -147,6 +147,13 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
       if (!hasStateBlock(pr.body ?? '') || pr.user?.type !== 'Bot' || pr.head.repo?.full_name !== r.full_name) return;
       await enqueue(context, [scan(target(split(r.full_name), context.payload.installation?.id, r.default_branch), { force: true })]);
     });
+    app.on('pull_request.closed', async (context) => {
+      // A phase of a series merged: the next phase moves onto the default branch and the checklist is updated (the
+      // push of the merge would do it too, but a merge that changes no manifest path sends a push that is skipped).
+      const { pull_request: pr, repository: r } = context.payload;
+      if (!pr.merged || !PHASE_BRANCH.test(pr.head.ref) || !hasStateBlock(pr.body ?? '') || pr.user?.type !== 'Bot' || pr.head.repo?.full_name !== r.full_name) return;
+      await enqueue(context, [scan(target(split(r.full_name), context.payload.installation?.id, r.default_branch))]);
+    });
     app.on('check_run.rerequested', async (context) => {
       if (context.payload.check_run.name !== 'osm2linkerd') return;
       const r = context.payload.repository;
@@ -179,6 +186,9 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
     },
   };
 }
+
+/** A phase's branch, `<prefix>migrate-<NN>-<slug>` (config.ts). */
+const PHASE_BRANCH = /(^|\/)migrate-\d{2}-[a-z0-9-]+$/;
 
 function split(fullName: string): RepositoryRef {
   const [owner = '', repo = ''] = fullName.split('/');

@@ -7,6 +7,7 @@ describe('parseCommand (Atlantis-style: first line only)', () => {
     ['/osm2linkerd', { name: 'help' }],
     ['/OSM2LINKERD Split TrafficSplit', { name: 'split', value: 'trafficsplit' }],
     ['/osm2linkerd strategy forklift\nthanks!', { name: 'strategy', value: 'forklift' }],
+    ['/osm2linkerd strategy Phased', { name: 'strategy', value: 'phased' }],
     ['/osm2linkerd target linkerd 2.18', { name: 'target', value: '2.18' }],
     ['/osm2linkerd target 2.12', { name: 'target', value: '2.12' }],
     ['/osm2linkerd mode permissive', { name: 'mode', value: 'permissive' }],

@@ -6,7 +6,7 @@ export type Command =
   | { readonly name: 'rescan' }
   | { readonly name: 'recreate' }
   | { readonly name: 'explain'; readonly findingId: string }
-  | { readonly name: 'strategy'; readonly value: 'forklift' }
+  | { readonly name: 'strategy'; readonly value: 'forklift' | 'phased' }
   | { readonly name: 'split'; readonly value: 'httproute' | 'trafficsplit' }
   | { readonly name: 'target'; readonly value: (typeof LINKERD_VERSIONS)[number] }
   | { readonly name: 'mode'; readonly value: 'smi' | 'permissive' }
@@ -27,7 +27,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'explain', usage: 'explain <finding-id>', summary: 'what a finding means and what to do', readOnly: true },
   { name: 'rescan', usage: 'rescan', summary: 'translate the default branch again and update this PR', readOnly: false },
   { name: 'recreate', usage: 'recreate', summary: 'discard this branch (including commits by people) and start over', readOnly: false },
-  { name: 'strategy', usage: 'strategy <forklift>', summary: 'the migration strategy: forklift (one pull request; phased plans are CLI-only for now)', readOnly: false },
+  { name: 'strategy', usage: 'strategy <forklift|phased>', summary: 'forklift: one pull request; phased: one stacked pull request per phase and a tracking issue (back to forklift only while no phase has merged)', readOnly: false },
   { name: 'split', usage: 'split <httproute|trafficsplit>', summary: 'TrafficSplit → weighted HTTPRoute, or kept for linkerd-smi', readOnly: false },
   { name: 'target', usage: `target <linkerd ${LINKERD_VERSIONS[0]}…${LINKERD_VERSIONS.at(-1)}>`, summary: 'the Linkerd version to write for', readOnly: false },
   { name: 'mode', usage: 'mode <smi|permissive>', summary: 'OSM\'s traffic policy mode, when the repository does not say', readOnly: false },
@@ -69,7 +69,7 @@ function withArguments(spec: CommandSpec, args: readonly string[]): ParseResult 
     case 'ignore':
       return args.length === 1 && args[0] ? { kind: 'command', command: { name: 'ignore', glob: args[0] } } : usage();
     case 'strategy':
-      return lower.length === 1 && lower[0] === 'forklift' ? { kind: 'command', command: { name: 'strategy', value: lower[0] } } : usage();
+      return lower.length === 1 && (lower[0] === 'forklift' || lower[0] === 'phased') ? { kind: 'command', command: { name: 'strategy', value: lower[0] } } : usage();
     case 'split':
       return lower.length === 1 && (lower[0] === 'httproute' || lower[0] === 'trafficsplit') ? { kind: 'command', command: { name: 'split', value: lower[0] } } : usage();
     case 'mode':

@@ -1,5 +1,6 @@
 import { catalogue, escapeMarkdown, inlineCode, isFindingId } from '../core/index.ts';
 import { helpText, parseCommand, PREFIX, type Command } from './command-grammar.ts';
+import { BOT_BRANCH } from './config.ts';
 import { isAppsPullRequest, runMigration, type RunContext, type RunOutcome } from './run-migration.ts';
 import { hasStateBlock, readState, writeState, type Choices } from './state.ts';
 import { RESULT_MARKER, upsertStickyComment } from './sticky-comment.ts';
@@ -36,8 +37,8 @@ export async function handleCommand(ctx: RunContext, comment: CommandComment): P
     return 'refused';
   }
   const pr = await port.getPullRequest(comment.issueNumber);
-  // Ours: opened by the app from its `<prefix>migrate` branch in this repository (a body alone could be copied).
-  if (!hasStateBlock(pr.body) || !isAppsPullRequest(pr, ctx, pr.headRef) || !/(^|\/)migrate$/.test(pr.headRef)) return 'ignored';
+  // Ours: opened by the app from its `<prefix>migrate` branch, or a phase's, in this repository (a body alone could be copied).
+  if (!hasStateBlock(pr.body) || !isAppsPullRequest(pr, ctx, pr.headRef) || !BOT_BRANCH.test(pr.headRef)) return 'ignored';
   const reply = (text: string) => upsertStickyComment(port, pr.number, ctx.botLogin, RESULT_MARKER, `@${comment.author} ${text}`);
   if (parsed.kind === 'error') {
     await reply(parsed.message);
@@ -60,10 +61,10 @@ async function execute(ctx: RunContext, command: Command, body: string, pr: numb
     case 'explain':
       return explain(command.findingId);
     case 'rescan':
-      return describe('rescan', await runMigration(ctx, { force: true }));
+      return describe('rescan', await runMigration(ctx, { force: true, pullRequest: pr }));
     case 'recreate': {
       // What was discarded comes from the run's own look at the branch, just before it reset it.
-      const outcome = await runMigration(ctx, { force: true, recreate: true });
+      const outcome = await runMigration(ctx, { force: true, recreate: true, pullRequest: pr });
       const discarded = outcome.discarded ?? [];
       const lost = discarded.length === 0 ? 'No commits by people were on the branch.' : `Discarded commits (still reachable by sha): ${discarded.map(inlineCode).join(', ')}.`;
       return `${describe('recreate', outcome)}\n\n${lost}`;
@@ -71,7 +72,7 @@ async function execute(ctx: RunContext, command: Command, body: string, pr: numb
     default: {
       const choices = withChoice(readState(body).choices, command);
       await ctx.port.updatePullRequest(pr, { body: writeState(body, { ...readState(body), choices }) });
-      return describe(`${command.name} ${'value' in command ? command.value : command.glob}`, await runMigration(ctx, { force: true, choices }));
+      return describe(`${command.name} ${'value' in command ? command.value : command.glob}`, await runMigration(ctx, { force: true, choices, pullRequest: pr }));
     }
   }
 }
@@ -97,7 +98,7 @@ function explain(id: string): string {
 }
 
 function describe(what: string, outcome: RunOutcome): string {
-  const verdict = outcome.status === 'blocked' ? 'blocked' : outcome.status === 'config-error' ? 'failed' : 'done';
+  const verdict = outcome.status === 'blocked' ? 'blocked' : outcome.status === 'config-error' ? 'failed' : outcome.status === 'refused' ? 'refused' : 'done';
   return `${inlineCode(`${PREFIX} ${what}`)}: **${verdict}**. ${escapeMarkdown(outcome.detail)}.`;
 }
 

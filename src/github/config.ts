@@ -10,8 +10,8 @@ export const appConfigSchema = z.object({
   include: z.array(z.string()).default([]),
   /** Paths matching these globs are left alone. */
   exclude: z.array(z.string()).default([]),
-  /** The app opens one pull request (forklift); phased plans come to the app as a series of pull requests later. */
-  strategy: z.enum(['forklift']).default('forklift'),
+  /** forklift: one pull request; phased: one pull request per phase, stacked, with a tracking issue (run-series.ts). */
+  strategy: z.enum(['forklift', 'phased']).default('forklift'),
   splitStyle: z.enum(['httproute', 'trafficsplit']).default('httproute'),
   linkerdVersion: z.enum(LINKERD_VERSIONS).optional(),
   meshMode: z.enum(['auto', 'smi', 'permissive']).default('auto'),
@@ -19,7 +19,7 @@ export const appConfigSchema = z.object({
   permissiveAccess: z.enum(['exact', 'audit']).default('exact'),
   /** Checked here, so a typo is a config error the user sees, not a failure later in the run. */
   probeNetworks: z.array(z.string().refine(isValidCidr, 'a CIDR such as 10.0.0.0/8 or fd00::/8')).default([]),
-  /** The bot's branch is `<branchPrefix>migrate`. */
+  /** The bot's branch is `<branchPrefix>migrate`; a phase's is `<branchPrefix>migrate-<NN>-<slug>`. */
   branchPrefix: z.string().regex(/^[A-Za-z0-9._/-]*$/, 'letters, digits, ".", "_", "-" and "/" only').default('osm2linkerd/'),
   labels: z.array(z.string()).default(['osm2linkerd']),
   /** Users, or `org/team` for teams, asked to review the pull request when it is opened. */
@@ -38,9 +38,12 @@ export function parseAppConfig(raw: unknown): ConfigResult {
   return { ok: false, errors: parsed.error.issues.map((i) => `${inlineCode(i.path.join('.') || '(file)')}: ${escapeMarkdown(i.message)}`) };
 }
 
-export function branchName(config: AppConfig): string {
-  return `${config.branchPrefix}migrate`;
+export function branchName(config: AppConfig, phaseId?: string): string {
+  return `${config.branchPrefix}migrate${phaseId ? `-${phaseId}` : ''}`;
 }
+
+/** A branch the app pushes to: `<prefix>migrate`, or a phase's `<prefix>migrate-<NN>-<slug>`. */
+export const BOT_BRANCH = /(^|\/)migrate(-\d{2}-[a-z0-9-]+)?$/;
 
 export const CONFIG_ISSUE_TITLE = 'Action Required: Fix osm2linkerd configuration';
 export const CONFIG_ISSUE_MARKER = '<!-- osm2linkerd:config-error -->';
@@ -52,7 +55,7 @@ export function configIssueBody(path: string, errors: readonly string[]): string
     '',
     ...errors.map((e) => `- ${e}`),
     '',
-    'Valid keys: `include`, `exclude`, `strategy` (forklift), `splitStyle` (httproute|trafficsplit), `linkerdVersion` (' +
+    'Valid keys: `include`, `exclude`, `strategy` (forklift|phased), `splitStyle` (httproute|trafficsplit), `linkerdVersion` (' +
       `${LINKERD_VERSIONS[0]}…${LINKERD_VERSIONS.at(-1)}), \`meshMode\` (auto|smi|permissive), \`permissiveAccess\` (exact|audit), \`probeNetworks\`, \`branchPrefix\`, \`labels\`, \`reviewers\`, \`draft\`, \`_extends\`.`,
     '',
     'This issue closes itself once the configuration is valid.',

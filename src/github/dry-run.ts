@@ -5,7 +5,8 @@ import { createApp } from './app.ts';
 import type { AppConfig } from './config.ts';
 import { appOctokit, type RetryPolicy } from './octokit.ts';
 import { CONFIG_FILE } from './octokit-repository.ts';
-import { graphqlOperation, MemoryGitHub, type MemoryRepository, type RecordedRequest, type SpecialEntry } from './memory/memory-github.ts';
+import { graphqlOperation, MemoryGitHub, type MemoryRepository, type PullRequestRecord, type RecordedRequest, type SpecialEntry } from './memory/memory-github.ts';
+import { SERIES_MARKER } from './series-text.ts';
 
 export interface DryRunResult {
   readonly github: MemoryGitHub;
@@ -15,8 +16,9 @@ export interface DryRunResult {
 
 /**
  * Dependabot-CLI-style dry run: the app's own webhook handler, fed an `installation.created` event, against an
- * in-memory GitHub that holds `files` and the `special` entries (links, unreadable files). Returns what the app did: the pull request, its diff, review and check, and
- * the exact list of API mutations.
+ * in-memory GitHub that holds `files` and the `special` entries (links, unreadable files). Returns what the app did:
+ * the pull request, its diff, review and check, and the exact list of API mutations; with `strategy: phased`, every
+ * phase's pull request and the tracking issue.
  */
 export async function dryRun(
   files: ReadonlyMap<string, string>, config: Partial<AppConfig> = {}, name = 'example/repository', special: ReadonlyMap<string, SpecialEntry> = new Map(),
@@ -66,6 +68,8 @@ function installationCreated(owner: string, repo: string): Parameters<Probot['re
 }
 
 export function renderDryRun(github: MemoryGitHub, repository: MemoryRepository): string {
+  const tracking = repository.issues.find((i) => i.body.includes(SERIES_MARKER));
+  if (tracking) return renderSeries(github, repository, tracking);
   const pull = repository.pulls[0];
   if (!pull) return `No pull request was opened.\n\n${mutationList(github.mutations())}`;
   const patches = repository.patches(pull);
@@ -83,6 +87,30 @@ export function renderDryRun(github: MemoryGitHub, repository: MemoryRepository)
     section(`Review (${repository.reviewComments.length} line comments)`, `${review}\n\n${comments}`),
     section(`Check run: ${check?.conclusion ?? 'none'}, ${check?.title ?? ''}`, annotations || '  (no annotations)'),
     mutationList(github.mutations()),
+  ].join('\n\n');
+}
+
+/** A phased series: each phase's pull request (title, base, body, diff, review and check), then the tracking checklist. */
+function renderSeries(github: MemoryGitHub, repository: MemoryRepository, tracking: { number: number; title: string; body: string }): string {
+  const pulls = repository.pulls.filter((p) => p.state === 'open');
+  return [
+    `A series of ${pulls.length} pull requests, one per phase, each based on the one before; tracking issue #${tracking.number}.`,
+    ...pulls.map((pull) => seriesPull(repository, pull)),
+    section(`Tracking issue #${tracking.number}: ${tracking.title}`, tracking.body),
+    mutationList(github.mutations()),
+  ].join('\n\n');
+}
+
+function seriesPull(repository: MemoryRepository, pull: PullRequestRecord): string {
+  const diff = [...repository.patches(pull)].map(([path, patch]) => `--- a/${path}\n+++ b/${path}\n${patch}`).join('\n');
+  const comments = repository.reviewComments.filter((c) => c.pull === pull.number);
+  const check = repository.checkRuns.filter((run) => run.headSha === repository.headOf(pull.head)).at(-1);
+  return [
+    `######## Pull request #${pull.number} ${pull.head} → ${pull.base}${pull.draft ? ' (draft)' : ''}, labels: ${pull.labels.join(', ') || 'none'}`,
+    `Title: ${pull.title}`,
+    section(`#${pull.number} body`, pull.body),
+    section(`#${pull.number} diff`, diff),
+    `Review: ${comments.length} line comments · check run: ${check?.conclusion ?? 'none'}, ${check?.title ?? ''}`,
   ].join('\n\n');
 }
 

@@ -350,7 +350,7 @@ export class OctokitRepository implements RepositoryPort {
     return pullRequestInfo(data);
   }
 
-  async updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<void> {
+  async updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed'; base?: string }): Promise<void> {
     this.#wrote = true;
     await this.#octokit.rest.pulls.update({ ...this.#r, pull_number: number, ...fields });
   }
@@ -587,7 +587,7 @@ function commitInfo(c: { sha: string; commit: { message: string; verification?: 
 
 interface PullLike {
   number: number; state: string; merged_at: string | null; title: string; body: string | null; html_url: string;
-  head: { ref: string; sha: string; repo: { full_name: string } | null }; user: UserLike | null;
+  head: { ref: string; sha: string; repo: { full_name: string } | null }; base: { ref: string }; user: UserLike | null;
 }
 
 function pullRequestInfo(p: PullLike): PullRequestInfo {
@@ -600,6 +600,7 @@ function pullRequestInfo(p: PullLike): PullRequestInfo {
     headRef: p.head.ref,
     headSha: p.head.sha,
     headRepository: p.head.repo?.full_name ?? null,
+    baseRef: p.base.ref,
     authorLogin: p.user?.login ?? null,
     url: p.html_url,
   };

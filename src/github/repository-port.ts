@@ -49,6 +49,8 @@ export interface PullRequestInfo {
   readonly headSha: string;
   /** `owner/name` of the repository the head branch lives in (a fork's differs); null when the fork was deleted. */
   readonly headRepository: string | null;
+  /** The branch it would merge into (a phase of a series targets the phase before it until that one merges). */
+  readonly baseRef?: string;
   readonly authorLogin: string | null;
   readonly url: string;
 }
@@ -118,7 +120,7 @@ export interface RepositoryPort {
   findPullRequest(branch: string): Promise<PullRequestInfo | null>;
   getPullRequest(number: number): Promise<PullRequestInfo>;
   createPullRequest(input: { title: string; body: string; head: string; base: string; draft: boolean }): Promise<PullRequestInfo>;
-  updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<void>;
+  updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed'; base?: string }): Promise<void>;
   addLabels(number: number, labels: readonly string[]): Promise<void>;
   requestReviewers(number: number, reviewers: readonly string[]): Promise<void>;
   /** Each changed file's patch as GitHub shows it (undefined when GitHub shows none). */

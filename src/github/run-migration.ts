@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
-import { globToRegExp, inlineCode, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan, type UnreadReason } from '../core/index.ts';
+import { globToRegExp, isManifestCandidate, mentionsOsm, migrate, renderPullRequest, type MigrationOptionsInput, type MigrationPlan, type PullRequestText, type UnreadReason } from '../core/index.ts';
+import { isAppsPullRequest, pushBranch, reportBlocked, upsertPullRequest } from './bot-branch.ts';
 import { helpText } from './command-grammar.ts';
 import { branchName, CONFIG_ISSUE_MARKER, CONFIG_ISSUE_TITLE, ConfigFileError, configIssueBody, parseAppConfig, type AppConfig, type ConfigResult } from './config.ts';
 import { createOnce } from './create-once.ts';
-import { CONFIG_FILE, statusOf } from './octokit-repository.ts';
-import { publishCheckRun, publishReview } from './publish-review.ts';
+import { CONFIG_FILE } from './octokit-repository.ts';
 import { changesNothing } from './git-objects.ts';
-import type { BranchHead, CommitInfo, FileWrite, PullRequestInfo, RepositoryPort, TreeFile } from './repository-port.ts';
+import { publishCheckRun, publishReview } from './publish-review.ts';
+import type { CommentInfo, FileWrite, PullRequestInfo, RepositoryPort, TreeFile } from './repository-port.ts';
+import { runSeries } from './run-series.ts';
 import { readState, writeState, type Choices, type PullRequestState } from './state.ts';
-import { BLOCKED_MARKER, CLOSED_MARKER, normalise, upsertStickyComment } from './sticky-comment.ts';
+import { CLOSED_MARKER, normalise, upsertStickyComment } from './sticky-comment.ts';
+
+export { isAppsPullRequest } from './bot-branch.ts';
 
 export interface Log {
   info(message: string): void;
@@ -31,6 +35,8 @@ export interface RunContext {
 }
 
 export interface RunRequest {
+  /** The pull request a command was typed on (a series' `recreate` resets that phase's branch only). */
+  readonly pullRequest?: number;
   /** Act even when a closed PR's input did not change (a person asked). */
   readonly force?: boolean;
   /** Discard commits people pushed to the bot branch (the `recreate` command). */
@@ -41,7 +47,9 @@ export interface RunRequest {
   readonly recheck?: boolean;
 }
 
-export type RunStatus = 'opened' | 'updated' | 'unchanged' | 'left-closed' | 'no-osm' | 'closed' | 'nothing-to-change' | 'blocked' | 'config-error';
+export type RunStatus = 'opened' | 'updated' | 'unchanged' | 'left-closed' | 'no-osm' | 'closed' | 'nothing-to-change' | 'blocked' | 'config-error'
+  /** A command the series cannot follow (a phase has merged). */
+  | 'refused';
 
 export interface RunOutcome {
   readonly status: RunStatus;
@@ -58,10 +66,10 @@ export interface RunOutcome {
  * so a run that failed half-way is completed by the next one (no orphan branch, no second PR).
  */
 export async function runMigration(ctx: RunContext, request: RunRequest = {}): Promise<RunOutcome> {
-  const { port, log } = ctx;
+  const { port } = ctx;
   const base = await port.getBranch(ctx.defaultBranch);
   if (!base) return { status: 'no-osm', detail: `default branch ${ctx.defaultBranch} not found` };
-  const config = await readConfig(ctx, base.commitSha);
+  const { config, ownIssues } = await readConfig(ctx, base.commitSha);
   if (!config) return { status: 'config-error', detail: `${CONFIG_FILE} is invalid: an issue says why; nothing changed` };
   const branch = branchName(config);
   if (branch === ctx.defaultBranch) throw new Error(`refusing to use the default branch ${branch} as the bot branch`);
@@ -69,20 +77,23 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const found = await port.findPullRequest(branch);
   const existing = found && isAppsPullRequest(found, ctx, branch) ? found : null;
   const previous: PullRequestState = existing ? readState(existing.body) : readState('');
-  const choices: Choices = request.choices ?? previous.choices;
-  const tree = await port.listFiles(base.commitSha);
-  const options = optionsFor(config, choices);
-  const candidates = selectCandidates(tree, config, choices);
-  const { texts: files, unread } = await port.readTexts(base.commitSha, candidates);
-  const plan = migrate(files, options, new Map([...unreadInTree(tree, config, choices), ...unread]));
+  let choices: Choices = request.choices ?? previous.choices;
+  let force = request.force ?? false;
+  // A series is looked for when it may matter, or when the issues were read anyway: a forklift run asks nothing more.
+  if (ownIssues || (choices.strategy ?? config.strategy) === 'phased' || request.choices?.strategy === 'forklift') {
+    const series = await runSeries(ctx, { config, head: base, choices, request, forklift: existing, ownIssues });
+    if (series.kind === 'done') return series.outcome;
+    choices = series.choices;
+    force ||= series.replacedSeries === true;
+  }
+  const { tree, files, candidates, plan } = await planAt(ctx, config, choices, base.commitSha);
   const output = outputHash(plan);
-  log.info(`${port.owner}/${port.repo}: ${tree.length} files, ${candidates.length} manifests read, ${plan.summary.osmObjects} OSM objects, ${plan.files.length} files to change`);
 
   // OSM objects (also SMI examples without apiVersion), or openservicemesh.io keys in any manifest or values file.
   if (plan.summary.osmObjects === 0 && ![...files.values()].some(mentionsOsm)) return closeForNoOsm(ctx, existing, tree.length, candidates.length);
   const reusable = existing && !existing.merged ? existing : null;
   let recheck = request.recheck ?? false;
-  if (reusable && previous.output === output && !request.force && !recheck) {
+  if (reusable && previous.output === output && !force && !recheck) {
     // Quiet by default: the same translation as last time. A branch that is merely behind is not rebuilt.
     if (reusable.state === 'closed') return { status: 'left-closed', pullRequest: reusable.number, detail: `PR #${reusable.number} was closed without merging and the translation has not changed` };
     if (await port.hasCheckRun(reusable.headSha)) return { status: 'unchanged', pullRequest: reusable.number, detail: `PR #${reusable.number} is up to date`, plan };
@@ -93,9 +104,10 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
 
   const state: PullRequestState = { choices, output, base: base.commitSha };
   const mergedHead = existing?.merged ? existing.headSha : undefined;
-  const pushed = await pushBranch(ctx, branch, base, writes, request.recreate ?? false, mergedHead);
+  const pushed = await pushBranch(ctx, branch, base, writes, { recreate: request.recreate ?? false, mergedHead });
+  const text = pullRequestText(ctx, plan, state);
   if (pushed.kind === 'blocked') {
-    const number = await reportBlocked(ctx, config, branch, plan, state, reusable, pushed.commits);
+    const number = await reportBlocked(ctx, config, branch, text, reusable, pushed.commits);
     return { status: 'blocked', pullRequest: number, detail: `someone else pushed to ${branch} (${pushed.commits.join('; ')})`, plan };
   }
 
@@ -104,7 +116,7 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
     // publishes its PR, review and check; a second publisher would only race it into duplicates.
     return { status: 'unchanged', pullRequest: reusable?.number, detail: `another run pushed ${branch} first; it publishes the PR, review and check`, plan };
   }
-  const { pr, isNew, lostRace } = await upsertPullRequest(ctx, config, branch, plan, state, reusable, pushed.headSha);
+  const { pr, isNew, lostRace } = await upsertPullRequest(ctx, config, branch, text, reusable, pushed.headSha);
   if (lostRace && pushed.kind === 'same') return { status: 'unchanged', pullRequest: pr.number, detail: `another run opened PR #${pr.number} first; it publishes the review and check`, plan };
   const moved = pushed.kind === 'pushed' || isNew;
   const { annotations } = await publishReview(port, ctx.botLogin, plan, { number: pr.number, headSha: pushed.headSha, isNew });
@@ -114,11 +126,23 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   return { status, pullRequest: pr.number, detail: `PR #${pr.number} ${status}`, plan, discarded: pushed.discarded };
 }
 
-async function readConfig(ctx: RunContext, baseSha: string): Promise<AppConfig | null> {
+/** The translation of one commit of the default branch, with what was read to make it. */
+export async function planAt(ctx: RunContext, config: AppConfig, choices: Choices, commitSha: string): Promise<{ tree: TreeFile[]; files: Map<string, string>; candidates: TreeFile[]; plan: MigrationPlan }> {
+  const { port } = ctx;
+  const tree = await port.listFiles(commitSha);
+  const candidates = selectCandidates(tree, config, choices);
+  const { texts: files, unread } = await port.readTexts(commitSha, candidates);
+  const plan = migrate(files, optionsFor(config, choices), new Map([...unreadInTree(tree, config, choices), ...unread]));
+  ctx.log.info(`${port.owner}/${port.repo}@${commitSha.slice(0, 7)}: ${tree.length} files, ${candidates.length} manifests read, ${plan.summary.osmObjects} OSM objects, ${plan.files.length} files to change`);
+  return { tree, files, candidates, plan };
+}
+
+/** The config, or null when invalid; and the app's open issues when this run had to read them (no cached config). */
+async function readConfig(ctx: RunContext, baseSha: string): Promise<{ config: AppConfig | null; ownIssues?: CommentInfo[] }> {
   const key = `${ctx.port.owner}/${ctx.port.repo}@${baseSha}`;
   const cached = ctx.configCache?.get(key);
   // A cached config was valid, and the run that cached it closed any config issue.
-  if (cached) return parseAppConfigOrNull(cached.raw);
+  if (cached) return { config: parseAppConfigOrNull(cached.raw) };
   let raw: unknown;
   let result: ConfigResult;
   try {
@@ -129,11 +153,12 @@ async function readConfig(ctx: RunContext, baseSha: string): Promise<AppConfig |
     raw = undefined;
     result = { ok: false, errors: [error.message] };
   }
-  const issues = (await ctx.port.listOwnOpenIssues(ctx.botLogin)).filter((i) => i.body.includes(CONFIG_ISSUE_MARKER));
+  const ownIssues = await ctx.port.listOwnOpenIssues(ctx.botLogin);
+  const issues = ownIssues.filter((i) => i.body.includes(CONFIG_ISSUE_MARKER));
   if (result.ok) {
     for (const issue of issues) await ctx.port.updateIssue(issue.id, { state: 'closed' });
     ctx.configCache?.set(key, { raw });
-    return result.config;
+    return { config: result.config, ownIssues: ownIssues.filter((i) => !issues.includes(i)) };
   }
   // An invalid config is never cached: its issue is kept up to date on every run.
   const body = configIssueBody(CONFIG_FILE, result.errors);
@@ -144,7 +169,7 @@ async function readConfig(ctx: RunContext, baseSha: string): Promise<AppConfig |
   }
   else if (normalise(open.body) !== normalise(body)) await ctx.port.updateIssue(open.id, { body });
   ctx.log.warn(`${ctx.port.owner}/${ctx.port.repo}: invalid ${CONFIG_FILE}: ${result.errors.join('; ')}`);
-  return null;
+  return { config: null };
 }
 
 function parseAppConfigOrNull(raw: unknown): AppConfig | null {
@@ -189,7 +214,7 @@ function unreadInTree(tree: readonly TreeFile[], config: AppConfig, choices: Cho
 }
 
 /** What the translation produced (files and findings): an unchanged hash means nothing new to show. */
-function outputHash(plan: MigrationPlan): string {
+export function outputHash(plan: Pick<MigrationPlan, 'files' | 'findings' | 'options'>): string {
   const hash = createHash('sha256');
   for (const f of plan.files) hash.update(`${f.action}\u0000${f.path}\u0000${f.content}\n`);
   for (const f of plan.findings) hash.update(`${f.id}\u0000${f.file}:${f.line}\u0000${f.message}\n`);
@@ -197,7 +222,21 @@ function outputHash(plan: MigrationPlan): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function writesOf(plan: MigrationPlan): FileWrite[] {
+function pullRequestText(ctx: RunContext, plan: MigrationPlan, state: PullRequestState): PullRequestText {
+  const text = renderPullRequest(plan, { lineUrl: (path, line) => lineUrl(ctx, path, line), commandHelp: commandHelp() });
+  return { title: text.title, body: writeState(text.body, state) };
+}
+
+/** Link to a line of the default branch. */
+export function lineUrl(ctx: RunContext, path: string, line: number): string {
+  return `https://github.com/${ctx.port.owner}/${ctx.port.repo}/blob/${encodeURIComponent(ctx.defaultBranch)}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+}
+
+export function commandHelp(): string {
+  return `### Talk to osm2linkerd\n\nComment on this pull request:\n\n${helpText(true)}`;
+}
+
+export function writesOf(plan: Pick<MigrationPlan, 'files'>): FileWrite[] {
   return plan.files.map((f) => (f.action === 'delete' ? { path: f.path, delete: true as const } : { path: f.path, content: f.content }));
 }
 
@@ -210,135 +249,3 @@ async function closeForNoOsm(ctx: RunContext, existing: PullRequestInfo | null, 
   return { status: 'closed', pullRequest: existing.number, detail: searched };
 }
 
-type PushResult =
-  | { kind: 'pushed' | 'same'; headSha: string; discarded: readonly string[]; lostRace?: boolean }
-  | { kind: 'blocked'; headSha: string; commits: readonly string[] };
-
-/**
- * Brings the bot branch to `treeSha` without ever losing a commit someone else made. A branch with only the app's
- * commits gets one more commit on top: its parent is the branch head (and the new base, when the default branch
- * moved), so every update is a fast-forward sent with `force: false`, and GitHub refuses it if the branch moved after
- * we read it (a compare-and-swap). A commit by anyone else stops the run. Only `recreate`, asked for by a person,
- * and a branch whose PR was merged (everything on it was accepted) are reset with a forced update.
- */
-async function pushBranch(
-  ctx: RunContext, branch: string, base: BranchHead, writes: readonly FileWrite[], recreate: boolean, mergedHead: string | undefined,
-): Promise<PushResult> {
-  const { port } = ctx;
-  const message = 'Migrate from Open Service Mesh to Linkerd\n\nGenerated by osm2linkerd.';
-  // Set when a compare-and-swap on the branch (create, or fast-forward) found another run's commit there first.
-  let lostRace = false;
-  let treeSha: string | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const head = await port.getBranch(branch);
-    if (!head) {
-      // A new branch: created at the base and given its commit in one request; `exists` means another run (or a
-      // person) had the branch first and nothing was written.
-      const created = await port.createBranchWithCommit(branch, base.commitSha, message, writes);
-      if (created.kind === 'pushed') return { kind: 'pushed', headSha: created.sha, discarded: [] };
-      lostRace = true;
-      continue;
-    }
-    // An existing branch gets a commit with one or two parents on the tree of the base and the writes.
-    treeSha ??= await port.createTree(base.treeSha, writes);
-    const comparison = await port.compare(base.commitSha, head.commitSha);
-    const accepted = head.commitSha === mergedHead;
-    const foreign = accepted ? [] : comparison.ahead.filter((c) => !madeByApp(c, ctx.botLogin)).map(describeCommit);
-    if (foreign.length > 0 && !recreate) return { kind: 'blocked', headSha: head.commitSha, commits: foreign };
-    if (head.treeSha === treeSha && comparison.behindBy === 0 && !recreate) return { kind: 'same', headSha: head.commitSha, discarded: [], lostRace };
-    const reset = recreate || accepted;
-    const parents = reset ? [base.commitSha] : comparison.behindBy === 0 ? [head.commitSha] : [head.commitSha, base.commitSha];
-    const commit = await port.createCommit(message, treeSha, parents);
-    try {
-      await port.updateBranch(branch, commit, reset);
-    } catch (error) {
-      // Not a fast-forward any more: someone pushed after we looked. Read the branch again (a person's commit
-      // blocks; another run's commit with this tree is that run's to publish).
-      if (statusOf(error) !== 422 || reset) throw error;
-      lostRace = true;
-      continue;
-    }
-    return { kind: 'pushed', headSha: commit, discarded: recreate ? foreign : [] };
-  }
-  throw new Error(`branch ${branch} keeps changing under this run`);
-}
-
-/**
- * The app's pull request: opened by the app, from the app's branch in this repository. A person's PR from a fork's
- * branch of the same name, or with the hidden state block copied into its body, is not (it is never edited).
- */
-export function isAppsPullRequest(pr: PullRequestInfo, ctx: RunContext, branch: string): boolean {
-  return pr.authorLogin === ctx.botLogin && pr.headRef === branch && pr.headRepository === `${ctx.port.owner}/${ctx.port.repo}`;
-}
-
-/**
- * The app's own commits: authored by the app, and committed by it or by GitHub itself (API commits of apps are
- * signed by GitHub, whose committer is `web-flow`, and verified). Anything else is a person's.
- */
-function madeByApp(c: CommitInfo, botLogin: string): boolean {
-  return c.authorLogin === botLogin && (c.committerLogin === botLogin || (c.committerLogin === 'web-flow' && c.verified));
-}
-
-function describeCommit(c: CommitInfo): string {
-  return `${c.sha.slice(0, 7)} by ${c.authorLogin ?? 'unknown'}: ${c.message.split('\n')[0] ?? ''}`;
-}
-
-/** Says once, on the pull request, why the app stopped; opens the PR from the branch as it is if there is none. */
-async function reportBlocked(
-  ctx: RunContext, config: AppConfig, branch: string, plan: MigrationPlan, state: PullRequestState, pr: PullRequestInfo | null, commits: readonly string[],
-): Promise<number> {
-  ctx.log.warn(`${ctx.port.owner}/${ctx.port.repo}: someone else pushed to ${branch} (${commits.join(', ')}); not overwriting`);
-  // Without an open PR nobody would hear of it, and recreate is typed on the PR: open it from the branch as it is.
-  const open = pr?.state === 'open' ? pr : (await upsertPullRequest(ctx, config, branch, plan, state, pr, '')).pr;
-  await upsertStickyComment(ctx.port, open.number, ctx.botLogin, BLOCKED_MARKER, [
-    '### ✋ osm2linkerd stopped updating this pull request',
-    '',
-    `Commits not made by osm2linkerd are on ${inlineCode(branch)}: ${commits.map(inlineCode).join(', ')}. To keep them safe, this pull request is no longer regenerated.`,
-    '',
-    'To discard them and regenerate from the default branch, comment `/osm2linkerd recreate`.',
-  ].join('\n'));
-  return open.number;
-}
-
-async function upsertPullRequest(
-  ctx: RunContext, config: AppConfig, branch: string, plan: MigrationPlan, state: PullRequestState, pr: PullRequestInfo | null, headSha: string,
-): Promise<{ pr: { number: number }; isNew: boolean; lostRace?: boolean }> {
-  const { port } = ctx;
-  const lineUrl = (path: string, line: number) => `https://github.com/${port.owner}/${port.repo}/blob/${encodeURIComponent(ctx.defaultBranch)}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
-  const text = renderPullRequest(plan, { lineUrl, commandHelp: `### Talk to osm2linkerd\n\nComment on this pull request:\n\n${helpText(true)}` });
-  const body = writeState(text.body, state);
-  if (pr) {
-    const reopen = pr.state === 'closed';
-    const changed = normalise(pr.body) !== normalise(body) || pr.title !== text.title;
-    if (changed || reopen) {
-      try {
-        await port.updatePullRequest(pr.number, { ...(changed ? { title: text.title, body } : {}), ...(reopen ? { state: 'open' as const } : {}) });
-        return { pr, isNew: false };
-      } catch (error) {
-        if (!reopen) throw error;
-        ctx.log.warn(`PR #${pr.number} could not be reopened; opening a new one`);
-      }
-    } else return { pr, isNew: false };
-  }
-  let created: PullRequestInfo;
-  try {
-    created = await port.createPullRequest({ title: text.title, body, head: branch, base: ctx.defaultBranch, draft: config.draft });
-  } catch (error) {
-    // Another worker opened it between our lookup and now: update that one instead of failing. A pull request from
-    // this branch that the app did not open (a person's) is never taken over.
-    const winner = statusOf(error) === 422 ? await port.findPullRequest(branch) : null;
-    if (!winner || winner.state !== 'open' || !isAppsPullRequest(winner, ctx, branch)) throw error;
-    if (normalise(winner.body) !== normalise(body) || winner.title !== text.title) await port.updatePullRequest(winner.number, { title: text.title, body });
-    return { pr: winner, isNew: false, lostRace: true };
-  }
-  await port.addLabels(created.number, config.labels);
-  try {
-    await port.requestReviewers(created.number, config.reviewers);
-  } catch (error) {
-    // A reviewer who cannot be asked (not a collaborator, a misspelt team) must not stop the PR's review and check.
-    if (statusOf(error) !== 422) throw error;
-    ctx.log.warn(`${port.owner}/${port.repo}: could not request reviewers ${config.reviewers.join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  ctx.log.info(`${port.owner}/${port.repo}: opened PR #${created.number} at ${headSha.slice(0, 7)}`);
-  return { pr: created, isNew: true };
-}

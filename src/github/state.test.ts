@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasStateBlock, readState, writeState } from './state.ts';
+import { hasStateBlock, readSeriesState, readState, writeSeriesState, writeState, type SeriesState } from './state.ts';
 
 describe('hidden PR state block', () => {
   it('round-trips through the PR body and replaces itself in place', () => {
@@ -32,5 +32,26 @@ describe('hidden PR state block', () => {
     const rewritten = writeState(written, { choices: {}, output: 'next' });
     expect(rewritten.startsWith(quoted)).toBe(true);
     expect(readState(rewritten).output).toBe('next');
+  });
+});
+
+describe('hidden series state block (the tracking issue)', () => {
+  const state: SeriesState = { choices: { strategy: 'phased' }, base: 'a'.repeat(40), phases: [{ id: '00-bridge', status: 'merged', pullRequest: 2 }, { id: '01-payments', status: 'open', pullRequest: 4, builtOn: 'b'.repeat(40), head: 'c'.repeat(40) }] };
+
+  it('round-trips, replaces itself in place, and is not the PR block', () => {
+    const body = writeSeriesState('Checklist', state);
+    expect(readSeriesState(body)).toEqual(state);
+    expect(hasStateBlock(body)).toBe(false);
+    const again = writeSeriesState(body, { ...state, phases: [] });
+    expect(again.match(/osm2linkerd:series /g)).toHaveLength(1);
+    expect(readSeriesState(again)?.phases).toEqual([]);
+  });
+
+  it('counts only on the last line, and an invalid one is no series', () => {
+    const block = writeSeriesState('', state).trim();
+    expect(readSeriesState(`${block}\n\nquoted later`)).toBeNull();
+    expect(readSeriesState('<!-- osm2linkerd:series not-base64!! -->')).toBeNull();
+    const noBase = Buffer.from(JSON.stringify({ choices: {}, phases: [] })).toString('base64url');
+    expect(readSeriesState(`<!-- osm2linkerd:series ${noBase} -->`)).toBeNull();
   });
 });

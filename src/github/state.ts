@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { LINKERD_VERSIONS } from '../core/index.ts';
 
-/** Choices made by slash commands. They live in the PR body, so they survive re-scans and restarts without a database. */
+/** Choices made by slash commands. They live in the PR body (a phased series': its tracking issue's body), so they survive re-scans and restarts without a database. */
 export const choicesSchema = z.object({
-  strategy: z.enum(['forklift']).optional(),
+  strategy: z.enum(['forklift', 'phased']).optional(),
   splitStyle: z.enum(['httproute', 'trafficsplit']).optional(),
   linkerdVersion: z.enum(LINKERD_VERSIONS).optional(),
   meshMode: z.enum(['smi', 'permissive']).optional(),
@@ -36,17 +36,57 @@ export function hasStateBlock(body: string): boolean {
 }
 
 export function readState(body: string): PullRequestState {
-  const encoded = BLOCK.exec(body)?.[2];
-  if (!encoded) return stateSchema.parse({});
-  try {
-    const parsed = stateSchema.safeParse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : stateSchema.parse({});
-  } catch {
-    return stateSchema.parse({});
-  }
+  return decode(BLOCK, body, stateSchema) ?? stateSchema.parse({});
 }
 
 export function writeState(body: string, state: PullRequestState): string {
-  const block = `<!-- osm2linkerd:state ${Buffer.from(JSON.stringify(state)).toString('base64url')} -->`;
-  return BLOCK.test(body) ? body.replace(BLOCK, (_, start: string) => `${start}${block}`) : `${body}\n\n${block}`;
+  return encode(BLOCK, 'state', body, state);
+}
+
+/** What a phase of a series is, as the tracking issue's checklist shows it. */
+export const PHASE_STATUSES = ['not-opened', 'open', 'merged', 'blocked', 'stopped', 'waiting', 'closed'] as const;
+export type PhaseStatus = (typeof PHASE_STATUSES)[number];
+
+/** A phased series (run-series.ts): kept in its tracking issue's body, written only by the app, read only there. */
+export const seriesStateSchema = z.object({
+  choices: choicesSchema.default({}),
+  /** The default-branch commit the phases are planned from: it moves only while no phase has merged. */
+  base: z.string().regex(/^[0-9a-f]{7,64}$/),
+  phases: z.array(z.object({
+    id: z.string(),
+    status: z.enum(PHASE_STATUSES),
+    pullRequest: z.number().int().positive().optional(),
+    /** The commit the phase's branch was last built on, and the branch's head then: both unchanged, nothing to do. */
+    builtOn: z.string().optional(),
+    head: z.string().optional(),
+  })).default([]),
+});
+export type SeriesState = z.infer<typeof seriesStateSchema>;
+
+/** The series block, alone on the last line of the tracking issue's body (the same rule as the PR's block). */
+const SERIES_BLOCK = /(^|\r?\n)<!-- osm2linkerd:series ([A-Za-z0-9_-]*) -->\s*$/;
+
+/** The series' state, or null when the body does not carry a valid block where the app writes it. */
+export function readSeriesState(body: string): SeriesState | null {
+  return decode(SERIES_BLOCK, body, seriesStateSchema);
+}
+
+export function writeSeriesState(body: string, state: SeriesState): string {
+  return encode(SERIES_BLOCK, 'series', body, state);
+}
+
+function decode<T>(block: RegExp, body: string, schema: z.ZodType<T>): T | null {
+  const encoded = block.exec(body)?.[2];
+  if (!encoded) return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function encode(block: RegExp, name: string, body: string, state: unknown): string {
+  const line = `<!-- osm2linkerd:${name} ${Buffer.from(JSON.stringify(state)).toString('base64url')} -->`;
+  return block.test(body) ? body.replace(block, (_, start: string) => `${start}${line}`) : `${body}\n\n${line}`;
 }

@@ -18,13 +18,18 @@ async function replica(github: MemoryGitHub): Promise<{ probot: Probot; app: Osm
   return { probot, app };
 }
 
-/** The reconcile's requests after the installation listing: `GET /repos/…` paths by kind. */
+/**
+ * The reconcile's requests after the installation listing, by kind. The app's PR is looked up through the port's
+ * first-read GraphQL snapshot (octokit-repository.ts), or `GET /pulls` when the snapshot cannot answer: either counts
+ * as the repository's one PR listing.
+ */
 function reconcileRequests(github: MemoryGitHub, from: number): { branches: string[]; pulls: string[]; other: string[] } {
   const seen = github.requests.slice(from).filter((r) => !r.path.endsWith('/access_tokens')).map((r) => `${r.method} ${r.path}`);
+  const isPullListing = (r: string) => /\/pulls$/.test(r) || r === 'POST /graphql';
   return {
     branches: seen.filter((r) => /\/branches\//.test(r)),
-    pulls: seen.filter((r) => /\/pulls$/.test(r)),
-    other: seen.filter((r) => !/\/branches\/|\/pulls$/.test(r)),
+    pulls: seen.filter(isPullListing),
+    other: seen.filter((r) => !/\/branches\//.test(r) && !isPullListing(r)),
   };
 }
 

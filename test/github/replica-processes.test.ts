@@ -72,7 +72,8 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     cluster = new Cluster({ redisUrl: redis.url, replicas: 1, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p), env: { SHUTDOWN_GRACE_SECONDS: '0', LEASE_MS: '300000' } });
     await cluster.start();
     const repo = cluster.github.addRepository('acme', 'mesh', bookstore());
-    const midRun = when(hooks, 'POST', /\/git\/trees$/);
+    // The run's first GraphQL request (the repository snapshot): the job is running and has written nothing yet.
+    const midRun = when(hooks, 'POST', /^\/graphql$/);
     expect((await cluster.deliver(0, installationCreated(repo), 'install-1')).status).toBe(200);
     await midRun;
     expect(await cluster.terminate(0)).toBe(0);

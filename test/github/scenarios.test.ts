@@ -36,7 +36,7 @@ describe('install → one pull request', () => {
     expect(pr?.title).toBe('Migrate from Open Service Mesh to Linkerd 2.20');
     expect(pr?.body).toContain('| TrafficTarget | 3 | 3 |');
     expect(pr?.body).toContain('### Migration strategy');
-    expect(pr?.body).toContain('/osm2linkerd strategy <forklift>');
+    expect(pr?.body).toContain('/osm2linkerd strategy <forklift\\|phased>');
     expect(pr?.body.length).toBeLessThan(65_536);
     const files = repo.filesOn(BRANCH);
     expect(files.get('bookstore/traffic-access.linkerd.yaml')).toContain('kind: AuthorizationPolicy');

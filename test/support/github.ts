@@ -148,3 +148,22 @@ export function installationRepositoriesAdded(...repos: MemoryRepository[]): Web
   payload.installation = { ...(payload.installation as object), id: INSTALLATION.id };
   return { name: 'installation_repositories', payload };
 }
+
+/**
+ * `pull_request.closed` for a merged pull request of the memory repository (GitHub's example of a closed PR, set to
+ * the record's number, branches, body and author, with `merged: true`).
+ */
+export function pullRequestMerged(repo: MemoryRepository, number: number): WebhookEvent {
+  const payload = pointAt(example('pull_request', (e) => e.action === 'closed'), repo);
+  const record = repo.pulls.find((p) => p.number === number);
+  if (!record) throw new Error(`no pull request #${number}`);
+  const pr = payload.pull_request as Record<string, unknown>;
+  const author = record.author ?? BOT_LOGIN;
+  Object.assign(pr, { number, state: 'closed', merged: true, merged_at: '2026-01-01T00:00:00Z', title: record.title, body: record.body });
+  pr.user = { ...(pr.user as object), login: author, type: author.endsWith('[bot]') ? 'Bot' : 'User' };
+  const side = (ref: string) => ({ ...(pr.head as object), ref, sha: repo.headOf(ref) ?? '', repo: { ...((pr.head as Record<string, unknown>).repo as object), name: repo.name, full_name: record.headRepository ?? repo.fullName } });
+  pr.head = side(record.head);
+  pr.base = { ...side(record.base), repo: { ...((pr.base as Record<string, unknown>).repo as object), name: repo.name, full_name: repo.fullName } };
+  payload.number = number;
+  return { name: 'pull_request', payload };
+}

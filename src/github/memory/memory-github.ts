@@ -484,6 +484,10 @@ export class MemoryGitHub {
       }
       if (typeof req.body.title === 'string') p.title = req.body.title;
       if (typeof req.body.body === 'string') p.body = req.body.body;
+      if (typeof req.body.base === 'string') {
+        if (!repo.refs.has(req.body.base)) return { status: 422, data: { message: `base ${req.body.base} does not exist` } };
+        p.base = req.body.base;
+      }
       if (req.body.state === 'open' || req.body.state === 'closed') p.state = req.body.state;
       return { status: 200, data: pullJson(repo, p) };
     }));
