@@ -7,7 +7,7 @@ import { scriptNamespaceFindings } from './inventory/script-applies.ts';
 import { notDeployedFindings, objectKey, translationViews, versionFindings, type TranslationView } from './inventory/object-versions.ts';
 import { decideMeshMode, type MeshMode } from './inventory/mesh-mode.ts';
 import type { Inventory, K8sObject } from './inventory/model.ts';
-import { loadRepository } from './load/load.ts';
+import { loadRepository, reloader } from './load/load.ts';
 import { unreadFindings, withoutUnreadTargets } from './load/unread.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
 import { planOverlays } from './plan/overlays.ts';
@@ -74,13 +74,16 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
   const deployedPlan = views.length > 1
     ? withoutUnreadTargets(planFiles({ load, inventory, resources: deployedOutputs.flatMap((o) => o.resources), edits: deployedOutputs.flatMap((o) => o.edits), consumed: deployedOutputs.flatMap((o) => o.consumed), options }).files, unread).files
     : filePlan.files;
+  // verify and every phase parse their trees themselves; files unchanged since the repository's load are not parsed again.
+  const reload = reloader(load);
   const verification = verify({
+    load: reload,
     inventory: deployed, meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
   });
   const findings = sortFindings([...explained, ...uncoveredFindings(deployed, verification)]);
   const forklift = applyChanges(included, filePlan.files);
   const phases = options.strategy === 'phased'
-    ? phasesOf({ load, inventory, deployed, options, outputs, included, forklift, findings, meshMode, deployedView: (tree) => withoutOtherViews(tree, views) })
+    ? phasesOf({ load, reload, inventory, deployed, options, outputs, included, forklift, findings, meshMode, deployedView: (tree) => withoutOtherViews(tree, views) })
     : options.strategy === 'separate-cluster' ? separateClusterPhases(files, forklift, inventory, options, findings)
     : undefined;
   // A separate cluster gets a copy; the old cluster's files stay as they are.
@@ -98,6 +101,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
 
 interface PhaseContext {
   readonly load: ReturnType<typeof loadRepository>;
+  readonly reload: (files: ReadonlyMap<string, string>) => ReturnType<typeof loadRepository>;
   readonly inventory: Inventory;
   /** What the repository deploys: the call graph and every phase's verify read it. */
   readonly deployed: Inventory;
@@ -132,7 +136,7 @@ function phasesOf(c: PhaseContext): MigrationPhase[] {
     graph,
     groups: orderNamespaceGroups(graph),
     findings: c.findings,
-    verifyTree: (tree) => verifyPhase({ before: c.deployed, meshMode: c.meshMode, tree: c.deployedView(tree), linkerdVersion: c.options.linkerdVersion, findings: c.findings }),
+    verifyTree: (tree) => verifyPhase({ load: c.reload, before: c.deployed, meshMode: c.meshMode, tree: c.deployedView(tree), linkerdVersion: c.options.linkerdVersion, findings: c.findings }),
   });
 }
 

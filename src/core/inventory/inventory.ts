@@ -199,6 +199,10 @@ function indexInventory(
   const osmObjects = objects.filter(isOsmObject);
   const byKind = groupBy(osmObjects, (o) => o.ref.kind);
   const bySa = groupBy(workloads, (w) => `${w.namespace ?? ''}/${w.serviceAccount}`);
+  // Looked up once per workload or request: indexed, keeping the repository order (the first match wins).
+  const servicesIn = groupBy(services, (s) => s.namespace ?? '\u0000');
+  const serviceByName = firstBy(services, (s) => `${s.namespace ?? '\u0000'}/${s.name}`);
+  const namespaceByName = firstBy(namespaces, (n) => n.name);
   return {
     objects,
     workloads,
@@ -212,10 +216,16 @@ function indexInventory(
     osmObjects,
     osm: (kind) => byKind.get(kind) ?? [],
     workloadsRunningAs: (namespace, sa) => bySa.get(`${namespace ?? ''}/${sa}`) ?? [],
-    servicesSelecting: (w: Workload): Service[] => services.filter((s) => s.namespace === w.namespace && selects(s, w)),
-    findService: (namespace, name) => services.find((s) => s.namespace === namespace && s.name === name),
-    findNamespace: (name) => namespaces.find((n) => n.name === name),
+    servicesSelecting: (w: Workload): Service[] => (servicesIn.get(w.namespace ?? '\u0000') ?? []).filter((s) => selects(s, w)),
+    findService: (namespace, name) => serviceByName.get(`${namespace ?? '\u0000'}/${name}`),
+    findNamespace: (name) => namespaceByName.get(name),
   };
+}
+
+function firstBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) if (!map.has(key(item))) map.set(key(item), item);
+  return map;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

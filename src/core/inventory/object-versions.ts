@@ -48,7 +48,9 @@ export function translationViews(inventory: Inventory): TranslationView[] {
   for (const o of inventory.objects) {
     if (inMain.has(o)) continue;
     const dir = dirname(o.doc.file);
-    byDir.set(dir, [...(byDir.get(dir) ?? []), o]);
+    const list = byDir.get(dir);
+    if (list) list.push(o);
+    else byDir.set(dir, [o]);
   }
   for (const pending of byDir.values()) {
     let rest = pending;

@@ -37,20 +37,51 @@ export interface LoadResult {
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
-/** Parses every manifest of the repository. Broken files become findings; the rest is still loaded. */
-export function loadRepository(files: RepositoryFiles): LoadResult {
+/**
+ * Parses every manifest of the repository. Broken files become findings; the rest is still loaded. `earlier` are
+ * loads of other trees of the same repository: a file whose text is the same string as there is not parsed again
+ * (parsing is a function of the text alone; the loaded data is never changed after loading).
+ */
+export function loadRepository(files: RepositoryFiles, earlier: readonly LoadResult[] = [], keepSyntax = true): LoadResult {
   const loaded = new Map<string, LoadedFile>();
   const documents: LoadedDocument[] = [];
   const findings: Finding[] = [];
+  const byFile = new Map<string, Finding[]>();
   for (const [path, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    const file = loadFile(path, text, findings);
+    const known = earlier.map((load) => reusable(load, path, text)).find((r) => r !== undefined);
+    const fileFindings: Finding[] = [...(known?.findings ?? [])];
+    const file = known?.file ?? loadFile(path, text, fileFindings, keepSyntax);
     loaded.set(path, file);
     documents.push(...file.documents);
+    findings.push(...fileFindings);
+    if (fileFindings.length > 0) byFile.set(path, fileFindings);
   }
-  return { files: loaded, documents, findings };
+  const result = { files: loaded, documents, findings };
+  loadFindings.set(result, byFile);
+  return result;
 }
 
-function loadFile(path: string, text: string, findings: Finding[]): LoadedFile {
+/**
+ * Loads other trees of the same repository (the migrated one, each phase's), parsing only the files whose text is
+ * not that of the original load or of the tree loaded last.
+ */
+export function reloader(original: LoadResult): (files: RepositoryFiles) => LoadResult {
+  let last: LoadResult | undefined;
+  // Nothing is edited in these trees: their syntax trees are parsed again only if something asks for a line.
+  return (files) => (last = loadRepository(files, last ? [original, last] : [original], false));
+}
+
+/** Each load's findings by file, so that a later load reusing a file says them again. */
+const loadFindings = new WeakMap<LoadResult, ReadonlyMap<string, readonly Finding[]>>();
+
+function reusable(load: LoadResult, path: string, text: string): { file: LoadedFile; findings: readonly Finding[] } | undefined {
+  const file = load.files.get(path);
+  const byFile = loadFindings.get(load);
+  if (file?.text !== text || !byFile) return undefined;
+  return { file, findings: byFile.get(path) ?? [] };
+}
+
+function loadFile(path: string, text: string, findings: Finding[], keepSyntax: boolean): LoadedFile {
   if (!MANIFEST.test(path)) return { path, text, kind: 'other', documents: [] };
   if (isHelmTemplate(path, text)) {
     findings.push(...helmTemplateFindings(path, text));
@@ -59,8 +90,9 @@ function loadFile(path: string, text: string, findings: Finding[]): LoadedFile {
   const kind: FileKind = /\.json$/i.test(path) ? 'json' : 'yaml';
   const lineCounter = new LineCounter();
   // merge: true reads `<<: *anchor` as Kubernetes does (go-yaml merges), so OSM keys brought in that way are seen.
-  const parsed = parseAllDocuments(text, { lineCounter, keepSourceTokens: true, uniqueKeys: false, prettyErrors: false, merge: true });
-  const docs = Array.isArray(parsed) ? parsed : [];
+  const docs = parseText(text, lineCounter);
+  let again: ParsedDocument[] | undefined;
+  const reparse = () => (again ??= parseText(text));
   const documents: LoadedDocument[] = [];
   docs.forEach((document, index) => {
     const error = document.errors[0];
@@ -87,11 +119,30 @@ function loadFile(path: string, text: string, findings: Finding[]): LoadedFile {
     }
     if (value === undefined || value === null) return;
     const range = document.range;
-    const loaded: LoadedDocument = { file: path, index, value, document, range: [range[0], range[2]], lineCounter };
+    const loaded = loadedDocument({ file: path, index, value, range: [range[0], range[2]], lineCounter }, keepSyntax ? keptSyntax(document) : lazySyntax(reparse, index));
     findings.push(...dropInvalidNumbers(loaded));
     documents.push(loaded);
   });
   return { path, text, kind, documents };
+}
+
+function parseText(text: string, lineCounter?: LineCounter): ParsedDocument[] {
+  // merge: true reads `<<: *anchor` as Kubernetes does (go-yaml merges), so OSM keys brought in that way are seen.
+  const parsed = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, merge: true, ...(lineCounter ? { lineCounter } : {}) });
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+// Module-level, so that a lazy document's closure holds no syntax tree of its file.
+const keptSyntax = (document: ParsedDocument) => () => document;
+const lazySyntax = (all: () => ParsedDocument[], index: number) => () => all()[index] as ParsedDocument;
+
+function loadedDocument(fields: Omit<LoadedDocument, 'document'>, syntax: () => ParsedDocument): LoadedDocument {
+  return {
+    ...fields,
+    get document() {
+      return syntax();
+    },
+  };
 }
 
 /**

@@ -25,8 +25,10 @@ function compile(regex: string): RE2JS | null {
   } catch {
     re = null;
   }
-  // A plain memo: the verifier asks about the same few regexes thousands of times. Bounded to stay harmless.
-  if (compiled.size > 1000) compiled.clear();
+  // A plain memo: the verifier asks about the same regexes thousands of times, each request about every match of its
+  // destination. Bounded to stay harmless, above the matches one destination may hold (a bound below them recompiles
+  // every regex on every request).
+  if (compiled.size > 10_000) compiled.clear();
   compiled.set(regex, re);
   return re;
 }

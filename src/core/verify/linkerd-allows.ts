@@ -53,15 +53,134 @@ const PROXY_PROTOCOLS = new Set(['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque'
 // Entry point
 
 export function linkerdAllows(world: LinkerdWorld, request: AccessRequest, workload: Workload): Decision {
+  return portPolicy(world, workload, request.namespace, request.port).decide(request.source, request.http);
+}
+
+/**
+ * What decides the requests to one pod port: its Server (or the default policy), that server's authorizations and
+ * routes. They depend on the world, the workload and the port, not on the request, so they are worked out once per
+ * port; the route an HTTP shape picks is chosen once per shape, and what a route's authorizations say of a client
+ * once per (route, rule, client). The request matrix asks every client about every shape: this makes each request a
+ * lookup.
+ */
+interface PortPolicy {
+  decide(source: RequestSource, http: HttpRequestShape | undefined): Decision;
+}
+
+const portPolicies = new WeakMap<LinkerdWorld, WeakMap<Workload, Map<string, PortPolicy>>>();
+
+function portPolicy(world: LinkerdWorld, workload: Workload, namespace: string, port: number): PortPolicy {
+  let byWorkload = portPolicies.get(world);
+  if (!byWorkload) portPolicies.set(world, (byWorkload = new WeakMap()));
+  let byPort = byWorkload.get(workload);
+  if (!byPort) byWorkload.set(workload, (byPort = new Map()));
+  const key = `${namespace}\u0000${port}`;
+  let policy = byPort.get(key);
+  if (!policy) byPort.set(key, (policy = computePortPolicy(world, workload, namespace, port)));
+  return policy;
+}
+
+function fixed(decision: Decision): PortPolicy {
+  return { decide: () => decision };
+}
+
+function computePortPolicy(world: LinkerdWorld, workload: Workload, namespace: string, port: number): PortPolicy {
   // Skipped ports bypass the proxy entirely: no policy at all (ref §3.1).
-  if (portListed(workload.podAnnotations['config.linkerd.io/skip-inbound-ports'], request.port, workload)) {
-    return allow('skip-inbound-ports: not proxied');
+  if (portListed(workload.podAnnotations['config.linkerd.io/skip-inbound-ports'], port, workload)) {
+    return fixed(allow('skip-inbound-ports: not proxied'));
   }
-  const servers = serversFor(world, request.namespace, request.port, workload);
+  const servers = serversFor(world, namespace, port, workload);
   // Two Servers on one port: the winner depends on version and watch order (ref §3.2); we refuse to guess.
-  if (servers.length > 1) return deny(`server conflict (${servers.map((s) => s.metadata.name).join(', ')})`);
+  if (servers.length > 1) return fixed(deny(`server conflict (${servers.map((s) => s.metadata.name).join(', ')})`));
   const server = servers[0];
-  return server ? decideServer(world, request, workload, server) : decideDefault(world, request, workload);
+  const level = server ? serverLevel(world, workload, namespace, port, server) : defaultLevel(world, workload, namespace, port);
+  const withoutRoutes = memo((source: RequestSource) => level.withoutRoutes(source));
+  const { routes } = level;
+  if (!routes) return { decide: withoutRoutes };
+  const chosenByShape = new Map<HttpRequestShape, ChosenRoute | undefined>();
+  const interned = new Map<string, ChosenRoute>();
+  const decisions = new Map<ChosenRoute, (source: RequestSource) => Decision>();
+  const noRoute = deny('no route (404)');
+  return {
+    decide: (source, http) => {
+      if (!http) return withoutRoutes(source);
+      let chosen = chosenByShape.get(http);
+      if (!chosenByShape.has(http)) {
+        const found = chooseRoute(routes, http);
+        // Shapes that pick the same route, rule and ties are decided alike: one ChosenRoute for them all.
+        const internKey = found ? [routes.indexOf(found.route), found.rule, ...found.tied.map((r) => routes.indexOf(r))].join(',') : '';
+        chosen = found ? interned.get(internKey) ?? found : undefined;
+        if (found && !interned.has(internKey)) interned.set(internKey, found);
+        chosenByShape.set(http, chosen);
+      }
+      // Only attached routes can miss: the default route matches everything.
+      if (!chosen) return noRoute;
+      let decide = decisions.get(chosen);
+      if (!decide) {
+        const route = chosen;
+        decisions.set(chosen, (decide = memo((client: RequestSource) => decideChosen(world, route, level.authorizations, client, level.server))));
+      }
+      return decide(source);
+    },
+  };
+}
+
+/** One port's server-level authorizations, its routes for HTTP (none: decided without routes), and the decision without them. */
+interface ServerLevel {
+  /** `server <name>` for reasons; undefined on a default-policy port. */
+  readonly server: string | undefined;
+  readonly authorizations: readonly Authorization[];
+  readonly routes: readonly Route[] | undefined;
+  withoutRoutes(source: RequestSource): Decision;
+}
+
+/**
+ * No Server: the default policy is the only server-level authorization (AuthorizationPolicies, even
+ * Namespace-targeted ones, do not apply). HTTP gets the default + probe routes; TCP, or an opaque port, the policy
+ * alone.
+ */
+function defaultLevel(world: LinkerdWorld, workload: Workload, namespace: string, port: number): ServerLevel {
+  const policy = effectiveDefault(world, namespace, port, workload);
+  const label = `default policy ${policy}`;
+  const authzs = policyAuthorizations(world, policy, label);
+  return {
+    server: undefined,
+    authorizations: authzs,
+    routes: opaqueDefault(workload, port) ? undefined : defaultRoutes(world, workload, port),
+    withoutRoutes: (source) => (authorize(authzs, source) ? allow(label) : deny(label)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Server with or without routes (ref §3.4, §3.5)
+
+function serverLevel(world: LinkerdWorld, workload: Workload, namespace: string, port: number, server: LinkerdResource): ServerLevel {
+  const name = server.metadata.name;
+  const authzs = serverAuthorizations(world, server, namespace);
+  const protocol = proxyProtocolOf(server);
+  // opaque/TLS and raw TCP: no routes, server-level authorizations only; gRPC: a default gRPC route, since
+  // HTTPRoutes are ignored (ref §3.2).
+  const routeless = protocol === 'opaque' || protocol === 'TLS' || protocol === 'gRPC';
+  const attached = routeless ? [] : attachedRoutes(world, server, namespace);
+  return {
+    server: `server ${name}`,
+    authorizations: authzs,
+    // No route attached: the same default + probe routes as a port without a Server (ref §3.4).
+    routes: routeless ? undefined : attached.length > 0 ? attached : defaultRoutes(world, workload, port),
+    withoutRoutes: (source) => {
+      const winner = authorize(authzs, source);
+      return winner ? allow(`server ${name}, authorized by ${winner.label}`) : deny(`server ${name}: no authorization`);
+    },
+  };
+}
+
+function memo<K, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined && !known.has(key)) known.set(key, (value = compute(key)));
+    return value as V;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -262,50 +381,16 @@ export function serversFor(world: LinkerdWorld, namespace: string, port: number,
 // ---------------------------------------------------------------------------------------------------------------
 // Default policy (ref §3.3)
 
-function effectiveDefault(world: LinkerdWorld, request: AccessRequest, workload: Workload): DefaultInboundPolicy {
-  let policy = world.defaultPolicy(request.namespace, workload);
+function effectiveDefault(world: LinkerdWorld, namespace: string, port: number, workload: Workload): DefaultInboundPolicy {
+  let policy = world.defaultPolicy(namespace, workload);
   // `audit` is unknown before 2.16: the controller falls back to the cluster default, assumed the install default.
   if (policy === 'audit' && minorVersion(world) < 16) policy = 'all-unauthenticated';
   // require-identity ports turn an allow default into authenticated-only.
-  if (portListed(workload.podAnnotations['config.linkerd.io/proxy-require-identity-inbound-ports'], request.port, workload)) {
+  if (portListed(workload.podAnnotations['config.linkerd.io/proxy-require-identity-inbound-ports'], port, workload)) {
     if (policy === 'all-unauthenticated') policy = 'all-authenticated';
     if (policy === 'cluster-unauthenticated') policy = 'cluster-authenticated';
   }
   return policy;
-}
-
-/**
- * No Server: the default policy is the only server-level authorization (AuthorizationPolicies, even
- * Namespace-targeted ones, do not apply). HTTP gets the default + probe routes; TCP, or an opaque port, the policy
- * alone.
- */
-function decideDefault(world: LinkerdWorld, request: AccessRequest, workload: Workload): Decision {
-  const policy = effectiveDefault(world, request, workload);
-  const label = `default policy ${policy}`;
-  const authzs = policyAuthorizations(world, policy, label);
-  if (!request.http || opaqueDefault(workload, request.port)) {
-    return authorize(authzs, request.source) ? allow(label) : deny(label);
-  }
-  return decideRoutes(world, defaultRoutes(world, workload, request.port), authzs, request, request.http, undefined);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Server with or without routes (ref §3.4, §3.5)
-
-function decideServer(world: LinkerdWorld, request: AccessRequest, workload: Workload, server: LinkerdResource): Decision {
-  const name = server.metadata.name;
-  const authzs = serverAuthorizations(world, server, request.namespace);
-  const protocol = proxyProtocolOf(server);
-  // opaque/TLS and raw TCP: no routes, server-level authorizations only; gRPC: a default gRPC route, since
-  // HTTPRoutes are ignored (ref §3.2).
-  if (!request.http || protocol === 'opaque' || protocol === 'TLS' || protocol === 'gRPC') {
-    const winner = authorize(authzs, request.source);
-    return winner ? allow(`server ${name}, authorized by ${winner.label}`) : deny(`server ${name}: no authorization`);
-  }
-  const attached = attachedRoutes(world, server, request.namespace);
-  // No route attached: the same default + probe routes as a port without a Server (ref §3.4).
-  const routes = attached.length > 0 ? attached : defaultRoutes(world, workload, request.port);
-  return decideRoutes(world, routes, authzs, request, request.http, `server ${name}`);
 }
 
 /** AuthorizationPolicies targeting the Server or its Namespace, plus `accessPolicy` (ref §3.4, §3.6). */
@@ -524,23 +609,19 @@ function matchValid(m: RouteMatch): boolean {
  * Route authorizations first, then server-level ones; the first admitting one wins (ref §3.5). `server` names the
  * Server for the reason; undefined on a default-policy port, whose only server-level authorization is the policy.
  */
-function decideRoutes(
+function decideChosen(
   world: LinkerdWorld,
-  routes: readonly Route[],
+  chosen: ChosenRoute,
   serverAuthzs: readonly Authorization[],
-  request: AccessRequest,
-  http: HttpRequestShape,
+  source: RequestSource,
   server: string | undefined,
 ): Decision {
-  const chosen = chooseRoute(routes, http);
-  // Only attached routes can miss: the default route matches everything.
-  if (!chosen) return deny('no route (404)');
-  const winner = authorize([...chosen.route.authorizations, ...serverAuthzs], request.source);
+  const winner = authorize([...chosen.route.authorizations, ...serverAuthzs], source);
   // Routes that rank the same are ordered by creation time, then name (ref §3.5): the name decides only for routes
   // created in the same second, assumed of those applied together (one file). With a tied route from elsewhere that
   // would decide differently, the outcome depends on which was applied first: refused, as an ambiguity.
   const together = (r: Route) => !chosen.route.resource || !r.resource || (world.appliedTogether?.(chosen.route.resource, r.resource) ?? true);
-  const disagreeing = chosen.tied.filter((r) => !together(r) && (authorize([...r.authorizations, ...serverAuthzs], request.source) !== undefined) !== (winner !== undefined));
+  const disagreeing = chosen.tied.filter((r) => !together(r) && (authorize([...r.authorizations, ...serverAuthzs], source) !== undefined) !== (winner !== undefined));
   if (disagreeing.length > 0) {
     return deny(`${[chosen.route, ...disagreeing].map((r) => r.label).join(' and ')} rank the same and decide differently: the older one wins (creation time, then name), ambiguous`);
   }
@@ -574,7 +655,13 @@ function compareScores(a: Score, b: Score): number {
  * Routes come in name order (see attachedRoutes), so keeping the first on ties is the controller's choice when the
  * routes share a creation time; `tied` lists the other routes that rank the same, whose creation time may differ.
  */
-function chooseRoute(routes: readonly Route[], http: HttpRequestShape): { route: Route; rule: number; tied: Route[] } | undefined {
+interface ChosenRoute {
+  readonly route: Route;
+  readonly rule: number;
+  readonly tied: readonly Route[];
+}
+
+function chooseRoute(routes: readonly Route[], http: HttpRequestShape): ChosenRoute | undefined {
   let best: { route: Route; rule: number; score: Score; tied: Route[] } | undefined;
   for (const route of routes) {
     const host = hostScore(route.hostnames, http.headers['host']);

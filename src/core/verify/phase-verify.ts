@@ -2,7 +2,7 @@ import type { Finding } from '../findings/finding.ts';
 import { buildInventory } from '../inventory/inventory.ts';
 import type { MeshMode } from '../inventory/mesh-mode.ts';
 import type { Inventory, Workload } from '../inventory/model.ts';
-import { loadRepository } from '../load/load.ts';
+import { loadRepository, type LoadResult } from '../load/load.ts';
 import type { LinkerdVersion } from '../options.ts';
 import type { RepositoryFiles } from '../source.ts';
 import { asRecord } from '../values.ts';
@@ -31,6 +31,8 @@ export interface PhaseVerifyInput {
   readonly tree: RepositoryFiles;
   readonly linkerdVersion: LinkerdVersion;
   readonly findings: readonly Finding[];
+  /** Parses a tree (load.ts `reloader`: files unchanged since an earlier load are not parsed again); default loadRepository. */
+  readonly load?: (files: RepositoryFiles) => LoadResult;
 }
 
 export interface PhaseVerification {
@@ -49,7 +51,7 @@ export function verifyPhase(input: PhaseVerifyInput): PhaseVerification {
   const before = input.before;
   const { access, evidence, ingress, everyone } = beforeOf(before);
   const beforeWorld: OsmWorld = { inventory: before, access, meshMode: input.meshMode, ingress };
-  const now = buildInventory(loadRepository(input.tree)).inventory;
+  const now = buildInventory((input.load ?? loadRepository)(input.tree)).inventory;
   const nowAccess = readOsmAccess(now);
   const nowEvidence = osmEvidence(now, nowAccess);
   const osm = osmSettings(now);

@@ -67,10 +67,39 @@ export function requestsFor(input: MatrixInput): AccessRequest[] {
  */
 export function sourceIdentities(osmNamed: Iterable<string>, linkerdNamed: Iterable<string>, everyone: Iterable<string>, namespace: string): string[] {
   const named = new Set([...osmNamed, ...linkerdNamed]);
-  const unnamed = [...everyone].filter((id) => !named.has(id)).sort();
-  const same = unnamed.find((id) => id.endsWith(`.${namespace}`)) ?? `osm2linkerd-other.${namespace}`;
-  const elsewhere = unnamed.find((id) => !id.endsWith(`.${namespace}`)) ?? 'osm2linkerd-other.osm2linkerd-elsewhere';
+  const sorted = sortedIdentities(everyone);
+  const unnamed = (id: string) => !named.has(id);
+  const inNamespace = (id: string) => id.endsWith(`.${namespace}`);
+  // A namespace holds no dot, so `.<namespace>` ends an identity exactly when it follows the identity's last dot.
+  const sameCandidates = namespace.includes('.') ? sorted.all : sorted.byLastLabel.get(namespace) ?? [];
+  const same = sameCandidates.find((id) => unnamed(id) && inNamespace(id)) ?? `osm2linkerd-other.${namespace}`;
+  const elsewhere = sorted.all.find((id) => unnamed(id) && !inNamespace(id)) ?? 'osm2linkerd-other.osm2linkerd-elsewhere';
   return [...new Set([...named, same, elsewhere])].sort();
+}
+
+interface SortedIdentities {
+  readonly all: readonly string[];
+  /** By the part after the last dot, each list sorted. */
+  readonly byLastLabel: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The identities of a view, sorted once per view (every destination asks), not once per destination. */
+const sortedOnce = new WeakMap<Iterable<string>, SortedIdentities>();
+
+function sortedIdentities(everyone: Iterable<string>): SortedIdentities {
+  let sorted = sortedOnce.get(everyone);
+  if (sorted) return sorted;
+  const all = [...new Set(everyone)].sort();
+  const byLastLabel = new Map<string, string[]>();
+  for (const id of all) {
+    const label = id.slice(id.lastIndexOf('.') + 1);
+    const list = byLastLabel.get(label);
+    if (list) list.push(id);
+    else byLastLabel.set(label, [id]);
+  }
+  sorted = { all, byLastLabel };
+  sortedOnce.set(everyone, sorted);
+  return sorted;
 }
 
 function httpShapes(matches: readonly OsmRouteMatch[], linkerd: RouteSamples, probePaths: readonly string[]): HttpRequestShape[] {

@@ -4,7 +4,7 @@ import { buildKustomizations, type KustomizationBuild } from '../inventory/kusto
 import type { MeshMode } from '../inventory/mesh-mode.ts';
 import type { Inventory, K8sObject, Workload } from '../inventory/model.ts';
 import type { LinkerdResource } from '../linkerd/resources.ts';
-import { loadRepository } from '../load/load.ts';
+import { loadRepository, type LoadResult } from '../load/load.ts';
 import { addressInside, inCidr } from '../primitives/cidr.ts';
 import type { LinkerdVersion } from '../options.ts';
 import type { RepositoryFiles } from '../source.ts';
@@ -33,6 +33,8 @@ export interface VerifyInput {
   readonly migratedFiles: RepositoryFiles;
   readonly linkerdVersion: LinkerdVersion;
   readonly findings: readonly Finding[];
+  /** Parses the migrated tree (load.ts `reloader`: files unchanged since an earlier load are not parsed again); default loadRepository. */
+  readonly load?: (files: RepositoryFiles) => LoadResult;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface VerifyInput {
  * is judged again on its own build (overlayViews): its figures join the totals and its differences carry its name.
  */
 export function verify(input: VerifyInput): VerificationReport {
-  const after = buildInventory(loadRepository(input.migratedFiles)).inventory;
+  const after = buildInventory((input.load ?? loadRepository)(input.migratedFiles)).inventory;
   const base = compareView(input, input.inventory, after, undefined);
   const units: UnitVerification[] = [];
   const differences = [...base.differences];
@@ -294,7 +296,9 @@ export function linkerdWorlds(after: Inventory, linkerdVersion: LinkerdVersion):
   for (const r of linkerdResources(after, files)) {
     // A resource without a namespace lands wherever it is applied: it is in no namespace verify knows.
     if (r.metadata.namespace === undefined) continue;
-    byNamespace.set(r.metadata.namespace, [...(byNamespace.get(r.metadata.namespace) ?? []), r]);
+    const list = byNamespace.get(r.metadata.namespace);
+    if (list) list.push(r);
+    else byNamespace.set(r.metadata.namespace, [r]);
   }
   return memo((namespace: string): LinkerdWorld => ({
     resources: byNamespace.get(namespace) ?? [],
@@ -341,7 +345,41 @@ export function coveringFindings(findings: readonly Finding[], request: AccessRe
     (s.paths === undefined || (request.http !== undefined && s.paths.includes(request.http.path))) &&
     (s.methods === undefined || (request.http !== undefined && s.methods.includes(request.http.method))) &&
     (s.networks === undefined || s.networks.some((cidr) => inCidr(request.source.ip, cidr)));
-  return [...new Set(findings.filter((f) => f.affects?.some(covers)).map((f) => f.id))];
+  const { byNamespace, anyNamespace } = scopeIndex(findings);
+  const covering = new Set<number>();
+  for (const scoped of [byNamespace.get(request.namespace) ?? [], anyNamespace]) {
+    for (const { order, scope } of scoped) if (!covering.has(order) && covers(scope)) covering.add(order);
+  }
+  // In the order of the findings, as a filter over them would give.
+  return [...new Set([...covering].sort((a, b) => a - b).map((i) => (findings[i] as Finding).id))];
+}
+
+interface ScopeIndex {
+  readonly byNamespace: ReadonlyMap<string, readonly { order: number; scope: DifferenceScope }[]>;
+  readonly anyNamespace: readonly { order: number; scope: DifferenceScope }[];
+}
+
+/** Every difference asks the findings which explain it: their scopes, by namespace, once per list of findings. */
+const scopeIndexes = new WeakMap<readonly Finding[], ScopeIndex>();
+
+function scopeIndex(findings: readonly Finding[]): ScopeIndex {
+  let index = scopeIndexes.get(findings);
+  if (index) return index;
+  const byNamespace = new Map<string, { order: number; scope: DifferenceScope }[]>();
+  const anyNamespace: { order: number; scope: DifferenceScope }[] = [];
+  findings.forEach((f, order) => {
+    for (const scope of f.affects ?? []) {
+      if (scope.namespace === undefined) anyNamespace.push({ order, scope });
+      else {
+        const list = byNamespace.get(scope.namespace);
+        if (list) list.push({ order, scope });
+        else byNamespace.set(scope.namespace, [{ order, scope }]);
+      }
+    }
+  });
+  index = { byNamespace, anyNamespace };
+  scopeIndexes.set(findings, index);
+  return index;
 }
 
 /** Differences grouped by (source → destination workload:port): uncovered pairs first, then by destination. */
