@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, httpRouteGroup, namespace, service, trafficTarget } from '../../../test/support/manifests.ts';
 import { inventoryOf } from '../../../test/support/repo.ts';
 import type { MeshMode } from '../inventory/mesh-mode.ts';
 import { migrate } from '../migrate.ts';
@@ -8,63 +9,17 @@ import type { LinkerdResource } from './resources.ts';
 import { planServers } from './servers.ts';
 
 /** A meshed namespace with `web` (port http 8080, HTTP probe /healthz) behind Service web, and a client. */
-const BASE = `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels: {openservicemesh.io/monitored-by: osm}
-  annotations: {openservicemesh.io/sidecar-injection: enabled}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      serviceAccountName: web
-      containers:
-        - name: web
-          ports: [{name: http, containerPort: 8080}]
-          readinessProbe: {httpGet: {path: /healthz, port: 8080}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {app: web}
-  ports: [{name: http, port: 80, targetPort: http}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: client, namespace: shop}
-spec:
-  selector: {matchLabels: {app: client}}
-  template:
-    metadata: {labels: {app: client}}
-    spec:
-      serviceAccountName: client
-      containers: [{name: client, image: curl}]
-`;
+const BASE = docs(
+  namespace({ name: 'shop', monitoredBy: 'osm', injection: 'enabled' }),
+  deployment({ name: 'web', namespace: 'shop', ports: [{ name: 'http', containerPort: 8080 }], containerLines: ['readinessProbe: {httpGet: {path: /healthz, port: 8080}}'] }),
+  service({ name: 'web', namespace: 'shop', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+  deployment({ name: 'client', namespace: 'shop', image: 'curl' }),
+);
 
-const TRAFFIC_TARGET = `
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata: {name: web-routes, namespace: shop}
-spec:
-  matches:
-    - {name: api, pathRegex: '/api(/.*)?', methods: [GET]}
----
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: client-to-web, namespace: shop}
-spec:
-  destination: {kind: ServiceAccount, name: web, namespace: shop}
-  sources: [{kind: ServiceAccount, name: client, namespace: shop}]
-  rules: [{kind: HTTPRouteGroup, name: web-routes, matches: [api]}]
-`;
+const TRAFFIC_TARGET = docs(
+  httpRouteGroup({ name: 'web-routes', namespace: 'shop', matches: [{ name: 'api', pathRegex: '/api(/.*)?', methods: ['GET'] }] }),
+  trafficTarget({ name: 'client-to-web', namespace: 'shop', destination: 'web', sources: ['client'], rules: [{ name: 'web-routes', matches: ['api'] }] }),
+);
 
 function ingressBackend(protocol = 'http'): string {
   return `
@@ -167,25 +122,10 @@ describe('planServers: one Server per pod port, emitted by its first need', () =
 
   it('never gives two different Servers one name', () => {
     // web's port api-http and web-api's port http both read "web-api-http".
-    const webApi = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web-api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web-api}}
-  template:
-    metadata: {labels: {app: web-api}}
-    spec:
-      serviceAccountName: web-api
-      containers: [{name: web-api, ports: [{name: http, containerPort: 9090}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-api, namespace: shop}
-spec:
-  selector: {app: web-api}
-  ports: [{name: http, port: 80, targetPort: http}]
-`;
+    const webApi = docs(
+      deployment({ name: 'web-api', namespace: 'shop', ports: [{ name: 'http', containerPort: 9090 }] }),
+      service({ name: 'web-api', namespace: 'shop', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+    );
     const base = BASE.replace('{name: http, containerPort: 8080}', '{name: api-http, containerPort: 8080}').replace('targetPort: http}', 'targetPort: api-http}');
     const ib = ingressBackend().replace('{name: web, port: {number: 8080', '{name: web-api, port: {number: 9090');
     const { plan, emitted } = runAll({ 'base.yaml': base, 'web-api.yaml': webApi, 'tt.yaml': TRAFFIC_TARGET, 'ib.yaml': ib });

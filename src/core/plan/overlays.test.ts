@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, ingressBackend, kustomization, namespace, service } from '../../../test/support/manifests.ts';
 import { repo } from '../../../test/support/repo.ts';
 import { kustomizationDirs, kustomizeBuild, type Obj } from '../../../test/support/kustomize-model.ts';
 import { buildInventory } from '../inventory/inventory.ts';
@@ -12,59 +13,10 @@ import { applyChanges, migrate } from '../migrate.ts';
  * What each overlay deploys is its base with its patches applied (issue 7 item 3): the narrower range.
  */
 const BASE = {
-  'base/kustomization.yaml': `
-    namespace: shop
-    resources:
-      - namespace.yaml
-      - app.yaml
-      - ingress.yaml
-  `,
-  'base/namespace.yaml': `
-    apiVersion: v1
-    kind: Namespace
-    metadata:
-      name: shop
-      labels:
-        openservicemesh.io/monitored-by: osm
-      annotations:
-        openservicemesh.io/sidecar-injection: enabled
-  `,
-  'base/app.yaml': `
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: web
-    spec:
-      selector: {matchLabels: {app: web}}
-      template:
-        metadata: {labels: {app: web}}
-        spec:
-          serviceAccountName: web
-          containers:
-            - name: web
-              ports: [{containerPort: 8080}]
-    ---
-    apiVersion: v1
-    kind: Service
-    metadata:
-      name: web
-    spec:
-      selector: {app: web}
-      ports: [{port: 80, targetPort: 8080}]
-  `,
-  'base/ingress.yaml': `
-    apiVersion: policy.openservicemesh.io/v1alpha1
-    kind: IngressBackend
-    metadata:
-      name: web
-    spec:
-      backends:
-        - name: web
-          port: {number: 8080, protocol: http}
-      sources:
-        - kind: IPRange
-          name: 10.0.0.0/8
-  `,
+  'base/kustomization.yaml': kustomization({ namespace: 'shop', resources: ['namespace.yaml', 'app.yaml', 'ingress.yaml'] }),
+  'base/namespace.yaml': namespace({ name: 'shop', monitoredBy: 'osm', injection: 'enabled' }),
+  'base/app.yaml': docs(deployment({ name: 'web', ports: [8080] }), service({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] })),
+  'base/ingress.yaml': ingressBackend({ name: 'web', backends: [{ name: 'web', port: 8080 }], sources: [{ kind: 'IPRange', name: '10.0.0.0/8' }] }),
 };
 
 const OVERLAYS = {
@@ -75,17 +27,7 @@ const OVERLAYS = {
       - ingress-patch.yaml
       - namespace-patch.yaml
   `,
-  'prod/ingress-patch.yaml': `
-    apiVersion: policy.openservicemesh.io/v1alpha1
-    kind: IngressBackend
-    metadata:
-      name: web
-      namespace: shop
-    spec:
-      sources:
-        - kind: IPRange
-          name: 10.1.0.0/16
-  `,
+  'prod/ingress-patch.yaml': ingressBackend({ name: 'web', namespace: 'shop', sources: [{ kind: 'IPRange', name: '10.1.0.0/16' }] }),
   'prod/namespace-patch.yaml': `
     apiVersion: v1
     kind: Namespace
@@ -215,12 +157,7 @@ describe('a patch the migration cannot apply exactly is a finding on the patch l
   it('a strategic-merge directive the model does not know', () => {
     const files = repo({
       ...BASE,
-      'prod/kustomization.yaml': `
-        resources:
-          - ../base
-        patchesStrategicMerge:
-          - patch.yaml
-      `,
+      'prod/kustomization.yaml': kustomization({ resources: ['../base'], lines: ['patchesStrategicMerge: [patch.yaml]'] }),
       'prod/patch.yaml': `
         apiVersion: policy.openservicemesh.io/v1alpha1
         kind: IngressBackend
@@ -307,12 +244,7 @@ describe('inline patches and phased plans', () => {
 describe('a patch that sets OSM keys on a non-OSM object is translated in the patch', () => {
   const files = repo({
     ...BASE,
-    'base/namespace.yaml': `
-      apiVersion: v1
-      kind: Namespace
-      metadata:
-        name: shop
-    `,
+    'base/namespace.yaml': namespace({ name: 'shop' }),
     'prod/kustomization.yaml': `
       resources:
         - ../base
@@ -320,16 +252,7 @@ describe('a patch that sets OSM keys on a non-OSM object is translated in the pa
         - path: mesh-namespace.yaml
     `,
     // The overlay meshes the namespace its base leaves alone (what `osm namespace add` writes).
-    'prod/mesh-namespace.yaml': `
-      apiVersion: v1
-      kind: Namespace
-      metadata:
-        name: shop
-        labels:
-          openservicemesh.io/monitored-by: osm
-        annotations:
-          openservicemesh.io/sidecar-injection: enabled
-    `,
+    'prod/mesh-namespace.yaml': namespace({ name: 'shop', monitoredBy: 'osm', injection: 'enabled' }),
   });
 
   it('the OSM annotation is rewritten on its own line of the patch, and the overlay builds a Linkerd-injected namespace', () => {
@@ -352,21 +275,8 @@ describe('patch targets', () => {
   it('a patch that matches nothing the kustomization builds is reported on its line', () => {
     const files = repo({
       ...BASE,
-      'prod/kustomization.yaml': `
-        resources:
-          - ../base
-        patchesStrategicMerge:
-          - patch.yaml
-      `,
-      'prod/patch.yaml': `
-        apiVersion: policy.openservicemesh.io/v1alpha1
-        kind: IngressBackend
-        metadata:
-          name: api
-          namespace: shop
-        spec:
-          sources: []
-      `,
+      'prod/kustomization.yaml': kustomization({ resources: ['../base'], lines: ['patchesStrategicMerge: [patch.yaml]'] }),
+      'prod/patch.yaml': ingressBackend({ name: 'api', namespace: 'shop', sources: [] }),
     });
     const found = migrate(files).findings.filter((f) => f.id === 'kustomize/patch-target-missing');
     expect(found.map((f) => [f.file, f.line])).toEqual([['prod/patch.yaml', 1]]);

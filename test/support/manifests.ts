@@ -1,0 +1,307 @@
+/**
+ * Builders for the manifests that tests keep writing: a Deployment behind a Service, its ServiceAccount, a meshed
+ * Namespace, the SMI TrafficTarget and HTTPRouteGroup between them, a kustomization. Each returns YAML text, not
+ * objects, because the tests exercise the loader (its line numbers, comments, multi-document files) — and the text
+ * is short and predictable so a test that asserts a line number can count it: every builder documents its layout.
+ *
+ * Values are written in flow style (`{app: web}`) and quoted only where YAML would read them as something else.
+ */
+export { repo } from './repo.ts';
+
+type Scalar = string | number | boolean;
+type Value = Scalar | readonly Value[] | { readonly [key: string]: Value | undefined };
+
+/** `value` as YAML flow text: `{app: web}`, `[80, 443]`, `"/api/.*"`. Keys whose value is undefined are left out. */
+export function flow(value: Value): string {
+  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value).filter((e): e is [string, Value] => e[1] !== undefined);
+    return `{${entries.map(([k, v]) => `${scalar(k)}: ${flow(v)}`).join(', ')}}`;
+  }
+  return typeof value === 'string' ? scalar(value) : String(value);
+}
+
+const PLAIN = /^[A-Za-z0-9_/][\w./-]*$/;
+const NOT_A_STRING = /^(?:[-+]?\d+(?:\.\d*)?(?:e[-+]?\d+)?|true|false|null|yes|no|on|off|~)$/i;
+
+function scalar(text: string): string {
+  return PLAIN.test(text) && !NOT_A_STRING.test(text) ? text : JSON.stringify(text);
+}
+
+/** Documents joined into one multi-document file: `a`, `---`, `b`. */
+export function docs(...documents: readonly string[]): string {
+  return documents.map((d) => d.replace(/\n+$/, '')).join('\n---\n') + '\n';
+}
+
+function meta(name: string, namespace?: string, annotations?: Readonly<Record<string, string>>, labels?: Readonly<Record<string, string>>): string {
+  return `metadata: ${flow({ name, namespace, labels, annotations })}`;
+}
+
+export type ContainerPort = {
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly protocol?: string;
+};
+
+export interface DeploymentInput {
+  readonly name: string;
+  readonly namespace?: string;
+  /** Deployment unless told; StatefulSet, DaemonSet and ReplicaSet share the layout. */
+  readonly kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet';
+  /** `serviceAccountName`; the workload's name unless told, none with `null`. */
+  readonly serviceAccount?: string | null;
+  /** The selector and the pod labels; `{app: <name>}` unless told. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the workload itself (metadata). */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations on the pod template. */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** The container's name; the workload's name unless told. */
+  readonly container?: string;
+  readonly image?: string;
+  /** A bare number is `{containerPort: n}`. */
+  readonly ports?: readonly (number | ContainerPort)[];
+  /** More lines of the container, written as they stand under `- name:` (e.g. `readinessProbe: {...}`). */
+  readonly containerLines?: readonly string[];
+}
+
+/**
+ * A workload, 10 lines without pod annotations, image or ports (one more line each):
+ * ```
+ * 1 apiVersion: apps/v1
+ * 2 kind: Deployment
+ * 3 metadata: {name: web, namespace: shop}
+ * 4 spec:
+ * 5   selector: {matchLabels: {app: web}}
+ * 6   template:
+ * 7     metadata: {labels: {app: web}}            (pod annotations: the next line, `annotations: {...}`)
+ * 8     spec:
+ * 9       serviceAccountName: web
+ * 10      containers:
+ * 11        - name: web                           (then image:, ports: [...], the container lines)
+ * ```
+ */
+export function deployment(input: DeploymentInput): string {
+  const labels = input.labels ?? { app: input.name };
+  const serviceAccount = input.serviceAccount === undefined ? input.name : input.serviceAccount;
+  const ports = input.ports?.map((p) => (typeof p === 'number' ? { containerPort: p } : p));
+  return [
+    'apiVersion: apps/v1',
+    `kind: ${input.kind ?? 'Deployment'}`,
+    meta(input.name, input.namespace, input.annotations),
+    'spec:',
+    `  selector: {matchLabels: ${flow(labels)}}`,
+    '  template:',
+    input.podAnnotations ? `    metadata:\n      labels: ${flow(labels)}\n      annotations: ${flow(input.podAnnotations)}` : `    metadata: {labels: ${flow(labels)}}`,
+    '    spec:',
+    ...(serviceAccount === null ? [] : [`      serviceAccountName: ${scalar(serviceAccount)}`]),
+    '      containers:',
+    `        - name: ${scalar(input.container ?? input.name)}`,
+    ...(input.image ? [`          image: ${scalar(input.image)}`] : []),
+    ...(ports ? [`          ports: ${flow(ports)}`] : []),
+    ...(input.containerLines ?? []).map((l) => `          ${l}`),
+    '',
+  ].join('\n');
+}
+
+export type ServicePort = {
+  readonly name?: string;
+  readonly port: number;
+  readonly targetPort?: number | string;
+  readonly protocol?: string;
+  readonly appProtocol?: string;
+};
+
+export interface ServiceInput {
+  readonly name: string;
+  readonly namespace?: string;
+  /** `{app: <name>}` unless told. */
+  readonly selector?: Readonly<Record<string, string>>;
+  /** A bare number is `{port: n}`. */
+  readonly ports: readonly (number | ServicePort)[];
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A Service, 6 lines:
+ * ```
+ * 1 apiVersion: v1
+ * 2 kind: Service
+ * 3 metadata: {name: web, namespace: shop}
+ * 4 spec:
+ * 5   selector: {app: web}
+ * 6   ports: [{name: http, port: 80, targetPort: http}]
+ * ```
+ */
+export function service(input: ServiceInput): string {
+  const ports = input.ports.map((p) => (typeof p === 'number' ? { port: p } : p));
+  return [
+    'apiVersion: v1',
+    'kind: Service',
+    meta(input.name, input.namespace, input.annotations),
+    'spec:',
+    `  selector: ${flow(input.selector ?? { app: input.name })}`,
+    `  ports: ${flow(ports)}`,
+    '',
+  ].join('\n');
+}
+
+/** A ServiceAccount, 3 lines: `apiVersion`, `kind`, `metadata: {name, namespace}`. */
+export function serviceAccount(input: { readonly name: string; readonly namespace?: string }): string {
+  return ['apiVersion: v1', 'kind: ServiceAccount', meta(input.name, input.namespace), ''].join('\n');
+}
+
+export interface NamespaceInput {
+  readonly name: string;
+  /** `openservicemesh.io/sidecar-injection` on the Namespace (an annotation). */
+  readonly injection?: 'enabled' | 'disabled';
+  /** `openservicemesh.io/monitored-by` (a label): the mesh that monitors the namespace. */
+  readonly monitoredBy?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** A Namespace, 3 lines: `apiVersion`, `kind`, `metadata: {name, labels, annotations}`. */
+export function namespace(input: NamespaceInput): string {
+  const labels = { ...(input.monitoredBy ? { 'openservicemesh.io/monitored-by': input.monitoredBy } : {}), ...input.labels };
+  const annotations = { ...(input.injection ? { 'openservicemesh.io/sidecar-injection': input.injection } : {}), ...input.annotations };
+  const some = (o: Record<string, string>) => (Object.keys(o).length > 0 ? o : undefined);
+  return ['apiVersion: v1', 'kind: Namespace', meta(input.name, undefined, some(annotations), some(labels)), ''].join('\n');
+}
+
+export interface Identity {
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+export interface TrafficTargetRule {
+  readonly kind?: 'HTTPRouteGroup' | 'TCPRoute' | 'UDPRoute';
+  readonly name: string;
+  readonly matches?: readonly string[];
+}
+
+export interface TrafficTargetInput {
+  readonly name: string;
+  readonly namespace?: string;
+  /** The destination ServiceAccount; in the target's namespace unless told. */
+  readonly destination: string | Identity;
+  readonly sources: readonly (string | Identity)[];
+  readonly rules?: readonly TrafficTargetRule[];
+  readonly apiVersion?: string;
+}
+
+/**
+ * An SMI TrafficTarget: 5 lines of header and destination, then `rules:` with one line a rule (when there are rules),
+ * then `sources:` with one line a source.
+ * ```
+ * 1 apiVersion: access.smi-spec.io/v1alpha3
+ * 2 kind: TrafficTarget
+ * 3 metadata: {name: web-to-api, namespace: shop}
+ * 4 spec:
+ * 5   destination: {kind: ServiceAccount, name: api, namespace: shop}
+ * 6   rules:
+ * 7     - {kind: HTTPRouteGroup, name: routes, matches: [users]}
+ * 8   sources:
+ * 9     - {kind: ServiceAccount, name: web, namespace: shop}
+ * ```
+ */
+export function trafficTarget(input: TrafficTargetInput): string {
+  const identity = (id: string | Identity) => {
+    const { name, namespace } = typeof id === 'string' ? { name: id, namespace: input.namespace } : { namespace: input.namespace, ...id };
+    return flow({ kind: 'ServiceAccount', name, namespace });
+  };
+  return [
+    `apiVersion: ${input.apiVersion ?? 'access.smi-spec.io/v1alpha3'}`,
+    'kind: TrafficTarget',
+    meta(input.name, input.namespace),
+    'spec:',
+    `  destination: ${identity(input.destination)}`,
+    ...(input.rules ? ['  rules:', ...input.rules.map((r) => `    - ${flow({ kind: r.kind ?? 'HTTPRouteGroup', name: r.name, matches: r.matches })}`)] : []),
+    '  sources:',
+    ...input.sources.map((s) => `    - ${identity(s)}`),
+    '',
+  ].join('\n');
+}
+
+export type HttpMatch = {
+  readonly name: string;
+  readonly pathRegex?: string;
+  readonly methods?: readonly string[];
+  readonly headers?: Readonly<Record<string, string>>;
+};
+
+/**
+ * An SMI HTTPRouteGroup, 5 lines and one a match:
+ * ```
+ * 1 apiVersion: specs.smi-spec.io/v1alpha4
+ * 2 kind: HTTPRouteGroup
+ * 3 metadata: {name: routes, namespace: shop}
+ * 4 spec:
+ * 5   matches:
+ * 6     - {name: users, pathRegex: /users, methods: [GET]}
+ * ```
+ */
+export function httpRouteGroup(input: { readonly name: string; readonly namespace?: string; readonly matches: readonly HttpMatch[]; readonly apiVersion?: string }): string {
+  return [
+    `apiVersion: ${input.apiVersion ?? 'specs.smi-spec.io/v1alpha4'}`,
+    'kind: HTTPRouteGroup',
+    meta(input.name, input.namespace),
+    'spec:',
+    '  matches:',
+    ...input.matches.map((m) => `    - ${flow({ ...m })}`),
+    '',
+  ].join('\n');
+}
+
+export interface KustomizationInput {
+  readonly namespace?: string;
+  readonly resources?: readonly string[];
+  /** Any further fields, written as they stand (e.g. `patchesStrategicMerge: [patch.yaml]`). */
+  readonly lines?: readonly string[];
+}
+
+/** A kustomization.yaml: `namespace:` when told, `resources:` one a line, then the further lines. */
+export function kustomization(input: KustomizationInput): string {
+  return [
+    ...(input.namespace ? [`namespace: ${scalar(input.namespace)}`] : []),
+    ...(input.resources ? ['resources:', ...input.resources.map((r) => `  - ${scalar(r)}`)] : []),
+    ...(input.lines ?? []),
+    '',
+  ].join('\n');
+}
+
+export interface IngressBackendPort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol?: string;
+}
+
+export type IngressSource = {
+  readonly kind: 'IPRange' | 'Service' | 'AuthenticatedPrincipal';
+  readonly name: string;
+  readonly namespace?: string;
+};
+
+/**
+ * An OSM IngressBackend, 5 lines and one a source (a patch may leave the backends out):
+ * ```
+ * 1 apiVersion: policy.openservicemesh.io/v1alpha1
+ * 2 kind: IngressBackend
+ * 3 metadata: {name: web, namespace: shop}
+ * 4 spec:
+ * 5   backends: [{name: web, port: {number: 8080, protocol: http}}]
+ * 6   sources:
+ * 7     - {kind: IPRange, name: 10.0.0.0/8}
+ * ```
+ */
+export function ingressBackend(input: { readonly name: string; readonly namespace?: string; readonly backends?: readonly IngressBackendPort[]; readonly sources: readonly IngressSource[] }): string {
+  return [
+    'apiVersion: policy.openservicemesh.io/v1alpha1',
+    'kind: IngressBackend',
+    meta(input.name, input.namespace),
+    'spec:',
+    ...(input.backends ? [`  backends: ${flow(input.backends.map((b) => ({ name: b.name, port: { number: b.port, protocol: b.protocol ?? 'http' } })))}`] : []),
+    ...(input.sources.length === 0 ? ['  sources: []'] : ['  sources:', ...input.sources.map((s) => `    - ${flow({ ...s })}`)]),
+    '',
+  ].join('\n');
+}
