@@ -50,8 +50,10 @@ export interface DeploymentInput {
   readonly kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet';
   /** `serviceAccountName`; the workload's name unless told, none with `null`. */
   readonly serviceAccount?: string | null;
-  /** The selector and the pod labels; `{app: <name>}` unless told. */
+  /** The pod labels, and the selector unless `selector` says otherwise; `{app: <name>}` unless told. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** `spec.selector` as YAML flow text, where it is not `{matchLabels: <labels>}` (e.g. `{matchExpressions: [...]}`). */
+  readonly selector?: string;
   /** Annotations on the workload itself (metadata). */
   readonly annotations?: Readonly<Record<string, string>>;
   /** Annotations on the pod template. */
@@ -90,7 +92,7 @@ export function deployment(input: DeploymentInput): string {
     `kind: ${input.kind ?? 'Deployment'}`,
     meta(input.name, input.namespace, input.annotations),
     'spec:',
-    `  selector: {matchLabels: ${flow(labels)}}`,
+    `  selector: ${input.selector ?? `{matchLabels: ${flow(labels)}}`}`,
     '  template:',
     input.podAnnotations ? `    metadata:\n      labels: ${flow(labels)}\n      annotations: ${flow(input.podAnnotations)}` : `    metadata: {labels: ${flow(labels)}}`,
     '    spec:',
@@ -304,4 +306,10 @@ export function ingressBackend(input: { readonly name: string; readonly namespac
     ...(input.sources.length === 0 ? ['  sources: []'] : ['  sources:', ...input.sources.map((s) => `    - ${flow({ ...s })}`)]),
     '',
   ].join('\n');
+}
+
+/** An SMI TCPRoute, 4 lines: `apiVersion`, `kind`, `metadata`, `spec: {matches: {ports: [...]}}` (no ports: every port). */
+export function tcpRoute(input: { readonly name: string; readonly namespace?: string; readonly ports?: readonly number[] }): string {
+  const spec = input.ports ? `{matches: {ports: ${flow(input.ports)}}}` : '{}';
+  return ['apiVersion: specs.smi-spec.io/v1alpha4', 'kind: TCPRoute', meta(input.name, input.namespace), `spec: ${spec}`, ''].join('\n');
 }
