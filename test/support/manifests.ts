@@ -285,15 +285,14 @@ export type IngressSource = {
 };
 
 /**
- * An OSM IngressBackend, 5 lines and one a source (a patch may leave the backends out):
+ * An OSM IngressBackend, 6 lines (5 for a patch that leaves the backends out):
  * ```
  * 1 apiVersion: policy.openservicemesh.io/v1alpha1
  * 2 kind: IngressBackend
  * 3 metadata: {name: web, namespace: shop}
  * 4 spec:
  * 5   backends: [{name: web, port: {number: 8080, protocol: http}}]
- * 6   sources:
- * 7     - {kind: IPRange, name: 10.0.0.0/8}
+ * 6   sources: [{kind: IPRange, name: 10.0.0.0/8}]
  * ```
  */
 export function ingressBackend(input: { readonly name: string; readonly namespace?: string; readonly backends?: readonly IngressBackendPort[]; readonly sources: readonly IngressSource[] }): string {
@@ -303,7 +302,52 @@ export function ingressBackend(input: { readonly name: string; readonly namespac
     meta(input.name, input.namespace),
     'spec:',
     ...(input.backends ? [`  backends: ${flow(input.backends.map((b) => ({ name: b.name, port: { number: b.port, protocol: b.protocol ?? 'http' } })))}`] : []),
-    ...(input.sources.length === 0 ? ['  sources: []'] : ['  sources:', ...input.sources.map((s) => `    - ${flow({ ...s })}`)]),
+    `  sources: ${flow(input.sources)}`,
+    '',
+  ].join('\n');
+}
+
+export type EgressPort = {
+  readonly number: number;
+  readonly protocol: string;
+};
+
+export interface EgressInput {
+  readonly name: string;
+  readonly namespace?: string;
+  /** Source ServiceAccounts; in the Egress's namespace unless told. */
+  readonly sources: readonly (string | Identity)[];
+  readonly hosts?: readonly string[];
+  readonly ipAddresses?: readonly string[];
+  readonly ports: readonly EgressPort[];
+  /** Route matches, written as they stand (e.g. `{apiGroup: specs.smi-spec.io/v1alpha4, kind: HTTPRouteGroup, name: r}`). */
+  readonly matches?: readonly string[];
+}
+
+/**
+ * An OSM Egress, one line a field:
+ * ```
+ * 1 apiVersion: policy.openservicemesh.io/v1alpha1
+ * 2 kind: Egress
+ * 3 metadata: {name: out, namespace: shop}
+ * 4 spec:
+ * 5   sources: [{kind: ServiceAccount, name: api, namespace: shop}]
+ * 6   hosts: [httpbin.org]                    (then ipAddresses:, when told)
+ * 7   ports: [{number: 80, protocol: http}]   (then matches:, when told)
+ * ```
+ */
+export function egress(input: EgressInput): string {
+  const sources = input.sources.map((s) => ({ kind: 'ServiceAccount', namespace: input.namespace, ...(typeof s === 'string' ? { name: s } : s) }));
+  return [
+    'apiVersion: policy.openservicemesh.io/v1alpha1',
+    'kind: Egress',
+    meta(input.name, input.namespace),
+    'spec:',
+    `  sources: ${flow(sources.map((s) => ({ kind: s.kind, name: s.name, namespace: s.namespace })))}`,
+    ...(input.hosts ? [`  hosts: ${flow(input.hosts)}`] : []),
+    ...(input.ipAddresses ? [`  ipAddresses: ${flow(input.ipAddresses)}`] : []),
+    `  ports: ${flow(input.ports)}`,
+    ...(input.matches ? [`  matches: [${input.matches.join(', ')}]`] : []),
     '',
   ].join('\n');
 }
