@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { docs, httpRouteGroup, trafficTarget } from '../../../../test/support/manifests.ts';
 import { repo, inventoryOf } from '../../../../test/support/repo.ts';
 import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
@@ -518,36 +519,23 @@ describe('OSM behaviours that change nothing or everything', () => {
 });
 
 describe('one Server per workload port, shared with traffic-target', () => {
-  const GROUP = `
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata: {name: routes, namespace: bookstore}
-spec:
-  matches:
-    - {name: everything, pathRegex: ".*"}
-    - {name: books, pathRegex: /books, methods: [GET]}
-`;
-  const TARGET = `
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: buyers, namespace: bookstore}
-spec:
-  destination: {kind: ServiceAccount, name: bookstore, namespace: bookstore}
-  rules:
-    - {kind: HTTPRouteGroup, name: routes, matches: [everything, books]}
-  sources:
-    - {kind: ServiceAccount, name: bookbuyer, namespace: bookbuyer}
-`;
+  const GROUP = httpRouteGroup({
+    name: 'routes', namespace: 'bookstore', matches: [{ name: 'everything', pathRegex: '.*' }, { name: 'books', pathRegex: '/books', methods: ['GET'] }],
+  });
+  const TARGET = trafficTarget({
+    name: 'buyers', namespace: 'bookstore', destination: 'bookstore', sources: [{ name: 'bookbuyer', namespace: 'bookbuyer' }],
+    rules: [{ name: 'routes', matches: ['everything', 'books'] }],
+  });
   const files = {
     ...BOOKSTORE,
     'bookstore.yaml': app('bookstore', 'bookstore', { portName: 'http' }),
     'nginx.yaml': controller('        linkerd.io/inject: ingress'),
-    'access.yaml': GROUP + '---' + TARGET,
+    'access.yaml': docs(GROUP, TARGET),
     'ingress.yaml': ingressBackend('bookstore-external-access', 'bookstore', [{ name: 'bookstore', port: 3000 }], [REPO_CONTROLLER]),
   };
 
   /** The same TrafficTarget without the `.*` match: no TrafficTarget route matches every request. */
-  const booksOnly = { ...files, 'access.yaml': GROUP.replace('    - {name: everything, pathRegex: ".*"}\n', '') + '---' + TARGET.replace('matches: [everything, books]', 'matches: [books]') };
+  const booksOnly = { ...files, 'access.yaml': docs(GROUP.replace('    - {name: everything, pathRegex: ".*"}\n', ''), TARGET.replace('matches: [everything, books]', 'matches: [books]')) };
 
   it('the AuthorizationPolicy targets traffic-target\'s Server; a catch-all route lets the controller reach every path', () => {
     const { byKind, ids, find } = run(booksOnly);
