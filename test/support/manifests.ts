@@ -163,12 +163,27 @@ export interface NamespaceInput {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-/** A Namespace, 3 lines: `apiVersion`, `kind`, `metadata: {name, labels, annotations}`. */
-export function namespace(input: NamespaceInput): string {
+/**
+ * A Namespace: 3 lines (`apiVersion`, `kind`, `metadata: {name, labels, annotations}`), or with `block: true` the
+ * layout `osm namespace add` leaves — one line a key, labels before annotations:
+ * ```
+ * 1 apiVersion: v1
+ * 2 kind: Namespace
+ * 3 metadata:
+ * 4   name: shop
+ * 5   labels:
+ * 6     openservicemesh.io/monitored-by: osm
+ * 7   annotations:
+ * 8     openservicemesh.io/sidecar-injection: enabled
+ * ```
+ */
+export function namespace(input: NamespaceInput & { readonly block?: boolean }): string {
   const labels = { ...(input.monitoredBy ? { 'openservicemesh.io/monitored-by': input.monitoredBy } : {}), ...input.labels };
   const annotations = { ...(input.injection ? { 'openservicemesh.io/sidecar-injection': input.injection } : {}), ...input.annotations };
   const some = (o: Record<string, string>) => (Object.keys(o).length > 0 ? o : undefined);
-  return ['apiVersion: v1', 'kind: Namespace', meta(input.name, undefined, some(annotations), some(labels)), ''].join('\n');
+  if (!input.block) return ['apiVersion: v1', 'kind: Namespace', meta(input.name, undefined, some(annotations), some(labels)), ''].join('\n');
+  const mapping = (key: string, o: Record<string, string>) => (some(o) ? [`  ${key}:`, ...Object.entries(o).map(([k, v]) => `    ${scalar(k)}: ${scalar(v)}`)] : []);
+  return ['apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${scalar(input.name)}`, ...mapping('labels', labels), ...mapping('annotations', annotations), ''].join('\n');
 }
 
 export interface Identity {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { docs, httpRouteGroup, trafficTarget } from '../../../../test/support/manifests.ts';
+import { docs, httpRouteGroup, namespace as namespaceManifest, trafficTarget } from '../../../../test/support/manifests.ts';
 import { repo, inventoryOf } from '../../../../test/support/repo.ts';
 import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
@@ -19,16 +19,7 @@ const PERMISSIVE: MeshMode = { mode: 'permissive', source: 'option' };
 
 /** A namespace onboarded with `osm namespace add` (label + annotation, block style). */
 function namespace(name: string): string {
-  return `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}
-  labels:
-    openservicemesh.io/monitored-by: osm
-  annotations:
-    openservicemesh.io/sidecar-injection: enabled
-`;
+  return namespaceManifest({ name, monitoredBy: 'osm', injection: 'enabled', block: true });
 }
 
 /** A Deployment and its Service (port 80 → targetPort), as in the 0GiS0 bookstore demo (targetPort 3000). */
