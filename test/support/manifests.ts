@@ -372,3 +372,26 @@ export function tcpRoute(input: { readonly name: string; readonly namespace?: st
   const spec = input.ports ? `{matches: {ports: ${flow(input.ports)}}}` : '{}';
   return ['apiVersion: specs.smi-spec.io/v1alpha4', 'kind: TCPRoute', meta(input.name, input.namespace), `spec: ${spec}`, ''].join('\n');
 }
+
+/**
+ * An OSM UpstreamTrafficSetting: 5 lines of header and host, then the spec lines as they stand (indented under spec).
+ * ```
+ * 1 apiVersion: policy.openservicemesh.io/v1alpha1
+ * 2 kind: UpstreamTrafficSetting
+ * 3 metadata: {name: web-limit, namespace: shop}
+ * 4 spec:
+ * 5   host: web.shop.svc.cluster.local
+ * 6   rateLimit: {local: {http: {requests: 100, unit: second}}}
+ * ```
+ */
+export function upstreamTrafficSetting(input: { readonly name: string; readonly namespace?: string; readonly host: string; readonly spec: readonly string[] }): string {
+  return [
+    'apiVersion: policy.openservicemesh.io/v1alpha1',
+    'kind: UpstreamTrafficSetting',
+    meta(input.name, input.namespace),
+    'spec:',
+    `  host: ${scalar(input.host)}`,
+    ...input.spec.map((l) => `  ${l}`),
+    '',
+  ].join('\n');
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { deployment, docs, httpRouteGroup, service, trafficTarget } from '../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../test/support/repo.ts';
 import { migrate } from '../migrate.ts';
 import type { MigrationPlan } from '../plan/types.ts';
@@ -189,18 +190,10 @@ describe('one object in several files (issue 7 item 1)', () => {
   });
 
   it('puts what a version changes in another object\'s translation beside the version', () => {
-    const target = (group: string) => `
-      apiVersion: access.smi-spec.io/v1alpha3
-      kind: TrafficTarget
-      metadata: {name: t, namespace: shop}
-      spec:
-        destination: {kind: ServiceAccount, name: api, namespace: shop}
-        sources: [{kind: ServiceAccount, name: web, namespace: shop}]
-        rules: [{kind: HTTPRouteGroup, name: ${group}, matches: [m]}]
-    `;
-    const group = (path: string) => `apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata: {name: routes, namespace: shop}\nspec:\n  matches: [{name: m, pathRegex: ${path}, methods: [GET]}]\n`;
+    const target = (group: string) => trafficTarget({ name: 't', namespace: 'shop', destination: 'api', sources: ['web'], rules: [{ name: group, matches: ['m'] }] });
+    const group = (path: string) => httpRouteGroup({ name: 'routes', namespace: 'shop', matches: [{ name: 'm', pathRegex: path, methods: ['GET'] }] });
     const plan = migrate(repo({
-      'shop/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      serviceAccountName: api\n      containers: [{name: api, ports: [{containerPort: 8080}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080, appProtocol: http}]\n',
+      'shop/deploy.yaml': docs(deployment({ name: 'api', namespace: 'shop', ports: [8080] }), service({ name: 'api', namespace: 'shop', ports: [{ port: 80, targetPort: 8080, appProtocol: 'http' }] })),
       'shop/target.yaml': target('routes'),
       'shop/routes-old.yaml': group('/v1'),
       'shop/routes.yaml': group('/v2'),

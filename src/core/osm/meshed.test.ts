@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deployment, egress, ingressBackend, service } from '../../../test/support/manifests.ts';
+import { deployment, egress, ingressBackend, service, upstreamTrafficSetting } from '../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../test/support/repo.ts';
 import { migrate } from '../migrate.ts';
 import { namespaceMonitoring } from './meshed.ts';
@@ -34,14 +34,7 @@ spec:
   destinations: [{kind: Service, name: api, namespace: shop}]
   retryPolicy: {retryOn: 5xx, numRetries: 3}
 `,
-  'uts.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: UpstreamTrafficSetting
-metadata: {name: limit, namespace: shop}
-spec:
-  host: api.shop.svc.cluster.local
-  rateLimit: {local: {http: {requests: 10, unit: second}}}
-`,
+  'uts.yaml': upstreamTrafficSetting({ name: 'limit', namespace: 'shop', host: 'api.shop.svc.cluster.local', spec: ['rateLimit: {local: {http: {requests: 10, unit: second}}}'] }),
   'ib.yaml': ingressBackend({ name: 'ingress', namespace: 'shop', backends: [{ name: 'api', port: 8080 }], sources: [{ kind: 'IPRange', name: '10.0.0.0/8' }] }),
   'egress.yaml': egress({ name: 'out', namespace: 'shop', sources: ['api'], hosts: ['httpbin.org'], ports: [{ number: 80, protocol: 'http' }] }),
 });
