@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { deployment, docs, httpRouteGroup, ingressBackend, namespace, trafficTarget } from '../../../../test/support/manifests.ts';
+import { schemaProblems } from '../../../../test/support/crd-schemas.ts';
 import { inventoryOf } from '../../../../test/support/repo.ts';
-import { CORPUS, describeWithShared, itWithShared, readLazily, SCHEMAS } from '../../../../test/support/shared.ts';
+import { CORPUS, describeWithShared, itWithShared } from '../../../../test/support/shared.ts';
 import { migrate } from '../../index.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
-import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { limitLosses, perSecond } from './rate-limit.ts';
-import { LINKERD_VERSIONS, resolveOptions, type LinkerdVersion, type MigrationOptionsInput } from '../../options.ts';
+import { LINKERD_VERSIONS, resolveOptions, type MigrationOptionsInput } from '../../options.ts';
 import { translateIngressBackends } from '../ingress-backend/ingress-backend.ts';
 import { translateTrafficTargets } from '../traffic-target/traffic-target.ts';
 import { translateUpstreamTrafficSettings } from './upstream-traffic-setting.ts';
@@ -59,20 +58,6 @@ function run(files: Record<string, string>, options: MigrationOptionsInput = {},
   };
 }
 
-const served = readLazily(() => new Set(
-  readFileSync(join(SCHEMAS, 'SOURCES.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((c) => c[3] === 'true').map((c) => c[0]),
-));
-const ajv = new Ajv({ strict: false, allErrors: true });
-
-/** What the CRDs of a Linkerd version say about a resource (the conformance test's check, for resources the corpus cannot produce). */
-function schemaProblems(version: LinkerdVersion, resources: readonly LinkerdResource[]): string[] {
-  return resources.flatMap((r) => {
-    const file = `linkerd-${version}/${r.apiVersion.replace('/', '_')}_${r.kind}.json`;
-    if (!served().has(file)) return [`${r.kind}: not served by ${version}`];
-    const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object);
-    return validate(JSON.parse(JSON.stringify(r))) ? [] : [`${r.kind}/${r.metadata.name}: ${ajv.errorsText(validate.errors)}`];
-  });
-}
 
 describeWithShared('HTTP local rate limits', () => {
   // osm-semantics §3.3: "spec.rateLimit.local.http.{requests, unit, burst, responseStatusCode (default 429),
