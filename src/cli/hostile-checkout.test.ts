@@ -104,4 +104,16 @@ describe('the CLI on a hostile checkout', () => {
       'load/invalid-utf8 bookbuyer/bookbuyer.yaml', 'load/binary-file binary.yaml', 'load/file-too-large huge.yaml',
     ]));
   });
+
+  it('a file name holding terminal escapes is printed as text: no escape sequence reaches the terminal', async () => {
+    const { checkout } = checkoutWithOutside();
+    const hostile = 'x\u001b]0;pwned\u0007\u001b[2J\u202eyaml.lmy';
+    const osm = readFileSync(join(checkout, 'bookbuyer/bookbuyer.yaml'), 'utf8');
+    writeFileSync(join(checkout, `${hostile}.yaml`), osm.replace(/name: bookbuyer\b/g, 'name: bookbuyer2'));
+    const text = await cli('translate', checkout);
+    expect(text.stdout).toContain('x\\u001b]0;pwned\\u0007\\u001b[2J\\u202eyaml.lmy.yaml');
+    expect(text.stdout).not.toMatch(/[\u0007\u202e]|\u001b(?!\[(?:0|1|31|33)m)/);
+    const json = await cli('translate', checkout, '--format', 'json');
+    expect(findingIds(json.stdout).some((f) => f.endsWith(`${hostile}.yaml`))).toBe(true); // JSON keeps the name exactly
+  });
 });

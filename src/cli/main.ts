@@ -17,6 +17,7 @@ import {
   renderText,
   renderVerificationJson,
   renderVerificationReport,
+  terminalSafe,
   type MigrationOptionsInput,
   type MigrationPlan,
 } from '../core/index.ts';
@@ -144,7 +145,10 @@ function phaseNumber(value: string, strategy: string | undefined): number {
 }
 
 /** `colour`: stdout is a terminal and NO_COLOR (https://no-color.org) is unset or empty. */
-export async function run(argv: readonly string[], out: (text: string) => void, err: (text: string) => void, terminal: { readonly colour: boolean } = { colour: false }): Promise<number> {
+export async function run(argv: readonly string[], write: (text: string) => void, writeError: (text: string) => void, terminal: { readonly colour: boolean } = { colour: false }): Promise<number> {
+  // File names and YAML strings from the repository reach findings, diffs and errors: nothing printed may drive the terminal.
+  const out = (text: string) => write(terminalSafe(text));
+  const err = (text: string) => writeError(terminalSafe(text));
   try {
     const { values, positionals, options, format, phase } = parse(argv);
     if (values.help) { out(USAGE); return 0; }

@@ -28,3 +28,4 @@ export { renderCheckRun, annotationBatches, ANNOTATIONS_PER_REQUEST } from './re
 export type { CheckRunText, CheckConclusion } from './render/check-run.ts';
 export { parsePatch } from './render/patch-lines.ts';
 export { isManifestCandidate, mentionsOsm } from './load/candidates.ts';
+export { terminalSafe } from './render/terminal.ts';

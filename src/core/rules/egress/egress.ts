@@ -1,11 +1,9 @@
 import { finding, type Finding } from '../../findings/finding.ts';
 import type { FindingId } from '../../findings/catalogue.ts';
-import { joinPath, kustomizationsListing } from '../../inventory/kustomize.ts';
 import { meshEgressPassthrough, meshFeatureFlags, type MeshConfigSource } from '../../inventory/mesh-config.ts';
 import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
 import { resourceName } from '../../linkerd/names.ts';
 import { features } from '../../linkerd/versions.ts';
-import type { MigrationOptions } from '../../options.ts';
 import { readAccessModel, type OsmHttpMatch } from '../../osm/access-model.ts';
 import { isMeshed, meshedNamespaces } from '../../osm/meshed.ts';
 import { formatRef, type SourceLocation } from '../../source.ts';
@@ -99,8 +97,6 @@ export function translateEgress(input: RuleInput): RuleOutput {
   } else {
     reportWithoutEgressControl(context, policies, [...namespaces].sort());
   }
-  const output = out.output();
-  dropDeletedFromKustomizations(inventory, options, egresses, new Set(output.resources.map((r) => r.origin.doc.file)), out);
   return out.output();
 }
 
@@ -492,23 +488,3 @@ function networkPolicySketch(inventory: Inventory, p: EgressPolicy, serviceAccou
 
 // ---------------------------------------------------------------------------------------------------------------
 // Kustomizations
-
-/**
- * In forklift mode an Egress file is deleted; when nothing was generated beside it, the plan leaves the entry that
- * lists it in kustomization.yaml, and `kustomize build` would fail. Files holding only Egress objects (all consumed
- * here, so surely deleted) lose that entry.
- */
-function dropDeletedFromKustomizations(inventory: Inventory, options: MigrationOptions, objects: readonly K8sObject[], origins: ReadonlySet<string>, out: Emitter): void {
-  if (options.strategy !== 'forklift') return;
-  const mine = new Set(objects);
-  for (const file of new Set(objects.map((o) => o.doc.file))) {
-    if (origins.has(file)) continue;
-    if (inventory.objects.some((o) => o.doc.file === file && !mine.has(o)) || inventory.otherDocuments.some((d) => d.file === file)) continue;
-    for (const k of kustomizationsListing(inventory.kustomizations, file)) {
-      const entry = k.resources.find((e) => joinPath(k.dir, e) === file);
-      const value = k.doc.value as Record<string, unknown>;
-      const key = ['resources', 'bases', 'components'].find((name) => Array.isArray(value[name]) && (value[name] as unknown[]).includes(entry));
-      if (entry !== undefined && key) out.edit({ type: 'remove-list-item', doc: k.doc, path: [key], value: entry });
-    }
-  }
-}

@@ -1,6 +1,5 @@
 import { finding, type DifferenceScope } from '../../findings/finding.ts';
 import type { FindingId } from '../../findings/catalogue.ts';
-import { joinPath, kustomizationsListing } from '../../inventory/kustomize.ts';
 import {
   EXCLUSION_LISTS,
   FEATURE_FLAG_DEFAULTS,
@@ -13,9 +12,9 @@ import {
   type FeatureFlagName,
   type MeshConfigSource,
 } from '../../inventory/mesh-config.ts';
-import type { Inventory, K8sObject, Workload } from '../../inventory/model.ts';
+import type { K8sObject, Workload } from '../../inventory/model.ts';
 import { features } from '../../linkerd/versions.ts';
-import { atLeast, type MigrationOptions } from '../../options.ts';
+import { atLeast } from '../../options.ts';
 import { readAccessModel } from '../../osm/access-model.ts';
 import { isMeshed, meshedNamespaces } from '../../osm/meshed.ts';
 import { formatRef, type NodePath } from '../../source.ts';
@@ -64,7 +63,7 @@ const LOG_LEVELS: Readonly<Record<string, string>> = {
 
 export function translateMeshConfig(input: RuleInput): RuleOutput {
   const out = new Emitter();
-  const { inventory, options } = input;
+  const { inventory } = input;
   const sources = meshConfigObjects(inventory).flatMap((o) => readMeshConfigObject(o) ?? []);
   for (const o of inventory.osm('MeshConfig')) out.consume(o);
   for (const s of sources) if (s.form !== 'meshconfig') out.consume(s.object);
@@ -77,7 +76,6 @@ export function translateMeshConfig(input: RuleInput): RuleOutput {
     }));
   }
   new MeshConfigTranslation(input, out, primary).run();
-  dropDeletedFromKustomizations(inventory, options, sources.map((s) => s.object), out);
   return out.output();
 }
 
@@ -523,20 +521,5 @@ function flagEffect(flag: FeatureFlagName, value: boolean, counts: { egresses: n
 
 function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0);
-}
-
-/** Same as egress.ts: an OSM-only file deleted in forklift mode must leave the kustomizations that list it. */
-function dropDeletedFromKustomizations(inventory: Inventory, options: MigrationOptions, objects: readonly K8sObject[], out: Emitter): void {
-  if (options.strategy !== 'forklift') return;
-  const mine = new Set(objects);
-  for (const file of new Set(objects.map((o) => o.doc.file))) {
-    if (inventory.objects.some((o) => o.doc.file === file && !mine.has(o)) || inventory.otherDocuments.some((d) => d.file === file)) continue;
-    for (const k of kustomizationsListing(inventory.kustomizations, file)) {
-      const entry = k.resources.find((e) => joinPath(k.dir, e) === file);
-      const value = asRecord(k.doc.value);
-      const key = ['resources', 'bases', 'components'].find((name) => asArray(value[name]).includes(entry));
-      if (entry !== undefined && key) out.edit({ type: 'remove-list-item', doc: k.doc, path: [key], value: entry });
-    }
-  }
 }
 
