@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { migrate } from '../../src/core/migrate.ts';
 import type { MigrationOptionsInput } from '../../src/core/options.ts';
 import type { MigrationPlan } from '../../src/core/plan/types.ts';
@@ -70,4 +70,13 @@ export function expectFixture(folder: URL, name: string): MigrationPlan {
   expect([...written.keys()].sort(), `${name}: the files the migration writes`).toEqual([...expected.keys()].sort());
   for (const [path, content] of written) expect(content, `${name}/expected/${path}`).toBe(expected.get(path));
   return plan;
+}
+
+/** One test a fixture of `folder`: the migration writes the reviewed files and report, and verify asked some requests and found none unexplained. */
+export function itMigratesEachFixture(folder: URL): void {
+  it.each(fixtureCases(folder))('%s: the migration writes the reviewed files and findings, and verify finds nothing unexplained', (name) => {
+    const plan = expectFixture(folder, name);
+    expect(plan.verification.requests).toBeGreaterThan(0);
+    expect(plan.verification.uncovered).toEqual([]);
+  });
 }
