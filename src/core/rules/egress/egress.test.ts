@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { docs, egress } from '../../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../../test/support/repo.ts';
 import { expectFixture, readFixture } from '../../../../test/support/fixtures.ts';
 import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
@@ -123,23 +124,10 @@ describe('translateEgress on Linkerd 2.17+', () => {
   it('puts ipAddresses in EgressNetworks of their own and attaches host-only routes to every network', () => {
     const files = {
       'mc.yaml': meshConfig('enableEgress: false'),
-      'egress.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: db, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  ipAddresses: [10.20.0.0/16, not-a-cidr]
-  ports: [{number: 5432, protocol: tcp-server-first}, {number: 9000, protocol: udp}]
----
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: web, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  hosts: [Example.COM, 192.0.2.1]
-  ports: [{number: 80, protocol: HTTP}]
-`,
+      'egress.yaml': docs(
+        egress({ name: 'db', namespace: 'shop', sources: ['api'], ipAddresses: ['10.20.0.0/16', 'not-a-cidr'], ports: [{ number: 5432, protocol: 'tcp-server-first' }, { number: 9000, protocol: 'udp' }] }),
+        egress({ name: 'web', namespace: 'shop', sources: ['api'], hosts: ['Example.COM', '192.0.2.1'], ports: [{ number: 80, protocol: 'HTTP' }] }),
+      ),
     };
     const out = translate(files);
     const networks = byKind(out.resources, 'EgressNetwork');
@@ -351,24 +339,13 @@ describe('through the whole migration', () => {
   itWithShared.each(['2.17', '2.18', '2.19', '2.20'] as const)('writes resources Linkerd %s accepts (schema check of the ip-range case)', (version) => {
     const out = translate({
       'mc.yaml': meshConfig('enableEgress: false'),
-      'egress.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: mixed, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  hosts: [api.example.com]
-  ipAddresses: [203.0.113.0/24]
-  ports: [{number: 80, protocol: http}, {number: 443, protocol: https}, {number: 6379, protocol: tcp}]
----
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: tcp-443, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  ipAddresses: [203.0.113.0/25]
-  ports: [{number: 443, protocol: tcp}]
-`,
+      'egress.yaml': docs(
+        egress({
+          name: 'mixed', namespace: 'shop', sources: ['api'], hosts: ['api.example.com'], ipAddresses: ['203.0.113.0/24'],
+          ports: [{ number: 80, protocol: 'http' }, { number: 443, protocol: 'https' }, { number: 6379, protocol: 'tcp' }],
+        }),
+        egress({ name: 'tcp-443', namespace: 'shop', sources: ['api'], ipAddresses: ['203.0.113.0/25'], ports: [{ number: 443, protocol: 'tcp' }] }),
+      ),
     }, version);
     // 203.0.113.0/25 inherits the mixed routes; its port 443 keeps only the TCPRoute.
     expect(byKind(out.resources, 'TLSRoute')).toHaveLength(1);
