@@ -21,7 +21,7 @@ export function flow(value: Value): string {
   return typeof value === 'string' ? scalar(value) : String(value);
 }
 
-const PLAIN = /^[A-Za-z0-9_/][\w./-]*$/;
+const PLAIN = /^(?:\.{1,2}\/|[A-Za-z0-9_/])[\w./-]*$/;
 const NOT_A_STRING = /^(?:[-+]?\d+(?:\.\d*)?(?:e[-+]?\d+)?|true|false|null|yes|no|on|off|~)$/i;
 
 function scalar(text: string): string {
@@ -270,21 +270,55 @@ export function httpRouteGroup(input: { readonly name: string; readonly namespac
   ].join('\n');
 }
 
+export interface KustomizationPatch {
+  readonly path: string;
+  /** Written in flow style: `{kind: IngressBackend, name: web}`. */
+  readonly target?: Readonly<Record<string, string>>;
+}
+
 export interface KustomizationInput {
   readonly namespace?: string;
   readonly resources?: readonly string[];
-  /** Any further fields, written as they stand (e.g. `patchesStrategicMerge: [patch.yaml]`). */
+  readonly patchesStrategicMerge?: readonly string[];
+  readonly patches?: readonly KustomizationPatch[];
+  /** Any further fields, written as they stand (e.g. `patchesJson6902: [...]`). */
   readonly lines?: readonly string[];
 }
 
-/** A kustomization.yaml: `namespace:` when told, `resources:` one a line, then the further lines. */
+/**
+ * A kustomization.yaml, one line an entry, fields in this order:
+ * ```
+ * namespace: shop
+ * resources:
+ *   - ../base
+ * patchesStrategicMerge:
+ *   - ingress-patch.yaml
+ * patches:
+ *   - path: narrow.yaml
+ *     target: {kind: IngressBackend, name: web}
+ * ```
+ */
 export function kustomization(input: KustomizationInput): string {
+  const list = (key: string, items?: readonly string[]) => (items ? [`${key}:`, ...items.map((r) => `  - ${scalar(r)}`)] : []);
   return [
     ...(input.namespace ? [`namespace: ${scalar(input.namespace)}`] : []),
-    ...(input.resources ? ['resources:', ...input.resources.map((r) => `  - ${scalar(r)}`)] : []),
+    ...list('resources', input.resources),
+    ...list('patchesStrategicMerge', input.patchesStrategicMerge),
+    ...(input.patches ? ['patches:', ...input.patches.flatMap((p) => [`  - path: ${scalar(p.path)}`, ...(p.target ? [`    target: ${flow(p.target)}`] : [])])] : []),
     ...(input.lines ?? []),
     '',
   ].join('\n');
+}
+
+export type JsonPatchOperation = {
+  readonly op: 'add' | 'remove' | 'replace';
+  readonly path: string;
+  readonly value?: string;
+};
+
+/** A JSON 6902 patch file, three lines an operation: `- op: replace`, `  path: /spec/...`, `  value: ...`. */
+export function jsonPatch(operations: readonly JsonPatchOperation[]): string {
+  return [...operations.flatMap((o) => [`- op: ${o.op}`, `  path: ${o.path}`, ...(o.value === undefined ? [] : [`  value: ${scalar(o.value)}`])]), ''].join('\n');
 }
 
 export interface IngressBackendPort {

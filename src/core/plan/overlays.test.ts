@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deployment, docs, ingressBackend, kustomization, namespace, service } from '../../../test/support/manifests.ts';
+import { deployment, docs, ingressBackend, jsonPatch, kustomization, namespace, service } from '../../../test/support/manifests.ts';
 import { repo } from '../../../test/support/repo.ts';
 import { kustomizationDirs, kustomizeBuild, type Obj } from '../../../test/support/kustomize-model.ts';
 import { buildInventory } from '../inventory/inventory.ts';
@@ -20,36 +20,11 @@ const BASE = {
 };
 
 const OVERLAYS = {
-  'prod/kustomization.yaml': `
-    resources:
-      - ../base
-    patchesStrategicMerge:
-      - ingress-patch.yaml
-      - namespace-patch.yaml
-  `,
+  'prod/kustomization.yaml': kustomization({ resources: ['../base'], patchesStrategicMerge: ['ingress-patch.yaml', 'namespace-patch.yaml'] }),
   'prod/ingress-patch.yaml': ingressBackend({ name: 'web', namespace: 'shop', sources: [{ kind: 'IPRange', name: '10.1.0.0/16' }] }),
-  'prod/namespace-patch.yaml': `
-    apiVersion: v1
-    kind: Namespace
-    metadata:
-      name: shop
-      labels:
-        team: payments
-  `,
-  'stage/kustomization.yaml': `
-    resources:
-      - ../base
-    patches:
-      - path: narrow.yaml
-        target:
-          kind: IngressBackend
-          name: web
-  `,
-  'stage/narrow.yaml': `
-    - op: replace
-      path: /spec/sources/0/name
-      value: 10.2.0.0/16
-  `,
+  'prod/namespace-patch.yaml': namespace({ name: 'shop', labels: { team: 'payments' }, block: true }),
+  'stage/kustomization.yaml': kustomization({ resources: ['../base'], patches: [{ path: 'narrow.yaml', target: { kind: 'IngressBackend', name: 'web' } }] }),
+  'stage/narrow.yaml': jsonPatch([{ op: 'replace', path: '/spec/sources/0/name', value: '10.2.0.0/16' }]),
   'qa/kustomization.yaml': `
     resources:
       - ../base
@@ -61,11 +36,7 @@ const OVERLAYS = {
           name: web
         path: narrow.yaml
   `,
-  'qa/narrow.yaml': `
-    - op: replace
-      path: /spec/sources/0/name
-      value: 10.3.0.0/16
-  `,
+  'qa/narrow.yaml': jsonPatch([{ op: 'replace', path: '/spec/sources/0/name', value: '10.3.0.0/16' }]),
 };
 
 const FILES = repo({ ...BASE, ...OVERLAYS });
@@ -135,18 +106,8 @@ describe('a patch the migration cannot apply exactly is a finding on the patch l
   it('a JSON 6902 operation on a path the object does not have', () => {
     const files = repo({
       ...BASE,
-      'prod/kustomization.yaml': `
-        resources:
-          - ../base
-        patches:
-          - path: narrow.yaml
-            target: {kind: IngressBackend, name: web}
-      `,
-      'prod/narrow.yaml': `
-        - op: replace
-          path: /spec/sources/3/name
-          value: 10.9.0.0/16
-      `,
+      'prod/kustomization.yaml': kustomization({ resources: ['../base'], patches: [{ path: 'narrow.yaml', target: { kind: 'IngressBackend', name: 'web' } }] }),
+      'prod/narrow.yaml': jsonPatch([{ op: 'replace', path: '/spec/sources/3/name', value: '10.9.0.0/16' }]),
     });
     const plan = migrate(files);
     const found = plan.findings.filter((f) => f.id === 'kustomize/patch-not-exact');

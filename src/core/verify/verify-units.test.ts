@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deployment, docs, httpRouteGroup, ingressBackend, kustomization, namespace, service, trafficTarget } from '../../../test/support/manifests.ts';
+import { deployment, docs, httpRouteGroup, ingressBackend, jsonPatch, kustomization, namespace, service, trafficTarget } from '../../../test/support/manifests.ts';
 import { repo } from '../../../test/support/repo.ts';
 import { buildInventory, inventoryOf } from '../inventory/inventory.ts';
 import { translationViews } from '../inventory/object-versions.ts';
@@ -25,25 +25,10 @@ const OVERLAY = repo({
   'base/namespace.yaml': namespace({ name: 'shop', injection: 'enabled' }),
   'base/app.yaml': docs(deployment({ name: 'web', ports: [8080] }), service({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] })),
   'base/ingress.yaml': ingressBackend({ name: 'web', backends: [{ name: 'web', port: 8080 }], sources: [{ kind: 'IPRange', name: '10.0.0.0/8' }] }),
-  'prod/kustomization.yaml': `
-    resources:
-      - ../base
-    patchesStrategicMerge:
-      - ingress-patch.yaml
-  `,
+  'prod/kustomization.yaml': kustomization({ resources: ['../base'], patchesStrategicMerge: ['ingress-patch.yaml'] }),
   'prod/ingress-patch.yaml': ingressBackend({ name: 'web', namespace: 'shop', sources: [{ kind: 'IPRange', name: '10.1.0.0/16' }] }),
-  'stage/kustomization.yaml': `
-    resources:
-      - ../base
-    patches:
-      - path: narrow.yaml
-        target: {kind: IngressBackend, name: web}
-  `,
-  'stage/narrow.yaml': `
-    - op: replace
-      path: /spec/sources/0/name
-      value: 10.2.0.0/16
-  `,
+  'stage/kustomization.yaml': kustomization({ resources: ['../base'], patches: [{ path: 'narrow.yaml', target: { kind: 'IngressBackend', name: 'web' } }] }),
+  'stage/narrow.yaml': jsonPatch([{ op: 'replace', path: '/spec/sources/0/name', value: '10.2.0.0/16' }]),
 });
 
 /** verify as the migration runs it (same mode, same findings), on a Linkerd output of the test's choosing. */
