@@ -4,10 +4,10 @@
  * objects, because the tests exercise the loader (its line numbers, comments, multi-document files) — and the text
  * is short and predictable so a test that asserts a line number can count it: every builder documents its layout.
  *
+ * `repo()` (repo.ts) turns `{ path: text }` into the Map the core takes.
+ *
  * Values are written in flow style (`{app: web}`) and quoted only where YAML would read them as something else.
  */
-export { repo } from './repo.ts';
-
 type Scalar = string | number | boolean;
 type Value = Scalar | readonly Value[] | { readonly [key: string]: Value | undefined };
 
@@ -40,22 +40,17 @@ function meta(name: string, namespace?: string, annotations?: Readonly<Record<st
 export type ContainerPort = {
   readonly name?: string;
   readonly containerPort: number;
-  readonly protocol?: string;
 };
 
 export interface DeploymentInput {
   readonly name: string;
   readonly namespace?: string;
-  /** Deployment unless told; StatefulSet, DaemonSet and ReplicaSet share the layout. */
-  readonly kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet';
   /** `serviceAccountName`; the workload's name unless told, none with `null`. */
   readonly serviceAccount?: string | null;
   /** The pod labels, and the selector unless `selector` says otherwise; `{app: <name>}` unless told. */
   readonly labels?: Readonly<Record<string, string>>;
   /** `spec.selector` as YAML flow text, where it is not `{matchLabels: <labels>}` (e.g. `{matchExpressions: [...]}`). */
   readonly selector?: string;
-  /** Annotations on the workload itself (metadata). */
-  readonly annotations?: Readonly<Record<string, string>>;
   /** Annotations on the pod template. */
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /** The container's name; the workload's name unless told. */
@@ -89,8 +84,8 @@ export function deployment(input: DeploymentInput): string {
   const ports = input.ports?.map((p) => (typeof p === 'number' ? { containerPort: p } : p));
   return [
     'apiVersion: apps/v1',
-    `kind: ${input.kind ?? 'Deployment'}`,
-    meta(input.name, input.namespace, input.annotations),
+    'kind: Deployment',
+    meta(input.name, input.namespace),
     'spec:',
     `  selector: ${input.selector ?? `{matchLabels: ${flow(labels)}}`}`,
     '  template:',
@@ -110,7 +105,6 @@ export type ServicePort = {
   readonly name?: string;
   readonly port: number;
   readonly targetPort?: number | string;
-  readonly protocol?: string;
   readonly appProtocol?: string;
 };
 
@@ -121,7 +115,6 @@ export interface ServiceInput {
   readonly selector?: Readonly<Record<string, string>>;
   /** A bare number is `{port: n}`. */
   readonly ports: readonly (number | ServicePort)[];
-  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -140,7 +133,7 @@ export function service(input: ServiceInput): string {
   return [
     'apiVersion: v1',
     'kind: Service',
-    meta(input.name, input.namespace, input.annotations),
+    meta(input.name, input.namespace),
     'spec:',
     `  selector: ${flow(input.selector ?? { app: input.name })}`,
     `  ports: ${flow(ports)}`,
@@ -204,7 +197,6 @@ export interface TrafficTargetInput {
   readonly destination: string | Identity;
   readonly sources: readonly (string | Identity)[];
   readonly rules?: readonly TrafficTargetRule[];
-  readonly apiVersion?: string;
 }
 
 /**
@@ -228,7 +220,7 @@ export function trafficTarget(input: TrafficTargetInput): string {
     return flow({ kind: 'ServiceAccount', name, namespace });
   };
   return [
-    `apiVersion: ${input.apiVersion ?? 'access.smi-spec.io/v1alpha3'}`,
+    'apiVersion: access.smi-spec.io/v1alpha3',
     'kind: TrafficTarget',
     meta(input.name, input.namespace),
     'spec:',
@@ -244,7 +236,6 @@ export type HttpMatch = {
   readonly name: string;
   readonly pathRegex?: string;
   readonly methods?: readonly string[];
-  readonly headers?: Readonly<Record<string, string>>;
 };
 
 /**
@@ -258,9 +249,9 @@ export type HttpMatch = {
  * 6     - {name: users, pathRegex: /users, methods: [GET]}
  * ```
  */
-export function httpRouteGroup(input: { readonly name: string; readonly namespace?: string; readonly matches: readonly HttpMatch[]; readonly apiVersion?: string }): string {
+export function httpRouteGroup(input: { readonly name: string; readonly namespace?: string; readonly matches: readonly HttpMatch[] }): string {
   return [
-    `apiVersion: ${input.apiVersion ?? 'specs.smi-spec.io/v1alpha4'}`,
+    'apiVersion: specs.smi-spec.io/v1alpha4',
     'kind: HTTPRouteGroup',
     meta(input.name, input.namespace),
     'spec:',

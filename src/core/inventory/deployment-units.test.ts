@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { deployment, docs, httpRouteGroup, service, trafficTarget } from '../../../test/support/manifests.ts';
+import { deployment, docs, httpRouteGroup, service, serviceAccount, trafficTarget } from '../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../test/support/repo.ts';
 import { migrate } from '../migrate.ts';
 import type { MigrationPlan } from '../plan/types.ts';
@@ -71,15 +71,15 @@ describe('deployment units', () => {
       `,
       'apps/prod/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: replicas.yaml\n',
       'apps/base/kustomization.yaml': 'resources: [deploy.yaml]\n',
-      'apps/base/deploy.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\n',
+      'apps/base/deploy.yaml': serviceAccount({ name: 'api' }),
       'apps/prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 3}\n',
-      'web/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n',
-      'web/nested/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: nested}\n',
+      'web/sa.yaml': serviceAccount({ name: 'web' }),
+      'web/nested/sa.yaml': serviceAccount({ name: 'nested' }),
       'tools/kustomization.yaml': 'resources: [job.yaml]\n',
-      'tools/job.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: job, namespace: tools}\n',
+      'tools/job.yaml': serviceAccount({ name: 'job', namespace: 'tools' }),
       'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n',
       'chart/values.yaml': 'replicas: 1\n',
-      'Archive/old.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: old}\n',
+      'Archive/old.yaml': serviceAccount({ name: 'old' }),
     });
     const units = inventory.deploymentUnits;
     const flux = units.units.find((u) => u.kind === 'flux-kustomization');
@@ -101,8 +101,8 @@ describe('deployment units', () => {
   it('without GitOps entry points, every manifest no kustomization reaches is a loose manifest of its own', () => {
     const { inventory } = inventoryOf({
       'k/kustomization.yaml': 'resources: [a.yaml]\n',
-      'k/a.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n',
-      'manifests/b.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: b}\n',
+      'k/a.yaml': serviceAccount({ name: 'a' }),
+      'manifests/b.yaml': serviceAccount({ name: 'b' }),
     });
     expect(inventory.deploymentUnits.units.map((u) => `${u.kind}:${u.files.join(',')}`)).toEqual(['kustomization:k/a.yaml', 'loose-manifest:manifests/b.yaml']);
     expect(inventory.deploymentUnits.unreached.size).toBe(0);
