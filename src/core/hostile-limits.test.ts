@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { deployment, docs, httpRouteGroup, service, trafficTarget } from '../../test/support/manifests.ts';
 import { globToRegExp, migrate } from './migrate.ts';
 import { MAX_MATCHES_PER_DESTINATION } from './osm/access-model.ts';
 import { samplePaths } from './primitives/regex-samples.ts';
@@ -9,17 +8,40 @@ import { samplePaths } from './primitives/regex-samples.ts';
  * none measures time (that is `npm run bench`'s job), but each used to take minutes, so a regression shows as a timeout.
  */
 
-const DESTINATION = docs(
-  deployment({ name: 'api', namespace: 'ns', podAnnotations: { 'openservicemesh.io/sidecar-injection': 'enabled' }, image: 'x', ports: [80] }),
-  service({ name: 'api', namespace: 'ns', ports: [{ port: 80, targetPort: 80 }] }),
-);
+const DESTINATION = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: ns}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}, annotations: {openservicemesh.io/sidecar-injection: enabled}}
+    spec:
+      serviceAccountName: api
+      containers: [{name: api, image: x, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: ns}
+spec: {selector: {app: api}, ports: [{port: 80, targetPort: 80}]}
+`;
 
 function routes(matches: readonly { name: string; pathRegex: string }[]): string {
-  return docs(
-    DESTINATION,
-    httpRouteGroup({ name: 'routes', namespace: 'ns', matches: matches.map((m) => ({ ...m, methods: ['GET'] })) }),
-    trafficTarget({ name: 'tt', namespace: 'ns', destination: 'api', sources: ['web'], rules: [{ name: 'routes', matches: matches.map((m) => m.name) }] }),
-  );
+  return `${DESTINATION}---
+apiVersion: specs.smi-spec.io/v1alpha4
+kind: HTTPRouteGroup
+metadata: {name: routes, namespace: ns}
+spec:
+  matches:
+${matches.map((m) => `  - {name: ${m.name}, pathRegex: '${m.pathRegex}', methods: [GET]}`).join('\n')}
+---
+apiVersion: access.smi-spec.io/v1alpha3
+kind: TrafficTarget
+metadata: {name: tt, namespace: ns}
+spec:
+  destination: {kind: ServiceAccount, name: api, namespace: ns}
+  rules: [{kind: HTTPRouteGroup, name: routes, matches: [${matches.map((m) => m.name).join(', ')}]}]
+  sources: [{kind: ServiceAccount, name: web, namespace: ns}]
+`;
 }
 
 describe('bounded time and memory on hostile input', () => {
