@@ -1,13 +1,13 @@
 // npm run loadtest [-- --deliveries N --repos N --replicas N --no-kill --timeout-s N]
-// App replicas (npm start's entry point) + Redis + the in-memory GitHub on loopback, signed deliveries from GitHub's
+// App replicas (npm start's entry point) + Redis + the in-memory GitHub on loopback (in a process of its own), signed deliveries from GitHub's
 // published examples; one replica SIGKILLed midway and started again. The last line is one JSON object.
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { MemoryRepository } from '../src/github/memory/memory-github.ts';
-import { installationRepositoriesAdded, pushToDefault, type WebhookEvent } from '../test/support/github.ts';
 import { startRedisServer, type RedisServer } from '../test/support/redis.ts';
 import { Cluster } from '../test/support/replicas.ts';
-import { EXAMPLES, readTree } from '../test/support/shared.ts';
+import type { FromGitHub, PlannedDelivery, ToGitHub } from './github-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,59 +25,63 @@ const REPLICAS = Math.min(8, Number(values.replicas));
 const IN_FLIGHT = Number(values['in-flight']);
 const deadline = Date.now() + Number(values['timeout-s']) * 1_000;
 const log = (message: string) => process.stderr.write(`loadtest: ${message}\n`);
+const loadAtStart = loadavg();
 
 let ownRedis: RedisServer | undefined;
 const redisUrl = process.env.REDIS_URL ?? (ownRedis = await startRedisServer()).url;
-const runStarts = new Map<string, number[]>();
+
+// The in-memory GitHub answers the replicas from a process of its own (bench/github-process.ts): its work must not
+// delay this process's timers, which measure the acknowledgements.
+const githubProcess = fork(new URL('./github-process.ts', import.meta.url), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const toGitHub = (message: ToGitHub) => githubProcess.send(message);
+const fromGitHub = <T extends FromGitHub['type']>(type: T) => new Promise<FromGitHub & { type: T }>((resolve) => {
+  const listener = (message: FromGitHub) => {
+    if (message.type !== type) return;
+    githubProcess.off('message', listener);
+    resolve(message as FromGitHub & { type: T });
+  };
+  githubProcess.on('message', listener);
+});
+const ready = fromGitHub('ready');
+toGitHub({ type: 'setup', repositories: REPOS, deliveries: DELIVERIES });
+const { host, planned } = await ready;
+
 const cluster = new Cluster({
   redisUrl, replicas: REPLICAS,
   env: { RECONCILE_INTERVAL_HOURS: '0', LEASE_MS: '15000' },
-  onRequest: (method, path) => {
-    // Every run starts by reading the default branch.
-    const run = method === 'GET' ? /^\/repos\/([^/]+\/[^/]+)\/branches\/main$/.exec(path) : null;
-    if (run?.[1]) runStarts.set(run[1], [...(runStarts.get(run[1]) ?? []), Date.now()]);
-  },
+  github: { host, recordDelivery: (attempt) => toGitHub({ type: 'delivered', attempt }) },
 });
 await cluster.start();
-
-// Twenty organisations, each its own installation (its own share of the per-installation runs).
-const files = Object.fromEntries(readTree(`${EXAMPLES}bookstore`));
-const repos: MemoryRepository[] = Array.from({ length: REPOS }, (_, i) => cluster.github.addRepository(`org-${i % 20}`, `mesh-${i}`, files));
-const installationOf = (repo: MemoryRepository) => 1 + Number(repo.owner.slice(4));
-
-interface Planned { readonly id: string; readonly repo: MemoryRepository; readonly event: WebhookEvent }
-function planned(i: number): Planned {
-  const repo = repos[i % REPOS] as MemoryRepository;
-  // Every tenth is a redelivery of an earlier delivery (same id); one in ten an installation_repositories.added.
-  if (i % 10 === 9 && i > REPOS) return planned(i - REPOS);
-  const event = i % 10 === 4 ? installationRepositoriesAdded(repo) : pushToDefault(repo, ['bookstore/traffic-access.yaml']);
-  event.payload.installation = { ...(event.payload.installation as object), id: installationOf(repo) };
-  return { id: `load-${i}`, repo, event };
-}
 
 const acks: number[] = [];
 const firstAck = new Map<string, { repo: string; sent: number }>();
 const sentIds = new Set<string>();
-let failedAnswers = 0;
-let redelivered = 0;
-const events = new Map<string, Planned>();
-cluster.github.onRedeliver = (delivery) => {
+let refused = 0;
+let redeliveries = 0;
+const byId = new Map(planned.map((p) => [p.id, p]));
+githubProcess.on('message', (message: FromGitHub) => {
+  if (message.type !== 'redeliver') return;
   // GitHub sends the failed delivery again; to a replica that is up.
-  const plan = events.get(delivery.guid);
+  const plan = byId.get(message.guid);
   const live = cluster.replicas.findIndex((r) => r !== undefined);
   if (plan && live >= 0) {
-    redelivered++;
+    redeliveries++;
     void send(live, plan);
   }
-};
+});
 
-async function send(replica: number, plan: Planned): Promise<void> {
+// When each delivery id was first sent to a replica that was up: from then on it may be stored (a replica killed
+// after storing it and before answering stored it unacknowledged; GitHub's redelivery is then absorbed by its id).
+const firstReached = new Map<string, number>();
+
+async function send(replica: number, plan: PlannedDelivery): Promise<void> {
   const sent = Date.now();
+  if (cluster.replicas[replica] && !firstReached.has(plan.id)) firstReached.set(plan.id, sent);
   const { status, ms } = await cluster.deliver(replica, plan.event, plan.id);
   if (status >= 200 && status < 300) {
     acks.push(ms);
-    if (!firstAck.has(plan.id)) firstAck.set(plan.id, { repo: plan.repo.fullName, sent });
-  } else failedAnswers++;
+    if (!firstAck.has(plan.id)) firstAck.set(plan.id, { repo: plan.repository, sent });
+  } else refused++;
 }
 
 const rss = new Map<number, number>();
@@ -96,8 +100,7 @@ const killAt = Math.floor(DELIVERIES / 2);
 const sender = async () => {
   while (next < DELIVERIES && Date.now() < deadline) {
     const i = next++;
-    const plan = planned(i);
-    events.set(plan.id, plan);
+    const plan = planned[i] as PlannedDelivery;
     sentIds.add(plan.id);
     if (i === killAt && !values['no-kill'] && REPLICAS > 1) {
       killed = true;
@@ -123,40 +126,49 @@ try {
 sampleRss();
 clearInterval(sampler);
 
-const duplicates = { prs: 0, reviews: 0, comments: 0, checkRuns: 0 };
-for (const repo of repos) {
-  duplicates.prs += Math.max(0, repo.pulls.length - 1);
-  duplicates.reviews += Math.max(0, repo.reviews.length - repo.pulls.length);
-  const fps = repo.reviewComments.map((c) => /fp=(\S+)/.exec(c.body)?.[1] ?? String(c.id));
-  const markers = repo.issueComments.map((c) => `${c.issue}:${/<!-- osm2linkerd:[a-z-]+ -->/.exec(c.body)?.[0] ?? c.id}`);
-  duplicates.comments += fps.length - new Set(fps).size + markers.length - new Set(markers).size;
-  duplicates.checkRuns += repo.checkRuns.length - new Set(repo.checkRuns.map((c) => c.headSha)).size;
-}
-// Acknowledged but never run: no run of its repository started after the delivery was sent.
+const reported = fromGitHub('report');
+toGitHub({ type: 'report' });
+const report = await reported;
+// Acknowledged but never run: no run of its repository started after the delivery first reached a replica.
 let lost = 0;
-for (const { repo, sent } of firstAck.values()) if (!(runStarts.get(repo) ?? []).some((t) => t >= sent)) lost++;
+for (const [id, { repo, sent }] of firstAck) {
+  const since = firstReached.get(id) ?? sent;
+  const starts = report.runStarts[repo] ?? [];
+  if (starts.some((t) => t >= since)) continue;
+  lost++;
+  log(`lost: ${id} for ${repo}, first sent to a live replica at ${since}; its runs started at ${starts.join(', ') || 'no time'}`);
+}
 const sorted = [...acks].sort((a, b) => a - b);
 const quantile = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 10) / 10;
 const result = {
+  // Sent by the harness; every tenth repeats an earlier delivery's id (as GitHub's retries do), hence fewer distinct ids.
   deliveries: next,
   distinctDeliveryIds: sentIds.size,
   repositories: REPOS,
   replicas: REPLICAS,
   killed: killed ? 1 : 0,
+  // Distinct delivery ids answered 2xx at least once (first send or GitHub's redelivery), and those never answered 2xx.
   acknowledged: firstAck.size,
-  answersNot2xx: failedAnswers,
-  // Deliveries a replica failed to answer (it was down), redelivered through GitHub's API by the restarted replica.
-  redelivered,
-  ackMs: { p50: quantile(0.5), p99: quantile(0.99), max: quantile(1) },
-  jobsRun: [...runStarts.values()].reduce((n, t) => n + t.length, 0),
-  pullRequests: repos.reduce((n, r) => n + r.pulls.length, 0),
-  duplicates,
+  neverAcknowledged: sentIds.size - firstAck.size,
+  // Answers that were not 2xx: sent to the killed replica while it was down (a refused connection).
+  refused,
+  // Sent again by GitHub when the restarted replica asked for its failed deliveries (POST …/attempts), to a live replica.
+  redeliveries,
+  redeliveredIds: report.redeliveredIds,
+  // Over every 2xx answer (redeliveries included).
+  ackMs: { answers: acks.length, p50: quantile(0.5), p99: quantile(0.99), max: quantile(1) },
+  jobsRun: Object.values(report.runStarts).reduce((n, t) => n + t.length, 0),
+  pullRequests: report.pullRequests,
+  duplicates: report.duplicates,
   lost,
   peakRssMiB: [...rss.entries()].sort(([a], [b]) => a - b).map(([, kib]) => Math.round(kib / 1024)),
   seconds: Math.round((Date.now() - started) / 1000),
   timedOut,
+  // The machine's load averages (1, 5, 15 min) at the start and the end: the figures mean little on a busy machine.
+  loadAverage: { start: loadAtStart.map((n) => Math.round(n * 100) / 100), end: loadavg().map((n) => Math.round(n * 100) / 100) },
 };
 await cluster.stop();
+githubProcess.disconnect();
 await ownRedis?.stop();
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

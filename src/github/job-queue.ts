@@ -39,7 +39,11 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, backoffMs: 10_000 };
 
-/** Default-branch heads the app translated, per `owner/repo` (the reconcile compares them with GitHub's). */
+/**
+ * Default-branch heads whose run succeeded, per `owner/repo`. The reconcile reads what was translated from the
+ * PR's hidden state; this record spares it that read, and covers what the state cannot: repositories without a PR
+ * and runs whose unchanged translation left the PR body (state included) as it was.
+ */
 export interface TranslatedHeads {
   get(repository: string): Promise<string | undefined>;
   set(repository: string, head: string): Promise<void>;

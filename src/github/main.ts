@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createProbot, run, type Server } from 'probot';
 import { createApp } from './app.ts';
-import { DEFAULT_RETRY, MemoryJobQueue, type JobQueue } from './job-queue.ts';
+import { DEFAULT_RETRY, MemoryJobQueue, sleep, type JobQueue } from './job-queue.ts';
 import { includeChildMetrics, observeQueueDepth } from './metrics.ts';
 import { appOctokit } from './octokit.ts';
 import { RedisJobQueue } from './redis-queue.ts';
@@ -27,9 +27,28 @@ const graceMs = Number(env.SHUTDOWN_GRACE_SECONDS ?? 20) * 1_000;
 const retry = { attempts: Number(env.RETRY_ATTEMPTS ?? DEFAULT_RETRY.attempts), backoffMs: Number(env.RETRY_BACKOFF_MS ?? DEFAULT_RETRY.backoffMs) };
 const say = (message: string) => process.stderr.write(`osm2linkerd[${process.pid}]: ${message}\n`);
 
+// Every request this process makes to GitHub, so a shutdown can stop them before handing its running jobs back.
+let fenced = false;
+let inFlight = 0;
+const fencedFetch = (inner: typeof fetch): typeof fetch => async (input, init) => {
+  if (fenced) throw new Error('shutting down: this run was handed back to the queue');
+  inFlight++;
+  try {
+    return await inner(input, init);
+  } finally {
+    inFlight--;
+  }
+};
+const fence = async () => {
+  fenced = true;
+  const deadline = Date.now() + 5_000;
+  while (inFlight > 0 && Date.now() < deadline) await sleep(20);
+  if (inFlight > 0) say(`shutdown: ${inFlight} requests to GitHub still unanswered; handing the jobs back all the same`);
+};
+
 const queue: JobQueue = redisUrl
   ? new RedisJobQueue({
-    url: redisUrl, graceMs, retry, log: say,
+    url: redisUrl, graceMs, retry, log: say, fence,
     ...(env.REDIS_PREFIX ? { prefix: env.REDIS_PREFIX } : {}),
     ...(env.LEASE_MS ? { leaseMs: Number(env.LEASE_MS) } : {}),
     ...(env.WORKER_CONCURRENCY ? { concurrency: Number(env.WORKER_CONCURRENCY) } : {}),
@@ -39,7 +58,11 @@ const queue: JobQueue = redisUrl
 const app = createApp({ queue, worker: workers && !forkWorker && !(workerProcess && !redisUrl) });
 // OSM2LINKERD_THROTTLE=0 turns Octokit's client-side throttling off (one write a second per process): only for the
 // loopback tests and the load test against the in-memory GitHub.
-const Octokit = appOctokit({ ...(env.OSM2LINKERD_THROTTLE === '0' ? { throttle: { enabled: false } } : {}), onSecondaryRateLimit: (owner, seconds) => void queue.pause(owner, Date.now() + seconds * 1_000) });
+const Octokit = appOctokit({ ...(env.OSM2LINKERD_THROTTLE === '0' ? { throttle: { enabled: false } } : {}), onSecondaryRateLimit: (owner, seconds) => void queue.pause(owner, Date.now() + seconds * 1_000) })
+  .defaults((options: Record<string, unknown>) => {
+    const request = (options.request ?? {}) as { fetch?: typeof fetch };
+    return { ...options, request: { ...request, fetch: fencedFetch(request.fetch ?? globalThis.fetch) } };
+  });
 
 // Probot would also take REDIS_URL for its own Redis-clustered request throttling, whose slots a killed replica keeps
 // until they time out: the queue already shares the rate-limit pauses, so Probot throttles per process.

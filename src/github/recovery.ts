@@ -1,6 +1,9 @@
 import type { ProbotOctokit } from 'probot';
+import { appConfigSchema, branchName } from './config.ts';
 import type { JobQueue } from './job-queue.ts';
+import { OctokitRepository } from './octokit-repository.ts';
 import type { Log } from './run-migration.ts';
+import { readState } from './state.ts';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -13,29 +16,42 @@ export interface AppClient {
 const THREE_DAYS_MS = 3 * 24 * 3600 * 1000;
 
 /**
- * Finds what no webhook told us: every repository of every installation whose default-branch head is not the one
- * the app last translated is queued (the delivery id is the head, so replicas reconciling at once queue it once).
- * Costs one branch read per repository; a repository never translated since the queue's store was created is
- * scanned once.
+ * Finds what no webhook told us: every repository of every installation whose default-branch head the app has not
+ * translated is queued (the delivery id is the head, so replicas reconciling at once queue it once). What was
+ * translated is the hidden state of the app's pull request (`base`, the commit its translation was made from);
+ * the queue's record of heads whose run succeeded is consulted first, as a cache and for what the state cannot say:
+ * a repository without a PR (no OSM, nothing to change, a config error) and a run whose translation was unchanged
+ * (its PR body, state included, is left as it was). Costs per repository one branch read, plus one pull-request
+ * listing when the record does not already name the head; per reconcile one `GET /app` for the app's login.
  */
 export async function reconcile(client: AppClient, queue: JobQueue): Promise<number> {
   const app = await client.auth();
   const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
+  const botLogin = `${(await app.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`;
+  // The app's branch unless a repository's config renames it: such a repository is found without a PR and queued.
+  const branch = branchName(appConfigSchema.parse({}));
   let queued = 0;
   for (const installation of installations) {
     const octokit = await client.auth(installation.id);
     const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
     for (const r of repositories) {
       const owner = r.owner.login;
+      const repository = `${owner}/${r.name}`;
       try {
-        const { data: branch } = await octokit.rest.repos.getBranch({ owner, repo: r.name, branch: r.default_branch });
-        const head = branch.commit.sha;
-        if ((await queue.translated.get(`${owner}/${r.name}`)) === head) continue;
-        queued += await queue.enqueue(`reconcile@${head}`, [{
-          kind: 'scan', target: { installation: installation.id, owner, repo: r.name, defaultBranch: r.default_branch, head }, request: {},
+        const { data: head } = await octokit.rest.repos.getBranch({ owner, repo: r.name, branch: r.default_branch });
+        const sha = head.commit.sha;
+        if ((await queue.translated.get(repository)) === sha) continue;
+        const pr = await new OctokitRepository(octokit, owner, r.name).findPullRequest(branch);
+        // The app's own PR only: a person's PR from a branch of that name, or from a fork, says nothing.
+        if (pr && pr.authorLogin === botLogin && pr.headRef === branch && pr.headRepository === repository && readState(pr.body).base === sha) {
+          await queue.translated.set(repository, sha);
+          continue;
+        }
+        queued += await queue.enqueue(`reconcile@${sha}`, [{
+          kind: 'scan', target: { installation: installation.id, owner, repo: r.name, defaultBranch: r.default_branch, head: sha }, request: {},
         }]);
       } catch (error) {
-        client.log.warn(`reconcile: ${owner}/${r.name}: ${error instanceof Error ? error.message : String(error)}`);
+        client.log.warn(`reconcile: ${repository}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }

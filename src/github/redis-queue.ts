@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEFAULT_RETRY, repositoryKey, RUNS_PER_INSTALLATION, sleep, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob, type TranslatedHeads } from './job-queue.ts';
 import type { RunRequest } from './run-migration.ts';
@@ -17,6 +17,11 @@ export interface RedisQueueOptions {
   readonly deliveryTtlSeconds?: number;
   /** How long `close` waits for running jobs before handing them back. */
   readonly graceMs?: number;
+  /**
+   * Called before running jobs are handed back: stops this process's requests to GitHub and waits for those in
+   * flight, so no write of a handed-back run lands after another replica has taken the job.
+   */
+  readonly fence?: () => Promise<void>;
   readonly log?: (message: string) => void;
 }
 
@@ -25,9 +30,10 @@ type StoredJob = { readonly kind: 'scan'; readonly owner: string; readonly repo:
 
 const THREE_DAYS = 3 * 24 * 3600;
 
-// Delivery id and scan request stored together: a delivery is "seen" only if its work is stored too.
+// Delivery id and scan request stored together: a delivery is "seen" only if its work is stored too. 1: stored;
+// 2: seen before, its request still waiting to be taken; 0: seen before, nothing waiting.
 const STORE_SCAN = `
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) == false then return 0 end
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) == false then return redis.call('EXISTS', KEYS[2]) * 2 end
 for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('SADD', KEYS[3], ARGV[2])
 return 1`;
@@ -88,7 +94,11 @@ interface Scripts {
 export class RedisJobQueue implements JobQueue {
   readonly #redis: Redis & Scripts;
   readonly #queue: Queue<StoredJob>;
-  readonly #options: Required<Omit<RedisQueueOptions, 'log' | 'prefix'>> & { prefix: string };
+  readonly #options: Required<Omit<RedisQueueOptions, 'log' | 'prefix' | 'fence'>> & { prefix: string };
+  readonly #fence: () => Promise<void>;
+  /** Jobs running here, by job id, with what handing one back releases. */
+  readonly #running = new Map<string, { job: Job<StoredJob>; token: string | undefined; lock: string; slots: string; holder: string; renewal: NodeJS.Timeout }>();
+  readonly #handedBack = new Set<string>();
   readonly #log: (message: string) => void;
   readonly #replica = randomUUID().slice(0, 8);
   #worker: Worker<StoredJob> | undefined;
@@ -107,6 +117,7 @@ export class RedisJobQueue implements JobQueue {
       url: options.url,
     };
     this.#log = options.log ?? (() => {});
+    this.#fence = options.fence ?? (() => Promise.resolve());
     // BullMQ's blocking commands need maxRetriesPerRequest: null; commands wait while Redis is away and go on after.
     const redis = new Redis(options.url, { maxRetriesPerRequest: null, enableReadyCheck: true });
     redis.on('error', (error: Error) => this.#log(`redis: ${error.message}`));
@@ -155,9 +166,11 @@ export class RedisJobQueue implements JobQueue {
         this.#key('delivery', `${deliveryId}#${repository}`), this.#key('pending', repository), this.#key('pending-deliveries', repository),
         this.#options.deliveryTtlSeconds, `${deliveryId}#${repository}`, ...targetFields(job.target), ...requestFields(job.request), ...(job.freshConfig ? ['freshConfig', '1'] : []),
       );
-      if (fresh !== 1) continue;
+      if (fresh === 0) continue;
+      // Seen, its request still waiting: queued again all the same (a no-op while its job waits), for the replica that
+      // stored it may have died before queueing it, and GitHub's redelivery of that unanswered delivery must not be lost.
       await this.#addScan(job.target);
-      stored++;
+      if (fresh === 1) stored++;
     }
     return stored;
   }
@@ -221,6 +234,8 @@ export class RedisJobQueue implements JobQueue {
         if (!held) this.#log(`${repository}: the repository lock's lease was lost`);
       }, (error: unknown) => this.#log(`${repository}: lease renewal failed: ${String(error)}`));
     }, Math.max(100, Math.floor(leaseMs / 3)));
+    const id = job.id ?? holder;
+    this.#running.set(id, { job, token, lock, slots, holder, renewal });
     try {
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? 1);
@@ -235,14 +250,39 @@ export class RedisJobQueue implements JobQueue {
       try {
         await handler(run, { attempt, last });
       } catch (error) {
+        // Handed back at shutdown (its requests fenced off): not a failure; BullMQ leaves the job where it was moved.
+        if (this.#handedBack.has(id)) throw new WaitingError();
         if (last) await this.#forgetDeliveries(data, repository);
         throw error;
       }
+      if (this.#handedBack.has(id)) throw new WaitingError(); // finished as it was handed back: it runs again, finding it done
       if (data.kind === 'scan') await this.#redis.del(this.#key('run', repository), this.#key('run-deliveries', repository));
       if (head) await this.translated.set(repository, head);
     } finally {
+      this.#running.delete(id);
+      this.#handedBack.delete(id);
       clearInterval(renewal);
       await this.#redis.release(lock, slots, holder);
+    }
+  }
+
+  /**
+   * Shutdown after the grace period: each running job's repository lock and installation slot are released and the
+   * job is moved back to waiting with its BullMQ token, so another replica takes it at once (not when its leases
+   * run out). Its request to run stays stored (`run:` hash): the next run takes it.
+   */
+  async #handBack(): Promise<void> {
+    await this.#fence();
+    for (const [id, running] of this.#running) {
+      this.#handedBack.add(id);
+      clearInterval(running.renewal);
+      try {
+        await this.#redis.release(running.lock, running.slots, running.holder);
+        await running.job.moveToWait(running.token);
+        this.#log(`shutdown: handed job ${id} back to the queue`);
+      } catch (error) {
+        this.#log(`shutdown: could not hand job ${id} back (its leases will run out): ${String(error)}`);
+      }
     }
   }
 
@@ -274,10 +314,14 @@ export class RedisJobQueue implements JobQueue {
   async close(): Promise<void> {
     const worker = this.#worker;
     if (worker) {
-      // Running jobs get the grace period; one still running then is handed back (its leases run out, BullMQ requeues it).
+      // Running jobs get the grace period; those still running then are handed back, and their processors end.
       const closed = worker.close();
       const finished = await Promise.race([closed.then(() => true), sleep(this.#options.graceMs).then(() => false)]);
-      if (!finished) await worker.close(true);
+      if (!finished) {
+        await this.#handBack();
+        const ended = await Promise.race([closed.then(() => true), sleep(2_000).then(() => false)]);
+        if (!ended) await worker.close(true);
+      }
     }
     await this.#queue.close();
     this.#redis.disconnect();

@@ -90,7 +90,7 @@ export async function runMigration(ctx: RunContext, request: RunRequest = {}): P
   const treeSha = await port.createTree(base.treeSha, writesOf(plan));
   if (treeSha === base.treeSha) return { status: 'nothing-to-change', detail: 'OSM configuration found, but the translation changes no file', plan };
 
-  const state: PullRequestState = { choices, output };
+  const state: PullRequestState = { choices, output, base: base.commitSha };
   const mergedHead = existing?.merged ? existing.headSha : undefined;
   const pushed = await pushBranch(ctx, branch, base, treeSha, request.recreate ?? false, mergedHead);
   if (pushed.kind === 'blocked') {

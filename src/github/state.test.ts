@@ -9,6 +9,9 @@ describe('hidden PR state block', () => {
     const again = writeState(body, { choices: {}, output: 'def' });
     expect(again.match(/osm2linkerd:state/g)).toHaveLength(1);
     expect(readState(again).output).toBe('def');
+    // The translated base (what the reconcile compares with the default branch) round-trips; older blocks lack it.
+    expect(readState(writeState('Hello', { choices: {}, output: 'abc', base: 'f00d' })).base).toBe('f00d');
+    expect(readState(body).base).toBeUndefined();
   });
 
   it('treats a missing, edited or invalid block as empty rather than failing', () => {

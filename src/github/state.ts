@@ -15,6 +15,11 @@ export const stateSchema = z.object({
   choices: choicesSchema.default({}),
   /** Hash of what the translation produced: unchanged output leaves a closed PR closed and an open one untouched. */
   output: z.string().default(''),
+  /**
+   * The default-branch commit that translation was made from: the reconcile leaves a repository whose head it is
+   * alone. Absent in blocks written before it was recorded.
+   */
+  base: z.string().optional(),
 });
 export type PullRequestState = z.infer<typeof stateSchema>;
 

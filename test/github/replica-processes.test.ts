@@ -66,6 +66,25 @@ describe.skipIf(!redisAvailable())('app processes (npm start) on one Redis: cras
     for (const repo of repos) expectComplete(repo);
   });
 
+  it('SIGTERM with no grace period: the running job is handed back at once, not when its five-minute lease runs out', async () => {
+    redis = await redisForTests();
+    const hooks: { onRequest?: (m: string, p: string) => void } = {};
+    cluster = new Cluster({ redisUrl: redis.url, replicas: 1, latencyMs: 10, onRequest: (m, p) => hooks.onRequest?.(m, p), env: { SHUTDOWN_GRACE_SECONDS: '0', LEASE_MS: '300000' } });
+    await cluster.start();
+    const repo = cluster.github.addRepository('acme', 'mesh', bookstore());
+    const midRun = when(hooks, 'POST', /\/git\/trees$/);
+    expect((await cluster.deliver(0, installationCreated(repo), 'install-1')).status).toBe(200);
+    await midRun;
+    expect(await cluster.terminate(0)).toBe(0);
+    expect(repo.pulls).toHaveLength(0);
+    const handedBack = Date.now();
+    await cluster.startReplica(0);
+    // Within the lease the job would still count as running: only the hand-back lets the new replica run it now.
+    await cluster.idle(120_000);
+    expect(Date.now() - handedBack).toBeLessThan(150_000);
+    expectComplete(repo);
+  }, 240_000); // process start-ups are slow on a busy machine; the lease is longer still
+
   it('Redis restarted in the middle of a run: the replicas reconnect and the runs complete', async () => {
     // A server of our own, so it can be restarted (its append-only file keeps the queue across the restart).
     redis = await startRedisServer();

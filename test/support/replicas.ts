@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { MemoryGitHub } from '../../src/github/memory/memory-github.ts';
+import { MemoryGitHub, type HookDeliveryRecord } from '../../src/github/memory/memory-github.ts';
 import { serveMemoryGitHub, type ServeOptions, type ServedGitHub } from '../../src/github/memory/http.ts';
 import { RedisJobQueue } from '../../src/github/redis-queue.ts';
 import { freePort } from './redis.ts';
@@ -25,6 +25,14 @@ export interface ClusterOptions extends ServeOptions {
   readonly replicas: number;
   /** Extra environment for every replica. */
   readonly env?: Readonly<Record<string, string>>;
+  /** A GitHub served by another process (the load test's): replicas use it and deliveries are recorded there. */
+  readonly github?: ExternalGitHub;
+}
+
+export interface ExternalGitHub {
+  /** `host:port`, for the replicas' `GHE_HOST`. */
+  readonly host: string;
+  recordDelivery(attempt: Omit<HookDeliveryRecord, 'id' | 'deliveredAt' | 'redelivery'>): void;
 }
 
 /**
@@ -46,7 +54,7 @@ export class Cluster {
   }
 
   async start(): Promise<void> {
-    this.#served = await serveMemoryGitHub(this.github, this.#options);
+    if (!this.#options.github) this.#served = await serveMemoryGitHub(this.github, this.#options);
     if (this.#options.redisUrl) this.#observer = new RedisJobQueue({ url: this.#options.redisUrl, prefix: this.prefix });
     await Promise.all(Array.from({ length: this.#options.replicas }, (_, i) => this.startReplica(i)));
   }
@@ -58,7 +66,7 @@ export class Cluster {
       stdio: process.env.OSM2LINKERD_TEST_LOGS ? ['ignore', 'inherit', 'inherit'] : 'ignore',
       env: {
         PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', LOG_LEVEL: process.env.OSM2LINKERD_TEST_LOGS ? 'info' : 'error',
-        APP_ID: '1', PRIVATE_KEY: this.#key, WEBHOOK_SECRET, GHE_HOST: this.#served?.host ?? '', GHE_PROTOCOL: 'http',
+        APP_ID: '1', PRIVATE_KEY: this.#key, WEBHOOK_SECRET, GHE_HOST: this.#options.github?.host ?? this.#served?.host ?? '', GHE_PROTOCOL: 'http',
         HOST: '127.0.0.1', PORT: String(port), ...(this.#options.redisUrl ? { REDIS_URL: this.#options.redisUrl, REDIS_PREFIX: this.prefix } : {}),
         LEASE_MS: '6000', RETRY_BACKOFF_MS: '200', SHUTDOWN_GRACE_SECONDS: '10', OSM2LINKERD_THROTTLE: '0',
         ...this.#options.env,
@@ -117,7 +125,7 @@ export class Cluster {
       }
     }
     const ms = performance.now() - started;
-    this.github.recordDelivery({ guid: id, event: event.name, action: typeof event.payload.action === 'string' ? event.payload.action : null, statusCode: status });
+    (this.#options.github ?? this.github).recordDelivery({ guid: id, event: event.name, action: typeof event.payload.action === 'string' ? event.payload.action : null, statusCode: status });
     return { status, ms };
   }
 
@@ -138,7 +146,6 @@ export class Cluster {
   }
 }
 
-/** Polls `done` until it holds. */
 /** Polls `done` until it holds. */
 export async function until(done: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
