@@ -1,20 +1,11 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run } from './main.ts';
+import { cli, EXAMPLE } from '../../test/support/cli.ts';
 import { readCheckout } from './read-checkout.ts';
 import { writePlan } from './write-plan.ts';
 
-const EXAMPLE = fileURLToPath(new URL('../../examples/bookstore', import.meta.url));
-
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, (t) => { stdout += t; }, (t) => { stderr += t; });
-  return { code, stdout, stderr };
-}
 
 function temp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `osm2linkerd-${prefix}-`));

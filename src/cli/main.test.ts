@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cli, EXAMPLE } from '../../test/support/cli.ts';
 import { run } from './main.ts';
 
-const EXAMPLE = fileURLToPath(new URL('../../examples/bookstore', import.meta.url));
-
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, (t) => { stdout += t; }, (t) => { stderr += t; });
-  return { code, stdout, stderr };
-}
 
 describe('osm2linkerd CLI', () => {
   it('translate --format json prints exactly one JSON object with the contract fields', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { deployment, docs, httpRouteGroup, service, serviceAccount, trafficTarget } from '../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../test/support/repo.ts';
 import { migrate } from '../migrate.ts';
 import type { MigrationPlan } from '../plan/types.ts';
@@ -70,15 +71,15 @@ describe('deployment units', () => {
       `,
       'apps/prod/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: replicas.yaml\n',
       'apps/base/kustomization.yaml': 'resources: [deploy.yaml]\n',
-      'apps/base/deploy.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api}\n',
+      'apps/base/deploy.yaml': serviceAccount({ name: 'api' }),
       'apps/prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec: {replicas: 3}\n',
-      'web/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n',
-      'web/nested/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: nested}\n',
+      'web/sa.yaml': serviceAccount({ name: 'web' }),
+      'web/nested/sa.yaml': serviceAccount({ name: 'nested' }),
       'tools/kustomization.yaml': 'resources: [job.yaml]\n',
-      'tools/job.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: job, namespace: tools}\n',
+      'tools/job.yaml': serviceAccount({ name: 'job', namespace: 'tools' }),
       'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n',
       'chart/values.yaml': 'replicas: 1\n',
-      'Archive/old.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: old}\n',
+      'Archive/old.yaml': serviceAccount({ name: 'old' }),
     });
     const units = inventory.deploymentUnits;
     const flux = units.units.find((u) => u.kind === 'flux-kustomization');
@@ -100,8 +101,8 @@ describe('deployment units', () => {
   it('without GitOps entry points, every manifest no kustomization reaches is a loose manifest of its own', () => {
     const { inventory } = inventoryOf({
       'k/kustomization.yaml': 'resources: [a.yaml]\n',
-      'k/a.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n',
-      'manifests/b.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: b}\n',
+      'k/a.yaml': serviceAccount({ name: 'a' }),
+      'manifests/b.yaml': serviceAccount({ name: 'b' }),
     });
     expect(inventory.deploymentUnits.units.map((u) => `${u.kind}:${u.files.join(',')}`)).toEqual(['kustomization:k/a.yaml', 'loose-manifest:manifests/b.yaml']);
     expect(inventory.deploymentUnits.unreached.size).toBe(0);
@@ -189,18 +190,10 @@ describe('one object in several files (issue 7 item 1)', () => {
   });
 
   it('puts what a version changes in another object\'s translation beside the version', () => {
-    const target = (group: string) => `
-      apiVersion: access.smi-spec.io/v1alpha3
-      kind: TrafficTarget
-      metadata: {name: t, namespace: shop}
-      spec:
-        destination: {kind: ServiceAccount, name: api, namespace: shop}
-        sources: [{kind: ServiceAccount, name: web, namespace: shop}]
-        rules: [{kind: HTTPRouteGroup, name: ${group}, matches: [m]}]
-    `;
-    const group = (path: string) => `apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata: {name: routes, namespace: shop}\nspec:\n  matches: [{name: m, pathRegex: ${path}, methods: [GET]}]\n`;
+    const target = (group: string) => trafficTarget({ name: 't', namespace: 'shop', destination: 'api', sources: ['web'], rules: [{ name: group, matches: ['m'] }] });
+    const group = (path: string) => httpRouteGroup({ name: 'routes', namespace: 'shop', matches: [{ name: 'm', pathRegex: path, methods: ['GET'] }] });
     const plan = migrate(repo({
-      'shop/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      serviceAccountName: api\n      containers: [{name: api, ports: [{containerPort: 8080}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080, appProtocol: http}]\n',
+      'shop/deploy.yaml': docs(deployment({ name: 'api', namespace: 'shop', ports: [8080] }), service({ name: 'api', namespace: 'shop', ports: [{ port: 80, targetPort: 8080, appProtocol: 'http' }] })),
       'shop/target.yaml': target('routes'),
       'shop/routes-old.yaml': group('/v1'),
       'shop/routes.yaml': group('/v2'),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { deployment, docs, httpRouteGroup, service, trafficTarget } from '../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../test/support/repo.ts';
 import { migrate } from '../migrate.ts';
 import { readIngressBackends } from '../osm/ingress-backends.ts';
@@ -17,43 +18,20 @@ for ns in team-a team-b; do
 done
 `;
 
-const APP = `
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: api, namespace: team-a}
-  spec:
-    selector: {matchLabels: {app: api}}
-    template:
-      metadata: {labels: {app: api}}
-      spec:
-        serviceAccountName: api
-        containers: [{name: api, ports: [{containerPort: 8080}]}]
-  ---
-  apiVersion: v1
-  kind: Service
-  metadata: {name: api, namespace: team-a}
-  spec:
-    selector: {app: api}
-    ports: [{port: 80, targetPort: 8080, appProtocol: http}]
-`;
+const APP = docs(
+  deployment({ name: 'api', namespace: 'team-a', ports: [8080] }),
+  service({ name: 'api', namespace: 'team-a', ports: [{ port: 80, targetPort: 8080, appProtocol: 'http' }] }),
+);
 
-const TARGET = `
-  apiVersion: access.smi-spec.io/v1alpha3
-  kind: TrafficTarget
-  metadata:
-    name: web-to-api
-  spec:
-    destination: {kind: ServiceAccount, name: api, namespace: team-a}
-    sources: [{kind: ServiceAccount, name: web, namespace: team-a}]
-    rules: [{kind: HTTPRouteGroup, name: api-routes, matches: [reads]}]
-  ---
-  apiVersion: specs.smi-spec.io/v1alpha4
-  kind: HTTPRouteGroup
-  metadata:
-    name: api-routes
-  spec:
-    matches: [{name: reads, pathRegex: /books, methods: [GET]}]
-`;
+/** Namespace-less, as `kubectl -n` applies it; its destination names `destinationNamespace`. */
+const target = (destinationNamespace: string) => docs(
+  trafficTarget({
+    name: 'web-to-api', destination: { name: 'api', namespace: destinationNamespace }, sources: [{ name: 'web', namespace: 'team-a' }],
+    rules: [{ name: 'api-routes', matches: ['reads'] }],
+  }),
+  httpRouteGroup({ name: 'api-routes', matches: [{ name: 'reads', pathRegex: '/books', methods: ['GET'] }] }),
+);
+const TARGET = target('team-a');
 
 function generated(plan: MigrationPlan, path: string): Record<string, unknown>[] {
   const file = plan.files.find((f) => f.path === path);
@@ -127,7 +105,7 @@ describe('unknown namespaces', () => {
   it('takes an Argo CD destination.namespace as evidence where a script is not', () => {
     const plan = migrate(repo({
       'argocd-application.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: hello}\nspec:\n  source: {path: .}\n  destination: {namespace: default}\n',
-      'policies/target.yaml': TARGET.replace('namespace: team-a}\n    sources', 'namespace: default}\n    sources'),
+      'policies/target.yaml': target('default'),
       'app.yaml': APP.replaceAll('team-a', 'default'),
     }));
     // policies/ is outside the Application's path (a directory source reads no subdirectory): not deployed.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { deployment as workload, docs, httpRouteGroup, namespace, service, trafficTarget } from '../../../test/support/manifests.ts';
 import { repo } from '../../../test/support/repo.ts';
 import { itWithShared, SCHEMAS } from '../../../test/support/shared.ts';
 import { migrate } from '../migrate.ts';
@@ -14,60 +15,20 @@ import type { LinkerdResource } from './resources.ts';
  * Server for `beta` must not select `alpha`'s pods, or `beta`'s clients reach `alpha`.
  */
 
-const NAMESPACE = `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  annotations: {openservicemesh.io/sidecar-injection: enabled}
-`;
+const NAMESPACE = namespace({ name: 'shop', injection: 'enabled' });
 
-function deployment(name: string, sa: string, selector: string, labels: string): string {
-  return `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: shop}
-spec:
-  selector: ${selector}
-  template:
-    metadata: {labels: ${labels}}
-    spec:
-      serviceAccountName: ${sa}
-      containers:
-        - name: app
-          ports: [{name: http, containerPort: 8080}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: shop}
-spec:
-  selector: ${labels}
-  ports: [{name: http, port: 80, targetPort: http}]
-`;
+function deployment(name: string, sa: string, selector: string, labels: Record<string, string>): string {
+  return docs(
+    workload({ name, namespace: 'shop', serviceAccount: sa, selector, labels, container: 'app', ports: [{ name: 'http', containerPort: 8080 }] }),
+    service({ name, namespace: 'shop', selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+  );
 }
 
 function target(name: string, destination: string, source: string): string {
-  return `
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: ${name}, namespace: shop}
-spec:
-  destination: {kind: ServiceAccount, name: ${destination}, namespace: shop}
-  rules:
-    - {kind: HTTPRouteGroup, name: everything, matches: [all]}
-  sources:
-    - {kind: ServiceAccount, name: ${source}, namespace: shop}
-`;
+  return trafficTarget({ name, namespace: 'shop', destination, sources: [source], rules: [{ name: 'everything', matches: ['all'] }] });
 }
 
-const ROUTES = `
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata: {name: everything, namespace: shop}
-spec:
-  matches:
-    - {name: all, pathRegex: "/.*"}
-`;
+const ROUTES = httpRouteGroup({ name: 'everything', namespace: 'shop', matches: [{ name: 'all', pathRegex: '/.*' }] });
 
 /** A Kubernetes label selector evaluated here, independently of the translator's. */
 function selects(selector: unknown, labels: Record<string, string>): boolean {
@@ -106,8 +67,8 @@ describe('Server pod selection over the whole inventory', () => {
   // beta's selector (matchExpressions only) selects alpha's pods too: its labels are a subset of alpha's.
   const overlapping = {
     'ns.yaml': NAMESPACE,
-    'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web, track: alpha}}', '{app: web, track: alpha}'),
-    'beta.yaml': deployment('beta', 'beta', '{matchExpressions: [{key: app, operator: In, values: [web]}]}', '{app: web}'),
+    'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web, track: alpha}}', { app: 'web', track: 'alpha' }),
+    'beta.yaml': deployment('beta', 'beta', '{matchExpressions: [{key: app, operator: In, values: [web]}]}', { app: 'web' }),
     'routes.yaml': ROUTES,
     'alpha-tt.yaml': target('alpha', 'alpha', 'admin'),
     'beta-tt.yaml': target('beta', 'beta', 'front'),
@@ -154,8 +115,8 @@ describe('Server pod selection over the whole inventory', () => {
   it('narrows with a label of the pod template the other pods set differently (matchLabels)', () => {
     const { servers } = run({
       ...overlapping,
-      'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web}}', '{app: web, track: alpha}'),
-      'beta.yaml': deployment('beta', 'beta', '{matchLabels: {app: web}}', '{app: web, track: beta}'),
+      'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web}}', { app: 'web', track: 'alpha' }),
+      'beta.yaml': deployment('beta', 'beta', '{matchLabels: {app: web}}', { app: 'web', track: 'beta' }),
     });
     expect(servers.map((s) => [s.metadata.name, s.spec['podSelector']])).toEqual([
       ['alpha-http', { matchLabels: { app: 'web', track: 'alpha' } }],
@@ -166,8 +127,8 @@ describe('Server pod selection over the whole inventory', () => {
   it('pods nothing tells apart: no Server and no authorization for either, and an error', () => {
     const { servers, resources, plan } = run({
       ...overlapping,
-      'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web}}', '{app: web}'),
-      'beta.yaml': deployment('beta', 'beta', '{matchExpressions: [{key: app, operator: Exists}]}', '{app: web}'),
+      'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web}}', { app: 'web' }),
+      'beta.yaml': deployment('beta', 'beta', '{matchExpressions: [{key: app, operator: Exists}]}', { app: 'web' }),
     });
     expect(servers).toEqual([]);
     expect(resources.filter((r) => r.kind === 'AuthorizationPolicy')).toEqual([]);
@@ -179,8 +140,8 @@ describe('Server pod selection over the whole inventory', () => {
   });
 
   it('a selector that reaches another pod only on a port name it lacks leaves it alone', () => {
-    const other = deployment('alpha', 'alpha', '{matchLabels: {app: web}}', '{app: web}').replace('{name: http, containerPort: 8080}', '{name: admin, containerPort: 9000}').replace('targetPort: http', 'targetPort: admin');
-    const { servers, ids } = run({ ...overlapping, 'alpha.yaml': other, 'beta.yaml': deployment('beta', 'beta', '{matchLabels: {app: web}}', '{app: web}') });
+    const other = deployment('alpha', 'alpha', '{matchLabels: {app: web}}', { app: 'web' }).replace('{name: http, containerPort: 8080}', '{name: admin, containerPort: 9000}').replace('targetPort: http', 'targetPort: admin');
+    const { servers, ids } = run({ ...overlapping, 'alpha.yaml': other, 'beta.yaml': deployment('beta', 'beta', '{matchLabels: {app: web}}', { app: 'web' }) });
     expect(servers.find((s) => s.metadata.name === 'beta-http')?.spec['podSelector']).toEqual({ matchLabels: { app: 'web' } });
     expect(ids).not.toContain('server-selection/narrowed');
   });
@@ -188,8 +149,8 @@ describe('Server pod selection over the whole inventory', () => {
   it('two workloads of one ServiceAccount with identical pods: both Servers claim the port, an error', () => {
     const { plan, servers } = run({
       'ns.yaml': NAMESPACE,
-      'one.yaml': deployment('one', 'api', '{matchLabels: {app: web}}', '{app: web}'),
-      'two.yaml': deployment('two', 'api', '{matchLabels: {app: web}}', '{app: web}'),
+      'one.yaml': deployment('one', 'api', '{matchLabels: {app: web}}', { app: 'web' }),
+      'two.yaml': deployment('two', 'api', '{matchLabels: {app: web}}', { app: 'web' }),
       'routes.yaml': ROUTES,
       'tt.yaml': target('api', 'api', 'front'),
     });
@@ -209,7 +170,7 @@ spec:
   podSelector: {matchExpressions: [{key: app, operator: Exists}]}
   port: 8080
 `;
-    const files = { 'ns.yaml': NAMESPACE, 'api.yaml': deployment('api', 'api', '{matchLabels: {app: web}}', '{app: web}'), 'routes.yaml': ROUTES, 'tt.yaml': target('api', 'api', 'front') };
+    const files = { 'ns.yaml': NAMESPACE, 'api.yaml': deployment('api', 'api', '{matchLabels: {app: web}}', { app: 'web' }), 'routes.yaml': ROUTES, 'tt.yaml': target('api', 'api', 'front') };
     const conflicts = (extra: string) => run({ ...files, 'server.yaml': extra }).plan.findings.filter((f) => f.id === 'traffic-target/server-conflict');
     const [conflict] = conflicts(existing(''));
     expect(conflict?.message).toContain('api-http and hand-made (already in the repository)');
@@ -230,8 +191,8 @@ spec:
 `;
     const { resources, ids } = run({
       'ns.yaml': NAMESPACE,
-      'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web}}', '{app: web}'),
-      'beta.yaml': deployment('beta', 'beta', '{matchLabels: {app: web}}', '{app: web}'),
+      'alpha.yaml': deployment('alpha', 'alpha', '{matchLabels: {app: web}}', { app: 'web' }),
+      'beta.yaml': deployment('beta', 'beta', '{matchLabels: {app: web}}', { app: 'web' }),
       'ib.yaml': ingress,
     });
     expect(resources.filter((r) => r.kind === 'Server' || r.kind === 'AuthorizationPolicy')).toEqual([]);

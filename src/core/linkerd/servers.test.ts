@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, httpRouteGroup, ingressBackend, namespace, service, trafficTarget, upstreamTrafficSetting } from '../../../test/support/manifests.ts';
 import { inventoryOf } from '../../../test/support/repo.ts';
 import type { MeshMode } from '../inventory/mesh-mode.ts';
 import { migrate } from '../migrate.ts';
@@ -8,84 +9,24 @@ import type { LinkerdResource } from './resources.ts';
 import { planServers } from './servers.ts';
 
 /** A meshed namespace with `web` (port http 8080, HTTP probe /healthz) behind Service web, and a client. */
-const BASE = `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels: {openservicemesh.io/monitored-by: osm}
-  annotations: {openservicemesh.io/sidecar-injection: enabled}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      serviceAccountName: web
-      containers:
-        - name: web
-          ports: [{name: http, containerPort: 8080}]
-          readinessProbe: {httpGet: {path: /healthz, port: 8080}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {app: web}
-  ports: [{name: http, port: 80, targetPort: http}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: client, namespace: shop}
-spec:
-  selector: {matchLabels: {app: client}}
-  template:
-    metadata: {labels: {app: client}}
-    spec:
-      serviceAccountName: client
-      containers: [{name: client, image: curl}]
-`;
+const BASE = docs(
+  namespace({ name: 'shop', monitoredBy: 'osm', injection: 'enabled' }),
+  deployment({ name: 'web', namespace: 'shop', ports: [{ name: 'http', containerPort: 8080 }], containerLines: ['readinessProbe: {httpGet: {path: /healthz, port: 8080}}'] }),
+  service({ name: 'web', namespace: 'shop', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+  deployment({ name: 'client', namespace: 'shop', image: 'curl' }),
+);
 
-const TRAFFIC_TARGET = `
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata: {name: web-routes, namespace: shop}
-spec:
-  matches:
-    - {name: api, pathRegex: '/api(/.*)?', methods: [GET]}
----
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: client-to-web, namespace: shop}
-spec:
-  destination: {kind: ServiceAccount, name: web, namespace: shop}
-  sources: [{kind: ServiceAccount, name: client, namespace: shop}]
-  rules: [{kind: HTTPRouteGroup, name: web-routes, matches: [api]}]
-`;
+const TRAFFIC_TARGET = docs(
+  httpRouteGroup({ name: 'web-routes', namespace: 'shop', matches: [{ name: 'api', pathRegex: '/api(/.*)?', methods: ['GET'] }] }),
+  trafficTarget({ name: 'client-to-web', namespace: 'shop', destination: 'web', sources: ['client'], rules: [{ name: 'web-routes', matches: ['api'] }] }),
+);
 
-function ingressBackend(protocol = 'http'): string {
-  return `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: IngressBackend
-metadata: {name: web-ingress, namespace: shop}
-spec:
-  backends: [{name: web, port: {number: 8080, protocol: ${protocol}}}]
-  sources: [{kind: IPRange, name: 10.0.0.0/8}]
-`;
+function webIngress(protocol = 'http'): string {
+  return ingressBackend({ name: 'web-ingress', namespace: 'shop', backends: [{ name: 'web', port: 8080, protocol }], sources: [{ kind: 'IPRange', name: '10.0.0.0/8' }] });
 }
 
 function rateLimit(limit = 'rateLimit: {local: {http: {requests: 100, unit: second}}}'): string {
-  return `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: UpstreamTrafficSetting
-metadata: {name: web-limit, namespace: shop}
-spec:
-  host: web.shop.svc.cluster.local
-  ${limit}
-`;
+  return upstreamTrafficSetting({ name: 'web-limit', namespace: 'shop', host: 'web.shop.svc.cluster.local', spec: [limit] });
 }
 
 const SMI: MeshMode = { mode: 'smi', source: 'option' };
@@ -107,7 +48,7 @@ const serverRefs = (r: LinkerdResource): string[] => {
 
 describe('planServers: one Server per pod port, emitted by its first need', () => {
   it('gives a port a TrafficTarget, an IngressBackend and an UpstreamTrafficSetting all need one Server, emitted by traffic-target', () => {
-    const { plan, emitted } = runAll({ 'base.yaml': BASE, 'tt.yaml': TRAFFIC_TARGET, 'ib.yaml': ingressBackend(), 'uts.yaml': rateLimit() });
+    const { plan, emitted } = runAll({ 'base.yaml': BASE, 'tt.yaml': TRAFFIC_TARGET, 'ib.yaml': webIngress(), 'uts.yaml': rateLimit() });
     expect(plan.servers.map((s) => ({ name: s.name, needs: s.needs, owner: s.owner, origin: s.origin.ref.kind }))).toEqual([
       { name: 'web-http', needs: ['traffic-target', 'ingress-backend', 'upstream-traffic-setting'], owner: 'traffic-target', origin: 'TrafficTarget' },
     ]);
@@ -134,14 +75,14 @@ describe('planServers: one Server per pod port, emitted by its first need', () =
   );
 
   it('gives an IngressBackend port its Server from ingress-backend; a rate limit on it targets that one', () => {
-    const { plan, emitted } = runAll({ 'base.yaml': BASE, 'ib.yaml': ingressBackend(), 'uts.yaml': rateLimit() });
+    const { plan, emitted } = runAll({ 'base.yaml': BASE, 'ib.yaml': webIngress(), 'uts.yaml': rateLimit() });
     expect(plan.servers.map((s) => [s.name, s.needs, s.owner])).toEqual([['web-http', ['ingress-backend', 'upstream-traffic-setting'], 'ingress-backend']]);
     expect(emitted('Server').map((e) => `${e.rule}:${e.resource.metadata.name}`)).toEqual(['ingress-backend:web-http']);
     expect(emitted('HTTPLocalRateLimitPolicy').map((e) => serverRefs(e.resource))).toEqual([['web-http']]);
   });
 
   it('an IngressBackend OSM rejected needs no Server, so the rate limit generates its own (it used to target none)', () => {
-    const { plan, emitted, outputs } = runAll({ 'base.yaml': BASE, 'ib.yaml': ingressBackend('grpc'), 'uts.yaml': rateLimit() });
+    const { plan, emitted, outputs } = runAll({ 'base.yaml': BASE, 'ib.yaml': webIngress('grpc'), 'uts.yaml': rateLimit() });
     expect(outputs.find((o) => o.rule === 'ingress-backend')?.output.findings.map((f) => f.id)).toContain('ingress-backend/rejected-by-osm');
     expect(plan.servers.map((s) => [s.name, s.needs])).toEqual([['web-http', ['upstream-traffic-setting']]]);
     expect(emitted('Server').map((e) => `${e.rule}:${e.resource.metadata.name}`)).toEqual(['upstream-traffic-setting:web-http']);
@@ -161,33 +102,18 @@ describe('planServers: one Server per pod port, emitted by its first need', () =
 
   it('TrafficTargets need no Server in permissive mode before 2.16 (no audit); an IngressBackend still does', () => {
     expect(runAll({ 'base.yaml': BASE, 'tt.yaml': TRAFFIC_TARGET }, PERMISSIVE, '2.15').plan.servers).toEqual([]);
-    const { plan } = runAll({ 'base.yaml': BASE, 'tt.yaml': TRAFFIC_TARGET, 'ib.yaml': ingressBackend() }, PERMISSIVE, '2.15');
+    const { plan } = runAll({ 'base.yaml': BASE, 'tt.yaml': TRAFFIC_TARGET, 'ib.yaml': webIngress() }, PERMISSIVE, '2.15');
     expect(plan.servers.map((s) => [s.name, s.needs])).toEqual([['web-http', ['ingress-backend']]]);
   });
 
   it('never gives two different Servers one name', () => {
     // web's port api-http and web-api's port http both read "web-api-http".
-    const webApi = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web-api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web-api}}
-  template:
-    metadata: {labels: {app: web-api}}
-    spec:
-      serviceAccountName: web-api
-      containers: [{name: web-api, ports: [{name: http, containerPort: 9090}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-api, namespace: shop}
-spec:
-  selector: {app: web-api}
-  ports: [{name: http, port: 80, targetPort: http}]
-`;
+    const webApi = docs(
+      deployment({ name: 'web-api', namespace: 'shop', ports: [{ name: 'http', containerPort: 9090 }] }),
+      service({ name: 'web-api', namespace: 'shop', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+    );
     const base = BASE.replace('{name: http, containerPort: 8080}', '{name: api-http, containerPort: 8080}').replace('targetPort: http}', 'targetPort: api-http}');
-    const ib = ingressBackend().replace('{name: web, port: {number: 8080', '{name: web-api, port: {number: 9090');
+    const ib = webIngress().replace('{name: web, port: {number: 8080', '{name: web-api, port: {number: 9090');
     const { plan, emitted } = runAll({ 'base.yaml': base, 'web-api.yaml': webApi, 'tt.yaml': TRAFFIC_TARGET, 'ib.yaml': ib });
     expect(plan.servers.map((s) => [s.workload.name, s.port.port, s.owner])).toEqual([['web', 8080, 'traffic-target'], ['web-api', 9090, 'ingress-backend']]);
     const names = plan.servers.map((s) => s.name);
@@ -201,7 +127,7 @@ spec:
 
 describe('default-policy and the plan', () => {
   it('reports "no Server" only for ports that get none: an IngressBackend port\'s probes are reported once, by ingress-backend', () => {
-    const { outputs } = runAll({ 'base.yaml': BASE, 'ib.yaml': ingressBackend() });
+    const { outputs } = runAll({ 'base.yaml': BASE, 'ib.yaml': webIngress() });
     const probes = outputs.flatMap(({ rule, output }) => output.findings.filter((f) => f.id === 'probes/open-to-all-networks').map((f) => ({ rule, message: f.message })));
     expect(probes).toEqual([{ rule: 'ingress-backend', message: expect.stringContaining('gets Server web-http for its IngressBackend') as string }]);
   });
@@ -222,7 +148,7 @@ describe('default-policy and the plan', () => {
 });
 
 describe('every rule agrees with the plan', () => {
-  const parts = { tt: TRAFFIC_TARGET, ib: ingressBackend(), uts: rateLimit() };
+  const parts = { tt: TRAFFIC_TARGET, ib: webIngress(), uts: rateLimit() };
   const combos = (['tt', 'ib', 'uts'] as const).reduce<(keyof typeof parts)[][]>((acc, p) => [...acc, ...acc.map((c) => [...c, p])], [[]]);
   const cases = combos.flatMap((combo) => ([['smi', SMI], ['permissive', PERMISSIVE]] as const).flatMap(([name, mode]) =>
     (['2.15', '2.16', '2.20'] as const).map((version) => [`${combo.join('+') || 'nothing'}, ${name}, ${version}`, combo, mode, version] as const)));

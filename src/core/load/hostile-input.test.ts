@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { docs, service } from '../../../test/support/manifests.ts';
 import { repo } from '../../../test/support/repo.ts';
 import { migrate } from '../migrate.ts';
 import { loadRepository, MAX_ALIAS_EXPANSIONS } from './load.ts';
 
-const SERVICES = `
-apiVersion: v1
-kind: Service
-metadata: {name: bookstore, namespace: bookstore}
-spec: {selector: {app: bookstore}, ports: [{name: http, port: 14001}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: bookstore-v1, namespace: bookstore}
-spec: {selector: {app: bookstore, version: v1}, ports: [{name: http, port: 14001}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: bookstore-v2, namespace: bookstore}
-spec: {selector: {app: bookstore, version: v2}, ports: [{name: http, port: 14001}]}
-`;
+const SERVICES = docs(
+  service({ name: 'bookstore', namespace: 'bookstore', ports: [{ name: 'http', port: 14001 }] }),
+  service({ name: 'bookstore-v1', namespace: 'bookstore', selector: { app: 'bookstore', version: 'v1' }, ports: [{ name: 'http', port: 14001 }] }),
+  service({ name: 'bookstore-v2', namespace: 'bookstore', selector: { app: 'bookstore', version: 'v2' }, ports: [{ name: 'http', port: 14001 }] }),
+);
 
 function splitWithWeight(weight: string): string {
   return `${SERVICES}---

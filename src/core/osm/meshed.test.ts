@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployment, egress, ingressBackend, service, upstreamTrafficSetting } from '../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../test/support/repo.ts';
 import { migrate } from '../migrate.ts';
 import { namespaceMonitoring } from './meshed.ts';
@@ -14,25 +15,8 @@ metadata:
   labels: ${labels}
   annotations: {openservicemesh.io/sidecar-injection: enabled}
 `,
-  'd.yaml': `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      serviceAccountName: api
-      containers: [{name: app, ports: [{containerPort: 8080}]}]
-`,
-  'svc.yaml': `
-apiVersion: v1
-kind: Service
-metadata: {name: api, namespace: shop}
-spec: {selector: {app: api}, ports: [{name: http, port: 80, targetPort: 8080}]}
-`,
+  'd.yaml': deployment({ name: 'api', namespace: 'shop', container: 'app', ports: [8080] }),
+  'svc.yaml': service({ name: 'api', namespace: 'shop', ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
   'mc.yaml': `
 apiVersion: config.openservicemesh.io/v1alpha2
 kind: MeshConfig
@@ -50,31 +34,9 @@ spec:
   destinations: [{kind: Service, name: api, namespace: shop}]
   retryPolicy: {retryOn: 5xx, numRetries: 3}
 `,
-  'uts.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: UpstreamTrafficSetting
-metadata: {name: limit, namespace: shop}
-spec:
-  host: api.shop.svc.cluster.local
-  rateLimit: {local: {http: {requests: 10, unit: second}}}
-`,
-  'ib.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: IngressBackend
-metadata: {name: ingress, namespace: shop}
-spec:
-  backends: [{name: api, port: {number: 8080, protocol: http}}]
-  sources: [{kind: IPRange, name: 10.0.0.0/8}]
-`,
-  'egress.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: out, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  hosts: [httpbin.org]
-  ports: [{number: 80, protocol: http}]
-`,
+  'uts.yaml': upstreamTrafficSetting({ name: 'limit', namespace: 'shop', host: 'api.shop.svc.cluster.local', spec: ['rateLimit: {local: {http: {requests: 10, unit: second}}}'] }),
+  'ib.yaml': ingressBackend({ name: 'ingress', namespace: 'shop', backends: [{ name: 'api', port: 8080 }], sources: [{ kind: 'IPRange', name: '10.0.0.0/8' }] }),
+  'egress.yaml': egress({ name: 'out', namespace: 'shop', sources: ['api'], hosts: ['httpbin.org'], ports: [{ number: 80, protocol: 'http' }] }),
 });
 
 function run(labels: string) {
@@ -146,14 +108,10 @@ describe('osm-semantics §5 "The namespace must be monitored (and not ignored) f
   it('an IngressBackend Service source in an ignored namespace is left out, the other sources kept', () => {
     const extra = {
       'nginx.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: ingress-nginx, labels: {openservicemesh.io/ignore: "true"}}\n',
-      'ib.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: IngressBackend
-metadata: {name: ingress, namespace: shop}
-spec:
-  backends: [{name: api, port: {number: 8080, protocol: http}}]
-  sources: [{kind: Service, name: ingress-nginx-controller, namespace: ingress-nginx}, {kind: IPRange, name: 10.0.0.0/8}]
-`,
+      'ib.yaml': ingressBackend({
+        name: 'ingress', namespace: 'shop', backends: [{ name: 'api', port: 8080 }],
+        sources: [{ kind: 'Service', name: 'ingress-nginx-controller', namespace: 'ingress-nginx' }, { kind: 'IPRange', name: '10.0.0.0/8' }],
+      }),
     };
     const plan = migrate(repo({ ...files('{openservicemesh.io/monitored-by: osm}'), ...extra }), { meshMode: 'smi' });
     const ignored = plan.findings.filter((f) => f.id === 'ingress-backend/source-ignored');

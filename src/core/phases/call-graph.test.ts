@@ -1,46 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { deployment as workload, docs, service, tcpRoute, trafficTarget } from '../../../test/support/manifests.ts';
 import { inventoryOf } from '../../../test/support/repo.ts';
 import { readAccessModel } from '../osm/access-model.ts';
 import { namespaceCallGraph } from './call-graph.ts';
 
 function deployment(name: string, namespace: string, env: Record<string, string> = {}): string {
   const vars = Object.entries(env).map(([k, v]) => `{name: ${k}, value: "${v}"}`).join(', ');
-  return `
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata: {name: ${name}, namespace: ${namespace}}
-    spec:
-      selector: {matchLabels: {app: ${name}}}
-      template:
-        metadata: {labels: {app: ${name}}}
-        spec:
-          serviceAccountName: ${name}
-          containers:
-            - name: ${name}
-              image: example/${name}
-              env: [${vars}]
-    ---
-    apiVersion: v1
-    kind: Service
-    metadata: {name: ${name}, namespace: ${namespace}}
-    spec: {selector: {app: ${name}}, ports: [{port: 80}]}
-  `;
+  return docs(workload({ name, namespace, image: `example/${name}`, containerLines: [`env: [${vars}]`] }), service({ name, namespace, ports: [80] }));
 }
 
-const target = (ns: string, dest: string, source: string, sourceNs: string) => `
-  apiVersion: specs.smi-spec.io/v1alpha4
-  kind: TCPRoute
-  metadata: {name: any, namespace: ${ns}}
-  spec: {matches: {ports: [80]}}
-  ---
-  apiVersion: access.smi-spec.io/v1alpha3
-  kind: TrafficTarget
-  metadata: {name: ${source}-to-${dest}, namespace: ${ns}}
-  spec:
-    destination: {kind: ServiceAccount, name: ${dest}, namespace: ${ns}}
-    rules: [{kind: TCPRoute, name: any}]
-    sources: [{kind: ServiceAccount, name: ${source}, namespace: ${sourceNs}}]
-`;
+const target = (ns: string, dest: string, source: string, sourceNs: string) => docs(
+  tcpRoute({ name: 'any', namespace: ns, ports: [80] }),
+  trafficTarget({ name: `${source}-to-${dest}`, namespace: ns, destination: dest, sources: [{ name: source, namespace: sourceNs }], rules: [{ kind: 'TCPRoute', name: 'any' }] }),
+);
 
 function edges(files: Record<string, string>, meshed: string[]) {
   const { inventory } = inventoryOf(files);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, ingressBackend, jsonPatch, kustomization, namespace, service } from '../../../test/support/manifests.ts';
 import { repo } from '../../../test/support/repo.ts';
 import { kustomizationDirs, kustomizeBuild, type Obj } from '../../../test/support/kustomize-model.ts';
 import { buildInventory } from '../inventory/inventory.ts';
@@ -12,102 +13,18 @@ import { applyChanges, migrate } from '../migrate.ts';
  * What each overlay deploys is its base with its patches applied (issue 7 item 3): the narrower range.
  */
 const BASE = {
-  'base/kustomization.yaml': `
-    namespace: shop
-    resources:
-      - namespace.yaml
-      - app.yaml
-      - ingress.yaml
-  `,
-  'base/namespace.yaml': `
-    apiVersion: v1
-    kind: Namespace
-    metadata:
-      name: shop
-      labels:
-        openservicemesh.io/monitored-by: osm
-      annotations:
-        openservicemesh.io/sidecar-injection: enabled
-  `,
-  'base/app.yaml': `
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: web
-    spec:
-      selector: {matchLabels: {app: web}}
-      template:
-        metadata: {labels: {app: web}}
-        spec:
-          serviceAccountName: web
-          containers:
-            - name: web
-              ports: [{containerPort: 8080}]
-    ---
-    apiVersion: v1
-    kind: Service
-    metadata:
-      name: web
-    spec:
-      selector: {app: web}
-      ports: [{port: 80, targetPort: 8080}]
-  `,
-  'base/ingress.yaml': `
-    apiVersion: policy.openservicemesh.io/v1alpha1
-    kind: IngressBackend
-    metadata:
-      name: web
-    spec:
-      backends:
-        - name: web
-          port: {number: 8080, protocol: http}
-      sources:
-        - kind: IPRange
-          name: 10.0.0.0/8
-  `,
+  'base/kustomization.yaml': kustomization({ namespace: 'shop', resources: ['namespace.yaml', 'app.yaml', 'ingress.yaml'] }),
+  'base/namespace.yaml': namespace({ name: 'shop', monitoredBy: 'osm', injection: 'enabled' }),
+  'base/app.yaml': docs(deployment({ name: 'web', ports: [8080] }), service({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] })),
+  'base/ingress.yaml': ingressBackend({ name: 'web', backends: [{ name: 'web', port: 8080 }], sources: [{ kind: 'IPRange', name: '10.0.0.0/8' }] }),
 };
 
 const OVERLAYS = {
-  'prod/kustomization.yaml': `
-    resources:
-      - ../base
-    patchesStrategicMerge:
-      - ingress-patch.yaml
-      - namespace-patch.yaml
-  `,
-  'prod/ingress-patch.yaml': `
-    apiVersion: policy.openservicemesh.io/v1alpha1
-    kind: IngressBackend
-    metadata:
-      name: web
-      namespace: shop
-    spec:
-      sources:
-        - kind: IPRange
-          name: 10.1.0.0/16
-  `,
-  'prod/namespace-patch.yaml': `
-    apiVersion: v1
-    kind: Namespace
-    metadata:
-      name: shop
-      labels:
-        team: payments
-  `,
-  'stage/kustomization.yaml': `
-    resources:
-      - ../base
-    patches:
-      - path: narrow.yaml
-        target:
-          kind: IngressBackend
-          name: web
-  `,
-  'stage/narrow.yaml': `
-    - op: replace
-      path: /spec/sources/0/name
-      value: 10.2.0.0/16
-  `,
+  'prod/kustomization.yaml': kustomization({ resources: ['../base'], patchesStrategicMerge: ['ingress-patch.yaml', 'namespace-patch.yaml'] }),
+  'prod/ingress-patch.yaml': ingressBackend({ name: 'web', namespace: 'shop', sources: [{ kind: 'IPRange', name: '10.1.0.0/16' }] }),
+  'prod/namespace-patch.yaml': namespace({ name: 'shop', labels: { team: 'payments' }, block: true }),
+  'stage/kustomization.yaml': kustomization({ resources: ['../base'], patches: [{ path: 'narrow.yaml', target: { kind: 'IngressBackend', name: 'web' } }] }),
+  'stage/narrow.yaml': jsonPatch([{ op: 'replace', path: '/spec/sources/0/name', value: '10.2.0.0/16' }]),
   'qa/kustomization.yaml': `
     resources:
       - ../base
@@ -119,11 +36,7 @@ const OVERLAYS = {
           name: web
         path: narrow.yaml
   `,
-  'qa/narrow.yaml': `
-    - op: replace
-      path: /spec/sources/0/name
-      value: 10.3.0.0/16
-  `,
+  'qa/narrow.yaml': jsonPatch([{ op: 'replace', path: '/spec/sources/0/name', value: '10.3.0.0/16' }]),
 };
 
 const FILES = repo({ ...BASE, ...OVERLAYS });
@@ -193,18 +106,8 @@ describe('a patch the migration cannot apply exactly is a finding on the patch l
   it('a JSON 6902 operation on a path the object does not have', () => {
     const files = repo({
       ...BASE,
-      'prod/kustomization.yaml': `
-        resources:
-          - ../base
-        patches:
-          - path: narrow.yaml
-            target: {kind: IngressBackend, name: web}
-      `,
-      'prod/narrow.yaml': `
-        - op: replace
-          path: /spec/sources/3/name
-          value: 10.9.0.0/16
-      `,
+      'prod/kustomization.yaml': kustomization({ resources: ['../base'], patches: [{ path: 'narrow.yaml', target: { kind: 'IngressBackend', name: 'web' } }] }),
+      'prod/narrow.yaml': jsonPatch([{ op: 'replace', path: '/spec/sources/3/name', value: '10.9.0.0/16' }]),
     });
     const plan = migrate(files);
     const found = plan.findings.filter((f) => f.id === 'kustomize/patch-not-exact');
@@ -215,12 +118,7 @@ describe('a patch the migration cannot apply exactly is a finding on the patch l
   it('a strategic-merge directive the model does not know', () => {
     const files = repo({
       ...BASE,
-      'prod/kustomization.yaml': `
-        resources:
-          - ../base
-        patchesStrategicMerge:
-          - patch.yaml
-      `,
+      'prod/kustomization.yaml': kustomization({ resources: ['../base'], lines: ['patchesStrategicMerge: [patch.yaml]'] }),
       'prod/patch.yaml': `
         apiVersion: policy.openservicemesh.io/v1alpha1
         kind: IngressBackend
@@ -307,12 +205,7 @@ describe('inline patches and phased plans', () => {
 describe('a patch that sets OSM keys on a non-OSM object is translated in the patch', () => {
   const files = repo({
     ...BASE,
-    'base/namespace.yaml': `
-      apiVersion: v1
-      kind: Namespace
-      metadata:
-        name: shop
-    `,
+    'base/namespace.yaml': namespace({ name: 'shop' }),
     'prod/kustomization.yaml': `
       resources:
         - ../base
@@ -320,16 +213,7 @@ describe('a patch that sets OSM keys on a non-OSM object is translated in the pa
         - path: mesh-namespace.yaml
     `,
     // The overlay meshes the namespace its base leaves alone (what `osm namespace add` writes).
-    'prod/mesh-namespace.yaml': `
-      apiVersion: v1
-      kind: Namespace
-      metadata:
-        name: shop
-        labels:
-          openservicemesh.io/monitored-by: osm
-        annotations:
-          openservicemesh.io/sidecar-injection: enabled
-    `,
+    'prod/mesh-namespace.yaml': namespace({ name: 'shop', monitoredBy: 'osm', injection: 'enabled' }),
   });
 
   it('the OSM annotation is rewritten on its own line of the patch, and the overlay builds a Linkerd-injected namespace', () => {
@@ -352,21 +236,8 @@ describe('patch targets', () => {
   it('a patch that matches nothing the kustomization builds is reported on its line', () => {
     const files = repo({
       ...BASE,
-      'prod/kustomization.yaml': `
-        resources:
-          - ../base
-        patchesStrategicMerge:
-          - patch.yaml
-      `,
-      'prod/patch.yaml': `
-        apiVersion: policy.openservicemesh.io/v1alpha1
-        kind: IngressBackend
-        metadata:
-          name: api
-          namespace: shop
-        spec:
-          sources: []
-      `,
+      'prod/kustomization.yaml': kustomization({ resources: ['../base'], lines: ['patchesStrategicMerge: [patch.yaml]'] }),
+      'prod/patch.yaml': ingressBackend({ name: 'api', namespace: 'shop', sources: [] }),
     });
     const found = migrate(files).findings.filter((f) => f.id === 'kustomize/patch-target-missing');
     expect(found.map((f) => [f.file, f.line])).toEqual([['prod/patch.yaml', 1]]);

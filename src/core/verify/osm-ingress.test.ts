@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, service } from '../../../test/support/manifests.ts';
 import { inventoryOf } from '../../../test/support/repo.ts';
 import type { Workload } from '../inventory/model.ts';
 import { addressInside, inCidr } from '../primitives/cidr.ts';
 import { ingressSources, osmIngressDecision, readOsmIngress } from './osm-ingress.ts';
 import type { AccessRequest, RequestSource } from './types.ts';
 
-const BACKEND = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: httpbin, namespace: httpbin}
-spec:
-  selector: {matchLabels: {app: httpbin}}
-  template:
-    metadata: {labels: {app: httpbin}}
-    spec:
-      serviceAccountName: httpbin
-      containers: [{name: httpbin, ports: [{containerPort: 14001}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: httpbin, namespace: httpbin}
-spec:
-  selector: {app: httpbin}
-  ports: [{name: http, port: 14001}]
-`;
+const BACKEND = docs(
+  deployment({ name: 'httpbin', namespace: 'httpbin', ports: [14001] }),
+  service({ name: 'httpbin', namespace: 'httpbin', ports: [{ name: 'http', port: 14001 }] }),
+);
 
 function ib(protocol: string, sources: string, tls = '', name = 'httpbin', number = 14001): string {
   return `

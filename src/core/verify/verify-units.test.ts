@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, httpRouteGroup, ingressBackend, jsonPatch, kustomization, namespace, service, trafficTarget } from '../../../test/support/manifests.ts';
 import { repo } from '../../../test/support/repo.ts';
 import { buildInventory, inventoryOf } from '../inventory/inventory.ts';
 import { translationViews } from '../inventory/object-versions.ts';
@@ -20,83 +21,14 @@ import { verify } from './verify.ts';
  * strategic-merge patch, stage to 10.2.0.0/16 by a JSON 6902 patch.
  */
 const OVERLAY = repo({
-  'base/kustomization.yaml': `
-    namespace: shop
-    resources: [namespace.yaml, app.yaml, ingress.yaml]
-  `,
-  'base/namespace.yaml': `
-    apiVersion: v1
-    kind: Namespace
-    metadata:
-      name: shop
-      annotations:
-        openservicemesh.io/sidecar-injection: enabled
-  `,
-  'base/app.yaml': `
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: web
-    spec:
-      selector: {matchLabels: {app: web}}
-      template:
-        metadata: {labels: {app: web}}
-        spec:
-          serviceAccountName: web
-          containers:
-            - name: web
-              ports: [{containerPort: 8080}]
-    ---
-    apiVersion: v1
-    kind: Service
-    metadata:
-      name: web
-    spec:
-      selector: {app: web}
-      ports: [{port: 80, targetPort: 8080}]
-  `,
-  'base/ingress.yaml': `
-    apiVersion: policy.openservicemesh.io/v1alpha1
-    kind: IngressBackend
-    metadata:
-      name: web
-    spec:
-      backends:
-        - name: web
-          port: {number: 8080, protocol: http}
-      sources:
-        - kind: IPRange
-          name: 10.0.0.0/8
-  `,
-  'prod/kustomization.yaml': `
-    resources:
-      - ../base
-    patchesStrategicMerge:
-      - ingress-patch.yaml
-  `,
-  'prod/ingress-patch.yaml': `
-    apiVersion: policy.openservicemesh.io/v1alpha1
-    kind: IngressBackend
-    metadata:
-      name: web
-      namespace: shop
-    spec:
-      sources:
-        - kind: IPRange
-          name: 10.1.0.0/16
-  `,
-  'stage/kustomization.yaml': `
-    resources:
-      - ../base
-    patches:
-      - path: narrow.yaml
-        target: {kind: IngressBackend, name: web}
-  `,
-  'stage/narrow.yaml': `
-    - op: replace
-      path: /spec/sources/0/name
-      value: 10.2.0.0/16
-  `,
+  'base/kustomization.yaml': kustomization({ namespace: 'shop', lines: ['resources: [namespace.yaml, app.yaml, ingress.yaml]'] }),
+  'base/namespace.yaml': namespace({ name: 'shop', injection: 'enabled' }),
+  'base/app.yaml': docs(deployment({ name: 'web', ports: [8080] }), service({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] })),
+  'base/ingress.yaml': ingressBackend({ name: 'web', backends: [{ name: 'web', port: 8080 }], sources: [{ kind: 'IPRange', name: '10.0.0.0/8' }] }),
+  'prod/kustomization.yaml': kustomization({ resources: ['../base'], patchesStrategicMerge: ['ingress-patch.yaml'] }),
+  'prod/ingress-patch.yaml': ingressBackend({ name: 'web', namespace: 'shop', sources: [{ kind: 'IPRange', name: '10.1.0.0/16' }] }),
+  'stage/kustomization.yaml': kustomization({ resources: ['../base'], patches: [{ path: 'narrow.yaml', target: { kind: 'IngressBackend', name: 'web' } }] }),
+  'stage/narrow.yaml': jsonPatch([{ op: 'replace', path: '/spec/sources/0/name', value: '10.2.0.0/16' }]),
 });
 
 /** verify as the migration runs it (same mode, same findings), on a Linkerd output of the test's choosing. */
@@ -173,33 +105,14 @@ describe('verify judges each overlay on its own patched build', () => {
  * TrafficTarget sits in Archive/ (it sorts first). The deployed version lets `web` call `api`; the archived one let
  * `legacy` call it.
  */
-const target = (source: string) => `
-  apiVersion: access.smi-spec.io/v1alpha3
-  kind: TrafficTarget
-  metadata: {name: api, namespace: shop}
-  spec:
-    destination: {kind: ServiceAccount, name: api, namespace: shop}
-    sources: [{kind: ServiceAccount, name: ${source}, namespace: shop}]
-    rules: [{kind: HTTPRouteGroup, name: routes, matches: [all]}]
-`;
-const workload = (name: string) => `
-  apiVersion: apps/v1
-  kind: Deployment
-  metadata: {name: ${name}, namespace: shop}
-  spec:
-    selector: {matchLabels: {app: ${name}}}
-    template:
-      metadata: {labels: {app: ${name}}}
-      spec:
-        serviceAccountName: ${name}
-        containers: [{name: app, ports: [{containerPort: 8080}]}]
-`;
+const target = (source: string) => trafficTarget({ name: 'api', namespace: 'shop', destination: 'api', sources: [source], rules: [{ name: 'routes', matches: ['all'] }] });
+const workload = (name: string) => deployment({ name, namespace: 'shop', container: 'app', ports: [8080] });
 const VERSIONS = repo({
   'Archive/target.yaml': target('legacy'),
-  'apps/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    openservicemesh.io/sidecar-injection: enabled\n',
-  'apps/workloads.yaml': [workload('api'), workload('web'), workload('legacy')].join('\n---\n'),
-  'apps/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080, appProtocol: http}]\n',
-  'apps/routes.yaml': 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: HTTPRouteGroup\nmetadata: {name: routes, namespace: shop}\nspec:\n  matches: [{name: all, pathRegex: ".*", methods: ["*"]}]\n',
+  'apps/namespace.yaml': namespace({ name: 'shop', injection: 'enabled' }),
+  'apps/workloads.yaml': docs(workload('api'), workload('web'), workload('legacy')),
+  'apps/service.yaml': service({ name: 'api', namespace: 'shop', ports: [{ port: 80, targetPort: 8080, appProtocol: 'http' }] }),
+  'apps/routes.yaml': httpRouteGroup({ name: 'routes', namespace: 'shop', matches: [{ name: 'all', pathRegex: '.*', methods: ['*'] }] }),
   'apps/target.yaml': target('web'),
   'apps/kustomization.yaml': 'resources: [namespace.yaml, workloads.yaml, service.yaml, routes.yaml, target.yaml]\n',
   'clusters/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps}\nspec:\n  path: ./apps\n',

@@ -203,30 +203,32 @@ describe('verify catches the issue 7 translations', () => {
     ].join('---\n'),
   };
 
+  /**
+   * Linkerd's side of `precedence`: Server web-http; route web-all-api (regex /api/.*) for client-a; route web-admin on
+   * `admin` for `adminClients`; then any `more` routes. Every route is written before every AuthorizationPolicy.
+   */
+  type LinkerdRoute = { name: string; path: { type: string; value: string }; clients: string[] };
+  const webLinkerd = (admin: LinkerdRoute['path'], adminClients: string[], more: LinkerdRoute[] = []) => {
+    const routes: LinkerdRoute[] = [{ name: 'web-all-api', path: { type: 'RegularExpression', value: '/api/.*' }, clients: ['client-a'] }, { name: 'web-admin', path: admin, clients: adminClients }, ...more];
+    return [
+      server('web-http', 'matchLabels: {app: web}'),
+      ...routes.map((r) => httpRoute(r.name, 'web-http', r.path)),
+      ...routes.map((r) => authorize(r.name, { kind: 'HTTPRoute', name: r.name }, r.clients)),
+    ].join('---\n');
+  };
+
   it('(b) a PathPrefix route contained in a broader RegularExpression route loses: client-b gets 403', () => {
     // Linkerd ranks a regex by the whole path length and a prefix by its own length: /api/.* wins /api/admin/x.
     const old = check(precedence, {
       'ns.yaml': LINKERD_NS,
-      'web.linkerd.yaml': [
-        server('web-http', 'matchLabels: {app: web}'),
-        httpRoute('web-all-api', 'web-http', { type: 'RegularExpression', value: '/api/.*' }),
-        httpRoute('web-admin', 'web-http', { type: 'PathPrefix', value: '/api/admin' }),
-        authorize('web-all-api', { kind: 'HTTPRoute', name: 'web-all-api' }, ['client-a']),
-        authorize('web-admin', { kind: 'HTTPRoute', name: 'web-admin' }, ['client-b']),
-      ].join('---\n'),
+      'web.linkerd.yaml': webLinkerd({ type: 'PathPrefix', value: '/api/admin' }, ['client-b']),
     });
     expect(narrower(old)).toContain('client-b.apps → apps/web:8080');
     expect(old.uncovered.some((d) => d.request.http?.path.startsWith('/api/admin/') && d.linkerd.reason.includes('route web-all-api'))).toBe(true);
     // Corrected: both regexes (the length ties, the name decides) and the inner route carries both sources.
     const fixed = check(precedence, {
       'ns.yaml': LINKERD_NS,
-      'web.linkerd.yaml': [
-        server('web-http', 'matchLabels: {app: web}'),
-        httpRoute('web-all-api', 'web-http', { type: 'RegularExpression', value: '/api/.*' }),
-        httpRoute('web-admin', 'web-http', { type: 'RegularExpression', value: '/api/admin(/.*)?' }),
-        authorize('web-all-api', { kind: 'HTTPRoute', name: 'web-all-api' }, ['client-a']),
-        authorize('web-admin', { kind: 'HTTPRoute', name: 'web-admin' }, ['client-a', 'client-b']),
-      ].join('---\n'),
+      'web.linkerd.yaml': webLinkerd({ type: 'RegularExpression', value: '/api/admin(/.*)?' }, ['client-a', 'client-b']),
     });
     expect(fixed.differences).toEqual([]);
   });
@@ -235,15 +237,9 @@ describe('verify catches the issue 7 translations', () => {
     // OSM granted client-a /api/ only; a stray route under /internal opens more, at paths no OSM match suggests.
     const report = check(precedence, {
       'ns.yaml': LINKERD_NS,
-      'web.linkerd.yaml': [
-        server('web-http', 'matchLabels: {app: web}'),
-        httpRoute('web-all-api', 'web-http', { type: 'RegularExpression', value: '/api/.*' }),
-        httpRoute('web-admin', 'web-http', { type: 'RegularExpression', value: '/api/admin(/.*)?' }),
-        httpRoute('web-internal', 'web-http', { type: 'PathPrefix', value: '/internal' }),
-        authorize('web-all-api', { kind: 'HTTPRoute', name: 'web-all-api' }, ['client-a']),
-        authorize('web-admin', { kind: 'HTTPRoute', name: 'web-admin' }, ['client-a', 'client-b']),
-        authorize('web-internal', { kind: 'HTTPRoute', name: 'web-internal' }, ['client-a']),
-      ].join('---\n'),
+      'web.linkerd.yaml': webLinkerd({ type: 'RegularExpression', value: '/api/admin(/.*)?' }, ['client-a', 'client-b'], [
+        { name: 'web-internal', path: { type: 'PathPrefix', value: '/internal' }, clients: ['client-a'] },
+      ]),
     });
     expect(report.uncovered.map((d) => d.request.http?.path)).toContain('/internal');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployment as workload, namespace, service as serviceManifest, tcpRoute, trafficTarget } from '../../../../test/support/manifests.ts';
 import { inventoryOf } from '../../../../test/support/repo.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import { resolveOptions } from '../../options.ts';
@@ -6,45 +7,17 @@ import { translateDefaultPolicy } from './default-policy.ts';
 
 const SMI: MeshMode = { mode: 'smi', source: 'option' };
 
-const NAMESPACE = `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels: {openservicemesh.io/monitored-by: osm}
-  annotations: {openservicemesh.io/sidecar-injection: enabled}
-`;
+const NAMESPACE = namespace({ name: 'shop', monitoredBy: 'osm', injection: 'enabled' });
 
-function deployment(name: string, ns: string, extra = '') {
-  return `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-${extra}
-    spec:
-      serviceAccountName: ${name}
-      containers:
-        - name: app
-          ports: [{containerPort: 8080}]
-          readinessProbe: {httpGet: {path: /ready, port: 8080}}
-          livenessProbe: {tcpSocket: {port: 8080}}
-`;
+/** A workload on port 8080 with an HTTP readiness probe and a TCP liveness probe. */
+function deployment(name: string, ns: string, podAnnotations?: Record<string, string>) {
+  return workload({
+    name, namespace: ns, podAnnotations, container: 'app', ports: [8080],
+    containerLines: ['readinessProbe: {httpGet: {path: /ready, port: 8080}}', 'livenessProbe: {tcpSocket: {port: 8080}}'],
+  });
 }
 
-const TARGET = `
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: t, namespace: shop}
-spec:
-  destination: {kind: ServiceAccount, name: api, namespace: shop}
-  rules: [{kind: TCPRoute, name: r}]
-  sources: [{kind: ServiceAccount, name: web, namespace: shop}]
-`;
+const TARGET = trafficTarget({ name: 't', namespace: 'shop', destination: 'api', sources: ['web'], rules: [{ kind: 'TCPRoute', name: 'r' }] });
 
 describe('translateDefaultPolicy', () => {
   // linkerd-semantics §4 "Default-allow": OSM's SMI mode denied by default, Linkerd's install allows by default.
@@ -57,7 +30,7 @@ describe('translateDefaultPolicy', () => {
   });
 
   it('falls back to the pod templates when the namespace has no manifest', () => {
-    const route = 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: TCPRoute\nmetadata: {name: r, namespace: shop}\nspec: {matches: {ports: [8080]}}\n';
+    const route = tcpRoute({ name: 'r', namespace: 'shop', ports: [8080] });
     const { inventory } = inventoryOf({ 'd.yaml': deployment('api', 'shop'), 't.yaml': TARGET, 'r.yaml': route });
     const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });
     expect(out.edits).toMatchObject([{ type: 'set-key', path: ['spec', 'template', 'metadata', 'annotations'] }]);
@@ -68,8 +41,8 @@ describe('translateDefaultPolicy', () => {
   it('leaves unmeshed workloads and ignored namespaces alone', () => {
     const { inventory } = inventoryOf({
       'ns.yaml': NAMESPACE.replace('labels: {openservicemesh.io/monitored-by: osm}', 'labels: {openservicemesh.io/monitored-by: osm, openservicemesh.io/ignore: "true"}'),
-      'd.yaml': deployment('api', 'shop', '      annotations: {openservicemesh.io/sidecar-injection: enabled}'),
-      'o.yaml': deployment('batch', 'other', '      annotations: {openservicemesh.io/sidecar-injection: disabled}'),
+      'd.yaml': deployment('api', 'shop', { 'openservicemesh.io/sidecar-injection': 'enabled' }),
+      'o.yaml': deployment('batch', 'other', { 'openservicemesh.io/sidecar-injection': 'disabled' }),
     });
     const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });
     expect(out.edits).toEqual([]);
@@ -99,9 +72,9 @@ describe('translateDefaultPolicy', () => {
   // migration generates a Server for is meshed (OSM programmed it), so its namespace keeps OSM's default too; the
   // injection rule adds linkerd.io/inject beside it (injection/namespace-inject-added).
   it('treats a namespace as meshed where a Server is generated for its pods, even if Git says nothing of injection', () => {
-    const route = 'apiVersion: specs.smi-spec.io/v1alpha4\nkind: TCPRoute\nmetadata: {name: r, namespace: shop}\nspec: {matches: {ports: [8080]}}\n';
-    const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080}]\n';
-    const bare = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
+    const route = tcpRoute({ name: 'r', namespace: 'shop', ports: [8080] });
+    const service = serviceManifest({ name: 'api', namespace: 'shop', ports: [{ port: 80, targetPort: 8080 }] });
+    const bare = namespace({ name: 'shop' });
     const files = { 'ns.yaml': bare, 'd.yaml': deployment('api', 'shop'), 's.yaml': service, 't.yaml': TARGET, 'r.yaml': route };
     const { inventory } = inventoryOf(files);
     const out = translateDefaultPolicy({ inventory, options: resolveOptions(), meshMode: SMI });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { docs, egress } from '../../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../../test/support/repo.ts';
+import { expectFixture, readFixture } from '../../../../test/support/fixtures.ts';
 import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
@@ -47,56 +49,10 @@ spec:
 `;
 }
 
-// openservicemesh_osm-docs/content__en__docs__demos__egress_policy.md.extracted.yaml (the last documents of the demo).
-const DEMO = `
-kind: Egress
-apiVersion: policy.openservicemesh.io/v1alpha1
-metadata:
-  name: httpbin-80
-  namespace: curl
-spec:
-  sources:
-  - kind: ServiceAccount
-    name: curl
-    namespace: curl
-  hosts:
-  - httpbin.org
-  ports:
-  - number: 80
-    protocol: http
-  matches:
-  - apiGroup: specs.smi-spec.io/v1alpha4
-    kind: HTTPRouteGroup
-    name: egress-http-route
----
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata:
-  name: egress-http-route
-  namespace: curl
-spec:
-  matches:
-  - name: get
-    pathRegex: /get
-  - name: status
-    pathRegex: /status.*
----
-kind: Egress
-apiVersion: policy.openservicemesh.io/v1alpha1
-metadata:
-  name: httpbin-443
-  namespace: curl
-spec:
-  sources:
-  - kind: ServiceAccount
-    name: curl
-    namespace: curl
-  hosts:
-  - httpbin.org
-  ports:
-  - number: 443
-    protocol: https
-`;
+const FIXTURES = new URL('./fixtures/', import.meta.url);
+
+/** The last documents of the osm-docs egress demo: fixtures/osm-docs-demo/input/egress.yaml. */
+const DEMO = readFixture(FIXTURES, 'osm-docs-demo').files.get('egress.yaml') ?? '';
 
 function translate(files: Record<string, string>, version: LinkerdVersion = '2.20') {
   const { inventory } = inventoryOf(files);
@@ -168,23 +124,10 @@ describe('translateEgress on Linkerd 2.17+', () => {
   it('puts ipAddresses in EgressNetworks of their own and attaches host-only routes to every network', () => {
     const files = {
       'mc.yaml': meshConfig('enableEgress: false'),
-      'egress.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: db, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  ipAddresses: [10.20.0.0/16, not-a-cidr]
-  ports: [{number: 5432, protocol: tcp-server-first}, {number: 9000, protocol: udp}]
----
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: web, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  hosts: [Example.COM, 192.0.2.1]
-  ports: [{number: 80, protocol: HTTP}]
-`,
+      'egress.yaml': docs(
+        egress({ name: 'db', namespace: 'shop', sources: ['api'], ipAddresses: ['10.20.0.0/16', 'not-a-cidr'], ports: [{ number: 5432, protocol: 'tcp-server-first' }, { number: 9000, protocol: 'udp' }] }),
+        egress({ name: 'web', namespace: 'shop', sources: ['api'], hosts: ['Example.COM', '192.0.2.1'], ports: [{ number: 80, protocol: 'HTTP' }] }),
+      ),
     };
     const out = translate(files);
     const networks = byKind(out.resources, 'EgressNetwork');
@@ -396,24 +339,13 @@ describe('through the whole migration', () => {
   itWithShared.each(['2.17', '2.18', '2.19', '2.20'] as const)('writes resources Linkerd %s accepts (schema check of the ip-range case)', (version) => {
     const out = translate({
       'mc.yaml': meshConfig('enableEgress: false'),
-      'egress.yaml': `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: mixed, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  hosts: [api.example.com]
-  ipAddresses: [203.0.113.0/24]
-  ports: [{number: 80, protocol: http}, {number: 443, protocol: https}, {number: 6379, protocol: tcp}]
----
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: Egress
-metadata: {name: tcp-443, namespace: shop}
-spec:
-  sources: [{kind: ServiceAccount, name: api, namespace: shop}]
-  ipAddresses: [203.0.113.0/25]
-  ports: [{number: 443, protocol: tcp}]
-`,
+      'egress.yaml': docs(
+        egress({
+          name: 'mixed', namespace: 'shop', sources: ['api'], hosts: ['api.example.com'], ipAddresses: ['203.0.113.0/24'],
+          ports: [{ number: 80, protocol: 'http' }, { number: 443, protocol: 'https' }, { number: 6379, protocol: 'tcp' }],
+        }),
+        egress({ name: 'tcp-443', namespace: 'shop', sources: ['api'], ipAddresses: ['203.0.113.0/25'], ports: [{ number: 443, protocol: 'tcp' }] }),
+      ),
     }, version);
     // 203.0.113.0/25 inherits the mixed routes; its port 443 keeps only the TCPRoute.
     expect(byKind(out.resources, 'TLSRoute')).toHaveLength(1);
@@ -431,5 +363,15 @@ describe('cidrContains', () => {
     expect(cidrContains('10.0.0.0/8', '10.1.0.0/16')).toBe(true);
     expect(cidrContains('10.1.0.0/16', '10.0.0.0/8')).toBe(false);
     expect(cidrContains('10.0.0.0/8', '11.0.0.0/16')).toBe(false);
+  });
+});
+
+// Golden fixture: the osm-docs egress demo with egress denied mesh-wide (see test/support/fixtures.ts); DEMO above
+// is its egress.yaml. verify asks only about traffic into meshed workloads, so it has no request to put here.
+describe('fixtures', () => {
+  it('osm-docs-demo: the migration writes the reviewed files and findings', () => {
+    const plan = expectFixture(FIXTURES, 'osm-docs-demo');
+    expect(plan.resources.map((r) => r.resource.kind).sort()).toEqual(['EgressNetwork', 'HTTPRoute', 'TLSRoute']);
+    expect(plan.files.filter((f) => f.action === 'delete').map((f) => f.path)).toEqual(['egress.yaml', 'mesh-config.yaml']);
   });
 });

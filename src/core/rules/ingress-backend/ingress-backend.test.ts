@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { docs, httpRouteGroup, namespace as namespaceManifest, trafficTarget } from '../../../../test/support/manifests.ts';
 import { repo, inventoryOf } from '../../../../test/support/repo.ts';
+import { itMigratesEachFixture } from '../../../../test/support/fixtures.ts';
 import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
@@ -18,16 +20,7 @@ const PERMISSIVE: MeshMode = { mode: 'permissive', source: 'option' };
 
 /** A namespace onboarded with `osm namespace add` (label + annotation, block style). */
 function namespace(name: string): string {
-  return `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}
-  labels:
-    openservicemesh.io/monitored-by: osm
-  annotations:
-    openservicemesh.io/sidecar-injection: enabled
-`;
+  return namespaceManifest({ name, monitoredBy: 'osm', injection: 'enabled', block: true });
 }
 
 /** A Deployment and its Service (port 80 → targetPort), as in the 0GiS0 bookstore demo (targetPort 3000). */
@@ -518,36 +511,23 @@ describe('OSM behaviours that change nothing or everything', () => {
 });
 
 describe('one Server per workload port, shared with traffic-target', () => {
-  const GROUP = `
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata: {name: routes, namespace: bookstore}
-spec:
-  matches:
-    - {name: everything, pathRegex: ".*"}
-    - {name: books, pathRegex: /books, methods: [GET]}
-`;
-  const TARGET = `
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: buyers, namespace: bookstore}
-spec:
-  destination: {kind: ServiceAccount, name: bookstore, namespace: bookstore}
-  rules:
-    - {kind: HTTPRouteGroup, name: routes, matches: [everything, books]}
-  sources:
-    - {kind: ServiceAccount, name: bookbuyer, namespace: bookbuyer}
-`;
+  const GROUP = httpRouteGroup({
+    name: 'routes', namespace: 'bookstore', matches: [{ name: 'everything', pathRegex: '.*' }, { name: 'books', pathRegex: '/books', methods: ['GET'] }],
+  });
+  const TARGET = trafficTarget({
+    name: 'buyers', namespace: 'bookstore', destination: 'bookstore', sources: [{ name: 'bookbuyer', namespace: 'bookbuyer' }],
+    rules: [{ name: 'routes', matches: ['everything', 'books'] }],
+  });
   const files = {
     ...BOOKSTORE,
     'bookstore.yaml': app('bookstore', 'bookstore', { portName: 'http' }),
     'nginx.yaml': controller('        linkerd.io/inject: ingress'),
-    'access.yaml': GROUP + '---' + TARGET,
+    'access.yaml': docs(GROUP, TARGET),
     'ingress.yaml': ingressBackend('bookstore-external-access', 'bookstore', [{ name: 'bookstore', port: 3000 }], [REPO_CONTROLLER]),
   };
 
   /** The same TrafficTarget without the `.*` match: no TrafficTarget route matches every request. */
-  const booksOnly = { ...files, 'access.yaml': GROUP.replace('    - {name: everything, pathRegex: ".*"}\n', '') + '---' + TARGET.replace('matches: [everything, books]', 'matches: [books]') };
+  const booksOnly = { ...files, 'access.yaml': docs(GROUP.replace('    - {name: everything, pathRegex: ".*"}\n', ''), TARGET.replace('matches: [everything, books]', 'matches: [books]')) };
 
   it('the AuthorizationPolicy targets traffic-target\'s Server; a catch-all route lets the controller reach every path', () => {
     const { byKind, ids, find } = run(booksOnly);
@@ -665,4 +645,10 @@ describe('permissive mode (IngressBackend still applies, §6.2)', () => {
     }
     expect(checked).toBeGreaterThan(50);
   });
+});
+
+// Golden fixture: an unmeshed ingress-nginx controller allowed to bookstore's port (see test/support/fixtures.ts).
+// Each also passes verify: some requests asked, none unexplained.
+describe('fixtures', () => {
+  itMigratesEachFixture(new URL('./fixtures/', import.meta.url));
 });

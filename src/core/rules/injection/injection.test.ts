@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { namespace } from '../../../../test/support/manifests.ts';
 import { inventoryOf } from '../../../../test/support/repo.ts';
 import { resolveOptions } from '../../options.ts';
 import { translateInjection } from './injection.ts';
 
 // Modelled on fluxcd_flagger/kustomize__tester__deployment.yaml and osm-docs' namespace onboarding.
 const FILES = {
-  'ns.yaml': `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    openservicemesh.io/monitored-by: osm
-  annotations:
-    openservicemesh.io/sidecar-injection: "Yes"
-    openservicemesh.io/metrics: enabled
-`,
+  'ns.yaml': namespace({ name: 'shop', monitoredBy: 'osm', annotations: { 'openservicemesh.io/sidecar-injection': 'Yes', 'openservicemesh.io/metrics': 'enabled' }, block: true }),
   'd.yaml': `
 apiVersion: apps/v1
 kind: Deployment

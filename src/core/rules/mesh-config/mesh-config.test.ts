@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { docs, namespace, tcpRoute, trafficTarget } from '../../../../test/support/manifests.ts';
 import { inventoryOf, repo } from '../../../../test/support/repo.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import { migrate } from '../../migrate.ts';
@@ -50,16 +51,7 @@ spec:
     useHTTPSIngress: false
 `;
 
-const NAMESPACE = `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    openservicemesh.io/monitored-by: osm
-  annotations:
-    openservicemesh.io/sidecar-injection: enabled
-`;
+const NAMESPACE = namespace({ name: 'shop', monitoredBy: 'osm', injection: 'enabled', block: true });
 
 function deployment(name: string, annotations?: string) {
   return `
@@ -140,20 +132,10 @@ describe('translateMeshConfig', () => {
   });
 
   it('says what it could not place: namespaces OSM meshed with no manifest or pod template in the repository', () => {
-    const target = `
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: t, namespace: shop}
-spec:
-  destination: {kind: ServiceAccount, name: api, namespace: shop}
-  rules: [{kind: TCPRoute, name: r}]
-  sources: [{kind: ServiceAccount, name: web, namespace: front}]
----
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: TCPRoute
-metadata: {name: r, namespace: shop}
-spec: {matches: {ports: [8080]}}
-`;
+    const target = docs(
+      trafficTarget({ name: 't', namespace: 'shop', destination: 'api', sources: [{ name: 'web', namespace: 'front' }], rules: [{ kind: 'TCPRoute', name: 'r' }] }),
+      tcpRoute({ name: 'r', namespace: 'shop', ports: [8080] }),
+    );
     const out = translate({ 'mc.yaml': AKS, 'd.yaml': deployment('api'), 't.yaml': target });
     expect(out.edits.map((e) => [e.doc.file, 'key' in e ? e.key : ''])).toEqual([['d.yaml', 'config.linkerd.io/proxy-log-level']]);
     expect(out.findings.find((f) => f.id === 'mesh-config/annotations-unplaced')?.message).toBe(

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { schemaProblems } from '../../../../test/support/crd-schemas.ts';
 import { inventoryOf } from '../../../../test/support/repo.ts';
-import { CORPUS, describeWithShared, readLazily, SCHEMAS } from '../../../../test/support/shared.ts';
+import { CORPUS, describeWithShared, readLazily } from '../../../../test/support/shared.ts';
 import { migrate } from '../../index.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
-import { LINKERD_VERSIONS, resolveOptions, type LinkerdVersion, type MigrationOptionsInput } from '../../options.ts';
+import { LINKERD_VERSIONS, resolveOptions, type MigrationOptionsInput } from '../../options.ts';
 import { goDurationMs, linkerdDuration } from '../../linkerd/duration.ts';
 import { retryAnnotations, translateRetryPolicy } from './retry-policy.ts';
 import { translateRetries } from './retry.ts';
@@ -243,16 +243,3 @@ describeWithShared('through the whole migration', () => {
   });
 });
 
-const served = readLazily(() => new Set(
-  readFileSync(join(SCHEMAS, 'SOURCES.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((c) => c[3] === 'true').map((c) => c[0]),
-));
-const ajv = new Ajv({ strict: false, allErrors: true });
-
-function schemaProblems(version: LinkerdVersion, resources: readonly LinkerdResource[]): string[] {
-  return resources.flatMap((r) => {
-    const file = `linkerd-${version}/${r.apiVersion.replace('/', '_')}_${r.kind}.json`;
-    if (!served().has(file)) return [`${r.kind}: not served by ${version}`];
-    const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object);
-    return validate(JSON.parse(JSON.stringify(r))) ? [] : [`${r.kind}/${r.metadata.name}: ${ajv.errorsText(validate.errors)}`];
-  });
-}

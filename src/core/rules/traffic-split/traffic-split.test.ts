@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { docs, service } from '../../../../test/support/manifests.ts';
+import { itMigratesEachFixture } from '../../../../test/support/fixtures.ts';
 import { inventoryOf } from '../../../../test/support/repo.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import { resolveOptions, type MigrationOptionsInput } from '../../options.ts';
@@ -7,22 +9,11 @@ import { translateTrafficSplits } from './traffic-split.ts';
 const SMI: MeshMode = { mode: 'smi', source: 'option' };
 
 // Modelled on openservicemesh_osm-docs/manifests__split__traffic-split-50-50.yaml and the bookstore demo.
-const SERVICES = `
-apiVersion: v1
-kind: Service
-metadata: {name: bookstore, namespace: bookstore}
-spec: {selector: {app: bookstore}, ports: [{name: http, port: 14001}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: bookstore-v1, namespace: bookstore}
-spec: {selector: {app: bookstore, version: v1}, ports: [{name: http, port: 14001}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: bookstore-v2, namespace: bookstore}
-spec: {selector: {app: bookstore, version: v2}, ports: [{name: http, port: 8080}]}
-`;
+const SERVICES = docs(
+  service({ name: 'bookstore', namespace: 'bookstore', ports: [{ name: 'http', port: 14001 }] }),
+  service({ name: 'bookstore-v1', namespace: 'bookstore', selector: { app: 'bookstore', version: 'v1' }, ports: [{ name: 'http', port: 14001 }] }),
+  service({ name: 'bookstore-v2', namespace: 'bookstore', selector: { app: 'bookstore', version: 'v2' }, ports: [{ name: 'http', port: 8080 }] }),
+);
 
 function split(apiVersion: string, backends: string, extra = '') {
   return `
@@ -99,4 +90,10 @@ describe('translateTrafficSplits', () => {
       { backendRefs: [{ name: 'bookstore', port: 14001, weight: 1 }] },
     ]);
   });
+});
+
+// Golden fixture: the bookstore canary (90/10) as a person would commit it (see test/support/fixtures.ts).
+// Each also passes verify: some requests asked, none unexplained.
+describe('fixtures', () => {
+  itMigratesEachFixture(new URL('./fixtures/', import.meta.url));
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, namespace, service, trafficTarget } from '../../../../test/support/manifests.ts';
 import { repo } from '../../../../test/support/repo.ts';
 import { itWithShared, SCHEMAS } from '../../../../test/support/shared.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
@@ -92,40 +93,16 @@ function admits(resources: readonly LinkerdResource[], r: Request, source: strin
     (x.spec['identityRefs'] as { name: string }[]).some((i) => i.name === source));
 }
 
-const WORKLOAD = `
-apiVersion: v1
-kind: Namespace
-metadata: {name: shop, annotations: {openservicemesh.io/sidecar-injection: enabled}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec:
-      serviceAccountName: api
-      containers: [{name: app, ports: [{name: http, containerPort: 8080}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {app: api}
-  ports: [{name: http, port: 80, targetPort: http}]
-`;
+/** Namespace shop (injected), workload `api` with port http 8080 behind Service api; `containerLines`: e.g. a probe. */
+const shopApi = (containerLines: string[] = []) => docs(
+  namespace({ name: 'shop', injection: 'enabled' }),
+  deployment({ name: 'api', namespace: 'shop', container: 'app', ports: [{ name: 'http', containerPort: 8080 }], containerLines }),
+  service({ name: 'api', namespace: 'shop', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+);
+const WORKLOAD = shopApi();
 
 function target(name: string, source: string, match: string): string {
-  return `
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: ${name}, namespace: shop}
-spec:
-  destination: {kind: ServiceAccount, name: api, namespace: shop}
-  rules: [{kind: HTTPRouteGroup, name: routes, matches: [${match}]}]
-  sources: [{kind: ServiceAccount, name: ${source}, namespace: shop}]
-`;
+  return trafficTarget({ name, namespace: 'shop', destination: 'api', sources: [source], rules: [{ name: 'routes', matches: [match] }] });
 }
 
 function translate(matches: string, targets: Record<string, string>) {
@@ -235,7 +212,7 @@ describe('an empty header value', () => {
 });
 
 describe('probe routes and OSM routes that accept the kubelet\'s GET', () => {
-  const probed = WORKLOAD.replace('ports: [{name: http, containerPort: 8080}]}', 'ports: [{name: http, containerPort: 8080}], readinessProbe: {httpGet: {path: /healthz, port: 8080}}}');
+  const probed = shopApi(['readinessProbe: {httpGet: {path: /healthz, port: 8080}}']);
   const run = (regex: string) => {
     const plan = migrate(repo({
       'w.yaml': probed,

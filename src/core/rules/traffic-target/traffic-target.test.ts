@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, httpRouteGroup, service } from '../../../../test/support/manifests.ts';
+import { itMigratesEachFixture } from '../../../../test/support/fixtures.ts';
 import { inventoryOf } from '../../../../test/support/repo.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
 import type { LinkerdResource } from '../../linkerd/resources.ts';
@@ -7,29 +9,12 @@ import { translateTrafficTargets } from './traffic-target.ts';
 
 const SMI: MeshMode = { mode: 'smi', source: 'option' };
 
+/** A workload with a named HTTP port 8080 behind a Service, and a port 9999 no Service exposes; `extra`: a container line. */
 function workload(name: string, sa: string, ns: string, extra = '') {
-  return `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec:
-      serviceAccountName: ${sa}
-      containers:
-        - name: app
-          ports: [{name: http, containerPort: 8080}, {containerPort: 9999}]
-${extra}
----
-apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  selector: {app: ${name}}
-  ports: [{name: http, port: 80, targetPort: http}]
-`;
+  return docs(
+    deployment({ name, namespace: ns, serviceAccount: sa, container: 'app', ports: [{ name: 'http', containerPort: 8080 }, 9999], containerLines: extra ? [extra.trim()] : [] }),
+    service({ name, namespace: ns, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+  );
 }
 
 function target(name: string, sources: string[], rules: string, ns = 'shop', dest = 'api') {
@@ -46,18 +31,15 @@ ${sources.map((s) => `    - {kind: ServiceAccount, name: ${s.split('.')[0]}, nam
 `;
 }
 
-const GROUP = `
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata: {name: routes, namespace: shop}
-spec:
-  matches:
-    - {name: users, pathRegex: /users, methods: [GET]}
-    - {name: api, pathRegex: "/api/.*"}
-    - {name: api-users, pathRegex: "/api/users", methods: [GET]}
-    - {name: v-prefix, pathRegex: "/v[0-9]+/x.*"}
-    - {name: users-anywhere, pathRegex: "/.*/users"}
-`;
+const GROUP = httpRouteGroup({
+  name: 'routes', namespace: 'shop', matches: [
+    { name: 'users', pathRegex: '/users', methods: ['GET'] },
+    { name: 'api', pathRegex: '/api/.*' },
+    { name: 'api-users', pathRegex: '/api/users', methods: ['GET'] },
+    { name: 'v-prefix', pathRegex: '/v[0-9]+/x.*' },
+    { name: 'users-anywhere', pathRegex: '/.*/users' },
+  ],
+});
 
 function run(files: Record<string, string>, mode: MeshMode = SMI, options: MigrationOptionsInput = {}) {
   const { inventory } = inventoryOf(files);
@@ -255,15 +237,7 @@ describe('route ties (Linkerd picks by name when routes rank the same)', () => {
   it('names a contained route so it wins the tie, and verify agrees with OSM', async () => {
     const { migrate } = await import('../../migrate.ts');
     const { repo } = await import('../../../../test/support/repo.ts');
-    const group = `
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata: {name: routes, namespace: shop}
-spec:
-  matches:
-    - {name: any-api, pathRegex: "/api/.*"}
-    - {name: versioned, pathRegex: "/api/v[0-9]+"}
-`;
+    const group = httpRouteGroup({ name: 'routes', namespace: 'shop', matches: [{ name: 'any-api', pathRegex: '/api/.*' }, { name: 'versioned', pathRegex: '/api/v[0-9]+' }] });
     const plan = migrate(repo({
       'w.yaml': workload('api', 'api', 'shop'),
       'g.yaml': group,
@@ -301,4 +275,12 @@ spec:
     expect(unreferenced({ 'g.yaml': GROUP, 'o.yaml': other, 'e.yaml': egress('shop') })).toEqual(['HTTPRouteGroup/shop/spare']);
     expect(unreferenced({ 'g.yaml': GROUP, 'e.yaml': egress('curl') })).toEqual(['HTTPRouteGroup/shop/routes']);
   });
+});
+
+// Golden fixtures: a small repository each, with what the migration makes of it (see test/support/fixtures.ts).
+// web-to-api: one TrafficTarget, one HTTPRouteGroup match; http-route-group-matches: path, method and header matches,
+// two TrafficTargets sharing a match.
+// Each also passes verify: some requests asked, none unexplained.
+describe('fixtures', () => {
+  itMigratesEachFixture(new URL('./fixtures/', import.meta.url));
 });

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { deployment, docs, httpRouteGroup, ingressBackend, namespace, trafficTarget } from '../../../../test/support/manifests.ts';
+import { schemaProblems } from '../../../../test/support/crd-schemas.ts';
 import { inventoryOf } from '../../../../test/support/repo.ts';
-import { CORPUS, describeWithShared, itWithShared, readLazily, SCHEMAS } from '../../../../test/support/shared.ts';
+import { CORPUS, describeWithShared, itWithShared } from '../../../../test/support/shared.ts';
 import { migrate } from '../../index.ts';
 import type { MeshMode } from '../../inventory/mesh-mode.ts';
-import type { LinkerdResource } from '../../linkerd/resources.ts';
 import { limitLosses, perSecond } from './rate-limit.ts';
-import { LINKERD_VERSIONS, resolveOptions, type LinkerdVersion, type MigrationOptionsInput } from '../../options.ts';
+import { LINKERD_VERSIONS, resolveOptions, type MigrationOptionsInput } from '../../options.ts';
 import { translateIngressBackends } from '../ingress-backend/ingress-backend.ts';
 import { translateTrafficTargets } from '../traffic-target/traffic-target.ts';
 import { translateUpstreamTrafficSettings } from './upstream-traffic-setting.ts';
@@ -33,19 +33,7 @@ spec:
     - {name: http-fortio, port: 8080, targetPort: http}
     - {name: tcp-echo, port: 8078, appProtocol: tcp}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: fortio, namespace: demo}
-spec:
-  selector: {matchLabels: {app: fortio}}
-  template:
-    metadata: {labels: {app: fortio}}
-    spec:
-      serviceAccountName: fortio
-      containers:
-        - name: fortio
-          ports: [{name: http, containerPort: 8080}, {containerPort: 8078}]
-`;
+${deployment({ name: 'fortio', namespace: 'demo', ports: [{ name: 'http', containerPort: 8080 }, 8078] })}`;
 
 function setting(spec: string, name = 'http-rate-limit', ns = 'demo') {
   return `
@@ -70,20 +58,6 @@ function run(files: Record<string, string>, options: MigrationOptionsInput = {},
   };
 }
 
-const served = readLazily(() => new Set(
-  readFileSync(join(SCHEMAS, 'SOURCES.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t')).filter((c) => c[3] === 'true').map((c) => c[0]),
-));
-const ajv = new Ajv({ strict: false, allErrors: true });
-
-/** What the CRDs of a Linkerd version say about a resource (the conformance test's check, for resources the corpus cannot produce). */
-function schemaProblems(version: LinkerdVersion, resources: readonly LinkerdResource[]): string[] {
-  return resources.flatMap((r) => {
-    const file = `linkerd-${version}/${r.apiVersion.replace('/', '_')}_${r.kind}.json`;
-    if (!served().has(file)) return [`${r.kind}: not served by ${version}`];
-    const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object);
-    return validate(JSON.parse(JSON.stringify(r))) ? [] : [`${r.kind}/${r.metadata.name}: ${ajv.errorsText(validate.errors)}`];
-  });
-}
 
 describeWithShared('HTTP local rate limits', () => {
   // osm-semantics §3.3: "spec.rateLimit.local.http.{requests, unit, burst, responseStatusCode (default 429),
@@ -168,23 +142,10 @@ describeWithShared('HTTP local rate limits', () => {
 });
 
 describe('in SMI mode, with TrafficTargets', () => {
-  const GROUP = `
-apiVersion: specs.smi-spec.io/v1alpha4
-kind: HTTPRouteGroup
-metadata: {name: fortio-routes, namespace: demo}
-spec:
-  matches:
-    - {name: echo, pathRegex: /echo, methods: [GET]}
-    - {name: all, pathRegex: ".*"}
----
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: fortio, namespace: demo}
-spec:
-  destination: {kind: ServiceAccount, name: fortio, namespace: demo}
-  rules: [{kind: HTTPRouteGroup, name: fortio-routes, matches: [echo, all]}]
-  sources: [{kind: ServiceAccount, name: client, namespace: demo}]
-`;
+  const GROUP = docs(
+    httpRouteGroup({ name: 'fortio-routes', namespace: 'demo', matches: [{ name: 'echo', pathRegex: '/echo', methods: ['GET'] }, { name: 'all', pathRegex: '.*' }] }),
+    trafficTarget({ name: 'fortio', namespace: 'demo', destination: 'fortio', sources: ['client'], rules: [{ name: 'fortio-routes', matches: ['echo', 'all'] }] }),
+  );
   const LIMIT = setting(`
   host: fortio.demo.svc.cluster.local
   rateLimit:
@@ -221,14 +182,9 @@ spec:
 
 describe('one Server per pod port', () => {
   const LIMIT = setting('  host: fortio.demo.svc.cluster.local\n  rateLimit: {local: {http: {requests: 5, unit: second}}}');
-  const INGRESS = `
-apiVersion: policy.openservicemesh.io/v1alpha1
-kind: IngressBackend
-metadata: {name: fortio, namespace: demo}
-spec:
-  backends: [{name: fortio, port: {number: 8080, protocol: http}}]
-  sources: [{kind: Service, namespace: ingress-nginx, name: ingress-nginx-controller}]
-`;
+  const INGRESS = ingressBackend({
+    name: 'fortio', namespace: 'demo', backends: [{ name: 'fortio', port: 8080 }], sources: [{ kind: 'Service', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' }],
+  });
 
   it.each([['permissive', PERMISSIVE], ['SMI', SMI]] as const)('leaves the Server of an IngressBackend port to ingress-backend (%s mode)', (_name, mode) => {
     const files = { 'app.yaml': FORTIO, 'l.yaml': LIMIT, 'ib.yaml': INGRESS };
@@ -239,9 +195,9 @@ spec:
   });
 
   it.each([['permissive', PERMISSIVE], ['SMI', SMI]] as const)('changes no OSM verdict with the Server it generates (%s mode)', (_name, mode) => {
-    const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n  labels: {openservicemesh.io/monitored-by: osm}\n  annotations: {openservicemesh.io/sidecar-injection: enabled}\n';
+    const ns = namespace({ name: 'demo', monitoredBy: 'osm', injection: 'enabled' });
     const client = FORTIO.split('---\n')[1]?.replaceAll('fortio', 'client') ?? '';
-    const plan = migrate(new Map([['ns.yaml', namespace], ['app.yaml', `${FORTIO.replace(/^\n/, '')}---\n${client}`], ['l.yaml', LIMIT.replace(/^\n/, '')]]), { meshMode: mode.mode });
+    const plan = migrate(new Map([['ns.yaml', ns], ['app.yaml', `${FORTIO.replace(/^\n/, '')}---\n${client}`], ['l.yaml', LIMIT.replace(/^\n/, '')]]), { meshMode: mode.mode });
     expect(plan.resources.map((r) => r.resource.kind)).toEqual(['Server', 'HTTPLocalRateLimitPolicy']);
     expect(plan.verification.requests).toBeGreaterThan(0);
     // On the rate-limited pod port the Server keeps OSM's verdicts exactly (other ports are outside this rule).
