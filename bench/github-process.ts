@@ -19,7 +19,7 @@ export type FromGitHub =
   | { readonly type: 'redeliver'; readonly guid: string }
   | {
     readonly type: 'report';
-    /** Per repository, when each run started (its read of the default branch), ms since the epoch. */
+    /** Per repository, when each run started (its tree listing), ms since the epoch. */
     readonly runStarts: Readonly<Record<string, readonly number[]>>;
     readonly pullRequests: number;
     readonly duplicates: Duplicates;
@@ -71,8 +71,8 @@ github.onRedeliver = (delivery) => {
 
 const served = await serveMemoryGitHub(github, {
   onRequest: (method, path) => {
-    // Every run starts by reading the default branch.
-    const run = method === 'GET' ? /^\/repos\/([^/]+\/[^/]+)\/branches\/main$/.exec(path) : null;
+    // Every run lists the default branch's tree (its first REST read; the snapshot before it is one GraphQL query).
+    const run = method === 'GET' ? /^\/repos\/([^/]+\/[^/]+)\/git\/trees\/[0-9a-f]+/.exec(path) : null;
     if (run?.[1]) runStarts.set(run[1], [...(runStarts.get(run[1]) ?? []), Date.now()]);
   },
 });
