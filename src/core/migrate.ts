@@ -10,7 +10,7 @@ import type { Inventory, K8sObject } from './inventory/model.ts';
 import { loadRepository, reloader } from './load/load.ts';
 import { unreadFindings, withoutUnreadTargets } from './load/unread.ts';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from './options.ts';
-import { planOverlays } from './plan/overlays.ts';
+import { planOverlays, type OverlayPlan } from './plan/overlays.ts';
 import { generatedPath } from './plan/placement.ts';
 import { planFiles, removedObjects } from './plan/plan.ts';
 import { applyChanges } from './plan/tree-changes.ts';
@@ -20,6 +20,7 @@ import { readAccessModel } from './osm/access-model.ts';
 import { isMeshed, meshedNamespaces } from './osm/meshed.ts';
 import { namespaceCallGraph } from './phases/call-graph.ts';
 import { orderNamespaceGroups } from './phases/order.ts';
+import { finding as phaseFinding } from './phases/findings.ts';
 import { planPhases } from './phases/phased-plan.ts';
 import { separateClusterPhases } from './phases/separate-cluster.ts';
 import { rules } from './rules/registry.ts';
@@ -80,7 +81,7 @@ export function migrate(files: RepositoryFiles, optionsInput: MigrationOptionsIn
     load: reload,
     inventory: deployed, meshMode, migratedFiles: withoutOtherViews(applyChanges(included, deployedPlan), views), linkerdVersion: options.linkerdVersion, findings: explained,
   });
-  const findings = sortFindings([...explained, ...uncoveredFindings(deployed, verification)]);
+  const findings = sortFindings([...explained, ...uncoveredFindings(deployed, verification), ...(options.strategy === 'phased' ? overlaysAtLockDown(overlays) : [])]);
   const forklift = applyChanges(included, filePlan.files);
   const phases = options.strategy === 'phased'
     ? phasesOf({ load, reload, inventory, deployed, options, outputs, included, forklift, findings, meshMode, deployedView: (tree) => withoutOtherViews(tree, views) })
@@ -138,6 +139,13 @@ function phasesOf(c: PhaseContext): MigrationPhase[] {
     findings: c.findings,
     verifyTree: (tree) => verifyPhase({ load: c.reload, before: c.deployed, meshMode: c.meshMode, tree: c.deployedView(tree), linkerdVersion: c.options.linkerdVersion, findings: c.findings }),
   });
+}
+
+/** Phased plans move what the bases deploy: each overlay with a Linkerd patch is said to wait for the lock-down. */
+function overlaysAtLockDown(overlays: OverlayPlan): Finding[] {
+  return overlays.findings.filter((f) => f.id === 'kustomize/overlay-translated').map((f) => phaseFinding('phases/overlay-at-lock-down', f, {
+    message: { patch: f.file, patchFile: [...overlays.files.keys()].find((path) => f.message.includes(path)) ?? 'the generated patch' },
+  }));
 }
 
 /**

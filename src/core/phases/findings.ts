@@ -27,6 +27,12 @@ export const phaseFindings = defineFindings({
     remediation: 'The cluster this phase leaves denies a request OSM allowed before the migration, and no finding explains it: usually a caller moved before its callee (an OSM server refuses Linkerd callers), or the OSM egress passthrough is off. Move the callee first, or let OSM admit the moved callers (an IngressBackend with an IPRange source for the pod network).',
     message: ({ describeSource, workload, port, what, reason, reason2 }: { describeSource: string; workload: string; port: number; what: string; reason: string; reason2: string }) => `During this phase ${describeSource} → ${workload}:${port} ${what} is denied (${reason}); OSM allowed it before the migration (${reason2}).`,
   },
+  'phases/overlay-at-lock-down': {
+    severity: 'warning',
+    title: 'Phased migration: an overlay\'s Linkerd patch comes with the lock-down, and its builds are not verified per phase',
+    remediation: 'The phases move what the bases deploy and verify that; until the lock-down this overlay keeps its OSM patch, and its build gets the bases\' Linkerd policy (the moved Servers admit every caller until then). Before each merge, check the overlay\'s own build (`kustomize build`) for the namespaces the phase moves, or migrate that environment in one step (strategy forklift or separate-cluster).',
+    message: ({ patch, patchFile }: { patch: string; patchFile: string }) => `${patch} is an overlay's patch of an OSM object: its Linkerd patch (${patchFile}) is written in the lock-down phase only, and the phases before it are verified on the bases, not on this overlay's build.`,
+  },
   'phases/call-cycle': {
     severity: 'warning',
     title: 'Phased migration: namespaces call each other and move together',

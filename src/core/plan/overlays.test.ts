@@ -200,6 +200,17 @@ describe('inline patches and phased plans', () => {
     }
     expect(networks(built(tree, 'prod'))).toEqual([[{ cidr: '10.1.0.0/16' }]]);
   });
+
+  it('a phased plan says that the overlay waits for the lock-down and is not verified per phase; forklift does not', () => {
+    const phased = migrate(FILES, { strategy: 'phased' });
+    const waits = phased.findings.filter((f) => f.id === 'phases/overlay-at-lock-down');
+    // One per overlay patch that got a Linkerd patch, on the OSM patch (where kustomize/overlay-translated is).
+    const translated = phased.findings.filter((f) => f.id === 'kustomize/overlay-translated');
+    expect(waits.map((f) => [f.file, f.line, f.severity])).toEqual(translated.map((f) => [f.file, f.line, 'warning']));
+    expect(waits.length).toBeGreaterThan(1);
+    for (const w of waits) expect(w.message).toMatch(/its Linkerd patch \([^)]+\.linkerd\.yaml\) is written in the lock-down phase only/);
+    expect(migrate(FILES).findings.some((f) => f.id === 'phases/overlay-at-lock-down')).toBe(false);
+  });
 });
 
 describe('a patch that sets OSM keys on a non-OSM object is translated in the patch', () => {
