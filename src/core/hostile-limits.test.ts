@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { globToRegExp, migrate } from './migrate.ts';
 import { MAX_MATCHES_PER_DESTINATION } from './osm/access-model.ts';
 import { samplePaths } from './primitives/regex-samples.ts';
+import { trafficTarget } from '../../test/support/manifests.ts';
 
 /**
  * Hostile inputs that used to hang or exhaust memory. Each test asserts that the work completes and what it yields;
@@ -34,14 +35,7 @@ spec:
   matches:
 ${matches.map((m) => `  - {name: ${m.name}, pathRegex: '${m.pathRegex}', methods: [GET]}`).join('\n')}
 ---
-apiVersion: access.smi-spec.io/v1alpha3
-kind: TrafficTarget
-metadata: {name: tt, namespace: ns}
-spec:
-  destination: {kind: ServiceAccount, name: api, namespace: ns}
-  rules: [{kind: HTTPRouteGroup, name: routes, matches: [${matches.map((m) => m.name).join(', ')}]}]
-  sources: [{kind: ServiceAccount, name: web, namespace: ns}]
-`;
+${trafficTarget({ name: 'tt', namespace: 'ns', destination: 'api', rules: [{ name: 'routes', matches: matches.map((m) => m.name) }], sources: ['web'] })}`;
 }
 
 describe('bounded time and memory on hostile input', () => {
