@@ -2,6 +2,7 @@
 // App replicas (npm start's entry point) + Redis + the in-memory GitHub on loopback (in a process of its own), signed deliveries from GitHub's
 // published examples; one replica SIGKILLed midway and started again. The last line is one JSON object.
 import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,10 @@ const redisUrl = process.env.REDIS_URL ?? (ownRedis = await startRedisServer()).
 // The in-memory GitHub answers the replicas from a process of its own (bench/github-process.ts): its work must not
 // delay this process's timers, which measure the acknowledgements.
 const githubProcess = fork(new URL('./github-process.ts', import.meta.url), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+// GitHub is another machine in production: its stand-in here yields the CPU to the replicas (as the app's own worker
+// processes do, worker-process.ts) rather than competing with the webhook path it is there to serve.
+const GITHUB_NICENESS = 10;
+if (githubProcess.pid !== undefined) setPriority(githubProcess.pid, GITHUB_NICENESS);
 const toGitHub = (message: ToGitHub) => githubProcess.send(message);
 const fromGitHub = <T extends FromGitHub['type']>(type: T) => new Promise<FromGitHub & { type: T }>((resolve) => {
   const listener = (message: FromGitHub) => {
