@@ -3,7 +3,7 @@ import { isManifestCandidate } from '../core/index.ts';
 import { handleCommand } from './commands.ts';
 import { MemoryJobQueue, repositoryKey, type JobAttempt, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob } from './job-queue.ts';
 import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
-import { LruCache } from './queue.ts';
+import { appendBounded, LruCache } from './queue.ts';
 import { reconcile, redeliverFailed, type AppClient } from './recovery.ts';
 import { observeJob, recordDelivery, recordFailure, recordRetry } from './metrics.ts';
 import { reportFinalFailure } from './run-failure.ts';
@@ -25,8 +25,8 @@ export interface Osm2LinkerdApp {
   readonly appFn: ApplicationFunction;
   /** Resolves when every queued run has finished. */
   idle(): Promise<void>;
-  /** Outcomes of finished runs in this process, newest last (for logs, tests and the dry run). */
-  readonly outcomes: RunOutcome[];
+  /** Outcomes of the last RECENT_OUTCOMES finished runs in this process, newest last (for tests to read). */
+  readonly outcomes: readonly RunOutcome[];
   readonly perInstallation: { readonly highWater: number };
   readonly queue: JobQueue;
   /** Enqueues the installations' repositories whose default-branch head was not translated yet; returns how many. */
@@ -36,6 +36,12 @@ export interface Osm2LinkerdApp {
   /** Runs one job here, as the queue's worker would (a worker process given jobs by its parent). */
   runJob(job: RunJob, attempt: JobAttempt): Promise<void>;
 }
+
+/**
+ * Outcomes `outcomes` keeps. It is for tests; production reads the metrics and the logs. Each outcome holds its
+ * plan, so an unbounded log would grow with every run for as long as the process lives.
+ */
+export const RECENT_OUTCOMES = 100;
 
 interface RepositoryRef { readonly owner: string; readonly repo: string }
 
@@ -88,7 +94,7 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
           else {
             if (job.freshConfig) configCache.forget(`${repository}@`);
             const result = await runMigration(ctx, job.request);
-            outcomes.push(result);
+            appendBounded(outcomes, result, RECENT_OUTCOMES);
             outcome = result.status;
           }
         } catch (error) {
