@@ -2,7 +2,10 @@ import type { ApplicationFunction, Context, Probot } from 'probot';
 import { isManifestCandidate } from '../core/index.ts';
 import { handleCommand } from './commands.ts';
 import { MemoryJobQueue, repositoryKey, type JobAttempt, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob } from './job-queue.ts';
-import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
+import { CONFIG_FILE } from './config.ts';
+import { OctokitRepository } from './octokit-repository.ts';
+import { botLoginOf } from './octokit.ts';
+import { CHECK_RUN_NAME } from './repository-port.ts';
 import { appendBounded, LruCache } from './queue.ts';
 import { reconcile, redeliverFailed, type AppClient } from './recovery.ts';
 import { observeJob, recordDelivery, recordFailure, recordRetry } from './metrics.ts';
@@ -72,7 +75,7 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
     let botLogin: Promise<string> | undefined;
     // Asked once per process; a failed answer is forgotten so the next run asks again.
     const login = () => (botLogin ??= app.auth()
-      .then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`)
+      .then(botLoginOf)
       .catch((error: unknown) => {
         botLogin = undefined;
         throw error;
@@ -161,7 +164,7 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
       await enqueue(context, [scan(target(split(r.full_name), context.payload.installation?.id, r.default_branch))]);
     });
     app.on('check_run.rerequested', async (context) => {
-      if (context.payload.check_run.name !== 'osm2linkerd') return;
+      if (context.payload.check_run.name !== CHECK_RUN_NAME) return;
       const r = context.payload.repository;
       await enqueue(context, [scan(target({ owner: r.owner.login, repo: r.name }, context.payload.installation?.id, r.default_branch), { recheck: true, force: true })]);
     });

@@ -1,11 +1,11 @@
 import type { ProbotOctokit } from 'probot';
 import { parse as parseYaml } from 'yaml';
-import { appConfigSchema, branchName, ConfigFileError } from './config.ts';
+import { CONFIG_FILE, ConfigFileError, DEFAULT_BOT_BRANCH } from './config.ts';
 import type {
   BlobTexts, BranchHead, CheckAnnotation, CommentInfo, CommitInfo, Comparison, FileWrite, NewBranchCommit, NewReviewComment, Permission,
   PullRequestInfo, Reaction, RepositoryPort, TreeFile,
 } from './repository-port.ts';
-import { PortConflict, PortNotFound, PortRejected } from './repository-port.ts';
+import { CHECK_RUN_NAME, PortConflict, PortNotFound, PortRejected } from './repository-port.ts';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -41,9 +41,6 @@ interface SnapshotData {
   organizationConfig: { defaultBranchRef: { target: CommitNode } | null } | null;
 }
 
-export const CONFIG_FILE = '.github/osm2linkerd.yml';
-/** The bot branch of the default config: the snapshot looks up its pull request before the config is known. */
-const DEFAULT_BOT_BRANCH = branchName(appConfigSchema.parse({}));
 
 /**
  * What a run reads first, in one GraphQL query: the default branch and its head, the config file there (and in the
@@ -402,7 +399,7 @@ export class OctokitRepository implements RepositoryPort {
     this.#wrote = true;
     const { data } = await refusedAsPortError(this.#octokit.rest.checks.create({
       ...this.#r,
-      name: 'osm2linkerd',
+      name: CHECK_RUN_NAME,
       head_sha: input.headSha,
       external_id: input.externalId,
       status: 'completed',
@@ -414,12 +411,12 @@ export class OctokitRepository implements RepositoryPort {
   }
 
   async findCheckRun(headSha: string, externalId: string): Promise<number | undefined> {
-    const { data } = await refusedAsPortError(this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: 'osm2linkerd', filter: 'all', per_page: 100 }));
+    const { data } = await refusedAsPortError(this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: CHECK_RUN_NAME, filter: 'all', per_page: 100 }));
     return data.check_runs.find((c) => c.external_id === externalId)?.id;
   }
 
   async hasCheckRun(headSha: string): Promise<boolean> {
-    const { data } = await refusedAsPortError(this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: 'osm2linkerd', per_page: 1 }));
+    const { data } = await refusedAsPortError(this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: CHECK_RUN_NAME, per_page: 1 }));
     return data.total_count > 0;
   }
 

@@ -3,6 +3,9 @@
  * against the real API (OctokitRepository) and, through the same Octokit, against the in-memory GitHub.
  */
 
+/** The app's check run: created under this name, and the only check run whose re-run the app answers. */
+export const CHECK_RUN_NAME = 'osm2linkerd';
+
 /**
  * GitHub refused the request itself (a 4xx): sending it again unchanged would be refused again. Thrown by the
  * port's methods, so the run decides on what happened, never on HTTP statuses; `status` is GitHub's answer.
