@@ -1,14 +1,19 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
-import { isManifestCandidate } from '../core/index.ts';
 import { handleCommand } from './commands.ts';
-import { MemoryJobQueue, repositoryKey, type JobAttempt, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob } from './job-queue.ts';
-import { CONFIG_FILE, OctokitRepository } from './octokit-repository.ts';
-import { LruCache } from './queue.ts';
+import { onCheckRun } from './handlers/check-run.ts';
+import { onInstallationRepositories } from './handlers/installation-repositories.ts';
+import { onInstallation } from './handlers/installation.ts';
+import { onIssueComment } from './handlers/issue-comment.ts';
+import { onPullRequest } from './handlers/pull-request.ts';
+import { onPush } from './handlers/push.ts';
+import { MemoryJobQueue, repositoryKey, type JobAttempt, type JobHandler, type JobQueue, type RetryPolicy, type RunJob } from './job-queue.ts';
+import { OctokitRepository } from './octokit-repository.ts';
+import { botLoginOf } from './octokit.ts';
+import { appendBounded, LruCache } from './queue.ts';
 import { reconcile, redeliverFailed, type AppClient } from './recovery.ts';
 import { observeJob, recordDelivery, recordFailure, recordRetry } from './metrics.ts';
 import { reportFinalFailure } from './run-failure.ts';
-import { runMigration, type Log, type RunContext, type RunOutcome, type RunRequest } from './run-migration.ts';
-import { hasStateBlock } from './state.ts';
+import { runMigration, type Log, type RunContext, type RunOutcome } from './run-migration.ts';
 
 export { RUNS_PER_INSTALLATION } from './job-queue.ts';
 
@@ -25,8 +30,8 @@ export interface Osm2LinkerdApp {
   readonly appFn: ApplicationFunction;
   /** Resolves when every queued run has finished. */
   idle(): Promise<void>;
-  /** Outcomes of finished runs in this process, newest last (for logs, tests and the dry run). */
-  readonly outcomes: RunOutcome[];
+  /** Outcomes of the last RECENT_OUTCOMES finished runs in this process, newest last (for tests to read). */
+  readonly outcomes: readonly RunOutcome[];
   readonly perInstallation: { readonly highWater: number };
   readonly queue: JobQueue;
   /** Enqueues the installations' repositories whose default-branch head was not translated yet; returns how many. */
@@ -37,7 +42,11 @@ export interface Osm2LinkerdApp {
   runJob(job: RunJob, attempt: JobAttempt): Promise<void>;
 }
 
-interface RepositoryRef { readonly owner: string; readonly repo: string }
+/**
+ * Outcomes `outcomes` keeps. It is for tests; production reads the metrics and the logs. Each outcome holds its
+ * plan, so an unbounded log would grow with every run for as long as the process lives.
+ */
+export const RECENT_OUTCOMES = 100;
 
 /**
  * The Probot app: webhook handlers only check, deduplicate and store jobs (GitHub's answer waits for the store, so
@@ -66,7 +75,7 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
     let botLogin: Promise<string> | undefined;
     // Asked once per process; a failed answer is forgotten so the next run asks again.
     const login = () => (botLogin ??= app.auth()
-      .then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`)
+      .then(botLoginOf)
       .catch((error: unknown) => {
         botLogin = undefined;
         throw error;
@@ -88,7 +97,7 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
           else {
             if (job.freshConfig) configCache.forget(`${repository}@`);
             const result = await runMigration(ctx, job.request);
-            outcomes.push(result);
+            appendBounded(outcomes, result, RECENT_OUTCOMES);
             outcome = result.status;
           }
         } catch (error) {
@@ -115,63 +124,7 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
         delivery.info(`delivery ${context.id}: ${jobs.length - stored} of ${jobs.length} jobs already stored`);
       }
     };
-    const target = (ref: RepositoryRef, installation: number | undefined, defaultBranch?: string, head?: string): RepositoryTarget => ({
-      installation: installation ?? 0, ...ref, ...(defaultBranch ? { defaultBranch } : {}), ...(head ? { head } : {}),
-    });
-    const scan = (t: RepositoryTarget, request: RunRequest = {}): RunJob & { kind: 'scan' } => ({ kind: 'scan', target: t, request });
-
-    app.on('installation.created', (context) => enqueue(context,
-      (context.payload.repositories ?? []).map((r) => scan(target(split(r.full_name), context.payload.installation.id)))));
-    app.on('installation_repositories.added', (context) => enqueue(context,
-      context.payload.repositories_added.map((r) => scan(target(split(r.full_name), context.payload.installation.id)))));
-    app.on('push', async (context) => {
-      const { payload } = context;
-      if (payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
-      if (payload.repository.name === '.github' && touches(payload.commits, (p) => p.endsWith('osm2linkerd.yml'))) {
-        // An org-wide config changed: every repository of the installation is evaluated again, config read afresh.
-        const repositories = await context.octokit.paginate(context.octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-        await enqueue(context, repositories.map((r) => ({ ...scan(target({ owner: r.owner.login, repo: r.name }, payload.installation?.id, r.default_branch)), freshConfig: true })));
-        return;
-      }
-      if (!touches(payload.commits, (p) => isManifestCandidate(p) || p === CONFIG_FILE)) {
-        logFor({ deliveryId: context.id, event: context.name, repository: payload.repository.full_name }).info(`${payload.repository.full_name}: push changes no manifest; skipped`);
-        return;
-      }
-      await enqueue(context, [scan(target(split(payload.repository.full_name), payload.installation?.id, payload.repository.default_branch, payload.after))]);
-    });
-    app.on('pull_request.reopened', async (context) => {
-      // Someone reopened our closed pull request: that is a request to bring it up to date.
-      const { pull_request: pr, repository: r } = context.payload;
-      // Ours only: opened by an app from a branch of this repository, carrying the state block (the run itself checks
-      // that the PR it finds is the app's own).
-      if (!hasStateBlock(pr.body ?? '') || pr.user?.type !== 'Bot' || pr.head.repo?.full_name !== r.full_name) return;
-      await enqueue(context, [scan(target(split(r.full_name), context.payload.installation?.id, r.default_branch), { force: true })]);
-    });
-    app.on('pull_request.closed', async (context) => {
-      // A phase of a series merged: the next phase moves onto the default branch and the checklist is updated (the
-      // push of the merge would do it too, but a merge that changes no manifest path sends a push that is skipped).
-      const { pull_request: pr, repository: r } = context.payload;
-      if (!pr.merged || !PHASE_BRANCH.test(pr.head.ref) || !hasStateBlock(pr.body ?? '') || pr.user?.type !== 'Bot' || pr.head.repo?.full_name !== r.full_name) return;
-      await enqueue(context, [scan(target(split(r.full_name), context.payload.installation?.id, r.default_branch))]);
-    });
-    app.on('check_run.rerequested', async (context) => {
-      if (context.payload.check_run.name !== 'osm2linkerd') return;
-      const r = context.payload.repository;
-      await enqueue(context, [scan(target({ owner: r.owner.login, repo: r.name }, context.payload.installation?.id, r.default_branch), { recheck: true, force: true })]);
-    });
-    app.on('issue_comment.created', async (context) => {
-      const { payload } = context;
-      if (context.isBot || !payload.issue.pull_request || !payload.comment.body.trimStart().toLowerCase().startsWith('/osm2linkerd')) return;
-      const r = payload.repository;
-      await enqueue(context, [{
-        kind: 'command',
-        target: { ...target({ owner: r.owner.login, repo: r.name }, payload.installation?.id), defaultBranch: r.default_branch },
-        comment: {
-          commentId: payload.comment.id, body: payload.comment.body, author: payload.comment.user?.login ?? '', issueNumber: payload.issue.number,
-          pullRequestAuthor: payload.issue.user?.login ?? null, pullRequestBody: payload.issue.body ?? '',
-        },
-      }]);
-    });
+    for (const register of [onInstallation, onInstallationRepositories, onPush, onPullRequest, onCheckRun, onIssueComment]) register(app, { enqueue, logFor });
   };
 
   return {
@@ -185,20 +138,4 @@ export function createApp(options: AppOptions = {}): Osm2LinkerdApp {
       return runJob(job, attempt);
     },
   };
-}
-
-/** A phase's branch, `<prefix>migrate-<NN>-<slug>` (config.ts). */
-const PHASE_BRANCH = /(^|\/)migrate-\d{2}-[a-z0-9-]+$/;
-
-function split(fullName: string): RepositoryRef {
-  const [owner = '', repo = ''] = fullName.split('/');
-  return { owner, repo };
-}
-
-interface PushCommit { readonly added?: readonly string[]; readonly modified?: readonly string[]; readonly removed?: readonly string[] }
-
-/** Whether the push changed a path that matters. A push whose file lists are missing is treated as relevant. */
-function touches(commits: readonly PushCommit[], matters: (path: string) => boolean): boolean {
-  if (commits.length === 0) return true;
-  return commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some(matters));
 }

@@ -1,7 +1,6 @@
 import { inlineCode, type PullRequestText } from '../core/index.ts';
 import type { AppConfig } from './config.ts';
-import { statusOf } from './octokit-repository.ts';
-import type { CommitInfo, FileWrite, PullRequestInfo } from './repository-port.ts';
+import { PortConflict, type CommitInfo, type FileWrite, type PullRequestInfo } from './repository-port.ts';
 import type { RunContext } from './run-migration.ts';
 import { BLOCKED_MARKER, normalise, upsertStickyComment } from './sticky-comment.ts';
 
@@ -77,7 +76,7 @@ export async function pushBranch(
     } catch (error) {
       // Not a fast-forward any more: someone pushed after we looked. Read the branch again (a person's commit
       // blocks; another run's commit with this tree is that run's to publish).
-      if (statusOf(error) !== 422 || reset) throw error;
+      if (!(error instanceof PortConflict) || reset) throw error;
       lostRace = true;
       continue;
     }
@@ -152,7 +151,7 @@ export async function upsertPullRequest(
   } catch (error) {
     // Another worker opened it between our lookup and now: update that one instead of failing. A pull request from
     // this branch that the app did not open (a person's) is never taken over.
-    const winner = statusOf(error) === 422 ? await port.findPullRequest(branch) : null;
+    const winner = error instanceof PortConflict ? await port.findPullRequest(branch) : null;
     if (!winner || winner.state !== 'open' || !isAppsPullRequest(winner, ctx, branch)) throw error;
     if (normalise(winner.body) !== normalise(body) || winner.title !== title) await port.updatePullRequest(winner.number, { title, body });
     return { pr: winner, isNew: false, lostRace: true };
@@ -162,7 +161,7 @@ export async function upsertPullRequest(
     await port.requestReviewers(created.number, config.reviewers);
   } catch (error) {
     // A reviewer who cannot be asked (not a collaborator, a misspelt team) must not stop the PR's review and check.
-    if (statusOf(error) !== 422) throw error;
+    if (!(error instanceof PortConflict)) throw error;
     ctx.log.warn(`${port.owner}/${port.repo}: could not request reviewers ${config.reviewers.join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
   }
   ctx.log.info(`${port.owner}/${port.repo}: opened PR #${created.number} at ${headSha.slice(0, 7)}`);

@@ -43,6 +43,13 @@ export function branchName(config: AppConfig, phaseId?: string): string {
 }
 
 /** A branch the app pushes to: `<prefix>migrate`, or a phase's `<prefix>migrate-<NN>-<slug>`. */
+/** The config file, on the default branch (or the owner's `.github` repository's). */
+export const CONFIG_FILE_NAME = 'osm2linkerd.yml';
+export const CONFIG_FILE = `.github/${CONFIG_FILE_NAME}`;
+
+/** The bot branch of the default config (what the app looks for before, or without, a repository's config). */
+export const DEFAULT_BOT_BRANCH = branchName(appConfigSchema.parse({}));
+
 export const BOT_BRANCH = /(^|\/)migrate(-\d{2}-[a-z0-9-]+)?$/;
 
 export const CONFIG_ISSUE_TITLE = 'Action Required: Fix osm2linkerd configuration';

@@ -2,9 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Probot } from 'probot';
 import { stringify } from 'yaml';
 import { createApp } from './app.ts';
-import type { AppConfig } from './config.ts';
+import { CONFIG_FILE, type AppConfig } from './config.ts';
 import { appOctokit, type RetryPolicy } from './octokit.ts';
-import { CONFIG_FILE } from './octokit-repository.ts';
 import { graphqlOperation, MemoryGitHub, type MemoryRepository, type PullRequestRecord, type RecordedRequest, type SpecialEntry } from './memory/memory-github.ts';
 import { SERIES_MARKER } from './series-text.ts';
 

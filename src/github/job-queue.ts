@@ -39,6 +39,12 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, backoffMs: 10_000 };
 
+/** GitHub keeps a delivery for redelivery 3 days: what recovery asks about, and how long delivery ids are remembered. */
+export const DELIVERY_WINDOW_SECONDS = 3 * 24 * 3600;
+
+/** Running jobs' time to finish at shutdown before they are handed back (SHUTDOWN_GRACE_SECONDS overrides it). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
+
 /**
  * Default-branch heads whose run succeeded, per `owner/repo`. The reconcile reads what was translated from the
  * PR's hidden state; this record spares it that read, and covers what the state cannot: repositories without a PR

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createProbot, run, type Server } from 'probot';
 import { createApp } from './app.ts';
-import { DEFAULT_RETRY, MemoryJobQueue, sleep, type JobQueue } from './job-queue.ts';
+import { DEFAULT_RETRY, DEFAULT_SHUTDOWN_GRACE_MS, MemoryJobQueue, sleep, type JobQueue } from './job-queue.ts';
 import { includeChildMetrics, observeQueueDepth } from './metrics.ts';
 import { appOctokit } from './octokit.ts';
 import { RedisJobQueue } from './redis-queue.ts';
@@ -23,7 +23,7 @@ const loaded = Boolean(env.APP_ID && (env.PRIVATE_KEY || env.PRIVATE_KEY_PATH));
 // A replica that answers webhooks hands its jobs to a worker process (a worker-only replica runs them itself).
 const forkWorker = loaded && webhooks && workers;
 const reconcileHours = Number(env.RECONCILE_INTERVAL_HOURS ?? 24);
-const graceMs = Number(env.SHUTDOWN_GRACE_SECONDS ?? 20) * 1_000;
+const graceMs = env.SHUTDOWN_GRACE_SECONDS === undefined ? DEFAULT_SHUTDOWN_GRACE_MS : Number(env.SHUTDOWN_GRACE_SECONDS) * 1_000;
 const retry = { attempts: Number(env.RETRY_ATTEMPTS ?? DEFAULT_RETRY.attempts), backoffMs: Number(env.RETRY_BACKOFF_MS ?? DEFAULT_RETRY.backoffMs) };
 const say = (message: string) => process.stderr.write(`osm2linkerd[${process.pid}]: ${message}\n`);
 

@@ -1,10 +1,11 @@
 import type { ProbotOctokit } from 'probot';
 import { parse as parseYaml } from 'yaml';
-import { appConfigSchema, branchName, ConfigFileError } from './config.ts';
+import { CONFIG_FILE, ConfigFileError, DEFAULT_BOT_BRANCH } from './config.ts';
 import type {
   BlobTexts, BranchHead, CheckAnnotation, CommentInfo, CommitInfo, Comparison, FileWrite, NewBranchCommit, NewReviewComment, Permission,
   PullRequestInfo, Reaction, RepositoryPort, TreeFile,
 } from './repository-port.ts';
+import { CHECK_RUN_NAME, PortConflict, PortNotFound, PortRejected } from './repository-port.ts';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -40,9 +41,6 @@ interface SnapshotData {
   organizationConfig: { defaultBranchRef: { target: CommitNode } | null } | null;
 }
 
-export const CONFIG_FILE = '.github/osm2linkerd.yml';
-/** The bot branch of the default config: the snapshot looks up its pull request before the config is known. */
-const DEFAULT_BOT_BRANCH = branchName(appConfigSchema.parse({}));
 
 /**
  * What a run reads first, in one GraphQL query: the default branch and its head, the config file there (and in the
@@ -181,7 +179,7 @@ export class OctokitRepository implements RepositoryPort {
   async defaultBranch(): Promise<string> {
     const known = await this.#take('defaultBranch');
     if (known !== undefined) return known;
-    const { data } = await this.#octokit.rest.repos.get(this.#r);
+    const { data } = await refusedAsPortError(this.#octokit.rest.repos.get(this.#r));
     return data.default_branch;
   }
 
@@ -189,21 +187,21 @@ export class OctokitRepository implements RepositoryPort {
     const known = await this.#takeFrom((s) => s.branches, branch);
     if (known !== undefined) return known;
     try {
-      const { data } = await this.#octokit.rest.repos.getBranch({ ...this.#r, branch });
+      const { data } = await refusedAsPortError(this.#octokit.rest.repos.getBranch({ ...this.#r, branch }));
       return { commitSha: data.commit.sha, treeSha: data.commit.commit.tree.sha };
     } catch (error) {
-      if (statusOf(error) === 404) return null;
+      if (error instanceof PortNotFound) return null;
       throw error;
     }
   }
 
   async listFiles(commitSha: string): Promise<TreeFile[]> {
-    const { data } = await this.#octokit.rest.git.getTree({ ...this.#r, tree_sha: commitSha, recursive: 'true' });
+    const { data } = await refusedAsPortError(this.#octokit.rest.git.getTree({ ...this.#r, tree_sha: commitSha, recursive: 'true' }));
     if (!data.truncated) return blobsOf(data.tree, '');
     // GitHub's documented way out of a truncated recursive tree: walk it one folder at a time.
     const files: TreeFile[] = [];
     const walk = async (treeSha: string, prefix: string): Promise<void> => {
-      const { data: level } = await this.#octokit.rest.git.getTree({ ...this.#r, tree_sha: treeSha });
+      const { data: level } = await refusedAsPortError(this.#octokit.rest.git.getTree({ ...this.#r, tree_sha: treeSha }));
       files.push(...blobsOf(level.tree, prefix));
       for (const item of level.tree) if (item.type === 'tree' && item.sha && item.path) await walk(item.sha, `${prefix}${item.path}/`);
     };
@@ -241,7 +239,7 @@ export class OctokitRepository implements RepositoryPort {
 
   /** A blob's exact bytes (the Git database API answers base64, up to 100 MB). */
   async #readBlobBytes(sha: string): Promise<Buffer> {
-    const { data } = await this.#octokit.rest.git.getBlob({ ...this.#r, file_sha: sha });
+    const { data } = await refusedAsPortError(this.#octokit.rest.git.getBlob({ ...this.#r, file_sha: sha }));
     return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
   }
 
@@ -266,23 +264,23 @@ export class OctokitRepository implements RepositoryPort {
     const tree = writes.map((w) => ('delete' in w
       ? { path: w.path, mode: '100644' as const, type: 'blob' as const, sha: null }
       : { path: w.path, mode: '100644' as const, type: 'blob' as const, content: w.content }));
-    const { data } = await this.#octokit.rest.git.createTree({ ...this.#r, base_tree: baseTreeSha, tree });
+    const { data } = await refusedAsPortError(this.#octokit.rest.git.createTree({ ...this.#r, base_tree: baseTreeSha, tree }));
     return data.sha;
   }
 
   async createCommit(message: string, treeSha: string, parents: readonly string[]): Promise<string> {
     this.#wrote = true;
-    const { data } = await this.#octokit.rest.git.createCommit({ ...this.#r, message, tree: treeSha, parents: [...parents] });
+    const { data } = await refusedAsPortError(this.#octokit.rest.git.createCommit({ ...this.#r, message, tree: treeSha, parents: [...parents] }));
     return data.sha;
   }
 
   async createBranch(branch: string, sha: string): Promise<'created' | 'exists'> {
     this.#wrote = true;
     try {
-      await this.#octokit.rest.git.createRef({ ...this.#r, ref: `refs/heads/${branch}`, sha });
+      await refusedAsPortError(this.#octokit.rest.git.createRef({ ...this.#r, ref: `refs/heads/${branch}`, sha }));
       return 'created';
     } catch (error) {
-      if (statusOf(error) === 422 && /already exists/i.test(messageOf(error))) return 'exists';
+      if (error instanceof PortConflict && /already exists/i.test(error.message)) return 'exists';
       throw error;
     }
   }
@@ -323,57 +321,57 @@ export class OctokitRepository implements RepositoryPort {
 
   async updateBranch(branch: string, sha: string, force: boolean): Promise<void> {
     this.#wrote = true;
-    await this.#octokit.rest.git.updateRef({ ...this.#r, ref: `heads/${branch}`, sha, force });
+    await refusedAsPortError(this.#octokit.rest.git.updateRef({ ...this.#r, ref: `heads/${branch}`, sha, force }));
   }
 
   async compare(baseSha: string, headSha: string): Promise<Comparison> {
-    const { data } = await this.#octokit.rest.repos.compareCommitsWithBasehead({ ...this.#r, basehead: `${baseSha}...${headSha}` });
+    const { data } = await refusedAsPortError(this.#octokit.rest.repos.compareCommitsWithBasehead({ ...this.#r, basehead: `${baseSha}...${headSha}` }));
     return { ahead: data.commits.map(commitInfo), behindBy: data.behind_by };
   }
 
   async findPullRequest(branch: string): Promise<PullRequestInfo | null> {
     const known = await this.#takeFrom((s) => s.pullRequests, branch);
     if (known !== undefined) return known;
-    const { data } = await this.#octokit.rest.pulls.list({ ...this.#r, head: `${this.owner}:${branch}`, state: 'all', sort: 'created', direction: 'desc', per_page: 10 });
+    const { data } = await refusedAsPortError(this.#octokit.rest.pulls.list({ ...this.#r, head: `${this.owner}:${branch}`, state: 'all', sort: 'created', direction: 'desc', per_page: 10 }));
     const first = data[0];
     return first ? pullRequestInfo(first) : null;
   }
 
   async getPullRequest(number: number): Promise<PullRequestInfo> {
-    const { data } = await this.#octokit.rest.pulls.get({ ...this.#r, pull_number: number });
+    const { data } = await refusedAsPortError(this.#octokit.rest.pulls.get({ ...this.#r, pull_number: number }));
     return pullRequestInfo(data);
   }
 
   async createPullRequest(input: { title: string; body: string; head: string; base: string; draft: boolean }): Promise<PullRequestInfo> {
     this.#wrote = true;
-    const { data } = await this.#octokit.rest.pulls.create({ ...this.#r, ...input, maintainer_can_modify: false });
+    const { data } = await refusedAsPortError(this.#octokit.rest.pulls.create({ ...this.#r, ...input, maintainer_can_modify: false }));
     return pullRequestInfo(data);
   }
 
   async updatePullRequest(number: number, fields: { title?: string; body?: string; state?: 'open' | 'closed'; base?: string }): Promise<void> {
     this.#wrote = true;
-    await this.#octokit.rest.pulls.update({ ...this.#r, pull_number: number, ...fields });
+    await refusedAsPortError(this.#octokit.rest.pulls.update({ ...this.#r, pull_number: number, ...fields }));
   }
 
   async addLabels(number: number, labels: readonly string[]): Promise<void> {
     this.#wrote = true;
-    if (labels.length > 0) await this.#octokit.rest.issues.addLabels({ ...this.#r, issue_number: number, labels: [...labels] });
+    if (labels.length > 0) await refusedAsPortError(this.#octokit.rest.issues.addLabels({ ...this.#r, issue_number: number, labels: [...labels] }));
   }
 
   async requestReviewers(number: number, reviewers: readonly string[]): Promise<void> {
     this.#wrote = true;
     const teams = reviewers.filter((r) => r.includes('/')).map((r) => r.slice(r.indexOf('/') + 1));
     const users = reviewers.filter((r) => !r.includes('/'));
-    if (reviewers.length > 0) await this.#octokit.rest.pulls.requestReviewers({ ...this.#r, pull_number: number, reviewers: users, team_reviewers: teams });
+    if (reviewers.length > 0) await refusedAsPortError(this.#octokit.rest.pulls.requestReviewers({ ...this.#r, pull_number: number, reviewers: users, team_reviewers: teams }));
   }
 
   async pullRequestPatches(number: number): Promise<Map<string, string | undefined>> {
-    const files = await this.#octokit.paginate(this.#octokit.rest.pulls.listFiles, { ...this.#r, pull_number: number, per_page: 100 });
+    const files = await refusedAsPortError(this.#octokit.paginate(this.#octokit.rest.pulls.listFiles, { ...this.#r, pull_number: number, per_page: 100 }));
     return new Map(files.map((f) => [f.filename, f.patch]));
   }
 
   async listReviewComments(number: number): Promise<CommentInfo[]> {
-    const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, { ...this.#r, pull_number: number, per_page: 100 });
+    const comments = await refusedAsPortError(this.#octokit.paginate(this.#octokit.rest.pulls.listReviewComments, { ...this.#r, pull_number: number, per_page: 100 }));
     return comments.map((c) => ({ id: c.id, body: c.body, authorLogin: c.user.login, nodeId: c.node_id }));
   }
 
@@ -384,77 +382,77 @@ export class OctokitRepository implements RepositoryPort {
 
   async updateReviewComment(id: number, body: string): Promise<void> {
     this.#wrote = true;
-    await this.#octokit.rest.pulls.updateReviewComment({ ...this.#r, comment_id: id, body });
+    await refusedAsPortError(this.#octokit.rest.pulls.updateReviewComment({ ...this.#r, comment_id: id, body }));
   }
 
   async createReview(number: number, commitSha: string, body: string, comments: readonly NewReviewComment[]): Promise<void> {
     this.#wrote = true;
-    await this.#octokit.rest.pulls.createReview({ ...this.#r, pull_number: number, commit_id: commitSha, event: 'COMMENT', body, comments: [...comments], request: NOT_REPEATED });
+    await refusedAsPortError(this.#octokit.rest.pulls.createReview({ ...this.#r, pull_number: number, commit_id: commitSha, event: 'COMMENT', body, comments: [...comments], request: NOT_REPEATED }));
   }
 
   async listReviews(number: number): Promise<CommentInfo[]> {
-    const reviews = await this.#octokit.paginate(this.#octokit.rest.pulls.listReviews, { ...this.#r, pull_number: number, per_page: 100 });
+    const reviews = await refusedAsPortError(this.#octokit.paginate(this.#octokit.rest.pulls.listReviews, { ...this.#r, pull_number: number, per_page: 100 }));
     return reviews.map((r) => ({ id: r.id, body: r.body, authorLogin: r.user?.login ?? null }));
   }
 
   async createCheckRun(input: { headSha: string; externalId: string; title: string; summary: string; conclusion: string; annotations: readonly CheckAnnotation[] }): Promise<number> {
     this.#wrote = true;
-    const { data } = await this.#octokit.rest.checks.create({
+    const { data } = await refusedAsPortError(this.#octokit.rest.checks.create({
       ...this.#r,
-      name: 'osm2linkerd',
+      name: CHECK_RUN_NAME,
       head_sha: input.headSha,
       external_id: input.externalId,
       status: 'completed',
       conclusion: input.conclusion as 'success' | 'neutral' | 'action_required' | 'failure',
       output: { title: input.title, summary: input.summary, annotations: [...input.annotations] },
       request: NOT_REPEATED,
-    });
+    }));
     return data.id;
   }
 
   async findCheckRun(headSha: string, externalId: string): Promise<number | undefined> {
-    const { data } = await this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: 'osm2linkerd', filter: 'all', per_page: 100 });
+    const { data } = await refusedAsPortError(this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: CHECK_RUN_NAME, filter: 'all', per_page: 100 }));
     return data.check_runs.find((c) => c.external_id === externalId)?.id;
   }
 
   async hasCheckRun(headSha: string): Promise<boolean> {
-    const { data } = await this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: 'osm2linkerd', per_page: 1 });
+    const { data } = await refusedAsPortError(this.#octokit.rest.checks.listForRef({ ...this.#r, ref: headSha, check_name: CHECK_RUN_NAME, per_page: 1 }));
     return data.total_count > 0;
   }
 
   async addCheckRunAnnotations(id: number, title: string, summary: string, annotations: readonly CheckAnnotation[]): Promise<void> {
     this.#wrote = true;
-    await this.#octokit.rest.checks.update({ ...this.#r, check_run_id: id, output: { title, summary, annotations: [...annotations] } });
+    await refusedAsPortError(this.#octokit.rest.checks.update({ ...this.#r, check_run_id: id, output: { title, summary, annotations: [...annotations] } }));
   }
 
   async listIssueComments(number: number): Promise<CommentInfo[]> {
-    const comments = await this.#octokit.paginate(this.#octokit.rest.issues.listComments, { ...this.#r, issue_number: number, per_page: 100 });
+    const comments = await refusedAsPortError(this.#octokit.paginate(this.#octokit.rest.issues.listComments, { ...this.#r, issue_number: number, per_page: 100 }));
     return comments.map((c) => ({ id: c.id, body: c.body ?? '', authorLogin: c.user?.login ?? null }));
   }
 
   async createIssueComment(number: number, body: string): Promise<number> {
     this.#wrote = true;
-    const { data } = await this.#octokit.rest.issues.createComment({ ...this.#r, issue_number: number, body, request: NOT_REPEATED });
+    const { data } = await refusedAsPortError(this.#octokit.rest.issues.createComment({ ...this.#r, issue_number: number, body, request: NOT_REPEATED }));
     return data.id;
   }
 
   async updateIssueComment(id: number, body: string): Promise<void> {
     this.#wrote = true;
-    await this.#octokit.rest.issues.updateComment({ ...this.#r, comment_id: id, body });
+    await refusedAsPortError(this.#octokit.rest.issues.updateComment({ ...this.#r, comment_id: id, body }));
   }
 
   async addReaction(commentId: number, content: Reaction): Promise<void> {
     this.#wrote = true;
-    await this.#octokit.rest.reactions.createForIssueComment({ ...this.#r, comment_id: commentId, content });
+    await refusedAsPortError(this.#octokit.rest.reactions.createForIssueComment({ ...this.#r, comment_id: commentId, content }));
   }
 
   async permissionOf(login: string): Promise<Permission> {
     try {
-      const { data } = await this.#octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.#r, username: login });
+      const { data } = await refusedAsPortError(this.#octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.#r, username: login }));
       const role = (data as { role_name?: string }).role_name ?? data.permission;
       return (['admin', 'maintain', 'write', 'triage', 'read'] as const).find((p) => p === role) ?? 'none';
     } catch (error) {
-      if (statusOf(error) === 404) return 'none';
+      if (error instanceof PortNotFound) return 'none';
       throw error;
     }
   }
@@ -463,19 +461,19 @@ export class OctokitRepository implements RepositoryPort {
     const known = await this.#take('issues');
     if (known !== undefined) return known.filter((i) => i.authorLogin === botLogin);
     // Not filtered with `creator=`: GitHub does not match app logins there everywhere; the newest 100 are enough.
-    const { data } = await this.#octokit.rest.issues.listForRepo({ ...this.#r, state: 'open', sort: 'created', direction: 'desc', per_page: 100 });
+    const { data } = await refusedAsPortError(this.#octokit.rest.issues.listForRepo({ ...this.#r, state: 'open', sort: 'created', direction: 'desc', per_page: 100 }));
     return data.filter((i) => !i.pull_request && i.user?.login === botLogin).map((i) => ({ id: i.number, body: i.body ?? '', authorLogin: i.user?.login ?? null }));
   }
 
   async createIssue(title: string, body: string): Promise<number> {
     this.#wrote = true;
-    const { data } = await this.#octokit.rest.issues.create({ ...this.#r, title, body, request: NOT_REPEATED });
+    const { data } = await refusedAsPortError(this.#octokit.rest.issues.create({ ...this.#r, title, body, request: NOT_REPEATED }));
     return data.number;
   }
 
   async updateIssue(number: number, fields: { body?: string; state?: 'open' | 'closed' }): Promise<void> {
     this.#wrote = true;
-    await this.#octokit.rest.issues.update({ ...this.#r, issue_number: number, ...fields });
+    await refusedAsPortError(this.#octokit.rest.issues.update({ ...this.#r, issue_number: number, ...fields }));
   }
 }
 
@@ -606,10 +604,23 @@ function pullRequestInfo(p: PullLike): PullRequestInfo {
   };
 }
 
-export function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+/**
+ * A REST request whose refusal (a 4xx: GitHub's verdict on the request itself) becomes the port's typed error, so
+ * the run never reads HTTP statuses; a 5xx or a lost connection is passed on as it is (worth another attempt).
+ */
+async function refusedAsPortError<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === undefined || status >= 500) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (status === 422) throw new PortConflict(message, { cause: error });
+    if (status === 404) throw new PortNotFound(message, { cause: error });
+    throw new PortRejected(status, message, { cause: error });
+  }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined;
 }

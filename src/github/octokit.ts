@@ -1,6 +1,11 @@
 import { ProbotOctokit } from 'probot';
 import { recordGitHubRequest, recordRateLimitWait } from './metrics.ts';
 
+/** The app's login (`<slug>[bot]`): the author of its comments, commits and pull requests. */
+export async function botLoginOf(octokit: InstanceType<typeof ProbotOctokit>): Promise<string> {
+  return `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`;
+}
+
 export interface RetryPolicy {
   /** Octokit's throttle options to merge last (tests shorten the waits; the dry run turns throttling off). */
   readonly throttle?: Record<string, unknown>;

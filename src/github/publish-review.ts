@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { annotationBatches, escapeMarkdown, FINDING_MARKER, placeFindings, renderCheckRun, type Finding, type LineAnnotation, type MigrationPlan, type ReviewComment } from '../core/index.ts';
 import { createOnce } from './create-once.ts';
-import { statusOf } from './octokit-repository.ts';
-import type { CheckAnnotation, RepositoryPort } from './repository-port.ts';
+import { PortConflict, type CheckAnnotation, type RepositoryPort } from './repository-port.ts';
 
 /** GitHub takes many comments per review, but a wall of them helps nobody; the rest are listed in the review body. */
 export const MAX_REVIEW_COMMENTS = 30;
@@ -54,7 +53,7 @@ export async function publishReview(port: RepositoryPort, botLogin: string, plan
     } catch (error) {
       // One anchor GitHub cannot resolve (its diff may lag a push by a moment) rejects the whole review: post the
       // same review with every comment listed in its body instead, so the findings still reach the reviewer once.
-      if (statusOf(error) !== 422 || inline.length === 0) throw error;
+      if (!(error instanceof PortConflict) || inline.length === 0) throw error;
       const listed = `${reviewBody(plan, 0, fresh, pr.isNew ? placement.unanchored : [])}\n\n${marker}`;
       await createOnce(async () => {
         await port.createReview(pr.number, pr.headSha, listed, []);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyLimit, DeliveryLog, LruCache, RepositoryQueue } from './queue.ts';
+import { appendBounded, ConcurrencyLimit, DeliveryLog, LruCache, RepositoryQueue } from './queue.ts';
 
 describe('RepositoryQueue', () => {
   it('never overlaps work for one repository, and runs different repositories side by side', async () => {
@@ -70,5 +70,13 @@ describe('LruCache', () => {
     cache.forget('a/');
     expect(cache.get('a/x')).toBeUndefined();
     expect(cache.get('b/z')).toBe(3);
+  });
+});
+
+describe('appendBounded', () => {
+  it('keeps the last entries up to the limit, newest last', () => {
+    const log: number[] = [];
+    for (let i = 1; i <= 5; i += 1) appendBounded(log, i, 3);
+    expect(log).toEqual([3, 4, 5]);
   });
 });

@@ -93,6 +93,12 @@ export class ConcurrencyLimit {
   }
 }
 
+/** Appends `item` to `log` and drops its oldest entries beyond `limit`, so the log keeps the last `limit` only. */
+export function appendBounded<T>(log: T[], item: T, limit: number): void {
+  log.push(item);
+  if (log.length > limit) log.splice(0, log.length - limit);
+}
+
 /** A small least-recently-used map (config per default-branch commit). */
 export class LruCache<V> {
   readonly #entries = new Map<string, V>();

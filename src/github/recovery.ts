@@ -1,7 +1,8 @@
 import type { ProbotOctokit } from 'probot';
-import { appConfigSchema, branchName } from './config.ts';
-import type { JobQueue } from './job-queue.ts';
+import { DEFAULT_BOT_BRANCH } from './config.ts';
+import { DELIVERY_WINDOW_SECONDS, type JobQueue } from './job-queue.ts';
 import { OctokitRepository } from './octokit-repository.ts';
+import { botLoginOf } from './octokit.ts';
 import type { Log } from './run-migration.ts';
 import { readState } from './state.ts';
 
@@ -12,8 +13,6 @@ export interface AppClient {
   auth(installation?: number): Promise<Octokit>;
   readonly log: Log;
 }
-
-const THREE_DAYS_MS = 3 * 24 * 3600 * 1000;
 
 /**
  * Finds what no webhook told us: every repository of every installation whose default-branch head the app has not
@@ -27,9 +26,9 @@ const THREE_DAYS_MS = 3 * 24 * 3600 * 1000;
 export async function reconcile(client: AppClient, queue: JobQueue): Promise<number> {
   const app = await client.auth();
   const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
-  const botLogin = `${(await app.rest.apps.getAuthenticated()).data?.slug ?? 'osm2linkerd'}[bot]`;
+  const botLogin = await botLoginOf(app);
   // The app's branch unless a repository's config renames it: such a repository is found without a PR and queued.
-  const branch = branchName(appConfigSchema.parse({}));
+  const branch = DEFAULT_BOT_BRANCH;
   let queued = 0;
   for (const installation of installations) {
     const octokit = await client.auth(installation.id);
@@ -66,7 +65,7 @@ export async function reconcile(client: AppClient, queue: JobQueue): Promise<num
  */
 export async function redeliverFailed(client: AppClient, now = Date.now()): Promise<number> {
   const app = await client.auth();
-  const since = now - THREE_DAYS_MS;
+  const since = now - DELIVERY_WINDOW_SECONDS * 1000;
   const deliveries = new Map<string, { ok: boolean; failed?: number }>();
   for await (const { data } of app.paginate.iterator(app.rest.apps.listWebhookDeliveries, { per_page: 100 })) {
     let older = false;

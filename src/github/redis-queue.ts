@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEFAULT_RETRY, repositoryKey, RUNS_PER_INSTALLATION, sleep, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob, type TranslatedHeads } from './job-queue.ts';
+import { DEFAULT_RETRY, DEFAULT_SHUTDOWN_GRACE_MS, DELIVERY_WINDOW_SECONDS, repositoryKey, RUNS_PER_INSTALLATION, sleep, type JobHandler, type JobQueue, type RepositoryTarget, type RetryPolicy, type RunJob, type TranslatedHeads } from './job-queue.ts';
 import type { RunRequest } from './run-migration.ts';
 
 export interface RedisQueueOptions {
@@ -27,8 +27,6 @@ export interface RedisQueueOptions {
 
 /** A scan job holds only its repository: what to do is in the repository's pending hash, merged by every delivery. */
 type StoredJob = { readonly kind: 'scan'; readonly owner: string; readonly repo: string } | { readonly kind: 'command'; readonly job: RunJob; readonly seen: string };
-
-const THREE_DAYS = 3 * 24 * 3600;
 
 // Delivery id and scan request stored together: a delivery is "seen" only if its work is stored too. 1: stored;
 // 2: seen before, its request still waiting to be taken; 0: seen before, nothing waiting.
@@ -112,8 +110,8 @@ export class RedisJobQueue implements JobQueue {
       retry: options.retry ?? DEFAULT_RETRY,
       concurrency: options.concurrency ?? 4,
       leaseMs: options.leaseMs ?? 30_000,
-      deliveryTtlSeconds: options.deliveryTtlSeconds ?? THREE_DAYS,
-      graceMs: options.graceMs ?? 20_000,
+      deliveryTtlSeconds: options.deliveryTtlSeconds ?? DELIVERY_WINDOW_SECONDS,
+      graceMs: options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
       url: options.url,
     };
     this.#log = options.log ?? (() => {});

@@ -2,6 +2,38 @@
  * Everything the app asks of GitHub for one repository: a small interface so the flow is written once and runs
  * against the real API (OctokitRepository) and, through the same Octokit, against the in-memory GitHub.
  */
+
+/** The app's check run: created under this name, and the only check run whose re-run the app answers. */
+export const CHECK_RUN_NAME = 'osm2linkerd';
+
+/**
+ * GitHub refused the request itself (a 4xx): sending it again unchanged would be refused again. Thrown by the
+ * port's methods, so the run decides on what happened, never on HTTP statuses; `status` is GitHub's answer.
+ */
+export class PortRejected extends Error {
+  readonly status: number;
+
+  constructor(status: number, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.status = status;
+  }
+}
+
+/** 422: the change conflicts with what GitHub holds (not a fast-forward, already exists) or fails its validation. */
+export class PortConflict extends PortRejected {
+  constructor(message: string, options?: ErrorOptions) {
+    super(422, message, options);
+  }
+}
+
+/** 404: what the request names does not exist, or the app cannot see it. */
+export class PortNotFound extends PortRejected {
+  constructor(message: string, options?: ErrorOptions) {
+    super(404, message, options);
+  }
+}
+
 export interface TreeFile {
   readonly path: string;
   readonly sha: string;

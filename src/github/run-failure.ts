@@ -1,4 +1,4 @@
-import { appConfigSchema, branchName } from './config.ts';
+import { DEFAULT_BOT_BRANCH } from './config.ts';
 import type { RunContext } from './run-migration.ts';
 import { upsertStickyComment } from './sticky-comment.ts';
 
@@ -9,7 +9,7 @@ export const FAILED_MARKER = '<!-- osm2linkerd:failed -->';
  * (edited in place by later failures). Without an open PR, the log line and the metric are all there is.
  */
 export async function reportFinalFailure(ctx: RunContext, kind: 'scan' | 'command', error: unknown): Promise<void> {
-  const pr = await ctx.port.findPullRequest(branchName(appConfigSchema.parse({})));
+  const pr = await ctx.port.findPullRequest(DEFAULT_BOT_BRANCH);
   if (pr?.state !== 'open') return;
   const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 300) ?? '';
   await upsertStickyComment(ctx.port, pr.number, ctx.botLogin, FAILED_MARKER, [

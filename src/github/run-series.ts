@@ -5,7 +5,7 @@ import { createOnce } from './create-once.ts';
 import { publishCheckRun, publishReview } from './publish-review.ts';
 import type { BranchHead, CommentInfo, PullRequestInfo } from './repository-port.ts';
 import { commandHelp, outputHash, planAt, writesOf, type RunContext, type RunOutcome, type RunRequest, type RunStatus } from './run-migration.ts';
-import { readSeriesState, readState, writeSeriesState, writeState, type Choices, type PhaseStatus, type SeriesState } from './state.ts';
+import { readSeriesState, readState, withoutSeriesState, writeSeriesState, writeState, type Choices, type PhaseStatus, type SeriesState } from './state.ts';
 import { DRIFT_MARKER, DRIFT_RESOLVED, driftComment, phasePullRequest, SERIES_MARKER, SERIES_TITLE, trackingIssueBody, type PhaseLine } from './series-text.ts';
 import { CLOSED_MARKER, normalise, upsertStickyComment } from './sticky-comment.ts';
 
@@ -163,7 +163,7 @@ async function closePullRequest(ctx: RunContext, number: number, text: string): 
 
 async function closeSeries(ctx: RunContext, tracking: Tracking, prs: ReadonlyMap<string, PullRequestInfo | null>, why: string): Promise<void> {
   for (const pr of prs.values()) if (pr?.state === 'open') await closePullRequest(ctx, pr.number, `${why} Closing this phase.`);
-  await ctx.port.updateIssue(tracking.number, { body: writeSeriesState(`${tracking.body.replace(/\n*<!-- osm2linkerd:series [A-Za-z0-9_-]* -->\s*$/, '')}\n\n> [!NOTE]\n> ${why}`, tracking.state), state: 'closed' });
+  await ctx.port.updateIssue(tracking.number, { body: writeSeriesState(`${withoutSeriesState(tracking.body)}\n\n> [!NOTE]\n> ${why}`, tracking.state), state: 'closed' });
 }
 
 interface BuildInput {

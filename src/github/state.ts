@@ -71,6 +71,11 @@ export function readSeriesState(body: string): SeriesState | null {
   return decode(SERIES_BLOCK, body, seriesStateSchema);
 }
 
+/** The body without its series block (and the blank lines before it), for a note to follow the text. */
+export function withoutSeriesState(body: string): string {
+  return body.replace(/\n*<!-- osm2linkerd:series [A-Za-z0-9_-]* -->\s*$/, '');
+}
+
 export function writeSeriesState(body: string, state: SeriesState): string {
   return encode(SERIES_BLOCK, 'series', body, state);
 }
