@@ -143,9 +143,7 @@ function phasesOf(c: PhaseContext): MigrationPhase[] {
 
 /** Phased plans move what the bases deploy: each overlay with a Linkerd patch is said to wait for the lock-down. */
 function overlaysAtLockDown(overlays: OverlayPlan): Finding[] {
-  return overlays.findings.filter((f) => f.id === 'kustomize/overlay-translated').map((f) => phaseFinding('phases/overlay-at-lock-down', f, {
-    message: { patch: f.file, patchFile: [...overlays.files.keys()].find((path) => f.message.includes(path)) ?? 'the generated patch' },
-  }));
+  return overlays.patched.map(({ at, patchFile }) => phaseFinding('phases/overlay-at-lock-down', at, { message: { patch: at.file, patchFile } }));
 }
 
 /**

@@ -8,6 +8,7 @@ import type { KustomizationBuild, PatchDocument, PatchStage } from '../inventory
 import type { Inventory, K8sObject, Kustomization, KustomizePatch } from '../inventory/model.ts';
 import type { GeneratedResource, LinkerdResource } from '../linkerd/resources.ts';
 import { getIn, isRecord } from '../values.ts';
+import type { SourceLocation } from '../source.ts';
 import type { EditIntent } from '../edits/edit-intent.ts';
 import { generatedPath } from './placement.ts';
 
@@ -36,6 +37,8 @@ export interface OverlayPlan {
   /** Edits of kustomizations and patch files, so every build still finds what it lists and patches. */
   readonly intents: readonly EditIntent[];
   readonly findings: readonly Finding[];
+  /** Each overlay patch of an OSM object whose translation is patched too: where it is, and the Linkerd file written for it. */
+  readonly patched: readonly { readonly at: SourceLocation; readonly patchFile: string }[];
 }
 
 /**
@@ -49,6 +52,7 @@ export function planOverlays(input: OverlayInput): OverlayPlan {
   const files = new Map<string, string>();
   const intents: EditIntent[] = [];
   const findings: Finding[] = [];
+  const patched: { at: SourceLocation; patchFile: string }[] = [];
   for (const build of input.builds.values()) {
     if (!build.stages.some((s) => s.changes.size > 0 || touchesRemoved(s, input.removed))) continue;
     const k = build.kustomization;
@@ -69,13 +73,14 @@ export function planOverlays(input: OverlayInput): OverlayPlan {
       findings.push(...newFindings(previous.findings, current.findings, where, k, new Set(stage.documents.map((d) => d.at.file))));
       const path = stagePath(k, stage.patch);
       if (diff.patches.length > 0) files.set(path, renderPatchFile(k, stage.patch, diff.patches));
+      const added = path.replace(/\.linkerd\.yaml$/, '.resources.linkerd.yaml');
       if (diff.added.length > 0) {
-        const added = path.replace(/\.linkerd\.yaml$/, '.resources.linkerd.yaml');
         files.set(added, renderPatchFile(k, stage.patch, diff.added));
         addedResources.push(relativeTo(k.dir, added));
       }
       intents.push(...listingIntents(k, stage, input.removed, diff.patches.length > 0 ? relativeTo(k.dir, path) : undefined, findings));
       if (diff.patches.length > 0 || diff.added.length > 0) {
+        patched.push({ at: where, patchFile: diff.patches.length > 0 ? path : added });
         findings.push(finding('kustomize/overlay-translated', where, {
           message: `${stage.patch.entry ?? 'An inline patch'} in ${k.file} changes ${[...stage.changes.keys()].map((o) => `${o.ref.kind}/${o.ref.name}`).join(', ')}: in this build the Linkerd resources are patched by ${path}${diff.added.length > 0 ? ' and extended by a resources file' : ''}.`,
         }));
@@ -85,7 +90,7 @@ export function planOverlays(input: OverlayInput): OverlayPlan {
     const last = k.resources.at(-1);
     for (const entry of addedResources) intents.push({ type: 'add-list-item', doc: k.doc, path: [listKeyOf(k)], value: entry, ...(last !== undefined ? { after: last } : {}) });
   }
-  return { files, intents, findings };
+  return { files, intents, findings, patched };
 }
 
 function touchesRemoved(stage: PatchStage, removed: ReadonlySet<K8sObject>): boolean {
