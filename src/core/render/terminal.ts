@@ -6,8 +6,11 @@
  */
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** The colours renderText paints with (render/text.ts): the only escape sequences kept. */
-const OWN_COLOURS = /^\u001b\[(?:0|1|31|33)m/;
+/** The SGR codes the CLI paints with (render/text.ts), and the reset. */
+export const ANSI = { bold: '1', red: '31', yellow: '33', reset: '0' } as const;
+
+/** The CLI's own colours: the only escape sequences kept. */
+const OWN_COLOURS = new RegExp(`^\u001b\\[(?:${Object.values(ANSI).join('|')})m`);
 
 /**
  * Output for a terminal: each unsafe character becomes its `\uXXXX` escape, which reads as text and, inside a JSON

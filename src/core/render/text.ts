@@ -2,6 +2,7 @@ import type { Finding, Severity } from '../findings/finding.ts';
 import type { MigrationPlan } from '../plan/types.ts';
 import { accessChangesText, beforeYouMergeSteps, TEXT_STEPS } from './access-changes.ts';
 import { renderUnifiedDiff } from './diff.ts';
+import { ANSI } from './terminal.ts';
 
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Notes' };
 
@@ -12,14 +13,13 @@ export interface TextOptions {
   readonly diff?: boolean;
 }
 
-const ANSI = { bold: '1', red: '31', yellow: '33' } as const;
 
 /**
  * The CLI's text output, most urgent first as in the pull request: the access changes, the steps before merging, the
  * findings grouped by severity, the summary, then (with `diff`) the diff.
  */
 export function renderText(plan: MigrationPlan, options: TextOptions = {}): string {
-  const paint = (code: keyof typeof ANSI) => (text: string) => (options.colour ? `\u001b[${ANSI[code]}m${text}\u001b[0m` : text);
+  const paint = (code: Exclude<keyof typeof ANSI, 'reset'>) => (text: string) => (options.colour ? `\u001b[${ANSI[code]}m${text}\u001b[${ANSI.reset}m` : text);
   const parts = [
     `${accessChangesText(plan, paint('bold')).join('\n')}\n`,
     `\n${paint('bold')('BEFORE YOU MERGE')}\n${beforeYouMergeSteps(plan, TEXT_STEPS).map((s) => `  [ ] ${s.replace(/\n/g, '\n    ')}`).join('\n')}\n`,
